@@ -522,6 +522,53 @@ public abstract class TransportConformanceTests
         await cts.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read.WithTimeout());
+        await send.WriteAsync("after"u8.ToArray(), endStream: true).WithTimeout();
+        Assert.Equal("after"u8.ToArray(), await receive.ReadToEndAsync().WithTimeout());
+    }
+
+    [Fact]
+    public virtual async Task Read_EmptyBuffer_WaitsForDataThenReturnsZero()
+    {
+        await using TransportSessionPair pair = await CreatePairAsync();
+        ITransportSendStream send = await pair.Client.OpenUnidirectionalStreamAsync().WithTimeout();
+        await send.WriteAsync("a"u8.ToArray()).WithTimeout();
+        ITransportReceiveStream receive = await pair.Server.AcceptUnidirectionalStreamAsync().WithTimeout();
+        Assert.Equal("a"u8.ToArray(), await receive.ReadExactlyAsync(1).WithTimeout());
+
+        Task<int> zeroByteRead = receive.ReadAsync(Memory<byte>.Empty).AsTask();
+        await zeroByteRead.AssertPendingAsync();
+        await send.WriteAsync("z"u8.ToArray()).WithTimeout();
+
+        Assert.Equal(0, await zeroByteRead.WithTimeout());
+        Assert.Equal("z"u8.ToArray(), await receive.ReadExactlyAsync(1).WithTimeout());
+    }
+
+    [Fact]
+    public virtual async Task Read_AfterStop_ThrowsInvalidOperation()
+    {
+        await using TransportSessionPair pair = await CreatePairAsync();
+        ITransportSendStream send = await pair.Client.OpenUnidirectionalStreamAsync().WithTimeout();
+        await send.WriteAsync("a"u8.ToArray()).WithTimeout();
+        ITransportReceiveStream receive = await pair.Server.AcceptUnidirectionalStreamAsync().WithTimeout();
+
+        receive.Stop(StopCode);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => receive.ReadAsync(new byte[1]).WithTimeout());
+        await receive.ReadsClosed.WithTimeout();
+    }
+
+    [Fact]
+    public virtual async Task CompleteWrites_Twice_IsIdempotent()
+    {
+        await using TransportSessionPair pair = await CreatePairAsync();
+        ITransportSendStream send = await pair.Client.OpenUnidirectionalStreamAsync().WithTimeout();
+        await send.WriteAsync("a"u8.ToArray()).WithTimeout();
+
+        await send.CompleteWritesAsync().WithTimeout();
+        await send.CompleteWritesAsync().WithTimeout();
+
+        ITransportReceiveStream receive = await pair.Server.AcceptUnidirectionalStreamAsync().WithTimeout();
+        Assert.Equal("a"u8.ToArray(), await receive.ReadToEndAsync().WithTimeout());
     }
 
     [Fact]
