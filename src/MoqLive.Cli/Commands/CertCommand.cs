@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using MoqLive.Cli.Certificates;
+using MoqLive.Quic.Tls;
 
 namespace MoqLive.Cli.Commands;
 
@@ -11,6 +11,9 @@ internal static class CertCommand
 {
     public const string CertificateFileName = "cert.pem";
     public const string KeyFileName = "key.pem";
+
+    // SelfSignedCertificate.MaxValidity in days: Chromium rejects hash-pinned certificates valid for longer.
+    private const int MaxValidityDays = 14;
 
     public static Command Create(TimeProvider timeProvider) =>
         new("cert", "Manage TLS certificates.")
@@ -28,16 +31,16 @@ internal static class CertCommand
         };
         var daysOption = new Option<int>("--days")
         {
-            Description = $"Validity in days, 1 to {CertificateFactory.MaxValidityDays}.",
-            DefaultValueFactory = _ => CertificateFactory.MaxValidityDays,
+            Description = $"Validity in days, 1 to {MaxValidityDays}.",
+            DefaultValueFactory = _ => MaxValidityDays,
         };
         daysOption.Validators.Add(result =>
         {
             int days = result.GetValueOrDefault<int>();
-            if (days is < 1 or > CertificateFactory.MaxValidityDays)
+            if (days is < 1 or > MaxValidityDays)
             {
                 result.AddError(string.Create(CultureInfo.InvariantCulture,
-                    $"--days must be between 1 and {CertificateFactory.MaxValidityDays}, got {days}: browsers reject certificates pinned with serverCertificateHashes that are valid for longer than 14 days."));
+                    $"--days must be between 1 and {MaxValidityDays}, got {days}: browsers reject certificates pinned with serverCertificateHashes that are valid for longer than 14 days."));
             }
         });
         var sanOption = new Option<string[]>("--san")
@@ -99,11 +102,15 @@ internal static class CertCommand
             return ExitCodes.Failure;
         }
 
-        using X509Certificate2 certificate = CertificateFactory.CreateSelfSigned(timeProvider.GetUtcNow(), request.ValidityDays, request.ExtraNames);
+        cancellationToken.ThrowIfCancellationRequested();
+        using X509Certificate2 certificate = SelfSignedCertificate.Create(
+            timeProvider.GetUtcNow(),
+            TimeSpan.FromDays(request.ValidityDays),
+            [.. SelfSignedCertificate.DefaultNames, .. request.ExtraNames]);
         try
         {
             directory.Create();
-            await CertificateFactory.WritePemFilesAsync(certificate, certPath, keyPath, cancellationToken).ConfigureAwait(false);
+            SelfSignedCertificate.WritePemFiles(certificate, certPath, keyPath);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -111,7 +118,7 @@ internal static class CertCommand
             return ExitCodes.Failure;
         }
 
-        string hash = CertificateFactory.Sha256Hex(certificate);
+        string hash = Convert.ToHexStringLower(SelfSignedCertificate.ComputeSha256(certificate));
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"Wrote {certPath} and {keyPath} (ECDSA P-256, valid until {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z).")).ConfigureAwait(false);
         await output.WriteLineAsync($"SHA-256: {hash}").ConfigureAwait(false);
