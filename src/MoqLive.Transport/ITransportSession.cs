@@ -31,7 +31,7 @@ public interface ITransportSession : IAsyncDisposable
 
     /// <summary>
     /// Opens a bidirectional stream, waiting while the peer's stream limit is reached (RFC 9000 §4.6; the peer
-    /// returns credit once a stream is finished in every direction: FIN read, reset or stopped).
+    /// returns credit once it accepted a stream and the stream is finished in every direction: FIN read, reset or stopped).
     /// </summary>
     /// <remarks>
     /// On QUIC the peer learns of the stream only when its first frame arrives, so write (or finish) before

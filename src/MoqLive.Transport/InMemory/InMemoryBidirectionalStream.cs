@@ -3,6 +3,8 @@ namespace MoqLive.Transport.InMemory;
 /// <summary>One endpoint's view of a bidirectional stream: it sends on one pipe and receives on the other.</summary>
 internal sealed class InMemoryBidirectionalStream(StreamPipe send, StreamPipe receive) : ITransportStream
 {
+    internal InMemoryStreamState State => receive.State;
+
     public long Id => send.Id;
 
     public StreamPriority Priority

@@ -3,6 +3,8 @@ namespace MoqLive.Transport.InMemory;
 /// <summary>A unidirectional stream the peer opened.</summary>
 internal sealed class InMemoryReceiveStream(StreamPipe receive) : ITransportReceiveStream
 {
+    internal InMemoryStreamState State => receive.State;
+
     public long Id => receive.Id;
 
     public Task ReadsClosed => receive.ReadsClosed;

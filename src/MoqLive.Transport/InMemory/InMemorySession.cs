@@ -137,7 +137,11 @@ public sealed class InMemorySession : ITransportSession
             {
                 ThrowIfClosed();
                 if (_incomingBidirectional.TryDequeue(out InMemoryBidirectionalStream? stream))
+                {
+                    stream.State.OnAccepted();
                     return stream;
+                }
+
                 wait = _incomingBidirectionalSignal.WaitAsync();
             }
 
@@ -156,7 +160,11 @@ public sealed class InMemorySession : ITransportSession
             {
                 ThrowIfClosed();
                 if (_incomingUnidirectional.TryDequeue(out InMemoryReceiveStream? stream))
+                {
+                    stream.State.OnAccepted();
                     return stream;
+                }
+
                 wait = _incomingUnidirectionalSignal.WaitAsync();
             }
 

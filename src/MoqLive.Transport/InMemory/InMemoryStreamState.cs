@@ -2,13 +2,16 @@ namespace MoqLive.Transport.InMemory;
 
 /// <summary>
 /// One stream as both endpoints share it: its one or two directions (<see cref="StreamPipe"/>) and the
-/// stream-limit credit it holds on the opener until every direction is finished (RFC 9000 §4.6).
+/// stream-limit credit it holds on the opener until the peer accepted it and every direction is finished
+/// (RFC 9000 §4.6). Counting unaccepted streams keeps the acceptor's queue bounded by the limit even when the
+/// opener resets streams faster than the peer accepts them.
 /// </summary>
 internal sealed class InMemoryStreamState
 {
     private readonly InMemoryConnection _connection;
     private StreamPipe[] _pipes = [];
     private bool _released;
+    private bool _accepted;
 
     public InMemoryStreamState(InMemoryConnection connection, InMemorySession opener, long id, bool bidirectional)
     {
@@ -28,10 +31,17 @@ internal sealed class InMemoryStreamState
 
     public void SetPipes(params StreamPipe[] pipes) => _pipes = pipes;
 
-    /// <summary>Caller holds the lock. Returns the stream credit once every direction is finished.</summary>
+    /// <summary>Caller holds the lock: the peer's accept call dequeued the stream.</summary>
+    public void OnAccepted()
+    {
+        _accepted = true;
+        OnPipeTerminal();
+    }
+
+    /// <summary>Caller holds the lock. Returns the stream credit once accepted and every direction is finished.</summary>
     public void OnPipeTerminal()
     {
-        if (_released)
+        if (_released || !_accepted)
             return;
         foreach (StreamPipe pipe in _pipes)
         {

@@ -38,6 +38,8 @@ internal sealed class StreamPipe
 
     public long Id => _stream.Id;
 
+    public InMemoryStreamState State => _stream;
+
     /// <summary>True once this direction is finished for stream-limit purposes: FIN read, reset, stopped or closed.</summary>
     public bool IsTerminal { get; private set; }
 

@@ -150,6 +150,22 @@ public sealed class InMemorySessionPairTests
     }
 
     [Fact]
+    public async Task StreamLimit_FinishedButNotAccepted_KeepsCreditUntilAccepted()
+    {
+        (InMemorySession client, InMemorySession server) = InMemorySessionPair.Create(new InMemorySessionOptions { MaxUnidirectionalStreams = 1 });
+        await using var _ = client;
+        ITransportSendStream send = await client.OpenUnidirectionalStreamAsync().WithTimeout();
+        send.Reset(1);
+        Task<ITransportSendStream> next = client.OpenUnidirectionalStreamAsync().AsTask();
+        await next.AssertPendingAsync();
+
+        ITransportReceiveStream accepted = await server.AcceptUnidirectionalStreamAsync().WithTimeout();
+
+        await Assert.ThrowsAsync<TransportStreamAbortedException>(() => accepted.ReadAsync(new byte[1]).WithTimeout());
+        await next.WithTimeout();
+    }
+
+    [Fact]
     public async Task StreamLimit_BidirectionalHalfClosed_KeepsCreditUntilBothDirectionsEnd()
     {
         (InMemorySession client, InMemorySession server) = InMemorySessionPair.Create(new InMemorySessionOptions { MaxBidirectionalStreams = 1 });
