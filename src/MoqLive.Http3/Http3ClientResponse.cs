@@ -62,11 +62,17 @@ public sealed class Http3ClientResponse : IAsyncDisposable
 
     internal Http3MessageReader Reader => _reader;
 
-    public ValueTask DisposeAsync()
+    /// <summary>
+    /// Releases the request stream. An unread body is cancelled (STOP_SENDING H3_REQUEST_CANCELLED), and a
+    /// request side still open (<see cref="Http3ClientRequest.KeepRequestStreamOpen"/>) is reset with the same code.
+    /// </summary>
+    public async ValueTask DisposeAsync()
     {
         if (!_ended)
             _stream.Stop((ulong)Http3ErrorCode.RequestCancelled);
-        return ValueTask.CompletedTask;
+        if (!RequestWriter.IsCompleted)
+            _stream.Reset((ulong)Http3ErrorCode.RequestCancelled);
+        await _stream.DisposeAsync().ConfigureAwait(false);
     }
 
     private async ValueTask<int> ReadBodyAsync(Memory<byte> buffer, CancellationToken cancellationToken)

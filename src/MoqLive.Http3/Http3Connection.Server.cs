@@ -67,6 +67,15 @@ public sealed partial class Http3Connection
                 return;
 
             await response.CompleteAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+
+            // RFC 9114 §4.1.2: once the response is complete, a server may stop reading an unread request body
+            // with H3_NO_ERROR (this also returns the stream credit at once).
+            if (!reader.IsComplete)
+                stream.Stop((ulong)Http3ErrorCode.NoError);
+
+            // A request counts as in flight until its response was delivered, so a graceful shutdown
+            // (§5.2) does not close the connection under data the client has not received yet.
+            await stream.WritesClosed.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Http3StreamErrorException ex)
         {
@@ -101,6 +110,8 @@ public sealed partial class Http3Connection
         }
         finally
         {
+            // Both halves are finished, reset or stopped by now, so this only releases the stream.
+            await stream.DisposeAsync().ConfigureAwait(false);
             lock (_lock)
             {
                 _activeRequests--;

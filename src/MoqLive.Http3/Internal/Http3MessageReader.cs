@@ -31,6 +31,9 @@ internal sealed class Http3MessageReader
     /// <summary>The trailer fields, once the body was read to its end and a trailing HEADERS came; otherwise null.</summary>
     public List<HeaderField>? Trailers { get; private set; }
 
+    /// <summary>True once the body was read to its end (FIN read).</summary>
+    public bool IsComplete => _bodyDone;
+
     /// <summary>The stream's frame reader (WebTransport uses it for the 0x41 signal).</summary>
     public FrameStreamReader Frames => _reader;
 
