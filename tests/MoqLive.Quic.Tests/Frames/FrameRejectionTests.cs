@@ -42,6 +42,7 @@ public class FrameRejectionTests
         { new byte[] { 0x1b, 1 }, 0x1b },
         { new byte[] { 0x1c, 0x0a, 0x08, 0x05, 0x61 }, 0x1c },     // reason cut
         { new byte[] { 0x1d, 0x0a }, 0x1d },
+        { new byte[] { 0x24, 0x00, 0x00, 0x05 }, 0x24 },
         { new byte[] { 0x31, 0x05, 1, 2 }, 0x31 },
         { new byte[] { 0x40, 0xaf, 0x01, 0x02, 0x03 }, 0xaf },
     };
@@ -127,6 +128,10 @@ public class FrameRejectionTests
     }
 
     [Fact]
+    public void ResetStreamAtReliableSizeAboveFinalSize_ThrowsFrameEncodingError() =>
+        AssertError(ReadAll([0x24, 0x00, 0x00, 0x05, 0x06]), TransportErrorCode.FrameEncodingError, 0x24);
+
+    [Fact]
     public void EmptyNewToken_ThrowsFrameEncodingError() =>
         AssertError(ReadAll([0x07, 0x00]), TransportErrorCode.FrameEncodingError, 0x07);
 
@@ -152,6 +157,8 @@ public class FrameRejectionTests
         { new byte[] { 0x07, 0x01, 0x01 }, PacketType.ZeroRtt, 0x07 },
         { new byte[] { 0x1b, 0, 0, 0, 0, 0, 0, 0, 0 }, PacketType.ZeroRtt, 0x1b },
         { new byte[] { 0x1e }, PacketType.ZeroRtt, 0x1e },
+        { new byte[] { 0x24, 0, 0, 0, 0 }, PacketType.Handshake, 0x24 },
+        { new byte[] { 0x1f }, PacketType.Initial, 0x1f },
     };
 
     [Theory]

@@ -106,6 +106,31 @@ public class FrameRoundTripTests
     }
 
     [Fact]
+    public void ResetStreamAt_RoundTrip()
+    {
+        var frame = new ResetStreamAtFrame(4, 77, 1_000_000, 999);
+        var reader = SingleFrame(Encode(frame.GetEncodedLength(), frame.Write), FrameType.ResetStreamAt, PacketType.ZeroRtt);
+        Assert.Equal(frame, reader.ReadResetStreamAt());
+        AssertEnd(ref reader);
+    }
+
+    [Fact]
+    public void ProbingOnly_TracksFrameTypes()
+    {
+        byte[] payload = [0x1a, 1, 2, 3, 4, 5, 6, 7, 8, 0x00, 0x00];
+        var reader = new FrameReader(payload, PacketType.OneRtt);
+        while (reader.TryReadFrameType(out _))
+            reader.SkipFrame();
+        Assert.True(reader.IsProbingOnly);
+        Assert.True(reader.IsAckEliciting);
+
+        reader = new FrameReader([0x1a, 1, 2, 3, 4, 5, 6, 7, 8, 0x01], PacketType.OneRtt);
+        while (reader.TryReadFrameType(out _))
+            reader.SkipFrame();
+        Assert.False(reader.IsProbingOnly);
+    }
+
+    [Fact]
     public void StopSending_RoundTrip()
     {
         var frame = new StopSendingFrame(3, 0x3fff_ffff);

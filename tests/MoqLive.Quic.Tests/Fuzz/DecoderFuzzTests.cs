@@ -209,6 +209,7 @@ public class DecoderFuzzTests
         Add(AckFrame.GetEncodedLength(ranges, 300), b => AckFrame.Write(b, ranges, 300));
         Add(AckFrame.GetEncodedLength(ranges, 3, new EcnCounts(1, 2, 3)), b => AckFrame.Write(b, ranges, 3, new EcnCounts(1, 2, 3)));
         Add(new ResetStreamFrame(4, 5, 6000).GetEncodedLength(), b => new ResetStreamFrame(4, 5, 6000).Write(b));
+        Add(new ResetStreamAtFrame(4, 5, 6000, 100).GetEncodedLength(), b => new ResetStreamAtFrame(4, 5, 6000, 100).Write(b));
         Add(new StopSendingFrame(4, 5).GetEncodedLength(), b => new StopSendingFrame(4, 5).Write(b));
         Add(new CryptoFrame(1000, data).GetEncodedLength(), b => new CryptoFrame(1000, data).Write(b));
         Add(new NewTokenFrame(data).GetEncodedLength(), b => new NewTokenFrame(data).Write(b));

@@ -77,6 +77,24 @@ public class PacketHeaderTests
     }
 
     [Fact]
+    public void TryParse_FixedBitClearWithGreaseQuicBit_Accepted()
+    {
+        var packet = BuildLong(PacketType.Handshake, [], 1, 1, 30, out _);
+        packet[0] &= unchecked((byte)~PacketInvariants.FixedBit);
+        Assert.True(PacketHeader.TryParse(packet, 8, out var header, allowClearFixedBit: true));
+        Assert.Equal(PacketType.Handshake, header.Type);
+    }
+
+    [Fact]
+    public void TryParse_LengthTooShortForHeaderProtectionSample_Drops()
+    {
+        var packet = BuildLong(PacketType.Handshake, [], 1, 1, 18, out _);
+        Assert.False(PacketHeader.TryParse(packet, 8, out _));
+        packet = BuildLong(PacketType.Handshake, [], 1, 1, 19, out _);
+        Assert.True(PacketHeader.TryParse(packet, 8, out _));
+    }
+
+    [Fact]
     public void TryParse_ConnectionIdOver20_Drops()
     {
         var packet = BuildLong(PacketType.Handshake, [], 1, 1, 30, out _);

@@ -31,6 +31,7 @@ public class TransportParametersCodecTests
         RetrySourceConnectionId = new ConnectionId([0xcc]),
         MaxDatagramFrameSize = 65535,
         GreaseQuicBit = true,
+        ResetStreamAt = true,
         MinAckDelayMicroseconds = 1000,
     };
 
@@ -116,6 +117,7 @@ public class TransportParametersCodecTests
         { Param(0x04, 0x01, 0x02), true },                  // integer with trailing byte
         { Param(0x04, 0x40), true },                        // truncated integer
         { Param(0x0c, 0x00), true },                        // flag with value
+        { Param(0x1d, 0x00), true },                        // reset_stream_at with value
         { Param(0x0f, new byte[21]), true },                // CID > 20
         { Param(0x0d, new byte[41]), true },                // preferred_address with 0-length CID
         { Param(0x0d, new byte[30]), true },                // preferred_address truncated
