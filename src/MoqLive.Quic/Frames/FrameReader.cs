@@ -91,8 +91,8 @@ internal ref struct FrameReader
     {
         Take(FrameType.Padding);
         int start = _position - 1;
-        while (_position < _payload.Length && _payload[_position] == 0)
-            _position++;
+        int run = _payload[_position..].IndexOfAnyExcept((byte)0);
+        _position = run < 0 ? _payload.Length : _position + run;
         return new PaddingFrame(_position - start);
     }
 
