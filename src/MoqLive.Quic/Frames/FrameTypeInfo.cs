@@ -50,10 +50,11 @@ internal static class FrameTypeInfo
                 or FrameType.ConnectionClose,
 
         // 0-RTT: everything but ACK, CRYPTO, NEW_TOKEN, PATH_RESPONSE, HANDSHAKE_DONE (the "___1"/"IH_1" rows).
-        // ACK_FREQUENCY/IMMEDIATE_ACK/RESET_STREAM_AT are application-space frames like the rest.
+        // ACK_FREQUENCY/IMMEDIATE_ACK are excluded too: min_ack_delay is not remembered across connections
+        // (draft-ietf-quic-ack-frequency-11 §3), so they cannot be negotiated for 0-RTT.
         PacketType.ZeroRtt =>
             type is not (FrameType.Ack or FrameType.AckEcn or FrameType.Crypto or FrameType.NewToken
-                or FrameType.PathResponse or FrameType.HandshakeDone),
+                or FrameType.PathResponse or FrameType.HandshakeDone or FrameType.AckFrequency or FrameType.ImmediateAck),
         PacketType.OneRtt => true,
         _ => false,
     };

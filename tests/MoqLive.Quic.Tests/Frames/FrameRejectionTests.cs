@@ -159,6 +159,8 @@ public class FrameRejectionTests
         { new byte[] { 0x1e }, PacketType.ZeroRtt, 0x1e },
         { new byte[] { 0x24, 0, 0, 0, 0 }, PacketType.Handshake, 0x24 },
         { new byte[] { 0x1f }, PacketType.Initial, 0x1f },
+        { new byte[] { 0x1f }, PacketType.ZeroRtt, 0x1f },
+        { new byte[] { 0x40, 0xaf, 0, 0, 0, 0 }, PacketType.ZeroRtt, 0xaf },
     };
 
     [Theory]
