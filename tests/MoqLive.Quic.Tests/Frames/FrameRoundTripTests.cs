@@ -315,6 +315,35 @@ public class FrameRoundTripTests
         Assert.False(reader.IsAckEliciting);
     }
 
+    [Fact]
+    public void ConnectionClose_ApplicationCloseInHandshakePacket_BecomesApplicationError()
+    {
+        var close = new ConnectionCloseFrame(true, 0x42, 0, "secret"u8).ForHandshakePacket();
+        Assert.False(close.IsApplication);
+        Assert.Equal((ulong)TransportErrorCode.ApplicationError, close.ErrorCode);
+        Assert.True(close.ReasonPhrase.IsEmpty);
+        var transport = new ConnectionCloseFrame(false, 0x0a, 0x08, "why"u8).ForHandshakePacket();
+        Assert.Equal(0x0aUL, transport.ErrorCode);
+        Assert.Equal(3, transport.ReasonPhrase.Length);
+    }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(70)]
+    [InlineData(1000)]
+    public void ConnectionClose_MaxReasonLength_FillsAvailable(int available)
+    {
+        var reason = new byte[5000];
+        var close = new ConnectionCloseFrame(false, 0x0a, 0x1234, default);
+        int max = close.GetMaxReasonLength(available);
+        Assert.True(max >= 0);
+        var fitted = new ConnectionCloseFrame(false, 0x0a, 0x1234, reason.AsSpan(0, max));
+        Assert.True(fitted.GetEncodedLength() <= available);
+        Assert.True(new ConnectionCloseFrame(false, 0x0a, 0x1234, reason.AsSpan(0, max + 1)).GetEncodedLength() > available);
+        Assert.Equal(-1, close.GetMaxReasonLength(4));
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
