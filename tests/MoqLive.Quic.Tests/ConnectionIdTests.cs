@@ -17,6 +17,15 @@ public class ConnectionIdTests
         Assert.Equal(3, set.Count);
     }
 
+    private static ConnectionId Make() => new([7, 8, 9]);
+
+    [Fact]
+    public void Span_OnTemporary_IsUsableWithinExpression()
+    {
+        Assert.Equal([7, 8, 9], Make().Span.ToArray());
+        Assert.True(Make().Span.SequenceEqual(new byte[] { 7, 8, 9 }));
+    }
+
     [Fact]
     public void Create_Over20Bytes_Fails()
     {
