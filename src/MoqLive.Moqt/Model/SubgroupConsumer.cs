@@ -13,6 +13,7 @@ public sealed class SubgroupConsumer
     private readonly int _maxLag;
     private int _index;
     private bool _skipped;
+    private bool _abandoned;
 
     internal SubgroupConsumer(SubgroupState subgroup, ulong minObject, int maxLag)
     {
@@ -52,7 +53,16 @@ public sealed class SubgroupConsumer
             lock (sync)
             {
                 if (_subgroup.Group.IsStaleFor(_maxLag))
+                {
+                    if (!_abandoned)
+                    {
+                        _abandoned = true;
+                        _subgroup.Group.Track.SubgroupsAbandoned++;
+                    }
+
                     return ObjectReadResult.AbandonedResult;
+                }
+
                 while (_index < _subgroup.Objects.Count)
                 {
                     var obj = _subgroup.Objects[_index++];
@@ -63,6 +73,9 @@ public sealed class SubgroupConsumer
                     }
 
                     obj.Payload.Retain();
+                    var track = _subgroup.Group.Track;
+                    track.ObjectsRead++;
+                    track.BytesRead += obj.Payload.Length;
                     return ObjectReadResult.ForObject(obj);
                 }
 

@@ -36,7 +36,8 @@ public sealed class SubgroupProducer
 
     /// <summary>
     /// Writes an object read from elsewhere (a relay forwarding upstream objects: the same instance is shared, nothing
-    /// is copied). Takes over one payload reference. Its group and subgroup IDs must match this subgroup.
+    /// is copied). Takes over one payload reference, except when it throws: then the caller still owns it. Its group
+    /// and subgroup IDs must match this subgroup.
     /// </summary>
     public bool Write(MoqtObject obj)
     {
@@ -92,6 +93,7 @@ public sealed class SubgroupProducer
         long size = obj.ByteSize;
         subgroup.Group.Bytes += size;
         track.Bytes += size;
+        track.ObjectsWritten++;
         var location = obj.Location;
         if (track.Largest is not { } largest || location > largest)
             track.Largest = location;

@@ -86,6 +86,7 @@ public sealed class TrackConsumer : IDisposable
     public async ValueTask<TrackReadResult> NextGroupAsync(CancellationToken cancellationToken = default)
     {
         int lost = 0;
+        int countedLost = 0;
         while (true)
         {
             Task wait;
@@ -108,6 +109,9 @@ public sealed class TrackConsumer : IDisposable
                         lost += (int)skip;
                         _cursor += skip;
                     }
+
+                    _state.GroupsSkipped += lost - countedLost;
+                    countedLost = lost;
 
                     if (_cursor >= _state.NextSequence)
                         break;

@@ -58,6 +58,19 @@ public sealed class TrackProducer : IDisposable
         }
     }
 
+    /// <summary>The smallest group ID in the cache window, or null if it is empty (a FETCH starting earlier cannot be served from it).</summary>
+    public ulong? OldestCachedGroupId
+    {
+        get
+        {
+            lock (_state.Sync)
+            {
+                _state.Trim();
+                return _state.Groups.Count == 0 ? null : _state.Groups.Min(static g => g.GroupId);
+            }
+        }
+    }
+
     /// <summary>Payload and property bytes in the cache window.</summary>
     public long CachedBytes
     {
@@ -85,6 +98,24 @@ public sealed class TrackProducer : IDisposable
         {
             lock (_state.Sync)
                 return _state.EvictedGroups;
+        }
+    }
+
+    /// <summary>A consistent snapshot of this track's counters.</summary>
+    public TrackStatistics GetStatistics()
+    {
+        lock (_state.Sync)
+        {
+            return new TrackStatistics(
+                _state.Bytes,
+                _state.Groups.Count,
+                _state.EvictedGroups,
+                _state.ObjectsWritten,
+                _state.ObjectsRead,
+                _state.BytesRead,
+                _state.GroupsSkipped,
+                _state.SubgroupsAbandoned,
+                _state.Consumers);
         }
     }
 

@@ -35,6 +35,16 @@ internal sealed class TrackState(TrackInfo info, TrackProducerOptions options)
 
     public long EvictedGroups { get; set; }
 
+    public long ObjectsWritten { get; set; }
+
+    public long ObjectsRead { get; set; }
+
+    public long BytesRead { get; set; }
+
+    public long GroupsSkipped { get; set; }
+
+    public long SubgroupsAbandoned { get; set; }
+
     public GroupState? Newest => Groups.Count == 0 ? null : Groups[^1];
 
     public GroupState GroupAt(long sequence) => Groups[checked((int)(sequence - FirstSequence))];
