@@ -1,0 +1,163 @@
+using MoqLive.Moqt.Model.Internal;
+
+namespace MoqLive.Moqt.Model;
+
+/// <summary>
+/// One reader of a track with its own cursor (after kixelated/moq's model). <see cref="Clone"/> gives another reader
+/// at the same position: that is fan-out. Readers never block the producer: one that falls more than
+/// <see cref="TrackConsumerOptions.MaxLagGroups"/> groups behind skips whole groups and is told how many it lost.
+/// </summary>
+/// <remarks>
+/// <para>How a session sends a subscription it accepted (the consumer came from <see cref="IPublisher.SubscribeAsync"/>):</para>
+/// <code>
+/// while (true) {
+///     var next = await track.NextGroupAsync(ct);
+///     if (next.IsEnd) { send PUBLISH_DONE(next.End.StatusCode, next.End.Reason); break; }
+///     // for each group, concurrently:
+///     while (await group.NextSubgroupAsync(ct) is { } subgroup) {
+///         // concurrently: open a uni stream with priority from (subscriber priority, subgroup.PublisherPriority,
+///         // group order), then loop subgroup.ReadObjectAsync: Object → write + release, End → FIN,
+///         // Abandoned/Aborted → reset the stream with result.ResetCode.
+///     }
+/// }
+/// </code>
+/// <para>Dispose the consumer to unsubscribe; the producer's <see cref="TrackProducer.Unused"/> fires when the last one goes.
+/// <see cref="NextGroupAsync"/> is not meant to be called concurrently on one consumer; clone it instead.</para>
+/// </remarks>
+public sealed class TrackConsumer : IDisposable
+{
+    private readonly TrackProducer _producer;
+    private readonly TrackState _state;
+    private readonly Location _min;
+    private readonly ulong? _endGroup;
+    private long _cursor;
+    private long _lost;
+    private int _disposed;
+
+    internal TrackConsumer(TrackProducer producer, long cursor, Location min, ulong? endGroup, int maxLagGroups, Location? joiningLocation)
+    {
+        _producer = producer;
+        _state = producer.State;
+        _cursor = cursor;
+        _min = min;
+        _endGroup = endGroup;
+        MaxLagGroups = maxLagGroups;
+        JoiningLocation = joiningLocation;
+    }
+
+    /// <summary>Name, default priority, group order and properties of the track.</summary>
+    public TrackInfo Info => _state.Info;
+
+    /// <summary>Full track name.</summary>
+    public FullTrackName Name => _state.Info.Name;
+
+    /// <summary>Lag bound in groups.</summary>
+    public int MaxLagGroups { get; }
+
+    /// <summary>
+    /// The largest location when this consumer was created: the Joining Location a joining FETCH ends at
+    /// (§"Joining Fetches"), and the LARGEST_OBJECT of SUBSCRIBE_OK. Null if nothing was published yet.
+    /// </summary>
+    public Location? JoiningLocation { get; }
+
+    /// <summary>The track's current largest location.</summary>
+    public Location? LargestLocation => _producer.LargestLocation;
+
+    /// <summary>Whole groups skipped so far (lag or eviction), not counting abandoned partially read groups.</summary>
+    public long LostGroups => Interlocked.Read(ref _lost);
+
+    /// <summary>Groups published but not yet taken by this consumer (its queue length in groups).</summary>
+    public long PendingGroups
+    {
+        get
+        {
+            lock (_state.Sync)
+                return Math.Max(0, _state.NextSequence - Math.Max(_cursor, _state.FirstSequence));
+        }
+    }
+
+    /// <summary>True if this consumer reads from <paramref name="producer"/> (lets a session map consumers to its subscriptions).</summary>
+    public bool IsFrom(TrackProducer producer) => ReferenceEquals(_producer, producer);
+
+    /// <summary>
+    /// The next group in arrival order, skipping groups before the start position. Waits until one exists or the track
+    /// ends. If this consumer lags, whole groups are skipped and counted in <see cref="TrackReadResult.LostGroups"/>.
+    /// </summary>
+    public async ValueTask<TrackReadResult> NextGroupAsync(CancellationToken cancellationToken = default)
+    {
+        int lost = 0;
+        int countedLost = 0;
+        while (true)
+        {
+            Task wait;
+            lock (_state.Sync)
+            {
+                ObjectDisposedException.ThrowIf(_disposed != 0, this);
+                while (true)
+                {
+                    long first = _state.FirstSequence;
+                    if (_cursor < first)
+                    {
+                        lost += (int)(first - _cursor);
+                        _cursor = first;
+                    }
+
+                    long pending = _state.NextSequence - _cursor;
+                    if (pending > MaxLagGroups)
+                    {
+                        long skip = pending - MaxLagGroups;
+                        lost += (int)skip;
+                        _cursor += skip;
+                    }
+
+                    _state.GroupsSkipped += lost - countedLost;
+                    countedLost = lost;
+
+                    if (_cursor >= _state.NextSequence)
+                        break;
+                    var group = _state.GroupAt(_cursor++);
+                    if (group.GroupId < _min.Group)
+                        continue;
+                    if (_endGroup is { } endGroup && group.GroupId > endGroup)
+                    {
+                        Interlocked.Add(ref _lost, lost);
+                        return TrackReadResult.ForEnd(new TrackEnd(PublishDoneStatusCode.SubscriptionEnded, "End group reached."), lost);
+                    }
+
+                    Interlocked.Add(ref _lost, lost);
+                    ulong minObject = group.GroupId == _min.Group ? _min.Object : 0;
+                    return TrackReadResult.ForGroup(new GroupConsumer(group, minObject, MaxLagGroups), lost);
+                }
+
+                if (_state.End is { } end)
+                {
+                    Interlocked.Add(ref _lost, lost);
+                    return TrackReadResult.ForEnd(end, lost);
+                }
+
+                wait = _state.Signal.WaitTask();
+            }
+
+            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Another consumer at the same position with the same options (fan-out). Dispose each clone separately.</summary>
+    public TrackConsumer Clone()
+    {
+        lock (_state.Sync)
+        {
+            ObjectDisposedException.ThrowIf(_disposed != 0, this);
+            _state.Consumers++;
+            return new TrackConsumer(_producer, _cursor, _min, _endGroup, MaxLagGroups, JoiningLocation);
+        }
+    }
+
+    /// <summary>Unsubscribes this reader.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        _producer.ConsumerDisposed();
+    }
+}

@@ -1,0 +1,83 @@
+using MoqLive.Moqt.Model;
+using MoqLive.Transport;
+
+namespace MoqLive.Moqt.Session.Internal;
+
+/// <summary>A subscription this session serves (the peer's SUBSCRIBE, or our PUBLISH), keyed by Request ID.</summary>
+internal sealed class OutboundSubscription : IDisposable
+{
+    private readonly CancellationTokenSource _cts;
+    private readonly HashSet<ITransportSendStream> _openStreams = [];
+    private long _streamCount;
+
+    public OutboundSubscription(ulong requestId, ulong trackAlias, TrackConsumer track, RequestStream stream, byte subscriberPriority,
+        GroupOrder groupOrder, bool forward, CancellationToken sessionToken)
+    {
+        RequestId = requestId;
+        TrackAlias = trackAlias;
+        Track = track;
+        Stream = stream;
+        SubscriberPriority = subscriberPriority;
+        GroupOrder = groupOrder;
+        _forward = forward;
+        _cts = CancellationTokenSource.CreateLinkedTokenSource(sessionToken);
+    }
+
+    public ulong RequestId { get; }
+
+    public ulong TrackAlias { get; }
+
+    public TrackConsumer Track { get; }
+
+    public RequestStream Stream { get; }
+
+    public byte SubscriberPriority { get; set; }
+
+    public GroupOrder GroupOrder { get; }
+
+    private volatile bool _forward;
+
+    public bool Forward
+    {
+        get => _forward;
+        set => _forward = value;
+    }
+
+    public CancellationToken Token => _cts.Token;
+
+    public bool IsCancelled => _cts.IsCancellationRequested;
+
+    public ulong StreamCount => (ulong)Interlocked.Read(ref _streamCount);
+
+    public void StreamOpened(ITransportSendStream stream)
+    {
+        Interlocked.Increment(ref _streamCount);
+        lock (_openStreams)
+            _openStreams.Add(stream);
+    }
+
+    public void StreamClosed(ITransportSendStream stream)
+    {
+        lock (_openStreams)
+            _openStreams.Remove(stream);
+    }
+
+    /// <summary>Stops the subscription: resets every open data stream (draft-19 §"Subscription State Management").</summary>
+    public void Cancel(ulong resetCode)
+    {
+        if (_cts.IsCancellationRequested)
+            return;
+        _cts.Cancel();
+        ITransportSendStream[] open;
+        lock (_openStreams)
+            open = [.. _openStreams];
+        foreach (ITransportSendStream stream in open)
+            stream.Reset(resetCode);
+    }
+
+    public void Dispose()
+    {
+        Track.Dispose();
+        _cts.Dispose();
+    }
+}

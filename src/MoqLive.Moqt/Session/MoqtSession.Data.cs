@@ -1,0 +1,366 @@
+using System.Buffers;
+using MoqLive.Moqt.Model;
+using MoqLive.Moqt.Session.Internal;
+using MoqLive.Transport;
+using W = MoqLive.Moqt.Wire;
+
+namespace MoqLive.Moqt.Session;
+
+public sealed partial class MoqtSession
+{
+    // ---- Sending a served subscription: one unidirectional stream per subgroup, datagrams for datagram objects.
+
+    private async Task PumpAsync(OutboundSubscription outbound)
+    {
+        var groups = new List<Task>();
+        TrackEnd? end = null;
+        try
+        {
+            while (true)
+            {
+                TrackReadResult next = await outbound.Track.NextGroupAsync(outbound.Token).ConfigureAwait(false);
+                if (next.IsEnd)
+                {
+                    end = next.End;
+                    break;
+                }
+
+                groups.RemoveAll(t => t.IsCompleted);
+                groups.Add(SendGroupAsync(outbound, next.Group!));
+            }
+
+            await Task.WhenAll(groups).ConfigureAwait(false);
+
+            // draft-19 §"PUBLISH_DONE": only after every data stream of the subscription is closed.
+            var done = new W.PublishDone((W.MoqtPublishDoneCode)end!.StatusCode, outbound.StreamCount, Truncate(end.Reason));
+            await outbound.Stream.WriteAsync(done, fin: true, outbound.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (outbound.IsCancelled || IsShutdown(e))
+        {
+            outbound.Cancel((ulong)W.MoqtStreamResetCode.Cancelled);
+        }
+        finally
+        {
+            RemoveOutbound(outbound);
+        }
+    }
+
+    private async Task SendGroupAsync(OutboundSubscription outbound, GroupConsumer group)
+    {
+        var subgroups = new List<Task>();
+        try
+        {
+            while (await group.NextSubgroupAsync(outbound.Token).ConfigureAwait(false) is { } subgroup)
+                subgroups.Add(subgroup.IsDatagram ? SendDatagramsAsync(outbound, subgroup) : SendSubgroupAsync(outbound, group, subgroup));
+        }
+        catch (OperationCanceledException) when (outbound.IsCancelled)
+        {
+        }
+
+        await Task.WhenAll(subgroups).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stream priority (draft-19 §"Priorities"): strict by subscriber priority then publisher priority (Urgency),
+    /// then group order and subgroup ID within the subscription (Order).
+    /// </summary>
+    internal static StreamPriority GetPriority(byte subscriberPriority, byte publisherPriority, GroupOrder order, ulong groupId, ulong subgroupId)
+    {
+        const ulong maxGroupKey = (1UL << 46) - 1;
+        ulong group = Math.Min(groupId, maxGroupKey);
+        ulong groupKey = order == GroupOrder.Ascending ? group : maxGroupKey - group;
+        long orderValue = (long)((groupKey << 16) | Math.Min(subgroupId, 0xFFFF));
+        return new StreamPriority((subscriberPriority << 8) | publisherPriority, orderValue);
+    }
+
+    private async Task SendSubgroupAsync(OutboundSubscription outbound, GroupConsumer group, SubgroupConsumer subgroup)
+    {
+        ITransportSendStream? stream = null;
+        W.SubgroupHeader? header = null;
+        ulong? previous = null;
+        byte defaultPriority = outbound.Track.Info.PublisherPriority;
+        try
+        {
+            while (true)
+            {
+                ObjectReadResult read = await subgroup.ReadObjectAsync(outbound.Token).ConfigureAwait(false);
+                if (read.Status != ObjectReadStatus.Object)
+                {
+                    if (stream is not null)
+                    {
+                        if (read.Status == ObjectReadStatus.End)
+                            await stream.CompleteWritesAsync(outbound.Token).ConfigureAwait(false);
+                        else
+                            stream.Reset((ulong)read.ResetCode);
+                    }
+
+                    return;
+                }
+
+                MoqtObject obj = read.Object!;
+                try
+                {
+                    if (!outbound.Forward || obj.Status == ObjectStatus.DoesNotExist)
+                        continue;
+                    if (stream is null)
+                    {
+                        header = new W.SubgroupHeader
+                        {
+                            TrackAlias = outbound.TrackAlias,
+                            GroupId = group.GroupId,
+                            SubgroupIdMode = subgroup.SubgroupId == 0 ? W.SubgroupIdMode.Zero : W.SubgroupIdMode.Explicit,
+                            SubgroupId = subgroup.SubgroupId,
+                            PublisherPriority = subgroup.PublisherPriority == defaultPriority ? null : subgroup.PublisherPriority,
+                            HasProperties = true,
+                            FirstObject = subgroup.StartsAtSubgroupStart,
+                        };
+                        stream = await _transport.OpenUnidirectionalStreamAsync(outbound.Token).ConfigureAwait(false);
+                        stream.Priority = GetPriority(outbound.SubscriberPriority, subgroup.PublisherPriority, outbound.GroupOrder, group.GroupId, subgroup.SubgroupId);
+                        outbound.StreamOpened(stream);
+                        byte[] headerBytes = new byte[header.GetEncodedLength()];
+                        header.Write(headerBytes);
+                        await stream.WriteAsync(headerBytes, false, outbound.Token).ConfigureAwait(false);
+                    }
+
+                    var objectHeader = new W.SubgroupObjectHeader(obj.ObjectId, obj.Properties.ToWire(), (ulong)obj.Payload.Length, (W.ObjectStatus)obj.Status);
+                    byte[] bytes = new byte[objectHeader.GetEncodedLength(header!, previous)];
+                    objectHeader.Write(bytes, header!, previous);
+                    previous = obj.ObjectId;
+                    await stream.WriteAsync(bytes, false, outbound.Token).ConfigureAwait(false);
+                    if (obj.Payload.Length > 0)
+                        await stream.WriteAsync(obj.Payload.Memory, false, outbound.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    obj.Release();
+                }
+            }
+        }
+        catch (TransportStreamAbortedException)
+        {
+            // STOP_SENDING on this subgroup only (§"Closing Subgroup Streams"); the subscription goes on.
+            stream?.Reset((ulong)W.MoqtStreamResetCode.Cancelled);
+        }
+        catch (OperationCanceledException) when (outbound.IsCancelled)
+        {
+            stream?.Reset((ulong)W.MoqtStreamResetCode.Cancelled);
+        }
+        finally
+        {
+            if (stream is not null)
+                outbound.StreamClosed(stream);
+        }
+    }
+
+    private async Task SendDatagramsAsync(OutboundSubscription outbound, SubgroupConsumer subgroup)
+    {
+        byte defaultPriority = outbound.Track.Info.PublisherPriority;
+        try
+        {
+            while (true)
+            {
+                ObjectReadResult read = await subgroup.ReadObjectAsync(outbound.Token).ConfigureAwait(false);
+                if (read.Status != ObjectReadStatus.Object)
+                    return;
+                MoqtObject obj = read.Object!;
+                try
+                {
+                    if (!outbound.Forward || obj.Status == ObjectStatus.DoesNotExist)
+                        continue;
+                    var datagram = new W.ObjectDatagram
+                    {
+                        TrackAlias = outbound.TrackAlias,
+                        GroupId = obj.GroupId,
+                        ObjectId = obj.ObjectId,
+                        PublisherPriority = obj.PublisherPriority == defaultPriority ? null : obj.PublisherPriority,
+                        Properties = obj.Properties.ToWire(),
+                        Status = obj.Status == ObjectStatus.Normal ? null : (W.ObjectStatus)obj.Status,
+                        Payload = obj.Payload.Memory,
+                    };
+                    int length = datagram.GetEncodedLength();
+                    if (length > _transport.MaxDatagramSize)
+                        continue; // draft-19 §"Datagrams": too large objects are dropped without notice.
+                    byte[] bytes = new byte[length];
+                    datagram.Write(bytes);
+                    _transport.SendDatagram(bytes);
+                }
+                finally
+                {
+                    obj.Release();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (outbound.IsCancelled)
+        {
+        }
+    }
+
+    // ---- Receiving: subgroup streams and datagrams for tracks we subscribed to (or were PUBLISHed).
+
+    private async Task ReceiveSubgroupStreamAsync(StreamBuffer buffer)
+    {
+        W.SubgroupHeader header;
+        while (true)
+        {
+            var reader = new SequenceReader<byte>(buffer.Data);
+            if (W.SubgroupHeader.TryRead(ref reader, out header))
+            {
+                buffer.Consume(reader.Consumed);
+                break;
+            }
+
+            if (!await buffer.FillAsync(SessionToken).ConfigureAwait(false))
+                throw new W.MoqtProtocolException(W.MoqtErrorCode.ProtocolViolation, "stream ended inside SUBGROUP_HEADER");
+        }
+
+        InboundTrack? inbound = await FindInboundAsync(header.TrackAlias).ConfigureAwait(false);
+        if (inbound is null)
+        {
+            buffer.Stream.Stop((ulong)W.MoqtStreamResetCode.Cancelled);
+            return;
+        }
+
+        lock (inbound.Sync)
+        {
+            if (inbound.Finished)
+            {
+                buffer.Stream.Stop((ulong)W.MoqtStreamResetCode.Cancelled);
+                return;
+            }
+
+            inbound.OpenStreams++;
+            inbound.StreamsSeen++;
+        }
+
+        SubgroupProducer? subgroup = null;
+        try
+        {
+            GroupProducer group = inbound.Producer.GetOrCreateGroup(header.GroupId);
+            byte priority = header.PublisherPriority ?? inbound.Producer.Info.PublisherPriority;
+            if (header.SubgroupIdMode != W.SubgroupIdMode.FirstObjectId)
+                subgroup = group.GetOrCreateSubgroup(header.SubgroupId, priority);
+
+            ulong? previous = null;
+            while (true)
+            {
+                W.SubgroupObjectHeader objectHeader;
+                while (true)
+                {
+                    var reader = new SequenceReader<byte>(buffer.Data);
+                    if (W.SubgroupObjectHeader.TryRead(ref reader, header, previous, out objectHeader))
+                    {
+                        buffer.Consume(reader.Consumed);
+                        break;
+                    }
+
+                    if (!await buffer.FillAsync(SessionToken).ConfigureAwait(false))
+                    {
+                        if (buffer.Length != 0)
+                            throw new W.MoqtProtocolException(W.MoqtErrorCode.ProtocolViolation, "subgroup stream ended inside an object");
+                        subgroup?.Complete();
+                        if (header.EndOfGroup)
+                            group.Complete();
+                        return;
+                    }
+                }
+
+                previous = objectHeader.ObjectId;
+                subgroup ??= group.GetOrCreateSubgroup(objectHeader.ObjectId, priority);
+                if (objectHeader.PayloadLength > (ulong)_options.MaxObjectSize)
+                {
+                    buffer.Stream.Stop((ulong)W.MoqtStreamResetCode.ExcessiveLoad);
+                    subgroup.Abort(StreamResetCode.ExcessiveLoad);
+                    return;
+                }
+
+                if (objectHeader.Status != W.ObjectStatus.Normal)
+                {
+                    subgroup.WriteStatus(objectHeader.ObjectId, (ObjectStatus)objectHeader.Status);
+                    continue;
+                }
+
+                MoqtPayload payload = await ReadPayloadAsync(buffer, (int)objectHeader.PayloadLength).ConfigureAwait(false);
+                subgroup.Write(objectHeader.ObjectId, payload, objectHeader.Properties.ToModelProperties());
+            }
+        }
+        catch (TransportStreamAbortedException e)
+        {
+            subgroup?.Abort((StreamResetCode)e.ErrorCode);
+        }
+        catch (InvalidOperationException) when (inbound.Producer.End is not null)
+        {
+            // The track ended (unsubscribed) while this stream was still arriving.
+            buffer.Stream.Stop((ulong)W.MoqtStreamResetCode.Cancelled);
+        }
+        finally
+        {
+            lock (inbound.Sync)
+                inbound.OpenStreams--;
+            TryFinishInbound(inbound);
+        }
+    }
+
+    /// <summary>Reads a payload into its own buffer (the first bytes may already sit in the stream buffer).</summary>
+    private static async Task<MoqtPayload> ReadPayloadAsync(StreamBuffer buffer, int length)
+    {
+        if (length == 0)
+            return MoqtPayload.Empty;
+        byte[] bytes = new byte[length];
+        if (!await buffer.ReadExactlyAsync(bytes, CancellationToken.None).ConfigureAwait(false))
+            throw new W.MoqtProtocolException(W.MoqtErrorCode.ProtocolViolation, "stream ended inside an object payload");
+        return MoqtPayload.Wrap(bytes);
+    }
+
+    private async Task DatagramLoopAsync()
+    {
+        try
+        {
+            while (!SessionToken.IsCancellationRequested)
+            {
+                ReadOnlyMemory<byte> bytes = await _transport.ReceiveDatagramAsync(SessionToken).ConfigureAwait(false);
+                W.ObjectDatagram? datagram;
+                try
+                {
+                    datagram = W.ObjectDatagram.Read(bytes);
+                }
+                catch (W.MoqtProtocolException e)
+                {
+                    Log.ProtocolViolation(_logger, e.Code, e.Reason);
+                    await CloseAsync(e.Code, e.Reason).ConfigureAwait(false);
+                    return;
+                }
+
+                // Padding, or an alias we do not know (§"Datagrams": MAY drop).
+                if (datagram is null || !_inbound.TryGetValue(datagram.TrackAlias, out InboundTrack? inbound))
+                    continue;
+                try
+                {
+                    GroupProducer group = inbound.Producer.GetOrCreateGroup(datagram.GroupId);
+                    MoqtPayload payload = datagram.Payload.IsEmpty ? MoqtPayload.Empty : MoqtPayload.Create(datagram.Payload.Span);
+                    group.WriteDatagram(datagram.ObjectId, payload, datagram.Properties.ToModelProperties(), datagram.PublisherPriority,
+                        (ObjectStatus)(datagram.Status ?? W.ObjectStatus.Normal));
+                    if (datagram.EndOfGroup)
+                        group.Complete();
+                }
+                catch (InvalidOperationException)
+                {
+                    // The track ended; late datagrams are dropped.
+                }
+            }
+        }
+        catch (Exception e) when (IsShutdown(e))
+        {
+        }
+    }
+
+    /// <summary>The session is gone: every received track ends aborted, every served one stops.</summary>
+    private void OnSessionClosed()
+    {
+        foreach (InboundTrack inbound in _inbound.Values)
+            AbortInbound(inbound, "session closed");
+        foreach (OutboundSubscription outbound in _outbound.Values)
+            outbound.Cancel((ulong)W.MoqtStreamResetCode.SessionClosed);
+        OnSessionClosedFetches();
+        OnSessionClosedNamespaces();
+    }
+}

@@ -1,0 +1,299 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using MoqLive.Moqt.Model;
+using MoqLive.Moqt.Session.Internal;
+using MoqLive.Transport;
+using W = MoqLive.Moqt.Wire;
+
+namespace MoqLive.Moqt.Session;
+
+public sealed partial class MoqtSession
+{
+    private readonly ConcurrentDictionary<ulong, (FetchProducer Producer, GroupOrder Order)> _fetches = new();
+
+    /// <inheritdoc />
+    public async ValueTask<FetchResult> FetchAsync(FetchRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ulong requestId = NextRequestId();
+        var parameters = new W.MessageParameters
+        {
+            SubscriberPriority = request.SubscriberPriority == TrackInfo.DefaultPublisherPriority ? null : request.SubscriberPriority,
+            GroupOrder = request.GroupOrder == GroupOrder.Ascending ? null : (W.GroupOrder)request.GroupOrder,
+        };
+        W.Fetch message;
+        if (request.Type == FetchType.Standalone)
+        {
+            message = W.Fetch.Standalone(requestId, request.Track.Namespace.ToWire(), request.Track.Name, request.Start.ToWire(), WireMapping.ToWireEnd(request.End));
+        }
+        else
+        {
+            InboundTrack? joined = _inbound.Values.FirstOrDefault(i => request.JoiningSubscription!.IsFrom(i.Producer));
+            if (joined is null)
+                return FetchResult.Error(RequestErrorCode.InvalidJoiningRequestId, "the joined subscription is not active on this session");
+            message = request.Type == FetchType.RelativeJoining
+                ? W.Fetch.RelativeJoining(requestId, joined.RequestId, request.JoiningStart)
+                : W.Fetch.AbsoluteJoining(requestId, joined.RequestId, request.JoiningStart);
+        }
+
+        var producer = new FetchProducer();
+        _fetches[requestId] = (producer, request.GroupOrder);
+        RequestStream stream;
+        W.MoqtControlMessage? response;
+        try
+        {
+            stream = await OpenRequestAsync(message with { Parameters = parameters }, cancellationToken).ConfigureAwait(false);
+            response = await ReadResponseAsync(stream, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _fetches.TryRemove(requestId, out _);
+            producer.Abort(StreamResetCode.Cancelled);
+            throw;
+        }
+
+        switch (response)
+        {
+            case W.FetchOk ok:
+                await FinishQuietlyAsync(stream).ConfigureAwait(false);
+                return FetchResult.Ok(new Model.FetchOk(producer.Consumer, ok.TrackProperties.ToTrackInfo(request.Track), ok.EndOfTrack,
+                    WireMapping.ToModelEnd(ok.EndLocation)));
+            case W.RequestError error:
+                _fetches.TryRemove(requestId, out _);
+                producer.Abort(StreamResetCode.Cancelled);
+                await FinishQuietlyAsync(stream).ConfigureAwait(false);
+                return FetchResult.Error((RequestErrorCode)error.ErrorCode, error.ErrorReason, WireMapping.ToRetryInterval(error.RetryInterval));
+            case null:
+                _fetches.TryRemove(requestId, out _);
+                producer.Abort(StreamResetCode.Cancelled);
+                return FetchResult.Error(RequestErrorCode.InternalError, "the publisher closed the request stream");
+            default:
+                throw await UnexpectedAsync(response, "FETCH").ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReceiveFetchStreamAsync(StreamBuffer buffer)
+    {
+        W.FetchHeader header;
+        while (true)
+        {
+            var reader = new SequenceReader<byte>(buffer.Data);
+            if (W.FetchHeader.TryRead(ref reader, out header))
+            {
+                buffer.Consume(reader.Consumed);
+                break;
+            }
+
+            if (!await buffer.FillAsync(SessionToken).ConfigureAwait(false))
+                throw new W.MoqtProtocolException(W.MoqtErrorCode.ProtocolViolation, "stream ended inside FETCH_HEADER");
+        }
+
+        if (!_fetches.TryGetValue(header.RequestId, out (FetchProducer Producer, GroupOrder Order) fetch))
+        {
+            buffer.Stream.Stop((ulong)W.MoqtStreamResetCode.Cancelled);
+            return;
+        }
+
+        var state = new W.FetchStreamState((W.GroupOrder)fetch.Order);
+        try
+        {
+            while (true)
+            {
+                W.FetchObjectHeader entry;
+                while (true)
+                {
+                    var reader = new SequenceReader<byte>(buffer.Data);
+                    if (W.FetchObjectHeader.TryRead(ref reader, state, out entry))
+                    {
+                        buffer.Consume(reader.Consumed);
+                        break;
+                    }
+
+                    if (!await buffer.FillAsync(SessionToken).ConfigureAwait(false))
+                    {
+                        if (buffer.Length != 0)
+                            throw new W.MoqtProtocolException(W.MoqtErrorCode.ProtocolViolation, "FETCH stream ended inside an object");
+                        fetch.Producer.Complete();
+                        return;
+                    }
+                }
+
+                if (entry.Kind != W.FetchObjectKind.Object)
+                    continue;
+                if (entry.PayloadLength > (ulong)_options.MaxObjectSize)
+                {
+                    buffer.Stream.Stop((ulong)W.MoqtStreamResetCode.ExcessiveLoad);
+                    fetch.Producer.Abort(StreamResetCode.ExcessiveLoad);
+                    return;
+                }
+
+                MoqtPayload payload = await ReadPayloadAsync(buffer, (int)entry.PayloadLength).ConfigureAwait(false);
+                var obj = new MoqtObject(entry.Location.Group, entry.SubgroupId ?? 0, entry.Location.Object, entry.PublisherPriority, ObjectStatus.Normal,
+                    payload, entry.Properties.ToModelProperties(), entry.SubgroupId is null ? ForwardingPreference.Datagram : ForwardingPreference.Subgroup);
+                await fetch.Producer.WriteAsync(obj, SessionToken).ConfigureAwait(false);
+            }
+        }
+        catch (TransportStreamAbortedException e)
+        {
+            fetch.Producer.Abort((StreamResetCode)e.ErrorCode);
+        }
+        finally
+        {
+            _fetches.TryRemove(header.RequestId, out _);
+        }
+    }
+
+    private async Task ServeFetchAsync(RequestStream stream, W.Fetch fetch)
+    {
+        byte subscriberPriority = fetch.Parameters.SubscriberPriority ?? TrackInfo.DefaultPublisherPriority;
+        var order = (GroupOrder)(fetch.Parameters.GroupOrder ?? W.GroupOrder.Ascending);
+        FetchRequest request;
+        IPublisher? handler;
+        if (fetch.FetchType == W.FetchType.Standalone)
+        {
+            FullTrackName name = FullTrackName.Create(fetch.TrackNamespace!.ToModel(), fetch.TrackName.Span);
+            request = FetchRequest.Standalone(name, fetch.StartLocation.ToModel(), WireMapping.ToModelEnd(fetch.EndLocation));
+            handler = ResolvePublisher(name.Namespace);
+        }
+        else
+        {
+            if (!_outbound.TryGetValue(fetch.JoiningRequestId, out OutboundSubscription? joined))
+            {
+                await RejectAsync(stream, W.MoqtRequestErrorCode.InvalidJoiningRequestId, "no such subscription").ConfigureAwait(false);
+                return;
+            }
+
+            if (!joined.Forward)
+            {
+                await RejectAsync(stream, W.MoqtRequestErrorCode.InvalidRange, "the joined subscription has Forward State 0").ConfigureAwait(false);
+                return;
+            }
+
+            request = fetch.FetchType == W.FetchType.RelativeJoining
+                ? FetchRequest.RelativeJoining(joined.Track, fetch.JoiningStart)
+                : FetchRequest.AbsoluteJoining(joined.Track, fetch.JoiningStart);
+            handler = ResolvePublisher(joined.Track.Name.Namespace);
+        }
+
+        // FetchRequest's priority and group order are init-only behind factories, so the handler always sees the
+        // defaults (ascending); a descending FETCH cannot be served faithfully yet.
+        if (order != GroupOrder.Ascending)
+        {
+            await RejectAsync(stream, W.MoqtRequestErrorCode.NotSupported, "descending FETCH is not supported").ConfigureAwait(false);
+            return;
+        }
+
+        if (handler is null)
+        {
+            await RejectAsync(stream, W.MoqtRequestErrorCode.NotSupported, "this endpoint does not publish").ConfigureAwait(false);
+            return;
+        }
+
+        FetchResult result;
+        try
+        {
+            result = await handler.FetchAsync(request, SessionToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!IsShutdown(e))
+        {
+            Log.HandlerFailed(_logger, "FETCH", e);
+            result = FetchResult.Error(RequestErrorCode.InternalError, "the publisher failed");
+        }
+
+        if (!result.IsOk)
+        {
+            await RejectAsync(stream, (W.MoqtRequestErrorCode)result.ErrorCode, result.Reason, result.RetryInterval).ConfigureAwait(false);
+            return;
+        }
+
+        Model.FetchOk ok = result.Value!;
+        using FetchConsumer objects = ok.Objects;
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(SessionToken);
+        await stream.WriteAsync(new W.FetchOk(ok.EndOfTrack, WireMapping.ToWireEnd(ok.EndLocation)) { TrackProperties = ok.Track.ToTrackProperties() },
+            cancellationToken: cancel.Token).ConfigureAwait(false);
+        Task watch = WatchFetchCancellationAsync(stream, cancel);
+
+        ITransportSendStream data = await _transport.OpenUnidirectionalStreamAsync(cancel.Token).ConfigureAwait(false);
+        data.Priority = GetPriority(subscriberPriority, TrackInfo.DefaultPublisherPriority, order, 0, 0);
+        try
+        {
+            var header = new W.FetchHeader(fetch.RequestId);
+            byte[] headerBytes = new byte[header.GetEncodedLength()];
+            header.Write(headerBytes);
+            await data.WriteAsync(headerBytes, false, cancel.Token).ConfigureAwait(false);
+            var state = new W.FetchStreamState((W.GroupOrder)order);
+            while (true)
+            {
+                ObjectReadResult read = await objects.ReadObjectAsync(cancel.Token).ConfigureAwait(false);
+                if (read.Status == ObjectReadStatus.End)
+                {
+                    await data.CompleteWritesAsync(cancel.Token).ConfigureAwait(false);
+                    break;
+                }
+
+                if (read.Status != ObjectReadStatus.Object)
+                {
+                    data.Reset((ulong)read.ResetCode);
+                    break;
+                }
+
+                MoqtObject obj = read.Object!;
+                try
+                {
+                    if (obj.Status != ObjectStatus.Normal)
+                        continue; // FETCH streams carry no status; gaps are implicit.
+                    W.FetchObjectHeader entry = W.FetchObjectHeader.ForObject(obj.Location.ToWire(),
+                        obj.ForwardingPreference == ForwardingPreference.Datagram ? null : obj.SubgroupId, obj.PublisherPriority,
+                        (ulong)obj.Payload.Length, obj.Properties.ToWire());
+                    byte[] bytes = new byte[entry.GetEncodedLength(state)];
+                    entry.Write(bytes, state);
+                    await data.WriteAsync(bytes, false, cancel.Token).ConfigureAwait(false);
+                    if (obj.Payload.Length > 0)
+                        await data.WriteAsync(obj.Payload.Memory, false, cancel.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    obj.Release();
+                }
+            }
+
+            await FinishQuietlyAsync(stream).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or TransportStreamAbortedException && !SessionToken.IsCancellationRequested)
+        {
+            // The requester cancelled (§"Fetch State Management"): reset both streams.
+            data.Reset((ulong)W.MoqtStreamResetCode.Cancelled);
+            stream.Cancel(W.MoqtStreamResetCode.Cancelled);
+        }
+        finally
+        {
+            await cancel.CancelAsync().ConfigureAwait(false);
+            await watch.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits for the requester to cancel a served FETCH (reset of its direction) and signals it.</summary>
+    private static async Task WatchFetchCancellationAsync(RequestStream stream, CancellationTokenSource cancel)
+    {
+        try
+        {
+            while (await stream.ReadAsync(cancel.Token).ConfigureAwait(false) is not null)
+            {
+            }
+        }
+        catch (TransportStreamAbortedException)
+        {
+            await cancel.CancelAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or TransportSessionClosedException or W.MoqtProtocolException)
+        {
+        }
+    }
+
+    private void OnSessionClosedFetches()
+    {
+        foreach ((FetchProducer producer, _) in _fetches.Values)
+            producer.Abort(StreamResetCode.SessionClosed);
+        _fetches.Clear();
+    }
+}

@@ -1,0 +1,379 @@
+using System.Collections.Concurrent;
+using MoqLive.Moqt.Model;
+using MoqLive.Moqt.Session.Internal;
+using MoqLive.Transport;
+using W = MoqLive.Moqt.Wire;
+
+namespace MoqLive.Moqt.Session;
+
+public sealed partial class MoqtSession
+{
+    private readonly ConcurrentDictionary<ulong, InboundTrack> _inbound = new();
+    private readonly ConcurrentDictionary<ulong, TaskCompletionSource<InboundTrack>> _aliasWaiters = new();
+    private readonly ConcurrentDictionary<ulong, OutboundSubscription> _outbound = new();
+
+    /// <summary>How long after PUBLISH_DONE late data streams are still awaited.</summary>
+    private static readonly TimeSpan PublishDoneGrace = TimeSpan.FromSeconds(2);
+
+    /// <inheritdoc />
+    public async ValueTask<SubscribeResult> SubscribeAsync(FullTrackName track, SubscribeOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(track);
+        options ??= SubscribeOptions.Default;
+        ulong requestId = NextRequestId();
+        var request = new W.Subscribe(requestId, track.Namespace.ToWire(), track.Name) { Parameters = options.ToParameters() };
+        RequestStream stream = await OpenRequestAsync(request, cancellationToken).ConfigureAwait(false);
+        W.MoqtControlMessage? response = await ReadResponseAsync(stream, cancellationToken).ConfigureAwait(false);
+        switch (response)
+        {
+            case W.SubscribeOk ok:
+            {
+                InboundTrack inbound = await RegisterInboundAsync(requestId, ok.TrackAlias, ok.TrackProperties.ToTrackInfo(track), stream).ConfigureAwait(false);
+                TrackConsumer consumer = inbound.Producer.Subscribe(new TrackConsumerOptions { Start = TrackStart.At(Location.Zero) });
+                inbound.Producer.Unused += _ => CancelInbound(inbound);
+                Spawn(() => ReadSubscriptionStreamAsync(inbound));
+                TimeSpan? expires = ok.Parameters.Expires is { } ms and > 0 ? TimeSpan.FromMilliseconds(ms) : null;
+                return SubscribeResult.Ok(new Model.SubscribeOk(consumer, ok.Parameters.LargestObject?.ToModel(), expires));
+            }
+
+            case W.RequestError error:
+                await FinishQuietlyAsync(stream).ConfigureAwait(false);
+                return SubscribeResult.Error((RequestErrorCode)error.ErrorCode, error.ErrorReason, WireMapping.ToRetryInterval(error.RetryInterval));
+            case null:
+                return SubscribeResult.Error(RequestErrorCode.InternalError, "the publisher closed the request stream");
+            default:
+                throw await UnexpectedAsync(response, "SUBSCRIBE").ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<PublishResult> PublishAsync(TrackConsumer track, PublishOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(track);
+        options ??= PublishOptions.Default;
+        ulong requestId = NextRequestId();
+        ulong alias = NextTrackAlias();
+        var request = new W.Publish(requestId, track.Name.Namespace.ToWire(), track.Name.Name, alias)
+        {
+            Parameters = new W.MessageParameters
+            {
+                Forward = options.Forward ? null : false,
+                LargestObject = track.LargestLocation?.ToWire(),
+                AuthorizationTokens = options.AuthorizationToken.IsEmpty ? [] : [W.AuthorizationToken.UseValue(0, options.AuthorizationToken)],
+            },
+            TrackProperties = track.Info.ToTrackProperties(),
+        };
+        RequestStream stream = await OpenRequestAsync(request, cancellationToken).ConfigureAwait(false);
+        W.MoqtControlMessage? response = await ReadResponseAsync(stream, cancellationToken).ConfigureAwait(false);
+        switch (response)
+        {
+            case W.RequestOk ok:
+            {
+                if (ok.TrackProperties.Count > 0)
+                    throw await UnexpectedAsync(ok, "PUBLISH (Track Properties in PUBLISH_OK)").ConfigureAwait(false);
+                bool forward = ok.Parameters.Forward ?? true;
+                byte priority = ok.Parameters.SubscriberPriority ?? TrackInfo.DefaultPublisherPriority;
+                var outbound = new OutboundSubscription(requestId, alias, track, stream, priority, track.Info.GroupOrder, forward, SessionToken);
+                _outbound[requestId] = outbound;
+                Spawn(() => ReadOutboundStreamAsync(outbound));
+                Spawn(() => PumpAsync(outbound));
+                return PublishResult.Ok(new PublishOk(forward, priority));
+            }
+
+            case W.RequestError error:
+                await FinishQuietlyAsync(stream).ConfigureAwait(false);
+                return PublishResult.Error((RequestErrorCode)error.ErrorCode, error.ErrorReason, WireMapping.ToRetryInterval(error.RetryInterval));
+            case null:
+                return PublishResult.Error(RequestErrorCode.InternalError, "the subscriber closed the request stream");
+            default:
+                throw await UnexpectedAsync(response, "PUBLISH").ConfigureAwait(false);
+        }
+    }
+
+    private static async Task FinishQuietlyAsync(RequestStream stream)
+    {
+        try
+        {
+            await stream.FinishAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TransportStreamAbortedException or TransportSessionClosedException)
+        {
+        }
+    }
+
+    /// <summary>Registers a Track Alias for received data; an alias already in use is DUPLICATE_TRACK_ALIAS.</summary>
+    private async Task<InboundTrack> RegisterInboundAsync(ulong requestId, ulong alias, TrackInfo info, RequestStream stream)
+    {
+        var producer = new TrackProducer(info, _options.ReceivedTrackOptions);
+        var inbound = new InboundTrack(requestId, alias, producer, stream);
+        if (!_inbound.TryAdd(alias, inbound))
+        {
+            producer.Dispose();
+            string reason = $"Track Alias {alias} is already in use";
+            await CloseAsync(W.MoqtErrorCode.DuplicateTrackAlias, reason).ConfigureAwait(false);
+            throw new MoqtSessionException(W.MoqtErrorCode.DuplicateTrackAlias, reason);
+        }
+
+        if (_aliasWaiters.TryRemove(alias, out TaskCompletionSource<InboundTrack>? waiter))
+            waiter.TrySetResult(inbound);
+        return inbound;
+    }
+
+    /// <summary>The track for <paramref name="alias"/>, waiting briefly for a SUBSCRIBE_OK / PUBLISH still in flight.</summary>
+    private async Task<InboundTrack?> FindInboundAsync(ulong alias)
+    {
+        if (_inbound.TryGetValue(alias, out InboundTrack? known))
+            return known;
+        TaskCompletionSource<InboundTrack> waiter = _aliasWaiters.GetOrAdd(alias, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (_inbound.TryGetValue(alias, out known))
+            return known;
+        try
+        {
+            return await waiter.Task.WaitAsync(_options.UnknownAliasTimeout, _options.TimeProvider, SessionToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _aliasWaiters.TryRemove(alias, out _);
+            Log.UnknownTrackAlias(_logger, alias);
+            return null;
+        }
+    }
+
+    /// <summary>Unsubscribe: cancel the request stream (STOP_SENDING + RESET_STREAM, §"Request Cancellation").</summary>
+    private void CancelInbound(InboundTrack inbound)
+    {
+        lock (inbound.Sync)
+        {
+            if (inbound.Finished)
+                return;
+            inbound.Finished = true;
+        }
+
+        _inbound.TryRemove(new KeyValuePair<ulong, InboundTrack>(inbound.TrackAlias, inbound));
+        inbound.Stream.Cancel(W.MoqtStreamResetCode.Cancelled);
+        inbound.Producer.Dispose();
+    }
+
+    /// <summary>Reads what follows SUBSCRIBE_OK (or PUBLISH) on a received track's request stream: PUBLISH_DONE, update responses.</summary>
+    private async Task ReadSubscriptionStreamAsync(InboundTrack inbound)
+    {
+        try
+        {
+            while (true)
+            {
+                W.MoqtControlMessage? message = await inbound.Stream.ReadAsync(SessionToken).ConfigureAwait(false);
+                switch (message)
+                {
+                    case null:
+                        await FinishQuietlyAsync(inbound.Stream).ConfigureAwait(false);
+                        if (inbound.Done is null)
+                            AbortInbound(inbound, "the publisher ended the request without PUBLISH_DONE");
+                        return;
+                    case W.PublishDone done when inbound.Done is null:
+                        lock (inbound.Sync)
+                            inbound.Done = done;
+                        TryFinishInbound(inbound);
+                        Spawn(async () =>
+                        {
+                            await Task.Delay(PublishDoneGrace, _options.TimeProvider, SessionToken).ConfigureAwait(false);
+                            FinishInbound(inbound);
+                        });
+                        break;
+                    case W.RequestOk or W.RequestError or W.GoAway:
+                        break;
+                    default:
+                        throw new W.MoqtProtocolException(W.MoqtErrorCode.ProtocolViolation, $"unexpected {message.Type} on a subscription stream");
+                }
+            }
+        }
+        catch (TransportStreamAbortedException)
+        {
+            AbortInbound(inbound, "the publisher cancelled the subscription");
+        }
+    }
+
+    private void AbortInbound(InboundTrack inbound, string reason)
+    {
+        lock (inbound.Sync)
+        {
+            if (inbound.Finished)
+                return;
+            inbound.Finished = true;
+        }
+
+        _inbound.TryRemove(new KeyValuePair<ulong, InboundTrack>(inbound.TrackAlias, inbound));
+        inbound.Producer.Abort(PublishDoneStatusCode.InternalError, reason, StreamResetCode.Cancelled);
+    }
+
+    /// <summary>Completes the track once PUBLISH_DONE arrived and every announced data stream was read.</summary>
+    private void TryFinishInbound(InboundTrack inbound)
+    {
+        bool ready;
+        lock (inbound.Sync)
+            ready = inbound.Done is { } done && inbound.OpenStreams == 0 && inbound.StreamsSeen >= done.StreamCount;
+        if (ready)
+            FinishInbound(inbound);
+    }
+
+    private void FinishInbound(InboundTrack inbound)
+    {
+        W.PublishDone? done;
+        lock (inbound.Sync)
+        {
+            if (inbound.Finished)
+                return;
+            inbound.Finished = true;
+            done = inbound.Done;
+        }
+
+        _inbound.TryRemove(new KeyValuePair<ulong, InboundTrack>(inbound.TrackAlias, inbound));
+        if (done is not null)
+            inbound.Producer.Complete((PublishDoneStatusCode)done.StatusCode, done.ErrorReason);
+    }
+
+    // ---- Serving: the peer's SUBSCRIBE and PUBLISH.
+
+    private async Task ServeSubscribeAsync(RequestStream stream, W.Subscribe subscribe)
+    {
+        FullTrackName name = FullTrackName.Create(subscribe.TrackNamespace.ToModel(), subscribe.TrackName.Span);
+        IPublisher? handler = ResolvePublisher(name.Namespace);
+        if (handler is null)
+        {
+            await RejectAsync(stream, W.MoqtRequestErrorCode.NotSupported, "this endpoint does not publish").ConfigureAwait(false);
+            return;
+        }
+
+        SubscribeOptions options = subscribe.Parameters.ToSubscribeOptions();
+        SubscribeResult result;
+        try
+        {
+            result = await handler.SubscribeAsync(name, options, SessionToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!IsShutdown(e))
+        {
+            Log.HandlerFailed(_logger, "SUBSCRIBE", e);
+            result = SubscribeResult.Error(RequestErrorCode.InternalError, "the publisher failed");
+        }
+
+        if (!result.IsOk)
+        {
+            await RejectAsync(stream, (W.MoqtRequestErrorCode)result.ErrorCode, result.Reason, result.RetryInterval).ConfigureAwait(false);
+            return;
+        }
+
+        Model.SubscribeOk ok = result.Value!;
+        ulong alias = NextTrackAlias();
+        GroupOrder order = options.GroupOrder ?? ok.Track.Info.GroupOrder;
+        var outbound = new OutboundSubscription(subscribe.RequestId, alias, ok.Track, stream, options.SubscriberPriority, order, options.Forward, SessionToken);
+        _outbound[subscribe.RequestId] = outbound;
+        var reply = new W.SubscribeOk(alias)
+        {
+            Parameters = new W.MessageParameters
+            {
+                LargestObject = ok.LargestLocation?.ToWire(),
+                Expires = ok.Expires is { } expires ? (ulong)expires.TotalMilliseconds : null,
+            },
+            TrackProperties = ok.Track.Info.ToTrackProperties(),
+        };
+        try
+        {
+            await stream.WriteAsync(reply, cancellationToken: outbound.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            RemoveOutbound(outbound);
+            throw;
+        }
+
+        Spawn(() => ReadOutboundStreamAsync(outbound));
+        await PumpAsync(outbound).ConfigureAwait(false);
+    }
+
+    private async Task ServePublishAsync(RequestStream stream, W.Publish publish)
+    {
+        ISubscriber? handler = _options.Subscriber;
+        if (handler is null)
+        {
+            await RejectAsync(stream, W.MoqtRequestErrorCode.NotSupported, "this endpoint does not accept PUBLISH").ConfigureAwait(false);
+            return;
+        }
+
+        FullTrackName name = FullTrackName.Create(publish.TrackNamespace.ToModel(), publish.TrackName.Span);
+        InboundTrack inbound = await RegisterInboundAsync(publish.RequestId, publish.TrackAlias, publish.TrackProperties.ToTrackInfo(name), stream).ConfigureAwait(false);
+        TrackConsumer consumer = inbound.Producer.Subscribe(new TrackConsumerOptions { Start = TrackStart.At(Location.Zero) });
+        PublishResult result;
+        try
+        {
+            result = await handler.PublishAsync(consumer, new PublishOptions { Forward = publish.Parameters.Forward ?? true }, SessionToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!IsShutdown(e))
+        {
+            Log.HandlerFailed(_logger, "PUBLISH", e);
+            result = PublishResult.Error(RequestErrorCode.InternalError, "the subscriber failed");
+        }
+
+        if (!result.IsOk)
+        {
+            consumer.Dispose();
+            AbortInbound(inbound, "rejected");
+            await RejectAsync(stream, (W.MoqtRequestErrorCode)result.ErrorCode, result.Reason, result.RetryInterval).ConfigureAwait(false);
+            stream.Stream.Stop((ulong)W.MoqtStreamResetCode.Cancelled);
+            return;
+        }
+
+        PublishOk ok = result.Value!;
+        inbound.Producer.Unused += _ => CancelInbound(inbound);
+        await stream.WriteAsync(new W.RequestOk
+        {
+            Parameters = new W.MessageParameters
+            {
+                Forward = ok.Forward ? null : false,
+                SubscriberPriority = ok.SubscriberPriority == TrackInfo.DefaultPublisherPriority ? null : ok.SubscriberPriority,
+            },
+        }).ConfigureAwait(false);
+        await ReadSubscriptionStreamAsync(inbound).ConfigureAwait(false);
+    }
+
+    private void RemoveOutbound(OutboundSubscription outbound)
+    {
+        if (_outbound.TryRemove(new KeyValuePair<ulong, OutboundSubscription>(outbound.RequestId, outbound)))
+            outbound.Dispose();
+    }
+
+    /// <summary>Reads the subscriber's side of a served subscription: REQUEST_UPDATE, FIN, or cancellation.</summary>
+    private async Task ReadOutboundStreamAsync(OutboundSubscription outbound)
+    {
+        try
+        {
+            while (true)
+            {
+                W.MoqtControlMessage? message = await outbound.Stream.ReadAsync(outbound.Token).ConfigureAwait(false);
+                switch (message)
+                {
+                    case null:
+                        return;
+                    case W.RequestUpdate update:
+                        AcceptPeerRequestId(update.RequestId);
+                        if (update.Parameters.SubscriberPriority is { } priority)
+                            outbound.SubscriberPriority = priority;
+                        if (update.Parameters.Forward is { } forward)
+                            outbound.Forward = forward;
+                        await outbound.Stream.WriteAsync(new W.RequestOk(), cancellationToken: outbound.Token).ConfigureAwait(false);
+                        break;
+                    case W.GoAway:
+                        break;
+                    default:
+                        throw new W.MoqtProtocolException(W.MoqtErrorCode.ProtocolViolation, $"unexpected {message.Type} from the subscriber");
+                }
+            }
+        }
+        catch (TransportStreamAbortedException)
+        {
+            // STOP_SENDING / RESET_STREAM from the subscriber: unsubscribe (§"Subscriptions").
+            outbound.Cancel((ulong)W.MoqtStreamResetCode.Cancelled);
+        }
+        catch (OperationCanceledException) when (outbound.IsCancelled)
+        {
+        }
+    }
+}

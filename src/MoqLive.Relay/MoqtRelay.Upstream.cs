@@ -1,0 +1,280 @@
+using MoqLive.Moqt.Model;
+using MoqLive.Relay.Internal;
+
+namespace MoqLive.Relay;
+
+/// <summary>Upstream side: one subscription per track, pumped into the track's cache.</summary>
+public sealed partial class MoqtRelay
+{
+    private async Task EstablishAsync(RelayTrack entry, PublisherRegistration publisher)
+    {
+        var upstream = await SubscribeUpstreamAsync(entry, publisher).ConfigureAwait(false);
+        if (!upstream.IsOk)
+        {
+            Log.UpstreamSubscribeFailed(_logger, entry.Name.ToString(), upstream.ErrorCode.ToString(), upstream.Reason);
+            lock (_sync)
+            {
+                entry.State = RelayTrackState.Closed;
+                if (_tracks.TryGetValue(entry.Name, out var current) && ReferenceEquals(current, entry))
+                    _tracks.Remove(entry.Name);
+            }
+
+            entry.Ready.TrySetResult(SubscribeResult.Error(upstream.ErrorCode, upstream.Reason, upstream.RetryInterval));
+            return;
+        }
+
+        var consumer = upstream.Value!.Track;
+        lock (_sync)
+        {
+            if (entry.State != RelayTrackState.Establishing)
+            {
+                // The relay shut down meanwhile; CloseTrack already answered the waiting subscribers.
+                consumer.Dispose();
+                return;
+            }
+
+            CreateProducer(entry, consumer.Info);
+            Attach(entry, consumer, publisher.Order);
+        }
+
+        entry.Ready.TrySetResult(null);
+    }
+
+    private async Task ResumeAsync(RelayTrack entry, PublisherRegistration publisher)
+    {
+        var upstream = await SubscribeUpstreamAsync(entry, publisher).ConfigureAwait(false);
+        lock (_sync)
+        {
+            entry.ResumeInFlight = false;
+            if (entry.State != RelayTrackState.AwaitingPublisher)
+            {
+                upstream.Value?.Track.Dispose();
+                return;
+            }
+
+            if (!upstream.IsOk)
+            {
+                // The grace timer still runs; another publisher may yet come.
+                Log.UpstreamSubscribeFailed(_logger, entry.Name.ToString(), upstream.ErrorCode.ToString(), upstream.Reason);
+                return;
+            }
+
+            Attach(entry, upstream.Value!.Track, publisher.Order);
+            Metrics.AddPublisherResume();
+        }
+
+        Log.PublisherResumed(_logger, entry.Name.ToString());
+    }
+
+    private async Task<SubscribeResult> SubscribeUpstreamAsync(RelayTrack entry, PublisherRegistration publisher)
+    {
+        Metrics.AddUpstreamSubscribe();
+        try
+        {
+            return await publisher.Publisher.SubscribeAsync(entry.Name, UpstreamSubscribeOptions, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A publisher that throws instead of returning an error (e.g. its session died mid-request).
+            return SubscribeResult.Error(RequestErrorCode.InternalError, ex.Message);
+        }
+    }
+
+    /// <summary>Creates the track's cache/fan-out producer. Under the lock.</summary>
+    private void CreateProducer(RelayTrack entry, TrackInfo info)
+    {
+        var producer = new TrackProducer(info, _cacheOptions);
+        producer.Unused += p => OnUnused(entry, p);
+        entry.Producer = producer;
+    }
+
+    /// <summary>Starts pumping <paramref name="upstream"/> into the track's producer. Under the lock.</summary>
+    private void Attach(RelayTrack entry, TrackConsumer upstream, long upstreamOrder)
+    {
+        entry.GraceTimer?.Dispose();
+        entry.GraceTimer = null;
+        entry.State = RelayTrackState.Live;
+        entry.UpstreamOrder = upstreamOrder;
+        int generation = ++entry.Generation;
+        var cts = new CancellationTokenSource();
+        entry.PumpCancellation = cts;
+        var producer = entry.Producer!;
+        _ = Task.Run(() => PumpAsync(entry, producer, upstream, generation, cts.Token));
+    }
+
+    private async Task PumpAsync(RelayTrack entry, TrackProducer producer, TrackConsumer upstream, int generation, CancellationToken cancellationToken)
+    {
+        TrackEnd? end = null;
+        var groups = new List<Task>();
+        try
+        {
+            while (true)
+            {
+                var next = await upstream.NextGroupAsync(cancellationToken).ConfigureAwait(false);
+                if (next.IsEnd)
+                {
+                    end = next.End;
+                    break;
+                }
+
+                GroupProducer group;
+                try
+                {
+                    group = producer.GetOrCreateGroup(next.Group!.GroupId);
+                }
+                catch (InvalidOperationException)
+                {
+                    // Our producer ended (relay shutting down, last subscriber gone).
+                    break;
+                }
+
+                groups.RemoveAll(static t => t.IsCompleted);
+                groups.Add(PumpGroupAsync(next.Group, group, cancellationToken));
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.PumpFailed(_logger, ex, entry.Name.ToString());
+            end = new TrackEnd(PublishDoneStatusCode.InternalError, ex.Message, Aborted: true);
+        }
+
+        await Task.WhenAll(groups).ConfigureAwait(false);
+
+        // Disposing the upstream consumer is the upstream unsubscribe.
+        upstream.Dispose();
+        if (!cancellationToken.IsCancellationRequested)
+            OnUpstreamEnded(entry, generation, end ?? new TrackEnd(PublishDoneStatusCode.InternalError, "Upstream stopped.", Aborted: true));
+    }
+
+    private async Task PumpGroupAsync(GroupConsumer upstream, GroupProducer group, CancellationToken cancellationToken)
+    {
+        var subgroups = new List<Task>();
+        try
+        {
+            while (await upstream.NextSubgroupAsync(cancellationToken).ConfigureAwait(false) is { } subgroup)
+                subgroups.Add(PumpSubgroupAsync(subgroup, group, cancellationToken));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        await Task.WhenAll(subgroups).ConfigureAwait(false);
+        if (!upstream.IsAbandoned && !cancellationToken.IsCancellationRequested)
+            group.Complete();
+    }
+
+    private async Task PumpSubgroupAsync(SubgroupConsumer upstream, GroupProducer group, CancellationToken cancellationToken)
+    {
+        SubgroupProducer? subgroup = null;
+        try
+        {
+            if (!upstream.IsDatagram)
+                subgroup = group.GetOrCreateSubgroup(upstream.SubgroupId, upstream.PublisherPriority);
+            while (true)
+            {
+                var read = await upstream.ReadObjectAsync(cancellationToken).ConfigureAwait(false);
+                switch (read.Status)
+                {
+                    case ObjectReadStatus.Object:
+                        var obj = read.Object!;
+                        Metrics.AddObjectIn(obj.Payload.Length);
+                        if (!Forward(obj, group, subgroup))
+                            return;
+                        break;
+                    case ObjectReadStatus.End:
+                        subgroup?.Complete();
+                        return;
+                    case ObjectReadStatus.Aborted:
+                        subgroup?.Abort(read.ResetCode);
+                        return;
+                    default:
+                        subgroup?.Abort(StreamResetCode.TooFarBehind);
+                        return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            subgroup?.Abort(StreamResetCode.Cancelled);
+        }
+        catch (InvalidOperationException)
+        {
+            // The group or track closed under us (relay shutting down, last subscriber gone).
+        }
+    }
+
+    /// <summary>Hands the object (and its payload reference) to the cache. False if the subgroup cannot take more.</summary>
+    private static bool Forward(MoqtObject obj, GroupProducer group, SubgroupProducer? subgroup)
+    {
+        try
+        {
+            if (subgroup is null)
+                group.WriteDatagram(obj.ObjectId, obj.Payload, obj.Properties, obj.PublisherPriority, obj.Status);
+            else
+                subgroup.Write(obj);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            // A duplicate or out-of-order object (e.g. a resumed publisher repeating IDs): §"Caching Relays" lets a
+            // relay ignore it.
+            obj.Release();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            obj.Release();
+            return false;
+        }
+    }
+
+    private void OnUpstreamEnded(RelayTrack entry, int generation, TrackEnd end)
+    {
+        PublisherRegistration? replacement = null;
+        lock (_sync)
+        {
+            if (entry.Generation != generation || entry.State is RelayTrackState.Closed or RelayTrackState.AwaitingPublisher)
+                return;
+            if (!end.Aborted)
+            {
+                // PUBLISH_DONE from upstream: pass it on.
+                CloseTrack(entry, end);
+                return;
+            }
+
+            // The publisher vanished: keep subscribers, wait for it (or another) to come back.
+            entry.State = RelayTrackState.AwaitingPublisher;
+            Log.PublisherLost(_logger, entry.Name.ToString(), end.Reason, _options.PublisherReconnectGrace);
+            entry.GraceTimer = _options.TimeProvider.CreateTimer(
+                static state =>
+                {
+                    var (relay, track, gen) = ((MoqtRelay, RelayTrack, int))state!;
+                    relay.OnGraceExpired(track, gen);
+                },
+                (this, entry, generation),
+                _options.PublisherReconnectGrace,
+                Timeout.InfiniteTimeSpan);
+
+            // A publisher may have re-registered before we noticed the old one was gone.
+            replacement = entry.IsPushed ? null : FindPublisher(entry.Name.Namespace, newerThan: entry.UpstreamOrder);
+            if (replacement is not null)
+                entry.ResumeInFlight = true;
+        }
+
+        if (replacement is not null)
+            _ = ResumeAsync(entry, replacement);
+    }
+
+    private void OnGraceExpired(RelayTrack entry, int generation)
+    {
+        lock (_sync)
+        {
+            if (entry.State != RelayTrackState.AwaitingPublisher || entry.Generation != generation)
+                return;
+            CloseTrack(entry, new TrackEnd(PublishDoneStatusCode.TrackEnded, "The publisher did not come back."));
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using MoqLive.Moqt.Model;
+using MoqLive.Testing;
+using static MoqLive.Relay.Tests.RelayTestHelpers;
+
+namespace MoqLive.Relay.Tests;
+
+public sealed class MoqtRelaySubscribeTests
+{
+    [Fact]
+    public async Task SubscribeAsync_NoPublisher_ReturnsDoesNotExist()
+    {
+        await using var relay = new MoqtRelay();
+        var result = await relay.SubscribeAsync(Video).AsTask().WaitAsync(TestTimeout);
+        Assert.False(result.IsOk);
+        Assert.Equal(RequestErrorCode.DoesNotExist, result.ErrorCode);
+    }
+
+    [Fact]
+    public async Task SubscribeAsync_ConcurrentSubscribers_OneUpstreamSubscribe()
+    {
+        await using var relay = new MoqtRelay();
+        var publisher = new TestPublisher { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        publisher.AddTrack(Video);
+        await relay.PublishNamespaceAsync(Ns, publisher);
+
+        var pending = Enumerable.Range(0, 50).Select(_ => relay.SubscribeAsync(Video).AsTask()).ToArray();
+        Assert.All(pending, t => Assert.False(t.IsCompleted));
+        publisher.Gate.SetResult();
+
+        var results = await Task.WhenAll(pending).WaitAsync(TestTimeout);
+        Assert.All(results, r => Assert.True(r.IsOk));
+        Assert.Equal(1, publisher.Subscribes);
+        Assert.Equal(1, relay.Metrics.UpstreamSubscribes);
+        Assert.Equal(50, relay.Metrics.DownstreamSubscriptions);
+
+        // A later subscriber joins the same upstream subscription too.
+        using var late = await SubscribeOk(relay, Video);
+        Assert.Equal(1, publisher.Subscribes);
+        foreach (var r in results)
+            r.Value!.Track.Dispose();
+    }
+
+    [Fact]
+    public async Task SubscribeAsync_UpstreamRejects_EveryWaitingSubscriberGetsTheError()
+    {
+        await using var relay = new MoqtRelay();
+        var publisher = new TestPublisher
+        {
+            Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously),
+            FailWith = SubscribeResult.Error(RequestErrorCode.Unauthorized, "no token"),
+        };
+        await relay.PublishNamespaceAsync(Ns, publisher);
+
+        var pending = Enumerable.Range(0, 3).Select(_ => relay.SubscribeAsync(Video).AsTask()).ToArray();
+        publisher.Gate.SetResult();
+        var results = await Task.WhenAll(pending).WaitAsync(TestTimeout);
+
+        Assert.All(results, r => Assert.Equal(RequestErrorCode.Unauthorized, r.ErrorCode));
+        Assert.All(results, r => Assert.Equal("no token", r.Reason));
+        Assert.Equal(1, publisher.Subscribes);
+        Assert.Equal(0, relay.Metrics.Tracks);
+    }
+
+    [Fact]
+    public async Task LastSubscriberLeaves_UpstreamUnsubscribedAndCacheReleased()
+    {
+        var pool = new CountingArrayPool();
+        await using var relay = new MoqtRelay();
+        var publisher = new TestPublisher();
+        var source = publisher.AddTrack(Video);
+        await relay.PublishNamespaceAsync(Ns, publisher);
+
+        var a = await SubscribeOk(relay, Video);
+        var b = await SubscribeOk(relay, Video);
+        Assert.Equal(1, source.ConsumerCount);
+        WriteGroup(source, 0, pool: pool);
+        await WaitUntil(() => relay.Metrics.ObjectsIn == 10);
+
+        a.Dispose();
+        Assert.Equal(1, relay.Metrics.Tracks);
+        b.Dispose();
+
+        Assert.Equal(0, relay.Metrics.Tracks);
+        Assert.Equal(0, relay.Metrics.BytesCached);
+        await WaitUntil(() => source.ConsumerCount == 0);
+
+        // The relay's references are gone; only the publisher's own cache holds the buffers now.
+        source.Dispose();
+        Assert.Equal(0, pool.Outstanding);
+    }
+
+    [Fact]
+    public async Task SubscribeAsync_MostSpecificPublisherServesTheTrack()
+    {
+        await using var relay = new MoqtRelay();
+        var broad = new TestPublisher();
+        broad.AddTrack(Video);
+        var specific = new TestPublisher();
+        specific.AddTrack(Video);
+        await relay.PublishNamespaceAsync(TrackNamespace.Of("live"), broad);
+        await relay.PublishNamespaceAsync(Ns, specific);
+
+        using var consumer = await SubscribeOk(relay, Video);
+        Assert.Equal(0, broad.Subscribes);
+        Assert.Equal(1, specific.Subscribes);
+    }
+
+    [Fact]
+    public async Task TrackStatusAsync_RelayedTrack_ReportsLargestLocation()
+    {
+        await using var relay = new MoqtRelay();
+        var publisher = new TestPublisher();
+        var source = publisher.AddTrack(Video);
+        await relay.PublishNamespaceAsync(Ns, publisher);
+        using var consumer = await SubscribeOk(relay, Video);
+        WriteGroup(source, 3, perSubgroup: 4);
+        await WaitUntil(() => relay.Metrics.ObjectsIn == 4);
+
+        var status = await relay.TrackStatusAsync(Video).AsTask().WaitAsync(TestTimeout);
+        Assert.Equal(new Location(3, 3), status.Value!.LargestLocation);
+
+        var unknown = await relay.TrackStatusAsync(FullTrackName.Create(TrackNamespace.Of("nobody"), "x")).AsTask().WaitAsync(TestTimeout);
+        Assert.Equal(RequestErrorCode.DoesNotExist, unknown.ErrorCode);
+    }
+
+    internal static async Task WaitUntil(Func<bool> condition)
+    {
+        // Polls with yields, not sleeps or clocks: the relay's pump runs on the thread pool. Bounded by iterations.
+        for (int i = 0; !condition(); i++)
+        {
+            if (i > 5_000_000)
+                Assert.Fail("Condition not reached.");
+            await Task.Yield();
+        }
+    }
+}

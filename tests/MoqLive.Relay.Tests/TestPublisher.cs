@@ -1,0 +1,66 @@
+using MoqLive.Moqt.Model;
+
+namespace MoqLive.Relay.Tests;
+
+/// <summary>
+/// An in-process publisher standing in for an upstream session: serves SUBSCRIBE/FETCH/TRACK_STATUS from its own
+/// track producers. Counts SUBSCRIBEs and can hold them behind a gate to test coalescing.
+/// </summary>
+internal sealed class TestPublisher : IPublisher
+{
+    private readonly Dictionary<FullTrackName, TrackProducer> _tracks = [];
+    private int _subscribes;
+
+    public TaskCompletionSource? Gate { get; set; }
+
+    public SubscribeResult? FailWith { get; set; }
+
+    public int Subscribes => Volatile.Read(ref _subscribes);
+
+    public TrackProducer AddTrack(FullTrackName name, TrackProducerOptions? options = null)
+    {
+        var producer = new TrackProducer(new TrackInfo(name), options ?? TrackProducerOptions.Default with { MaxGroups = 1000 });
+        lock (_tracks)
+            _tracks[name] = producer;
+        return producer;
+    }
+
+    public async ValueTask<SubscribeResult> SubscribeAsync(FullTrackName track, SubscribeOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _subscribes);
+        if (Gate is { } gate)
+            await gate.Task.WaitAsync(cancellationToken);
+        if (FailWith is { } failure)
+            return failure;
+        TrackProducer? producer;
+        lock (_tracks)
+            _tracks.TryGetValue(track, out producer);
+        if (producer is null)
+            return SubscribeResult.Error(RequestErrorCode.DoesNotExist, "no such track");
+        var consumer = producer.Subscribe(new TrackConsumerOptions { Start = (options ?? SubscribeOptions.Default).Start, MaxLagGroups = 100_000 });
+        return SubscribeResult.Ok(consumer);
+    }
+
+    public ValueTask<FetchResult> FetchAsync(FetchRequest request, CancellationToken cancellationToken = default)
+    {
+        TrackProducer? producer;
+        lock (_tracks)
+            _tracks.TryGetValue(request.Track, out producer);
+        if (producer is null || !request.TryResolveRange(out var start, out var end))
+            return ValueTask.FromResult(FetchResult.Error(RequestErrorCode.DoesNotExist, "no such track"));
+        return ValueTask.FromResult(producer.Fetch(start, end, request.GroupOrder));
+    }
+
+    public ValueTask<TrackStatusResult> TrackStatusAsync(FullTrackName track, CancellationToken cancellationToken = default)
+    {
+        TrackProducer? producer;
+        lock (_tracks)
+            _tracks.TryGetValue(track, out producer);
+        return ValueTask.FromResult(producer is null
+            ? TrackStatusResult.Error(RequestErrorCode.DoesNotExist, "no such track")
+            : TrackStatusResult.Ok(new TrackStatusOk(producer.Info, producer.LargestLocation, producer.End)));
+    }
+
+    public ValueTask<SubscribeNamespaceResult> SubscribeNamespaceAsync(TrackNamespace prefix, CancellationToken cancellationToken = default)
+        => ValueTask.FromResult(SubscribeNamespaceResult.Error(RequestErrorCode.NotSupported, "not a relay"));
+}
