@@ -1,5 +1,4 @@
 using MoqLive.Quic.Congestion;
-using MoqLive.Quic.Interim;
 
 namespace MoqLive.Quic.Recovery;
 

@@ -1,4 +1,3 @@
-using MoqLive.Quic.Interim;
 
 namespace MoqLive.Quic.Streams;
 

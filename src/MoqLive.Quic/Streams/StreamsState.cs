@@ -1,4 +1,3 @@
-using MoqLive.Quic.Interim;
 using MoqLive.Transport;
 
 namespace MoqLive.Quic.Streams;

@@ -1,5 +1,4 @@
 using MoqLive.Quic.Congestion;
-using MoqLive.Quic.Interim;
 using MoqLive.Quic.Recovery;
 
 namespace MoqLive.Quic.Tests.Recovery;

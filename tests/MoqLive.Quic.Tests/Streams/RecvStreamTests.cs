@@ -1,4 +1,3 @@
-using MoqLive.Quic.Interim;
 using MoqLive.Quic.Streams;
 
 namespace MoqLive.Quic.Tests.Streams;

@@ -1,4 +1,3 @@
-using MoqLive.Quic.Interim;
 using MoqLive.Quic.Streams;
 using MoqLive.Transport;
 
