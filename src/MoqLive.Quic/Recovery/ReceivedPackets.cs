@@ -1,9 +1,10 @@
+using MoqLive.Quic.Frames;
 using MoqLive.Quic.Internal;
 
 namespace MoqLive.Quic.Recovery;
 
 /// <summary>The content of an ACK frame to send: inclusive ranges in descending order and the encoded ack delay.</summary>
-internal readonly record struct AckToSend(IReadOnlyList<(ulong Smallest, ulong Largest)> Ranges, ulong AckDelayEncoded)
+internal readonly record struct AckToSend(AckRange[] Ranges, ulong AckDelayEncoded)
 {
     public ulong Largest => Ranges[0].Largest;
 }
@@ -85,11 +86,11 @@ internal sealed class ReceivedPackets
     public AckToSend? BuildAck(Instant now, int ackDelayExponent)
     {
         if (_received.IsEmpty) return null;
-        var ranges = new List<(ulong, ulong)>(_received.Count);
-        for (int i = _received.Count - 1; i >= 0; i--)
+        var ranges = new AckRange[_received.Count];
+        for (int i = _received.Count - 1, j = 0; i >= 0; i--, j++)
         {
             var (s, e) = _received[i];
-            ranges.Add((s, e - 1));
+            ranges[j] = new AckRange(s, e - 1);
         }
         long micros = Math.Max(0, (now - LargestReceivedTime).Ticks / 10);
         ulong delay = _space == PacketSpace.ApplicationData ? (ulong)micros >> ackDelayExponent : 0;
