@@ -12,6 +12,7 @@ namespace MoqLive.Quic.Core;
 internal sealed partial class Connection
 {
     private readonly Queue<ulong> _pathResponses = new();
+    private bool _ackElicitingSentSinceReceive;
 
     /// <summary>
     /// Processes one UDP datagram from <paramref name="remote"/> (possibly several coalesced packets). Undecryptable
@@ -120,6 +121,7 @@ internal sealed partial class Connection
             s.ReceivedPackets.OnPacketReceived(pn, ackEliciting, now);
         }
         ResetIdleTimer(now);
+        _ackElicitingSentSinceReceive = false;
         return true;
     }
 

@@ -379,8 +379,10 @@ internal sealed partial class Connection
 
     private void ResetIdleTimerOnSend(Instant now)
     {
-        // RFC 9000 §10.1: restart the idle timer when sending the first ack-eliciting packet after receiving.
-        if (_idleDeadline - now < _idleTimeout) ResetIdleTimer(now);
+        // RFC 9000 §10.1: restart the idle timer when sending the first ack-eliciting packet after receiving one.
+        if (_ackElicitingSentSinceReceive) return;
+        _ackElicitingSentSinceReceive = true;
+        ResetIdleTimer(now);
     }
 
     private static int VarLen(ulong v) => QuicVarInt.GetEncodedLength(v);
