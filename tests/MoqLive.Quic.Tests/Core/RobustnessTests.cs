@@ -5,7 +5,7 @@ namespace MoqLive.Quic.Tests.Core;
 
 public class RobustnessTests
 {
-    public static TheoryData<int> Seeds => new() { 101, 102, 103, 104, 105, 106, 107, 108 };
+    public static TheoryData<int> Seeds => new() { 101, 102, 103, 104, 105, 106, 107, 108, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222 };
 
     /// <summary>Bidirectional echo under random link conditions: every byte sent comes back exactly once, in order.</summary>
     [Theory]
