@@ -333,20 +333,24 @@ internal sealed partial class Connection
         }
     }
 
-    private void CheckStatelessReset(Instant now, ReadOnlySpan<byte> datagram)
+    /// <summary>True when the datagram's tail is a stateless reset token of the peer (RFC 9000 §10.3.1).</summary>
+    public bool MatchesStatelessReset(ReadOnlySpan<byte> datagram)
     {
-        // RFC 9000 §10.3.1: a datagram we cannot process whose tail matches a reset token of the peer.
-        if (datagram.Length < StatelessReset.MinLength || (datagram[0] & 0x80) != 0) return;
+        if (datagram.Length < StatelessReset.MinLength || (datagram[0] & 0x80) != 0) return false;
         foreach (var (_, token) in _peerCids.Values)
         {
-            if (token is { } t && StatelessReset.Matches(datagram, t))
-            {
-                var info = new ConnectionCloseInfo(CloseOrigin.StatelessReset, false, 0, 0, "stateless reset");
-                EnterDraining(now, info);
-                SetDrained();
-                return;
-            }
+            if (token is { } t && StatelessReset.Matches(datagram, t)) return true;
         }
+        return false;
+    }
+
+    private void CheckStatelessReset(Instant now, ReadOnlySpan<byte> datagram)
+    {
+        // A datagram we could not process whose tail matches a reset token of the peer ends the connection.
+        if (!MatchesStatelessReset(datagram)) return;
+        var info = new ConnectionCloseInfo(CloseOrigin.StatelessReset, false, 0, 0, "stateless reset");
+        EnterDraining(now, info);
+        SetDrained();
     }
 
     private sealed record HandshakeDoneMarker

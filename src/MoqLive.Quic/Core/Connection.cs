@@ -131,7 +131,7 @@ internal sealed partial class Connection
     {
         var rng = options.Random;
         var scid = RandomConnectionId(rng, options.ConnectionIdLength);
-        var token = RandomResetToken(rng);
+        var token = options.ResetTokenGenerator?.Invoke(scid) ?? RandomResetToken(rng);
         var parameters = LocalParameters(options, scid, originalDestination, token);
         var tls = TlsSession.CreateServer(tlsOptions, TransportParametersCodec.Encode(parameters));
         var c = new Connection(true, options, tls, remote, now);
