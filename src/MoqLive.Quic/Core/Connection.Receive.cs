@@ -13,6 +13,7 @@ internal sealed partial class Connection
 {
     private readonly Queue<ulong> _pathResponses = new();
     private bool _ackElicitingSentSinceReceive;
+    private Instant _lastReceiveTime;
 
     /// <summary>
     /// Processes one UDP datagram from <paramref name="remote"/> (possibly several coalesced packets). Undecryptable
@@ -24,6 +25,8 @@ internal sealed partial class Connection
         if (IsServer && !_addressValidated) _bytesReceived += (ulong)datagram.Length;
         // Decryption works in place, so work on a copy the caller does not own.
         var buffer = datagram.ToArray();
+        _lastReceiveTime = now;
+        DiscardPreviousKeyIfDue(now);
         bool anyProcessed = false;
         try
         {
@@ -91,6 +94,7 @@ internal sealed partial class Connection
         if (!ok)
         {
             Stats.PacketsDropped++;
+            if (space == PacketSpace.ApplicationData) OnDecryptionFailed();
             return false;
         }
         PacketHeader.CheckReservedBits(packet[0], header.IsLongHeader);

@@ -77,7 +77,7 @@ internal sealed partial class Connection
             bool probe = s.ProbesOwed > 0;
             bool allowData = !closing && (probe || (cwndOk && !(paced && space == PacketSpace.ApplicationData)));
             if (!WantsToSend(now, space, allowData, closing)) continue;
-            if (space == PacketSpace.ApplicationData && _options.KeyUpdateInterval is { } interval && _packetsWithKey >= interval)
+            if (space == PacketSpace.ApplicationData && NeedsKeyUpdate)
             {
                 InitiateKeyUpdate();
             }

@@ -124,6 +124,19 @@ public class ScenarioTests
     }
 
     [Fact]
+    public void KeyUpdate_BothSidesByInterval_UnderReorderingAndLoss()
+    {
+        var opts = new ConnectionOptions { KeyUpdateInterval = 150 };
+        var pair = new QuicPair(19, new LinkOptions { Loss = 0.03, Reordering = 0.15 }, client: opts, server: opts);
+        pair.Handshake();
+        var transfer = new StreamTransfer(pair, streams: 2, bytesPerStream: 400_000, direction: StreamDirection.Bidirectional);
+        pair.DriveUntil(transfer.Pump);
+        transfer.AssertByteExact();
+        Assert.True(pair.Client.Stats.KeyUpdates >= 3);
+        Assert.Equal(ConnectionState.Established, pair.Server!.State);
+    }
+
+    [Fact]
     public void IdleTimeout_BothSidesDrainSilently()
     {
         var opts = new ConnectionOptions { IdleTimeout = TimeSpan.FromSeconds(5) };
