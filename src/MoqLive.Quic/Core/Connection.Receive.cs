@@ -14,6 +14,27 @@ internal sealed partial class Connection
     private readonly Queue<ulong> _pathResponses = new();
     private bool _ackElicitingSentSinceReceive;
     private Instant _lastReceiveTime;
+    private bool _migrationCandidate;
+    private ulong? _pathChallengeData;
+    private bool _pathChallengePending;
+
+    /// <summary>True while a PATH_CHALLENGE to the peer's current address is unanswered.</summary>
+    public bool IsPathValidationPending => _pathChallengeData is not null;
+
+    /// <summary>
+    /// The peer's address changed (NAT rebinding or migration, RFC 9000 §9): send to the new address at once and
+    /// validate it with PATH_CHALLENGE. A new IP address (not just a new port) also restarts congestion control
+    /// and RTT estimation for the new path (§9.4).
+    /// </summary>
+    private void OnPeerAddressChanged(EndPoint remote)
+    {
+        bool portOnly = remote is System.Net.IPEndPoint n && _remote is System.Net.IPEndPoint o && n.Address.Equals(o.Address);
+        _remote = remote;
+        _pathChallengeData = (ulong)_rng.NextInt64();
+        _pathChallengePending = true;
+        Stats.Migrations++;
+        if (!portOnly) _loss.ResetForNewPath(_options.InitialRtt, NewCongestionController());
+    }
 
     /// <summary>
     /// Processes one UDP datagram from <paramref name="remote"/> (possibly several coalesced packets). Undecryptable
@@ -47,6 +68,11 @@ internal sealed partial class Connection
         {
             CloseWithTransportError(now, (TransportErrorCode)e.TransportErrorCode, 0x06, e.Message);
         }
+        if (_migrationCandidate && !Equals(remote, _remote) && _loss.HandshakeConfirmed && State == ConnectionState.Established)
+        {
+            OnPeerAddressChanged(remote);
+        }
+        _migrationCandidate = false;
         if (anyProcessed)
         {
             // RFC 9000 §10.2.1: in the closing state, answer incoming packets with CONNECTION_CLOSE again.
@@ -118,6 +144,11 @@ internal sealed partial class Connection
             DiscardSpace(PacketSpace.Initial);
         }
 
+        if (space == PacketSpace.ApplicationData && (s.ReceivedPackets.Largest is null || pn > s.ReceivedPackets.Largest))
+        {
+            // RFC 9000 §9.3: only the packet with the largest number so far may move the peer to a new address.
+            _migrationCandidate = true;
+        }
         bool ackEliciting = HandleFrames(now, space, header, packet.Slice(headerLength, payloadLength));
         if (State == ConnectionState.Drained) return true;
         if (State != ConnectionState.Draining)
@@ -218,7 +249,7 @@ internal sealed partial class Connection
                     _pathResponses.Enqueue(reader.ReadPathChallenge().Data);
                     break;
                 case FrameType.PathResponse:
-                    reader.ReadPathResponse();
+                    if (reader.ReadPathResponse().Data == _pathChallengeData) _pathChallengeData = null;
                     break;
                 case FrameType.ConnectionClose:
                 case FrameType.ConnectionCloseApplication:

@@ -126,7 +126,7 @@ internal sealed partial class Connection
         if (s.ProbesOwed > 0 || s.PingPending) return true;
         if (s.CryptoSend.HasRetransmits || s.CryptoSend.HasUnsent) return true;
         if (space != PacketSpace.ApplicationData) return false;
-        return _handshakeDonePending || _pathResponses.Count > 0 || _newCidPending.Count > 0 || _retirePending.Count > 0
+        return _handshakeDonePending || _pathChallengePending || _pathResponses.Count > 0 || _newCidPending.Count > 0 || _retirePending.Count > 0
             || _datagramsToSend.Count > 0 || Streams.WantsToSend;
     }
 
@@ -255,6 +255,12 @@ internal sealed partial class Connection
             payload[pos++] = (byte)FrameType.HandshakeDone;
             _handshakeDonePending = false;
             (frames.Other ??= new()).Add(HandshakeDoneMarker.Instance);
+            ackEliciting = true;
+        }
+        if (_pathChallengePending && _pathChallengeData is { } challenge && payload.Length - pos >= 9)
+        {
+            pos += new PathChallengeFrame(challenge).Write(payload[pos..]);
+            _pathChallengePending = false;
             ackEliciting = true;
         }
         while (_pathResponses.Count > 0 && payload.Length - pos >= 9)

@@ -60,10 +60,7 @@ internal sealed partial class Connection
         _tls = tls;
         _remote = remote;
         _maxUdpPayload = options.MaxUdpPayloadSize;
-        ICongestionController cc = options.CongestionControl == CongestionControlAlgorithm.NewReno
-            ? new NewReno(_maxUdpPayload)
-            : new Cubic(_maxUdpPayload);
-        _loss = new LossDetection(isServer, cc, options.InitialRtt);
+        _loss = new LossDetection(isServer, NewCongestionController(), options.InitialRtt);
         _pacer = new Pacer(_maxUdpPayload);
         Streams = new StreamsState(isServer, options.Streams);
         _spaces[(int)PacketSpace.ApplicationData].ReceivedPackets.MaxAckDelay = options.MaxAckDelay;
@@ -103,6 +100,10 @@ internal sealed partial class Connection
     internal StreamsState Streams { get; }
 
     internal LossDetection Loss => _loss;
+
+    private ICongestionController NewCongestionController() => _options.CongestionControl == CongestionControlAlgorithm.NewReno
+        ? new NewReno(_maxUdpPayload)
+        : new Cubic(_maxUdpPayload);
 
     private TimeSpan HandshakeIdleTimeout => _options.IdleTimeout > TimeSpan.Zero ? _options.IdleTimeout : TimeSpan.FromSeconds(30);
 

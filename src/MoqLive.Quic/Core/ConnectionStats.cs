@@ -19,6 +19,9 @@ public sealed class ConnectionStats
 
     public long BytesSent { get; set; }
 
+    /// <summary>Times the peer's address changed (NAT rebinding or migration).</summary>
+    public long Migrations { get; set; }
+
     /// <summary>The transport error we closed with, if any.</summary>
     public TransportErrorCode? LocalTransportError { get; set; }
 }
