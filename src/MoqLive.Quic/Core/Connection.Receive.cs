@@ -1,0 +1,399 @@
+using System.Net;
+using System.Text;
+using MoqLive.Quic.Frames;
+using MoqLive.Quic.Packets;
+using MoqLive.Quic.Recovery;
+using MoqLive.Quic.Streams;
+using MoqLive.Quic.Tls;
+
+namespace MoqLive.Quic.Core;
+
+/// <summary>Receive path: datagrams → packets (header protection, decryption) → frames.</summary>
+internal sealed partial class Connection
+{
+    private readonly Queue<ulong> _pathResponses = new();
+    private bool _ackElicitingSentSinceReceive;
+    private Instant _lastReceiveTime;
+    private bool _migrationCandidate;
+    private ulong? _pathChallengeData;
+    private bool _pathChallengePending;
+
+    /// <summary>True while a PATH_CHALLENGE to the peer's current address is unanswered.</summary>
+    public bool IsPathValidationPending => _pathChallengeData is not null;
+
+    /// <summary>
+    /// The peer's address changed (NAT rebinding or migration, RFC 9000 §9): send to the new address at once and
+    /// validate it with PATH_CHALLENGE. A new IP address (not just a new port) also restarts congestion control
+    /// and RTT estimation for the new path (§9.4).
+    /// </summary>
+    private void OnPeerAddressChanged(EndPoint remote)
+    {
+        bool portOnly = remote is System.Net.IPEndPoint n && _remote is System.Net.IPEndPoint o && n.Address.Equals(o.Address);
+        _remote = remote;
+        _pathChallengeData = (ulong)_rng.NextInt64();
+        _pathChallengePending = true;
+        Stats.Migrations++;
+        if (!portOnly) _loss.ResetForNewPath(_options.InitialRtt, NewCongestionController());
+    }
+
+    /// <summary>
+    /// Processes one UDP datagram from <paramref name="remote"/> (possibly several coalesced packets). Undecryptable
+    /// or unexpected packets are dropped; protocol violations close the connection.
+    /// </summary>
+    public void HandleDatagram(Instant now, EndPoint remote, ReadOnlySpan<byte> datagram)
+    {
+        if (State == ConnectionState.Drained) return;
+        if (IsServer && !_addressValidated) _bytesReceived += (ulong)datagram.Length;
+        // Decryption works in place, so work on a copy the caller does not own.
+        var buffer = datagram.ToArray();
+        _lastReceiveTime = now;
+        DiscardPreviousKeyIfDue(now);
+        bool anyProcessed = false;
+        try
+        {
+            var reader = new CoalescedPacketReader(buffer, _options.ConnectionIdLength);
+            while (reader.TryReadNext(out var header, out var packetRo))
+            {
+                var packet = buffer.AsSpan(reader.PacketOffset, packetRo.Length);
+                if (HandlePacket(now, header, packet)) anyProcessed = true;
+                if (State is ConnectionState.Draining or ConnectionState.Drained) break;
+            }
+            if (!anyProcessed && State != ConnectionState.Closing) CheckStatelessReset(now, buffer);
+        }
+        catch (QuicProtocolException e)
+        {
+            CloseWithTransportError(now, e.Code, e.FrameType, e.Reason);
+        }
+        catch (TlsAlertException e)
+        {
+            CloseWithTransportError(now, (TransportErrorCode)e.TransportErrorCode, 0x06, e.Message);
+        }
+        if (_migrationCandidate && !Equals(remote, _remote) && _loss.HandshakeConfirmed && State == ConnectionState.Established)
+        {
+            OnPeerAddressChanged(remote);
+        }
+        _migrationCandidate = false;
+        if (anyProcessed)
+        {
+            // RFC 9000 §10.2.1: in the closing state, answer incoming packets with CONNECTION_CLOSE again.
+            if (State == ConnectionState.Closing) _closeFramePending = true;
+            _ = remote;
+        }
+    }
+
+    private bool HandlePacket(Instant now, in PacketHeader header, Span<byte> packet)
+    {
+        PacketSpace space;
+        switch (header.Type)
+        {
+            case PacketType.Initial: space = PacketSpace.Initial; break;
+            case PacketType.Handshake: space = PacketSpace.Handshake; break;
+            case PacketType.OneRtt: space = PacketSpace.ApplicationData; break;
+            default:
+                Stats.PacketsDropped++; // 0-RTT (not offered), Retry and Version Negotiation are not used
+                return false;
+        }
+        var s = _spaces[(int)space];
+        if (s.Keys is null || s.Discarded || (space == PacketSpace.ApplicationData && !_tls.IsHandshakeComplete))
+        {
+            // RFC 9001 §5.7: a server must not process 1-RTT packets before the handshake completes.
+            Stats.PacketsDropped++;
+            return false;
+        }
+        if (header.Type == PacketType.OneRtt && !IsLocalConnectionId(header.DestinationConnectionId))
+        {
+            Stats.PacketsDropped++;
+            return false;
+        }
+        if (!s.Keys.Remote.Header.TryUnprotect(packet, header.PacketNumberOffset, out int pnLength))
+        {
+            Stats.PacketsDropped++;
+            return false;
+        }
+        uint truncated = PacketNumber.ReadTruncated(packet[header.PacketNumberOffset..], pnLength);
+        ulong pn = PacketNumber.Decode(s.ReceivedPackets.Largest, truncated, pnLength);
+        int headerLength = header.PacketNumberOffset + pnLength;
+        int payloadLength;
+        bool ok = space == PacketSpace.ApplicationData
+            ? TryDecryptOneRtt(packet, headerLength, pn, PacketHeader.GetKeyPhase(packet[0]), out payloadLength)
+            : s.Keys.Remote.Packet.TryDecrypt(pn, packet, headerLength, out payloadLength);
+        if (!ok)
+        {
+            Stats.PacketsDropped++;
+            if (space == PacketSpace.ApplicationData) OnDecryptionFailed();
+            return false;
+        }
+        PacketHeader.CheckReservedBits(packet[0], header.IsLongHeader);
+        if (s.ReceivedPackets.IsDuplicate(pn))
+        {
+            Stats.PacketsDropped++;
+            return true;
+        }
+        Stats.PacketsReceived++;
+
+        if (!IsServer && !_peerScidKnown && header.IsLongHeader)
+        {
+            // RFC 9000 §7.2: the client switches to the server's chosen connection ID.
+            _peerCids[0] = (header.SourceConnectionId, null);
+            _peerScidKnown = true;
+        }
+        if (IsServer && space == PacketSpace.Handshake)
+        {
+            // RFC 9000 §8.1: a Handshake packet proves the client owns its address; Initial keys go (RFC 9001 §4.9.1).
+            _addressValidated = true;
+            DiscardSpace(PacketSpace.Initial);
+        }
+
+        if (space == PacketSpace.ApplicationData && (s.ReceivedPackets.Largest is null || pn > s.ReceivedPackets.Largest))
+        {
+            // RFC 9000 §9.3: only the packet with the largest number so far may move the peer to a new address.
+            _migrationCandidate = true;
+        }
+        bool ackEliciting = HandleFrames(now, space, header, packet.Slice(headerLength, payloadLength));
+        if (State == ConnectionState.Drained) return true;
+        if (State != ConnectionState.Draining)
+        {
+            s.ReceivedPackets.OnPacketReceived(pn, ackEliciting, now);
+        }
+        ResetIdleTimer(now);
+        _ackElicitingSentSinceReceive = false;
+        return true;
+    }
+
+    /// <summary>Processes the frames of a packet; returns whether it was ack-eliciting.</summary>
+    private bool HandleFrames(Instant now, PacketSpace space, in PacketHeader header, ReadOnlySpan<byte> payload)
+    {
+        var reader = new FrameReader(payload, header.Type);
+        bool closing = State == ConnectionState.Closing;
+        while (reader.TryReadFrameType(out var type))
+        {
+            ulong ft = (ulong)type;
+            if (closing && type is not (FrameType.ConnectionClose or FrameType.ConnectionCloseApplication))
+            {
+                reader.SkipFrame();
+                continue;
+            }
+            switch (type)
+            {
+                case FrameType.Padding:
+                    reader.ReadPadding();
+                    break;
+                case FrameType.Ping:
+                    reader.ReadPing();
+                    break;
+                case FrameType.Ack:
+                case FrameType.AckEcn:
+                    OnAckFrame(now, space, reader.ReadAck(), ft);
+                    break;
+                case FrameType.Crypto:
+                {
+                    var f = reader.ReadCrypto();
+                    OnCryptoFrame(now, space, f.Offset, f.Data);
+                    break;
+                }
+                case FrameType.ResetStream:
+                {
+                    var f = reader.ReadResetStream();
+                    Streams.OnResetStream(new StreamId(f.StreamId), f.ApplicationErrorCode, f.FinalSize, ft);
+                    break;
+                }
+                case FrameType.StopSending:
+                {
+                    var f = reader.ReadStopSending();
+                    Streams.OnStopSending(new StreamId(f.StreamId), f.ApplicationErrorCode, ft);
+                    break;
+                }
+                case FrameType.NewToken:
+                    reader.ReadNewToken();
+                    if (IsServer) throw new QuicProtocolException(TransportErrorCode.ProtocolViolation, ft, "client sent NEW_TOKEN");
+                    break;
+                case >= FrameType.Stream and <= FrameType.StreamMax:
+                {
+                    var f = reader.ReadStream();
+                    Streams.OnStreamFrame(new StreamId(f.StreamId), f.Offset, f.Data, f.Fin, ft);
+                    break;
+                }
+                case FrameType.MaxData:
+                    Streams.OnMaxData(reader.ReadMaxData().MaximumData);
+                    break;
+                case FrameType.MaxStreamData:
+                {
+                    var f = reader.ReadMaxStreamData();
+                    Streams.OnMaxStreamData(new StreamId(f.StreamId), f.MaximumStreamData, ft);
+                    break;
+                }
+                case FrameType.MaxStreamsBidi:
+                case FrameType.MaxStreamsUni:
+                {
+                    var f = reader.ReadMaxStreams();
+                    Streams.OnMaxStreams(f.Bidirectional ? StreamDirection.Bidirectional : StreamDirection.Unidirectional, f.MaximumStreams, ft);
+                    break;
+                }
+                case FrameType.DataBlocked:
+                    reader.ReadDataBlocked();
+                    break;
+                case FrameType.StreamDataBlocked:
+                    Streams.OnStreamDataBlocked(new StreamId(reader.ReadStreamDataBlocked().StreamId), ft);
+                    break;
+                case FrameType.StreamsBlockedBidi:
+                case FrameType.StreamsBlockedUni:
+                    Streams.OnStreamsBlocked(reader.ReadStreamsBlocked().MaximumStreams, ft);
+                    break;
+                case FrameType.NewConnectionId:
+                    OnNewConnectionId(reader.ReadNewConnectionId());
+                    break;
+                case FrameType.RetireConnectionId:
+                    OnRetireConnectionId(reader.ReadRetireConnectionId().SequenceNumber, header.DestinationConnectionId);
+                    break;
+                case FrameType.PathChallenge:
+                    _pathResponses.Enqueue(reader.ReadPathChallenge().Data);
+                    break;
+                case FrameType.PathResponse:
+                    if (reader.ReadPathResponse().Data == _pathChallengeData) _pathChallengeData = null;
+                    break;
+                case FrameType.ConnectionClose:
+                case FrameType.ConnectionCloseApplication:
+                {
+                    var f = reader.ReadConnectionClose();
+                    var info = new ConnectionCloseInfo(CloseOrigin.Peer, f.IsApplication, f.ErrorCode, f.TriggeringFrameType,
+                        Encoding.UTF8.GetString(f.ReasonPhrase));
+                    EnterDraining(now, info);
+                    return false;
+                }
+                case FrameType.HandshakeDone:
+                    reader.ReadHandshakeDone();
+                    if (IsServer) throw new QuicProtocolException(TransportErrorCode.ProtocolViolation, ft, "client sent HANDSHAKE_DONE");
+                    OnHandshakeConfirmed(now);
+                    break;
+                case FrameType.Datagram:
+                case FrameType.DatagramWithLength:
+                {
+                    var f = reader.ReadDatagram();
+                    OnDatagramFrame(f.Data, ft);
+                    break;
+                }
+                case FrameType.ImmediateAck:
+                    reader.ReadImmediateAck();
+                    break;
+                case FrameType.AckFrequency:
+                    reader.ReadAckFrequency();
+                    break;
+                default:
+                    reader.SkipFrame();
+                    break;
+            }
+        }
+        return reader.IsAckEliciting;
+    }
+
+    private void OnAckFrame(Instant now, PacketSpace space, in AckFrame ack, ulong frameType)
+    {
+        var ranges = new List<(ulong, ulong)>();
+        foreach (var r in ack.GetRanges()) ranges.Add((r.Smallest, r.Largest));
+        var delay = space == PacketSpace.ApplicationData
+            ? TimeSpan.FromTicks((long)Math.Min(ack.GetAckDelayMicroseconds((int)_peerAckDelayExponent), (ulong)TimeSpan.MaxValue.Ticks / 10) * 10)
+            : TimeSpan.Zero;
+        var outcome = _loss.OnAckReceived(space, ranges, delay, now, frameType);
+        foreach (var p in outcome.Acked)
+        {
+            OnPacketAcked(space, p);
+            if (space == PacketSpace.ApplicationData && p.PacketNumber >= _firstSentPnInPhase) _keyUpdateAcked = true;
+        }
+        foreach (var p in outcome.Lost) OnPacketLost(space, p);
+        if (!IsServer && space == PacketSpace.Handshake && outcome.Acked.Count > 0)
+        {
+            // RFC 9002 §6.2.2.1: a Handshake ACK proves the server validated our address.
+            _loss.PeerCompletedAddressValidation = true;
+        }
+    }
+
+    private void OnPacketAcked(PacketSpace space, SentPacket p)
+    {
+        var f = p.Frames;
+        var s = _spaces[(int)space];
+        if (f.LargestAckSent is { } largest) s.ReceivedPackets.OnAckOfAck(largest);
+        if (f.Crypto is { } crypto)
+        {
+            foreach (var (off, len) in crypto) s.CryptoSend.OnAcked(off, len);
+        }
+        if (f.Stream is { } chunks)
+        {
+            foreach (var c in chunks) Streams.OnChunkAcked(c);
+        }
+        if (f.StreamControl is { } control)
+        {
+            foreach (var c in control) Streams.OnControlFrameAcked(c);
+        }
+    }
+
+    private void OnPacketLost(PacketSpace space, SentPacket p)
+    {
+        Stats.PacketsLost++;
+        RequeueFrames(space, p.Frames);
+    }
+
+    /// <summary>Queues the retransmittable content of a lost (or PTO-probed) packet (RFC 9000 §13.3).</summary>
+    private void RequeueFrames(PacketSpace space, SentFrames f)
+    {
+        var s = _spaces[(int)space];
+        if (f.Crypto is { } crypto && !s.Discarded)
+        {
+            foreach (var (off, len) in crypto) s.CryptoSend.OnLost(off, len);
+        }
+        if (f.Stream is { } chunks)
+        {
+            foreach (var c in chunks) Streams.OnChunkLost(c);
+        }
+        if (f.StreamControl is { } control)
+        {
+            foreach (var c in control) Streams.OnControlFrameLost(c);
+        }
+        if (f.Other is { } other)
+        {
+            foreach (var o in other)
+            {
+                switch (o)
+                {
+                    case HandshakeDoneMarker:
+                        _handshakeDonePending = true;
+                        break;
+                    case NewCidMarker m when _localCids.ContainsKey(m.Sequence):
+                        _newCidPending.Enqueue(m.Sequence);
+                        break;
+                    case RetireCidMarker r:
+                        _retirePending.Enqueue(r.Sequence);
+                        break;
+                }
+            }
+        }
+    }
+
+    /// <summary>True when the datagram's tail is a stateless reset token of the peer (RFC 9000 §10.3.1).</summary>
+    public bool MatchesStatelessReset(ReadOnlySpan<byte> datagram)
+    {
+        if (datagram.Length < StatelessReset.MinLength || (datagram[0] & 0x80) != 0) return false;
+        foreach (var (_, token) in _peerCids.Values)
+        {
+            if (token is { } t && StatelessReset.Matches(datagram, t)) return true;
+        }
+        return false;
+    }
+
+    private void CheckStatelessReset(Instant now, ReadOnlySpan<byte> datagram)
+    {
+        // A datagram we could not process whose tail matches a reset token of the peer ends the connection.
+        if (!MatchesStatelessReset(datagram)) return;
+        var info = new ConnectionCloseInfo(CloseOrigin.StatelessReset, false, 0, 0, "stateless reset");
+        EnterDraining(now, info);
+        SetDrained();
+    }
+
+    private sealed record HandshakeDoneMarker
+    {
+        public static readonly HandshakeDoneMarker Instance = new();
+    }
+
+    private sealed record NewCidMarker(ulong Sequence);
+
+    private sealed record RetireCidMarker(ulong Sequence);
+}

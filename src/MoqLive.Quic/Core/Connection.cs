@@ -1,0 +1,313 @@
+using System.Net;
+using MoqLive.Quic.Congestion;
+using MoqLive.Quic.Crypto;
+using MoqLive.Quic.Packets;
+using MoqLive.Quic.Recovery;
+using MoqLive.Quic.Streams;
+using MoqLive.Quic.Tls;
+using MoqLive.Quic.TransportParameters;
+
+namespace MoqLive.Quic.Core;
+
+/// <summary>
+/// The sans-IO QUIC v1 connection state machine (in the style of quinn-proto's <c>Connection</c>): it never touches
+/// sockets or clocks and is fully deterministic given its inputs.
+/// </summary>
+/// <remarks>
+/// How to drive it:
+/// <list type="bullet">
+/// <item>Feed every UDP datagram from the peer to <see cref="HandleDatagram"/> and call <see cref="HandleTimeout"/>
+/// when the instant from <see cref="PollTimeout"/> passes.</item>
+/// <item>After any input or application command, call <see cref="PollTransmit(Instant, Span{byte}, out Transmit)"/>
+/// until it returns false and send each datagram; then re-arm the timer with <see cref="PollTimeout"/>; then drain
+/// <see cref="TryPollEvent"/>.</item>
+/// <item>Application commands (streams, datagrams, close, key update) take effect on the next transmit.</item>
+/// </list>
+/// Transport errors in peer input (<see cref="QuicProtocolException"/>, TLS alerts) are caught here and turned into
+/// CONNECTION_CLOSE; they never escape to the caller.
+/// </remarks>
+internal sealed partial class Connection
+{
+    private readonly ConnectionOptions _options;
+    private readonly PacketSpaceState[] _spaces = [new(PacketSpace.Initial), new(PacketSpace.Handshake), new(PacketSpace.ApplicationData)];
+    private readonly LossDetection _loss;
+    private readonly Pacer _pacer;
+    private readonly TlsSession _tls;
+    private readonly Queue<ConnectionEvent> _events = new();
+    private readonly Random _rng;
+    private EndPoint _remote;
+    private Instant _idleDeadline;
+    private TimeSpan _idleTimeout;
+    private Instant? _closeDeadline;
+    private Instant? _pacingDeadline;
+    private QuicTransportParameters? _peerParameters;
+    private ConnectionCloseInfo? _closeInfo;
+    private bool _closeFramePending;
+    private bool _handshakeDonePending;
+    private bool _connectedReported;
+    private ulong _bytesReceived;  // from the peer before its address was validated (server)
+    private ulong _bytesSent;
+    private bool _addressValidated;
+    private ulong _peerAckDelayExponent = 3;
+    private ulong _peerMaxDatagramFrameSize;
+    private int _maxUdpPayload;
+
+    private Connection(bool isServer, ConnectionOptions options, TlsSession tls, EndPoint remote, Instant now)
+    {
+        IsServer = isServer;
+        _options = options;
+        _rng = options.Random;
+        _tls = tls;
+        _remote = remote;
+        _maxUdpPayload = options.MaxUdpPayloadSize;
+        _loss = new LossDetection(isServer, NewCongestionController(), options.InitialRtt);
+        _pacer = new Pacer(_maxUdpPayload);
+        Streams = new StreamsState(isServer, options.Streams);
+        _spaces[(int)PacketSpace.ApplicationData].ReceivedPackets.MaxAckDelay = options.MaxAckDelay;
+        _idleTimeout = options.IdleTimeout;
+        _idleDeadline = now + HandshakeIdleTimeout;
+        _addressValidated = !isServer;
+    }
+
+    /// <summary>True for the server role.</summary>
+    public bool IsServer { get; }
+
+    public ConnectionState State { get; private set; } = ConnectionState.Handshaking;
+
+    /// <summary>The peer's address.</summary>
+    public EndPoint RemoteAddress => _remote;
+
+    /// <summary>The negotiated ALPN protocol, once known.</summary>
+    public string? ApplicationProtocol => _tls.ApplicationProtocol;
+
+    public bool IsHandshakeComplete => _tls.IsHandshakeComplete;
+
+    public bool IsHandshakeConfirmed => _loss.HandshakeConfirmed;
+
+    /// <summary>Why the connection ended, once it did.</summary>
+    public ConnectionCloseInfo? CloseInfo => _closeInfo;
+
+    /// <summary>Smoothed RTT estimate.</summary>
+    public TimeSpan Rtt => _loss.Rtt.Smoothed;
+
+    public ulong CongestionWindow => _loss.Congestion.Window;
+
+    public ulong BytesInFlight => _loss.BytesInFlight;
+
+    /// <summary>Statistics for tests and diagnostics.</summary>
+    public ConnectionStats Stats { get; } = new();
+
+    internal StreamsState Streams { get; }
+
+    internal LossDetection Loss => _loss;
+
+    private ICongestionController NewCongestionController() => _options.CongestionControl == CongestionControlAlgorithm.NewReno
+        ? new NewReno(_maxUdpPayload)
+        : new Cubic(_maxUdpPayload);
+
+    private TimeSpan HandshakeIdleTimeout => _options.IdleTimeout > TimeSpan.Zero ? _options.IdleTimeout : TimeSpan.FromSeconds(30);
+
+    /// <summary>Creates a client connection; its first flight is ready for <see cref="PollTransmit(Instant, Span{byte}, out Transmit)"/>.</summary>
+    public static Connection CreateClient(ConnectionOptions options, TlsClientOptions tlsOptions, EndPoint remote, Instant now)
+    {
+        var rng = options.Random;
+        var dcid = RandomConnectionId(rng, Math.Max(8, options.ConnectionIdLength));
+        var scid = RandomConnectionId(rng, options.ConnectionIdLength);
+        var parameters = LocalParameters(options, scid, originalDcid: null, resetToken: null);
+        var tls = TlsSession.CreateClient(tlsOptions, TransportParametersCodec.Encode(parameters));
+        var c = new Connection(false, options, tls, remote, now);
+        c.InitConnectionIds(scid, dcid, originalDcid: dcid);
+        c._spaces[(int)PacketSpace.Initial].Keys = QuicKeyDerivation.InitialKeys(dcid.Span, isServer: false);
+        c.DriveTls(now);
+        return c;
+    }
+
+    /// <summary>
+    /// Creates a server connection for a client's first Initial packet, whose Destination and Source Connection IDs
+    /// are <paramref name="originalDestination"/> and <paramref name="clientSource"/>. Then pass that datagram to
+    /// <see cref="HandleDatagram"/>.
+    /// </summary>
+    public static Connection CreateServer(
+        ConnectionOptions options, TlsServerOptions tlsOptions, EndPoint remote, ConnectionId originalDestination, ConnectionId clientSource, Instant now)
+    {
+        var rng = options.Random;
+        var scid = RandomConnectionId(rng, options.ConnectionIdLength);
+        var token = options.ResetTokenGenerator?.Invoke(scid) ?? RandomResetToken(rng);
+        var parameters = LocalParameters(options, scid, originalDestination, token);
+        var tls = TlsSession.CreateServer(tlsOptions, TransportParametersCodec.Encode(parameters));
+        var c = new Connection(true, options, tls, remote, now);
+        c.InitConnectionIds(scid, clientSource, originalDcid: originalDestination);
+        c._localCids[0] = (scid, token);
+        c._spaces[(int)PacketSpace.Initial].Keys = QuicKeyDerivation.InitialKeys(originalDestination.Span, isServer: true);
+        return c;
+    }
+
+    private static QuicTransportParameters LocalParameters(ConnectionOptions o, ConnectionId scid, ConnectionId? originalDcid, StatelessResetToken? resetToken) => new()
+    {
+        OriginalDestinationConnectionId = originalDcid,
+        InitialSourceConnectionId = scid,
+        StatelessResetToken = resetToken,
+        MaxIdleTimeoutMilliseconds = (ulong)o.IdleTimeout.TotalMilliseconds,
+        MaxUdpPayloadSize = (ulong)Math.Max(1200, o.MaxUdpPayloadSize),
+        InitialMaxData = o.ConnectionReceiveWindow,
+        InitialMaxStreamDataBidiLocal = o.StreamReceiveWindow,
+        InitialMaxStreamDataBidiRemote = o.StreamReceiveWindow,
+        InitialMaxStreamDataUni = o.StreamReceiveWindow,
+        InitialMaxStreamsBidi = o.MaxIncomingBidiStreams,
+        InitialMaxStreamsUni = o.MaxIncomingUniStreams,
+        AckDelayExponent = (ulong)o.AckDelayExponent,
+        MaxAckDelayMilliseconds = (ulong)o.MaxAckDelay.TotalMilliseconds,
+        ActiveConnectionIdLimit = (ulong)Math.Max(2, o.ActiveConnectionIdLimit),
+        MaxDatagramFrameSize = o.MaxDatagramFrameSize > 0 ? (ulong)o.MaxDatagramFrameSize : null,
+    };
+
+    /// <summary>Takes the next event; false when there is none.</summary>
+    public bool TryPollEvent(out ConnectionEvent ev)
+    {
+        while (Streams.TryPollEvent(out var se)) _events.Enqueue(new ConnectionEvent(ConnectionEventKind.Stream, se));
+        return _events.TryDequeue(out ev);
+    }
+
+    /// <summary>The next instant at which <see cref="HandleTimeout"/> must be called, or null when no timer is armed.</summary>
+    public Instant? PollTimeout()
+    {
+        if (State == ConnectionState.Drained) return null;
+        if (State is ConnectionState.Closing or ConnectionState.Draining) return _closeDeadline;
+        Instant? t = _idleDeadline;
+        t = Instant.Earliest(t, _loss.GetTimer(AmplificationBlocked));
+        foreach (var s in _spaces)
+        {
+            if (s.Keys is not null && !s.Discarded && s.ReceivedPackets.AckDeadline is { } d) t = Instant.Earliest(t, d);
+        }
+        t = Instant.Earliest(t, _pacingDeadline);
+        return t;
+    }
+
+    /// <summary>Handles expired timers: loss detection/PTO, delayed ACKs, idle timeout, end of closing/draining.</summary>
+    public void HandleTimeout(Instant now)
+    {
+        if (State == ConnectionState.Drained) return;
+        if (State is ConnectionState.Closing or ConnectionState.Draining)
+        {
+            if (_closeDeadline is { } d && now >= d) SetDrained();
+            return;
+        }
+        if (now >= _idleDeadline)
+        {
+            _closeInfo = new ConnectionCloseInfo(CloseOrigin.IdleTimeout, false, 0, 0, "idle timeout");
+            _events.Enqueue(new ConnectionEvent(ConnectionEventKind.ConnectionLost, Close: _closeInfo));
+            SetDrained();
+            return;
+        }
+        if (_pacingDeadline is { } p && now >= p) _pacingDeadline = null;
+        if (_loss.GetTimer(AmplificationBlocked) is { } lt && now >= lt)
+        {
+            var outcome = _loss.OnTimeout(now);
+            if (outcome.Lost is { } lost)
+            {
+                foreach (var packet in lost) OnPacketLost(outcome.Space, packet);
+            }
+            if (outcome.ProbesToSend > 0)
+            {
+                Stats.PtoCount++;
+                var space = _spaces[(int)outcome.Space];
+                if (space.Keys is null || space.Discarded) space = _spaces[(int)HighestSpaceWithKeys()];
+                space.ProbesOwed = outcome.ProbesToSend;
+                // Probes carry the oldest unacknowledged data again so a fully lost flight recovers in one PTO.
+                int requeued = 0;
+                foreach (var packet in _loss.Outstanding(outcome.Space))
+                {
+                    if (!packet.AckEliciting) continue;
+                    RequeueFrames(outcome.Space, packet.Frames);
+                    if (++requeued == 2) break;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Closes the connection with an application error code (CONNECTION_CLOSE 0x1d, or 0x1c APPLICATION_ERROR before
+    /// the handshake completed). Streams stop at once; the connection lingers in the closing state for 3 PTOs.
+    /// </summary>
+    public void Close(Instant now, ulong errorCode, string reason)
+    {
+        if (State is ConnectionState.Closing or ConnectionState.Draining or ConnectionState.Drained) return;
+        _closeInfo = new ConnectionCloseInfo(CloseOrigin.Local, true, errorCode, 0, reason);
+        EnterClosing(now);
+    }
+
+    private void CloseWithTransportError(Instant now, TransportErrorCode code, ulong? frameType, string reason)
+    {
+        if (State is ConnectionState.Closing or ConnectionState.Draining or ConnectionState.Drained) return;
+        Stats.LocalTransportError = code;
+        _closeInfo = new ConnectionCloseInfo(CloseOrigin.Local, false, (ulong)code, frameType ?? 0, reason);
+        EnterClosing(now);
+    }
+
+    private void EnterClosing(Instant now)
+    {
+        State = ConnectionState.Closing;
+        _closeFramePending = true;
+        _closeDeadline = now + _loss.Pto() * 3;
+        _events.Enqueue(new ConnectionEvent(ConnectionEventKind.ConnectionLost, Close: _closeInfo));
+    }
+
+    private void EnterDraining(Instant now, ConnectionCloseInfo info)
+    {
+        if (State is ConnectionState.Draining or ConnectionState.Drained) return;
+        bool wasClosing = State == ConnectionState.Closing;
+        State = ConnectionState.Draining;
+        _closeFramePending = false;
+        _closeDeadline = now + _loss.Pto() * 3;
+        if (!wasClosing)
+        {
+            _closeInfo = info;
+            _events.Enqueue(new ConnectionEvent(ConnectionEventKind.ConnectionLost, Close: info));
+        }
+    }
+
+    private void SetDrained()
+    {
+        if (State == ConnectionState.Drained) return;
+        State = ConnectionState.Drained;
+        _events.Enqueue(new ConnectionEvent(ConnectionEventKind.Drained));
+    }
+
+    /// <summary>RFC 9000 §8.1: before validating the client's address a server sends at most 3x what it received.</summary>
+    private bool AmplificationBlocked => IsServer && !_addressValidated && _bytesSent + 1200 > 3 * _bytesReceived;
+
+    private ulong AmplificationBudget => IsServer && !_addressValidated
+        ? (3 * _bytesReceived > _bytesSent ? 3 * _bytesReceived - _bytesSent : 0)
+        : ulong.MaxValue;
+
+    private PacketSpace HighestSpaceWithKeys()
+    {
+        for (int i = 2; i >= 0; i--)
+        {
+            if (_spaces[i].Keys is not null && !_spaces[i].Discarded) return (PacketSpace)i;
+        }
+        return PacketSpace.Initial;
+    }
+
+    private void ResetIdleTimer(Instant now)
+    {
+        // RFC 9000 §10.1: at least 3 PTOs so a few losses do not end the connection.
+        var timeout = _idleTimeout > TimeSpan.Zero ? _idleTimeout : TimeSpan.FromDays(3650);
+        var minimum = _loss.Pto() * 3;
+        _idleDeadline = now + (timeout > minimum ? timeout : minimum);
+    }
+
+    private static ConnectionId RandomConnectionId(Random rng, int length)
+    {
+        Span<byte> b = stackalloc byte[length];
+        rng.NextBytes(b);
+        return new ConnectionId(b);
+    }
+
+    private static StatelessResetToken RandomResetToken(Random rng)
+    {
+        Span<byte> b = stackalloc byte[StatelessResetToken.Length];
+        rng.NextBytes(b);
+        return new StatelessResetToken(b);
+    }
+}

@@ -1,0 +1,86 @@
+using MoqLive.Quic.Streams;
+
+namespace MoqLive.Quic.Core;
+
+/// <summary>Which congestion controller a connection uses.</summary>
+public enum CongestionControlAlgorithm
+{
+    Cubic,
+    NewReno,
+}
+
+/// <summary>Settings of one sans-IO connection core. Defaults follow RFC 9000/9002 recommendations.</summary>
+public sealed record ConnectionOptions
+{
+    /// <summary>Local idle timeout (max_idle_timeout); the effective one is the minimum of both peers'. Default 30 s.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Largest UDP payload we send (and advertise as max_udp_payload_size). Default 1200, the QUIC minimum.</summary>
+    public int MaxUdpPayloadSize { get; init; } = 1200;
+
+    /// <summary>Initial RTT before the first sample (RFC 9002 §6.2.2: 333 ms).</summary>
+    public TimeSpan InitialRtt { get; init; } = TimeSpan.FromMilliseconds(333);
+
+    /// <summary>Our max_ack_delay. Default 25 ms.</summary>
+    public TimeSpan MaxAckDelay { get; init; } = TimeSpan.FromMilliseconds(25);
+
+    /// <summary>Our ack_delay_exponent. Default 3.</summary>
+    public int AckDelayExponent { get; init; } = 3;
+
+    /// <summary>Length of the connection IDs we issue. Default 8.</summary>
+    public int ConnectionIdLength { get; init; } = 8;
+
+    /// <summary>active_connection_id_limit we advertise. Default 4.</summary>
+    public int ActiveConnectionIdLimit { get; init; } = 4;
+
+    /// <summary>Largest DATAGRAM frame we accept (max_datagram_frame_size); 0 disables datagrams. Default 65535.</summary>
+    public int MaxDatagramFrameSize { get; init; } = 65535;
+
+    /// <summary>Datagrams queued for sending before <c>SendDatagram</c> starts refusing. Default 128.</summary>
+    public int DatagramSendQueueLength { get; init; } = 128;
+
+    /// <summary>Received datagrams kept until the application takes them; older ones are dropped. Default 128.</summary>
+    public int DatagramReceiveQueueLength { get; init; } = 128;
+
+    /// <summary>Congestion controller. Default CUBIC.</summary>
+    public CongestionControlAlgorithm CongestionControl { get; init; } = CongestionControlAlgorithm.Cubic;
+
+    /// <summary>Whether to pace sending over the RTT (RFC 9002 §7.7). Default true.</summary>
+    public bool Pacing { get; init; } = true;
+
+    /// <summary>Initiate a key update after this many 1-RTT packets sent with one key (null: only on demand).</summary>
+    public ulong? KeyUpdateInterval { get; init; }
+
+    /// <summary>Stream counts, windows and buffer sizes.</summary>
+    internal StreamsOptions Streams { get; init; } = new();
+
+    /// <summary>Per-stream receive window (initial_max_stream_data_*). Default 256 KiB.</summary>
+    public ulong StreamReceiveWindow { get => Streams.StreamReceiveWindow; init => Streams = Streams with { StreamReceiveWindow = value }; }
+
+    /// <summary>Upper bound of an auto-tuned stream window. Default 16 MiB.</summary>
+    public ulong MaxStreamReceiveWindow { get => Streams.MaxStreamReceiveWindow; init => Streams = Streams with { MaxStreamReceiveWindow = value }; }
+
+    /// <summary>Connection receive window (initial_max_data). Default 1 MiB.</summary>
+    public ulong ConnectionReceiveWindow { get => Streams.ConnectionReceiveWindow; init => Streams = Streams with { ConnectionReceiveWindow = value }; }
+
+    /// <summary>Upper bound of the auto-tuned connection window. Default 64 MiB.</summary>
+    public ulong MaxConnectionReceiveWindow { get => Streams.MaxConnectionReceiveWindow; init => Streams = Streams with { MaxConnectionReceiveWindow = value }; }
+
+    /// <summary>Bidirectional streams the peer may open (initial_max_streams_bidi). Default 100.</summary>
+    public ulong MaxIncomingBidiStreams { get => Streams.MaxIncomingBidiStreams; init => Streams = Streams with { MaxIncomingBidiStreams = value }; }
+
+    /// <summary>Unidirectional streams the peer may open (initial_max_streams_uni). Default 100.</summary>
+    public ulong MaxIncomingUniStreams { get => Streams.MaxIncomingUniStreams; init => Streams = Streams with { MaxIncomingUniStreams = value }; }
+
+    /// <summary>Unacknowledged bytes buffered across all send streams. Default 8 MiB.</summary>
+    public ulong SendBufferSize { get => Streams.SendBufferSize; init => Streams = Streams with { SendBufferSize = value }; }
+
+    /// <summary>
+    /// Derives the stateless reset token for a connection ID we issue (set by <see cref="Endpoint"/> so it can
+    /// send Stateless Resets after losing state, RFC 9000 §10.3.2). Null: random tokens.
+    /// </summary>
+    internal Func<ConnectionId, StatelessResetToken>? ResetTokenGenerator { get; init; }
+
+    /// <summary>Source of randomness for connection IDs and reset tokens; seed it in tests. Default: a new Random.</summary>
+    public Random Random { get; init; } = new();
+}

@@ -1,0 +1,27 @@
+namespace MoqLive.Quic.Core;
+
+/// <summary>Counters of one connection, for tests and diagnostics.</summary>
+public sealed class ConnectionStats
+{
+    public long PacketsSent { get; set; }
+
+    public long PacketsReceived { get; set; }
+
+    public long PacketsLost { get; set; }
+
+    public long PacketsDropped { get; set; }
+
+    public long PtoCount { get; set; }
+
+    public long KeyUpdates { get; set; }
+
+    public long DatagramsSent { get; set; }
+
+    public long BytesSent { get; set; }
+
+    /// <summary>Times the peer's address changed (NAT rebinding or migration).</summary>
+    public long Migrations { get; set; }
+
+    /// <summary>The transport error we closed with, if any.</summary>
+    public TransportErrorCode? LocalTransportError { get; set; }
+}

@@ -1,0 +1,81 @@
+using MoqLive.Quic.Recovery;
+
+namespace MoqLive.Quic.Tests.Recovery;
+
+public class ReceivedPacketsTests
+{
+    private static Instant T(double ms) => Instant.FromMilliseconds(ms);
+
+    [Fact]
+    public void AppSpace_AcksEverySecondAckElicitingPacket()
+    {
+        var r = new ReceivedPackets(PacketSpace.ApplicationData);
+        r.OnPacketReceived(0, true, T(0));
+        Assert.False(r.ShouldSendAck(T(0)));
+        Assert.Equal(T(25), r.AckDeadline);
+        r.OnPacketReceived(1, true, T(1));
+        Assert.True(r.ShouldSendAck(T(1)));
+        r.OnAckSent();
+        Assert.False(r.ShouldSendAck(T(100)));
+    }
+
+    [Fact]
+    public void AppSpace_DelayedAckFiresAtMaxAckDelay()
+    {
+        var r = new ReceivedPackets(PacketSpace.ApplicationData);
+        r.OnPacketReceived(0, true, T(0));
+        Assert.False(r.ShouldSendAck(T(24)));
+        Assert.True(r.ShouldSendAck(T(25)));
+    }
+
+    [Fact]
+    public void NonAckEliciting_DoesNotTriggerAck()
+    {
+        var r = new ReceivedPackets(PacketSpace.ApplicationData);
+        r.OnPacketReceived(0, false, T(0));
+        Assert.Null(r.AckDeadline);
+        Assert.False(r.ShouldSendAck(T(1000)));
+        Assert.True(r.HasNewPackets);
+    }
+
+    [Fact]
+    public void OutOfOrder_AcksImmediately()
+    {
+        var r = new ReceivedPackets(PacketSpace.ApplicationData);
+        r.OnPacketReceived(0, true, T(0));
+        r.OnAckSent();
+        r.OnPacketReceived(2, true, T(1)); // gap
+        Assert.True(r.AckImmediately);
+    }
+
+    [Fact]
+    public void HandshakeSpaces_AckImmediately()
+    {
+        var r = new ReceivedPackets(PacketSpace.Initial);
+        r.OnPacketReceived(0, true, T(0));
+        Assert.True(r.AckImmediately);
+    }
+
+    [Fact]
+    public void BuildAck_DescendingRanges_AndEncodedDelay()
+    {
+        var r = new ReceivedPackets(PacketSpace.ApplicationData);
+        foreach (ulong pn in new ulong[] { 0, 1, 2, 5, 6, 9 }) r.OnPacketReceived(pn, true, T(10));
+        var ack = r.BuildAck(T(10) + TimeSpan.FromMicroseconds(800), ackDelayExponent: 3)!.Value;
+        Assert.Equal([(9UL, 9UL), (5UL, 6UL), (0UL, 2UL)], ack.Ranges.Select(r => (r.Smallest, r.Largest)));
+        Assert.Equal(100UL, ack.AckDelayEncoded);
+        Assert.True(r.IsDuplicate(5));
+        Assert.False(r.IsDuplicate(7));
+    }
+
+    [Fact]
+    public void AckOfAck_ForgetsOldRanges()
+    {
+        var r = new ReceivedPackets(PacketSpace.ApplicationData);
+        foreach (ulong pn in new ulong[] { 0, 1, 4, 8 }) r.OnPacketReceived(pn, true, T(0));
+        r.OnAckOfAck(4);
+        var ack = r.BuildAck(T(0), 3)!.Value;
+        Assert.Equal([(8UL, 8UL), (4UL, 4UL)], ack.Ranges.Select(r => (r.Smallest, r.Largest)));
+        Assert.True(r.IsDuplicate(1));
+    }
+}

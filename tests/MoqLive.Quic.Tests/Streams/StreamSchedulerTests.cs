@@ -1,0 +1,53 @@
+using MoqLive.Quic.Streams;
+using MoqLive.Transport;
+
+namespace MoqLive.Quic.Tests.Streams;
+
+public class StreamSchedulerTests
+{
+    private static List<ulong> Drain(StreamScheduler s, int picks)
+    {
+        var order = new List<ulong>();
+        for (int i = 0; i < picks && s.TryPeek(out var id); i++)
+        {
+            order.Add(id.Value);
+            s.Rotate(id);
+        }
+        return order;
+    }
+
+    [Fact]
+    public void Peek_StrictUrgencyThenOrder()
+    {
+        var s = new StreamScheduler();
+        s.Enqueue(new StreamId(0), new StreamPriority(2, 0));
+        s.Enqueue(new StreamId(4), new StreamPriority(1, 5));
+        s.Enqueue(new StreamId(8), new StreamPriority(1, 3));
+        s.Enqueue(new StreamId(12), new StreamPriority(0, 100));
+        Assert.Equal([12UL, 8, 4, 0], s.InOrder().Select(i => i.Value).ToList());
+        Assert.True(s.TryPeek(out var first));
+        Assert.Equal(12UL, first.Value);
+    }
+
+    [Fact]
+    public void Rotate_EqualPriorities_RoundRobin()
+    {
+        var s = new StreamScheduler();
+        foreach (ulong id in new ulong[] { 0, 4, 8 }) s.Enqueue(new StreamId(id), default);
+        Assert.Equal([0UL, 4, 8, 0, 4, 8], Drain(s, 6));
+    }
+
+    [Fact]
+    public void ChangePriority_TakesEffectOnNextPick()
+    {
+        var s = new StreamScheduler();
+        s.Enqueue(new StreamId(0), new StreamPriority(1, 0));
+        s.Enqueue(new StreamId(4), new StreamPriority(1, 0));
+        s.ChangePriority(new StreamId(4), new StreamPriority(0, 0));
+        Assert.Equal([4UL, 4, 4], Drain(s, 3));
+        s.Remove(new StreamId(4));
+        Assert.Equal([0UL], Drain(s, 1));
+        s.Remove(new StreamId(0));
+        Assert.False(s.TryPeek(out _));
+    }
+}
