@@ -121,4 +121,35 @@ public sealed class MoqtRelayFetchTests
         Assert.Equal([new Location(1, 0), new Location(1, 1)], await ReadFetch(fetch.Value!.Objects));
         Assert.Equal(0, publisher.Subscribes);
     }
+
+    [Fact]
+    public async Task LateJoiner_RelaySubscribedMidGroup_JoiningFetchGoesUpstreamAndLargestComesFromSubscribeOk()
+    {
+        await using var relay = new MoqtRelay();
+        var publisher = new TestPublisher();
+        var source = publisher.AddTrack(Video);
+        for (ulong g = 0; g < 2; g++)
+            WriteGroup(source, g, perSubgroup: 5);
+        var current = source.CreateGroup(2);
+        var subgroup = current.CreateSubgroup(0);
+        for (ulong o = 0; o < 3; o++)
+            subgroup.Write(o, Payload(2, o));
+        await relay.PublishNamespaceAsync(Ns, publisher);
+
+        // The first subscriber: the relay subscribes upstream now, after the current group began.
+        var result = await relay.SubscribeAsync(Video).AsTask().WaitAsync(TestTimeout);
+        Assert.Equal(new Location(2, 2), result.Value!.LargestLocation);
+        using var late = result.Value.Track;
+
+        var fetch = await relay.FetchAsync(FetchRequest.RelativeJoining(late, 0)).AsTask().WaitAsync(TestTimeout);
+        var fetched = await ReadFetch(fetch.Value!.Objects);
+        Assert.Equal([new Location(2, 0), new Location(2, 1), new Location(2, 2)], fetched);
+
+        var live = Task.Run(() => ReadTrack(late));
+        subgroup.Write(3, Payload(2, 3));
+        subgroup.Complete();
+        current.Complete();
+        source.Complete();
+        Assert.Equal([new Location(2, 3)], (await live.WaitAsync(TestTimeout)).Objects);
+    }
 }
