@@ -54,13 +54,15 @@ public sealed partial class MoqtRelay
     }
 
     /// <summary>
-    /// FETCH through the relay. Joining fetches and standalone fetches whose range starts inside the cache are served
-    /// from the cache; other standalone fetches are passed to the upstream publisher.
+    /// FETCH through the relay. A range the cache holds from its start (standalone or joining) is served from the cache;
+    /// otherwise the range is fetched from the upstream publisher as a standalone FETCH (a joining FETCH cannot be
+    /// forwarded: the upstream knows nothing of the downstream subscription).
     /// </summary>
     public async ValueTask<FetchResult> FetchAsync(FetchRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         PublisherRegistration? publisher;
+        FetchRequest upstreamRequest;
         lock (_sync)
         {
             _tracks.TryGetValue(request.Track, out var entry);
@@ -70,19 +72,25 @@ public sealed partial class MoqtRelay
                 // §"Joining Fetches": the joined subscription must be one of ours.
                 if (producer is null || request.JoiningSubscription is not { } joined || !joined.IsFrom(producer))
                     return FetchResult.Error(RequestErrorCode.InvalidJoiningRequestId, "Not an established subscription at this relay.");
-                if (!request.TryResolveRange(out var joinStart, out var joinEnd))
-                    return FetchResult.Error(RequestErrorCode.InvalidRange, "Nothing published yet.");
-                return producer.Fetch(joinStart, joinEnd, request.GroupOrder);
             }
 
-            if (producer is not null && producer.OldestCachedGroupId is { } oldest && request.Start.Group >= oldest)
-                return producer.Fetch(request.Start, request.End, request.GroupOrder);
+            if (!request.TryResolveRange(out var start, out var end))
+                return FetchResult.Error(RequestErrorCode.InvalidRange, "Nothing published yet.");
+            if (producer is not null && producer.CachedFrom is { } cachedFrom && cachedFrom <= start)
+                return producer.Fetch(start, end, request.GroupOrder);
             publisher = FindPublisher(request.Track.Namespace);
+            if (publisher is null)
+            {
+                return producer?.Fetch(start, end, request.GroupOrder)
+                       ?? FetchResult.Error(RequestErrorCode.DoesNotExist, $"No publisher for {request.Track.Namespace}.");
+            }
+
+            upstreamRequest = request.Type == FetchType.Standalone
+                ? request
+                : FetchRequest.Standalone(request.Track, start, end, request.GroupOrder, request.SubscriberPriority);
         }
 
-        if (publisher is null)
-            return FetchResult.Error(RequestErrorCode.DoesNotExist, $"No publisher for {request.Track.Namespace}.");
-        return await publisher.Publisher.FetchAsync(request, cancellationToken).ConfigureAwait(false);
+        return await publisher.Publisher.FetchAsync(upstreamRequest, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>TRACK_STATUS from the relay's state for relayed tracks, else from the upstream publisher.</summary>
@@ -110,6 +118,11 @@ public sealed partial class MoqtRelay
     {
         ArgumentNullException.ThrowIfNull(prefix);
         var producer = new NamespaceProducer(prefix);
+        producer.Cancelled += p =>
+        {
+            lock (_sync)
+                _namespaceSubscribers.Remove(p);
+        };
         lock (_sync)
         {
             if (_disposed)
@@ -123,11 +136,6 @@ public sealed partial class MoqtRelay
             _namespaceSubscribers.Add(producer);
         }
 
-        producer.Cancelled += p =>
-        {
-            lock (_sync)
-                _namespaceSubscribers.Remove(p);
-        };
         return ValueTask.FromResult(SubscribeNamespaceResult.Ok(producer.Consumer));
     }
 }

@@ -34,6 +34,8 @@ public sealed partial class MoqtRelay
             }
 
             CreateProducer(entry, consumer.Info);
+            if (upstream.Value.LargestLocation is { } largest)
+                entry.Producer!.AdvanceLargestLocation(largest);
             Attach(entry, consumer, publisher.Order);
         }
 
@@ -59,7 +61,9 @@ public sealed partial class MoqtRelay
                 return;
             }
 
-            Attach(entry, upstream.Value!.Track, publisher.Order);
+            if (upstream.Value!.LargestLocation is { } largest)
+                entry.Producer!.AdvanceLargestLocation(largest);
+            Attach(entry, upstream.Value.Track, publisher.Order);
             Metrics.AddPublisherResume();
         }
 

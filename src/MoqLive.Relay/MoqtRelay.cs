@@ -64,6 +64,12 @@ public sealed partial class MoqtRelay : IPublisher, ISubscriber, IAsyncDisposabl
         }
     }
 
+    internal int CountTracks(RelayTrackState state)
+    {
+        lock (_sync)
+            return _tracks.Values.Count(t => t.State == state);
+    }
+
     /// <summary>Ends every track (subscribers see GOING_AWAY) and stops timers.</summary>
     public ValueTask DisposeAsync()
     {

@@ -43,6 +43,9 @@ public sealed class RelayMetrics
     /// <summary>Tracks the relay currently serves.</summary>
     public int Tracks => _relay.TrackCount;
 
+    /// <summary>Tracks whose publisher went away and that are waiting for it to come back.</summary>
+    public int TracksAwaitingPublisher => _relay.CountTracks(Internal.RelayTrackState.AwaitingPublisher);
+
     /// <summary>Live downstream track consumers across all tracks.</summary>
     public int DownstreamSubscriptions => _relay.Totals().Consumers;
 

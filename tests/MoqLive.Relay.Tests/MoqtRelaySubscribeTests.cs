@@ -123,6 +123,66 @@ public sealed class MoqtRelaySubscribeTests
         Assert.Equal(RequestErrorCode.DoesNotExist, unknown.ErrorCode);
     }
 
+    [Fact]
+    public async Task SubscribeAsync_AbsoluteStart_GetsCachedGroupsThenLive()
+    {
+        await using var relay = new MoqtRelay();
+        var publisher = new TestPublisher();
+        var source = publisher.AddTrack(Video);
+        await relay.PublishNamespaceAsync(Ns, publisher);
+        using var early = await SubscribeOk(relay, Video);
+        for (ulong g = 0; g < 3; g++)
+            WriteGroup(source, g, perSubgroup: 2);
+        await WaitUntil(() => relay.Metrics.ObjectsIn == 6);
+
+        using var fromStart = await SubscribeOk(relay, Video, TrackStart.At(new Location(1, 0)));
+        var reading = Task.Run(() => ReadTrack(fromStart));
+        WriteGroup(source, 3, perSubgroup: 2);
+        source.Complete();
+
+        Assert.Equal([1UL, 1, 2, 2, 3, 3], (await reading.WaitAsync(TestTimeout)).Objects.Select(l => l.Group));
+    }
+
+    [Fact]
+    public async Task Datagrams_AreForwardedAsDatagrams()
+    {
+        await using var relay = new MoqtRelay();
+        var publisher = new TestPublisher();
+        var source = publisher.AddTrack(Video);
+        await relay.PublishNamespaceAsync(Ns, publisher);
+        using var consumer = await SubscribeOk(relay, Video);
+
+        var group = source.CreateGroup(0);
+        group.WriteDatagram(0, Payload(0, 0), publisherPriority: 7);
+        group.WriteDatagram(1, Payload(0, 1), publisherPriority: 7);
+        group.Complete();
+        source.Complete();
+
+        var g = (await consumer.NextGroupAsync().AsTask().WaitAsync(TestTimeout)).Group!;
+        var datagrams = (await g.NextSubgroupAsync().AsTask().WaitAsync(TestTimeout))!;
+        Assert.True(datagrams.IsDatagram);
+        Assert.Equal(7, datagrams.PublisherPriority);
+        var first = await datagrams.ReadObjectAsync().AsTask().WaitAsync(TestTimeout);
+        Assert.Equal(ForwardingPreference.Datagram, first.Object!.ForwardingPreference);
+        first.Object.Release();
+    }
+
+    [Fact]
+    public async Task DisposeAsync_SubscribersSeeGoingAway()
+    {
+        var relay = new MoqtRelay();
+        var publisher = new TestPublisher();
+        publisher.AddTrack(Video);
+        await relay.PublishNamespaceAsync(Ns, publisher);
+        using var consumer = await SubscribeOk(relay, Video);
+
+        await relay.DisposeAsync();
+
+        var next = await consumer.NextGroupAsync().AsTask().WaitAsync(TestTimeout);
+        Assert.Equal(PublishDoneStatusCode.GoingAway, next.End!.StatusCode);
+        Assert.Equal(RequestErrorCode.GoingAway, (await relay.SubscribeAsync(Video)).ErrorCode);
+    }
+
     internal static async Task WaitUntil(Func<bool> condition)
     {
         // Polls with yields, not sleeps or clocks: the relay's pump runs on the thread pool. Bounded by iterations.

@@ -59,6 +59,15 @@ internal static class RelayTestHelpers
 
         public int LostGroups { get; set; }
 
+        public int Count
+        {
+            get
+            {
+                lock (this)
+                    return Objects.Count;
+            }
+        }
+
         public int AbandonedSubgroups { get; set; }
 
         public bool InOrderWithinEverySubgroup
@@ -66,9 +75,12 @@ internal static class RelayTestHelpers
     }
 
     /// <summary>Reads a track like a session would (each subgroup concurrently) until it ends or <paramref name="stopAfter"/> objects arrived.</summary>
-    public static async Task<Received> ReadTrack(TrackConsumer track, int stopAfter = int.MaxValue, Action<Received>? onObject = null)
+    public static Task<Received> ReadTrack(TrackConsumer track, int stopAfter = int.MaxValue, Action<Received>? onObject = null)
+        => ReadTrackInto(track, new Received(), stopAfter, onObject);
+
+    /// <summary>As <see cref="ReadTrack"/>, into a <see cref="Received"/> the test can watch while reading (lock it).</summary>
+    public static async Task<Received> ReadTrackInto(TrackConsumer track, Received received, int stopAfter = int.MaxValue, Action<Received>? onObject = null)
     {
-        var received = new Received();
         var subgroupTasks = new List<Task>();
         while (true)
         {
@@ -79,12 +91,15 @@ internal static class RelayTestHelpers
             }
 
             var next = await track.NextGroupAsync().AsTask().WaitAsync(TestTimeout);
-            received.LostGroups += next.LostGroups;
-            if (next.IsEnd)
+            lock (received)
             {
-                received.End = next.End;
-                break;
+                received.LostGroups += next.LostGroups;
+                if (next.IsEnd)
+                    received.End = next.End;
             }
+
+            if (next.IsEnd)
+                break;
 
             var group = next.Group!;
             while (await group.NextSubgroupAsync().AsTask().WaitAsync(TestTimeout) is { } subgroup)

@@ -7,8 +7,10 @@ namespace MoqLive.Moqt.Model;
 /// </summary>
 public sealed class FetchRequest
 {
-    private FetchRequest(FetchType type, FullTrackName track, Location start, Location end, TrackConsumer? joining, ulong joiningStart)
+    private FetchRequest(FetchType type, FullTrackName track, Location start, Location end, TrackConsumer? joining, ulong joiningStart, GroupOrder groupOrder, byte subscriberPriority)
     {
+        GroupOrder = groupOrder;
+        SubscriberPriority = subscriberPriority;
         Type = type;
         Track = track;
         Start = start;
@@ -40,30 +42,43 @@ public sealed class FetchRequest
     public ulong JoiningStart { get; }
 
     /// <summary>SUBSCRIBER_PRIORITY; default 128.</summary>
-    public byte SubscriberPriority { get; init; } = TrackInfo.DefaultPublisherPriority;
+    public byte SubscriberPriority { get; }
 
     /// <summary>GROUP_ORDER; FETCH defaults to ascending.</summary>
-    public GroupOrder GroupOrder { get; init; } = GroupOrder.Ascending;
+    public GroupOrder GroupOrder { get; }
 
     /// <summary>A standalone fetch of <paramref name="start"/>..<paramref name="end"/> inclusive.</summary>
-    public static FetchRequest Standalone(FullTrackName track, Location start, Location end)
+    public static FetchRequest Standalone(
+        FullTrackName track,
+        Location start,
+        Location end,
+        GroupOrder groupOrder = GroupOrder.Ascending,
+        byte subscriberPriority = TrackInfo.DefaultPublisherPriority)
     {
         ArgumentNullException.ThrowIfNull(track);
-        return new FetchRequest(FetchType.Standalone, track, start, end, null, 0);
+        return new FetchRequest(FetchType.Standalone, track, start, end, null, 0, groupOrder, subscriberPriority);
     }
 
     /// <summary>A relative joining fetch: <paramref name="groupsBack"/> = 0 fetches the current group up to the joining location.</summary>
-    public static FetchRequest RelativeJoining(TrackConsumer subscription, ulong groupsBack)
+    public static FetchRequest RelativeJoining(
+        TrackConsumer subscription,
+        ulong groupsBack,
+        GroupOrder groupOrder = GroupOrder.Ascending,
+        byte subscriberPriority = TrackInfo.DefaultPublisherPriority)
     {
         ArgumentNullException.ThrowIfNull(subscription);
-        return new FetchRequest(FetchType.RelativeJoining, subscription.Name, default, default, subscription, groupsBack);
+        return new FetchRequest(FetchType.RelativeJoining, subscription.Name, default, default, subscription, groupsBack, groupOrder, subscriberPriority);
     }
 
     /// <summary>An absolute joining fetch from group <paramref name="startGroup"/> up to the joining location.</summary>
-    public static FetchRequest AbsoluteJoining(TrackConsumer subscription, ulong startGroup)
+    public static FetchRequest AbsoluteJoining(
+        TrackConsumer subscription,
+        ulong startGroup,
+        GroupOrder groupOrder = GroupOrder.Ascending,
+        byte subscriberPriority = TrackInfo.DefaultPublisherPriority)
     {
         ArgumentNullException.ThrowIfNull(subscription);
-        return new FetchRequest(FetchType.AbsoluteJoining, subscription.Name, default, default, subscription, startGroup);
+        return new FetchRequest(FetchType.AbsoluteJoining, subscription.Name, default, default, subscription, startGroup, groupOrder, subscriberPriority);
     }
 
     /// <summary>

@@ -58,6 +58,32 @@ public sealed class TrackProducer : IDisposable
         }
     }
 
+    /// <summary>
+    /// The smallest location of any object in the cache window, or null if it is empty: a FETCH starting at or after it
+    /// can be served from the cache (objects missing after it are gaps or not yet received).
+    /// </summary>
+    public Location? CachedFrom
+    {
+        get
+        {
+            lock (_state.Sync)
+            {
+                _state.Trim();
+                Location? min = null;
+                foreach (var group in _state.Groups)
+                {
+                    foreach (var subgroup in group.Subgroups)
+                    {
+                        if (subgroup.Objects.Count > 0 && (min is null || subgroup.Objects[0].Location < min))
+                            min = subgroup.Objects[0].Location;
+                    }
+                }
+
+                return min;
+            }
+        }
+    }
+
     /// <summary>The smallest group ID in the cache window, or null if it is empty (a FETCH starting earlier cannot be served from it).</summary>
     public ulong? OldestCachedGroupId
     {
@@ -165,6 +191,20 @@ public sealed class TrackProducer : IDisposable
         {
             ThrowIfEnded();
             return new GroupProducer(_state.ById.TryGetValue(groupId, out var existing) ? existing : AddGroup(groupId));
+        }
+    }
+
+    /// <summary>
+    /// Raises <see cref="LargestLocation"/> to <paramref name="location"/> if it is larger, without an object: a relay
+    /// learns the upstream's LARGEST_OBJECT from SUBSCRIBE_OK before any object arrives (§"LARGEST OBJECT Parameter":
+    /// a relay reports the larger of that value and what it received).
+    /// </summary>
+    public void AdvanceLargestLocation(Location location)
+    {
+        lock (_state.Sync)
+        {
+            if (_state.Largest is not { } largest || location > largest)
+                _state.Largest = location;
         }
     }
 

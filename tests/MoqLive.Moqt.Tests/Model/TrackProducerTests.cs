@@ -376,4 +376,27 @@ public sealed class TrackProducerTests
         Assert.Equal(0, status.Object.Payload.Length);
         Assert.Equal(ObjectReadStatus.End, (await s.ReadObjectAsync().AsTask().WaitAsync(TestTimeout)).Status);
     }
+
+    [Fact]
+    public void AdvanceLargestLocation_SeedsLargestObjectStart()
+    {
+        using var producer = Producer();
+        producer.AdvanceLargestLocation(new Location(5, 10));
+        producer.AdvanceLargestLocation(new Location(4, 0));
+        using var consumer = producer.Subscribe();
+        Assert.Equal(new Location(5, 10), consumer.JoiningLocation);
+        Assert.Null(producer.CachedFrom);
+    }
+
+    [Fact]
+    public void CachedFrom_IsTheSmallestCachedLocation()
+    {
+        using var producer = Producer(TrackProducerOptions.Default with { MaxGroups = 2 });
+        var subgroup = producer.CreateGroup(3).CreateSubgroup(0);
+        subgroup.Write(4, Payload(3, 4));
+        Assert.Equal(new Location(3, 4), producer.CachedFrom);
+        WriteGroup(producer, 4, 1);
+        WriteGroup(producer, 5, 1);
+        Assert.Equal(new Location(4, 0), producer.CachedFrom);
+    }
 }

@@ -1,0 +1,155 @@
+using MoqLive.Moqt.Model;
+using static MoqLive.Relay.Tests.MoqtRelaySubscribeTests;
+using static MoqLive.Relay.Tests.RelayTestHelpers;
+
+namespace MoqLive.Relay.Tests;
+
+public sealed class MoqtRelayFetchTests
+{
+    private static async Task<List<Location>> ReadFetch(FetchConsumer fetch)
+    {
+        var list = new List<Location>();
+        while (true)
+        {
+            var read = await fetch.ReadObjectAsync().AsTask().WaitAsync(TestTimeout);
+            if (read.Status != ObjectReadStatus.Object)
+            {
+                Assert.Equal(ObjectReadStatus.End, read.Status);
+                return list;
+            }
+
+            list.Add(read.Object!.Location);
+            read.Object.Release();
+        }
+    }
+
+    [Fact]
+    public async Task LateJoiner_JoiningFetchPlusSubscription_StartsAtCurrentGroupWithoutGapOrOverlap()
+    {
+        await using var relay = new MoqtRelay();
+        var publisher = new TestPublisher();
+        var source = publisher.AddTrack(Video);
+        await relay.PublishNamespaceAsync(Ns, publisher);
+        using var early = await SubscribeOk(relay, Video);
+
+        for (ulong g = 0; g < 3; g++)
+            WriteGroup(source, g, perSubgroup: 5);
+        var current = source.CreateGroup(3);
+        var subgroup = current.CreateSubgroup(0);
+        for (ulong o = 0; o < 3; o++)
+            subgroup.Write(o, Payload(3, o));
+        await WaitUntil(() => relay.Metrics.ObjectsIn == 18);
+
+        // The late joiner: SUBSCRIBE (Largest Object) then a relative joining FETCH of 0 groups.
+        using var late = await SubscribeOk(relay, Video);
+        Assert.Equal(new Location(3, 2), late.JoiningLocation);
+        var fetch = await relay.FetchAsync(FetchRequest.RelativeJoining(late, 0)).AsTask().WaitAsync(TestTimeout);
+        Assert.True(fetch.IsOk, fetch.ToString());
+        Assert.Equal(new Location(3, 2), fetch.Value!.EndLocation);
+        var fetched = await ReadFetch(fetch.Value.Objects);
+
+        var live = Task.Run(() => ReadTrack(late));
+        for (ulong o = 3; o < 5; o++)
+            subgroup.Write(o, Payload(3, o));
+        subgroup.Complete();
+        current.Complete();
+        WriteGroup(source, 4, perSubgroup: 2);
+        source.Complete();
+        var subscribed = (await live.WaitAsync(TestTimeout)).Objects;
+
+        Assert.Equal([new Location(3, 0), new Location(3, 1), new Location(3, 2)], fetched);
+        Assert.Equal([new Location(3, 3), new Location(3, 4), new Location(4, 0), new Location(4, 1)], subscribed);
+    }
+
+    [Fact]
+    public async Task RelativeJoiningFetch_TwoGroupsBack_ServedFromCache()
+    {
+        await using var relay = new MoqtRelay();
+        var publisher = new TestPublisher();
+        var source = publisher.AddTrack(Video);
+        await relay.PublishNamespaceAsync(Ns, publisher);
+        using var early = await SubscribeOk(relay, Video);
+        for (ulong g = 0; g < 4; g++)
+            WriteGroup(source, g, perSubgroup: 2);
+        await WaitUntil(() => relay.Metrics.ObjectsIn == 8);
+
+        using var late = await SubscribeOk(relay, Video);
+        var fetch = await relay.FetchAsync(FetchRequest.RelativeJoining(late, 2)).AsTask().WaitAsync(TestTimeout);
+        var fetched = await ReadFetch(fetch.Value!.Objects);
+        Assert.Equal([1UL, 1, 2, 2, 3, 3], fetched.Select(l => l.Group));
+        Assert.Equal(1, publisher.Subscribes);
+    }
+
+    [Fact]
+    public async Task JoiningFetch_ForeignSubscription_InvalidJoiningRequestId()
+    {
+        await using var relay = new MoqtRelay();
+        var publisher = new TestPublisher();
+        var source = publisher.AddTrack(Video);
+        await relay.PublishNamespaceAsync(Ns, publisher);
+        using var ours = await SubscribeOk(relay, Video);
+        using var foreign = source.Subscribe();
+
+        var fetch = await relay.FetchAsync(FetchRequest.RelativeJoining(foreign, 0)).AsTask().WaitAsync(TestTimeout);
+        Assert.Equal(RequestErrorCode.InvalidJoiningRequestId, fetch.ErrorCode);
+    }
+
+    [Fact]
+    public async Task JoiningFetch_NothingPublished_InvalidRange()
+    {
+        await using var relay = new MoqtRelay();
+        var publisher = new TestPublisher();
+        publisher.AddTrack(Video);
+        await relay.PublishNamespaceAsync(Ns, publisher);
+        using var subscription = await SubscribeOk(relay, Video);
+
+        var fetch = await relay.FetchAsync(FetchRequest.AbsoluteJoining(subscription, 0)).AsTask().WaitAsync(TestTimeout);
+        Assert.Equal(RequestErrorCode.InvalidRange, fetch.ErrorCode);
+    }
+
+    [Fact]
+    public async Task StandaloneFetch_TrackNotRelayed_ForwardedUpstream()
+    {
+        await using var relay = new MoqtRelay();
+        var publisher = new TestPublisher();
+        var source = publisher.AddTrack(Video);
+        for (ulong g = 0; g < 3; g++)
+            WriteGroup(source, g, perSubgroup: 2);
+        await relay.PublishNamespaceAsync(Ns, publisher);
+
+        var fetch = await relay.FetchAsync(FetchRequest.Standalone(Video, new Location(1, 0), new Location(1, ulong.MaxValue))).AsTask().WaitAsync(TestTimeout);
+        Assert.Equal([new Location(1, 0), new Location(1, 1)], await ReadFetch(fetch.Value!.Objects));
+        Assert.Equal(0, publisher.Subscribes);
+    }
+
+    [Fact]
+    public async Task LateJoiner_RelaySubscribedMidGroup_JoiningFetchGoesUpstreamAndLargestComesFromSubscribeOk()
+    {
+        await using var relay = new MoqtRelay();
+        var publisher = new TestPublisher();
+        var source = publisher.AddTrack(Video);
+        for (ulong g = 0; g < 2; g++)
+            WriteGroup(source, g, perSubgroup: 5);
+        var current = source.CreateGroup(2);
+        var subgroup = current.CreateSubgroup(0);
+        for (ulong o = 0; o < 3; o++)
+            subgroup.Write(o, Payload(2, o));
+        await relay.PublishNamespaceAsync(Ns, publisher);
+
+        // The first subscriber: the relay subscribes upstream now, after the current group began.
+        var result = await relay.SubscribeAsync(Video).AsTask().WaitAsync(TestTimeout);
+        Assert.Equal(new Location(2, 2), result.Value!.LargestLocation);
+        using var late = result.Value.Track;
+
+        var fetch = await relay.FetchAsync(FetchRequest.RelativeJoining(late, 0)).AsTask().WaitAsync(TestTimeout);
+        var fetched = await ReadFetch(fetch.Value!.Objects);
+        Assert.Equal([new Location(2, 0), new Location(2, 1), new Location(2, 2)], fetched);
+
+        var live = Task.Run(() => ReadTrack(late));
+        subgroup.Write(3, Payload(2, 3));
+        subgroup.Complete();
+        current.Complete();
+        source.Complete();
+        Assert.Equal([new Location(2, 3)], (await live.WaitAsync(TestTimeout)).Objects);
+    }
+}
