@@ -216,7 +216,7 @@ public sealed partial class MoqtSession
         InboundTrack? inbound = await FindInboundAsync(header.TrackAlias).ConfigureAwait(false);
         if (inbound is null)
         {
-            buffer.Stream.Stop((ulong)W.MoqtStreamResetCode.Cancelled);
+            buffer.Stop((ulong)W.MoqtStreamResetCode.Cancelled);
             return;
         }
 
@@ -224,7 +224,7 @@ public sealed partial class MoqtSession
         {
             if (inbound.Finished)
             {
-                buffer.Stream.Stop((ulong)W.MoqtStreamResetCode.Cancelled);
+                buffer.Stop((ulong)W.MoqtStreamResetCode.Cancelled);
                 return;
             }
 
@@ -268,7 +268,7 @@ public sealed partial class MoqtSession
                 subgroup ??= group.GetOrCreateSubgroup(objectHeader.ObjectId, priority);
                 if (objectHeader.PayloadLength > (ulong)_options.MaxObjectSize)
                 {
-                    buffer.Stream.Stop((ulong)W.MoqtStreamResetCode.ExcessiveLoad);
+                    buffer.Stop((ulong)W.MoqtStreamResetCode.ExcessiveLoad);
                     subgroup.Abort(StreamResetCode.ExcessiveLoad);
                     return;
                 }
@@ -290,7 +290,7 @@ public sealed partial class MoqtSession
         catch (InvalidOperationException) when (inbound.Producer.End is not null)
         {
             // The track ended (unsubscribed) while this stream was still arriving.
-            buffer.Stream.Stop((ulong)W.MoqtStreamResetCode.Cancelled);
+            buffer.Stop((ulong)W.MoqtStreamResetCode.Cancelled);
         }
         finally
         {

@@ -90,7 +90,7 @@ public sealed partial class MoqtSession
 
         if (!_fetches.TryGetValue(header.RequestId, out (FetchProducer Producer, GroupOrder Order) fetch))
         {
-            buffer.Stream.Stop((ulong)W.MoqtStreamResetCode.Cancelled);
+            buffer.Stop((ulong)W.MoqtStreamResetCode.Cancelled);
             return;
         }
 
@@ -122,7 +122,7 @@ public sealed partial class MoqtSession
                     continue;
                 if (entry.PayloadLength > (ulong)_options.MaxObjectSize)
                 {
-                    buffer.Stream.Stop((ulong)W.MoqtStreamResetCode.ExcessiveLoad);
+                    buffer.Stop((ulong)W.MoqtStreamResetCode.ExcessiveLoad);
                     fetch.Producer.Abort(StreamResetCode.ExcessiveLoad);
                     return;
                 }

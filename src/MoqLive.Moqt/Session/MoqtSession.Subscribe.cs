@@ -317,7 +317,7 @@ public sealed partial class MoqtSession
             consumer.Dispose();
             AbortInbound(inbound, "rejected");
             await RejectAsync(stream, (W.MoqtRequestErrorCode)result.ErrorCode, result.Reason, result.RetryInterval).ConfigureAwait(false);
-            stream.Stream.Stop((ulong)W.MoqtStreamResetCode.Cancelled);
+            stream.Reader.Stop((ulong)W.MoqtStreamResetCode.Cancelled);
             return;
         }
 

@@ -63,6 +63,6 @@ internal sealed class RequestStream
     {
         Interlocked.Exchange(ref _finished, 1);
         Stream.Reset((ulong)code);
-        Stream.Stop((ulong)code);
+        Reader.Stop((ulong)code);
     }
 }

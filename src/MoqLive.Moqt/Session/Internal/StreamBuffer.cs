@@ -29,6 +29,29 @@ internal sealed class StreamBuffer
     /// <summary>True once the peer finished the stream (FIN) and nothing more will arrive.</summary>
     public bool Finished { get; private set; }
 
+    private volatile bool _stopped;
+
+    /// <summary>Stops the receive side (STOP_SENDING); later and pending reads see the end of the stream.</summary>
+    public void Stop(ulong errorCode)
+    {
+        _stopped = true;
+        _stream.Stop(errorCode);
+    }
+
+    private async ValueTask<int> ReadCoreAsync(Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        if (_stopped)
+            return 0;
+        try
+        {
+            return await _stream.ReadAsync(destination, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException) when (_stopped)
+        {
+            return 0;
+        }
+    }
+
     public ReadOnlySequence<byte> Data => new(_buffer, _start, _end - _start);
 
     public int Length => _end - _start;
@@ -59,7 +82,7 @@ internal sealed class StreamBuffer
             Array.Resize(ref _buffer, Math.Min(_buffer.Length * 2, MaxBuffered));
         }
 
-        int read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+        int read = await ReadCoreAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
         if (read == 0)
         {
             Finished = true;
@@ -79,7 +102,7 @@ internal sealed class StreamBuffer
         int filled = fromBuffer;
         while (filled < destination.Length)
         {
-            int read = await _stream.ReadAsync(destination[filled..], cancellationToken).ConfigureAwait(false);
+            int read = await ReadCoreAsync(destination[filled..], cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
                 Finished = true;
@@ -109,7 +132,7 @@ internal sealed class StreamBuffer
 
             if (!await FillAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (Length == 0)
+                if (Length == 0 || _stopped)
                     return null;
                 throw new MoqtProtocolException(MoqtErrorCode.ProtocolViolation, "stream ended inside a control message");
             }

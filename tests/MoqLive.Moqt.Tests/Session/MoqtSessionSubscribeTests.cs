@@ -1,0 +1,195 @@
+using MoqLive.Moqt.Model;
+using MoqLive.Moqt.Session;
+using MoqLive.Testing;
+using MoqtVersion = MoqLive.Moqt.Wire.MoqtVersion;
+using MoqtVersions = MoqLive.Moqt.Wire.MoqtVersions;
+using static MoqLive.Moqt.Tests.Session.TrackTestExtensions;
+
+namespace MoqLive.Moqt.Tests.Session;
+
+public sealed class MoqtSessionSubscribeTests
+{
+    public static TheoryData<MoqtVersion> Versions() => [.. MoqtVersions.Supported];
+
+    private static readonly FullTrackName Video = FullTrackName.Create(TrackNamespace.Of("live", "alice"), "video");
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task Subscribe_Success_ObjectsFlowOnSubgroupStreams(MoqtVersion version)
+    {
+        var publisher = new TestPublisher();
+        TrackProducer track = publisher.AddTrack(Video, publisherPriority: 64);
+        await using SessionPair pair = await SessionPair.CreateAsync(version, server: new MoqtSessionOptions { Publisher = publisher });
+
+        SubscribeResult result = await pair.Client.SubscribeAsync(Video, new SubscribeOptions { SubscriberPriority = 10 }).AsTask().WithTimeout();
+        Assert.True(result.IsOk, result.ToString());
+        TrackConsumer consumer = result.Value!.Track;
+        Assert.Equal(64, consumer.Info.PublisherPriority);
+        Assert.Null(result.Value.LargestLocation);
+        Assert.Equal(10, publisher.LastSubscribeOptions!.SubscriberPriority);
+
+        GroupProducer group = track.CreateGroup(0);
+        SubgroupProducer subgroup = group.CreateSubgroup(0);
+        subgroup.Write(0, Text("key"));
+        subgroup.Write(1, Text("delta1"), MoqtProperties.Create([MoqtProperty.FromInt(0x3C, 0)]));
+        subgroup.Write(2, Text("delta2"));
+        subgroup.Complete();
+
+        (List<(ulong ObjectId, string Payload)> objects, ObjectReadStatus end, _) = await consumer.ReadSubgroupAsync();
+        Assert.Equal([(0UL, "key"), (1UL, "delta1"), (2UL, "delta2")], objects);
+        Assert.Equal(ObjectReadStatus.End, end);
+
+        // A second group on a subgroup with an explicit ID and priority.
+        SubgroupProducer second = track.CreateGroup(1).CreateSubgroup(3, publisherPriority: 7);
+        second.Write(5, Text("g1"));
+        second.Complete();
+        (objects, end, GroupConsumer groupConsumer) = await consumer.ReadSubgroupAsync();
+        Assert.Equal(1UL, groupConsumer.GroupId);
+        Assert.Equal([(5UL, "g1")], objects);
+
+        consumer.Dispose();
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task Subscribe_TrackEnds_SubscriberSeesPublishDone(MoqtVersion version)
+    {
+        var publisher = new TestPublisher();
+        TrackProducer track = publisher.AddTrack(Video);
+        await using SessionPair pair = await SessionPair.CreateAsync(version, server: new MoqtSessionOptions { Publisher = publisher });
+        TrackConsumer consumer = (await pair.Client.SubscribeAsync(Video).AsTask().WithTimeout()).GetValueOrThrow().Track;
+
+        SubgroupProducer subgroup = track.CreateGroup(0).CreateSubgroup(0);
+        subgroup.Write(0, Text("last"));
+        subgroup.Complete();
+        track.Complete(PublishDoneStatusCode.TrackEnded, "done");
+
+        (List<(ulong ObjectId, string Payload)> objects, _, _) = await consumer.ReadSubgroupAsync();
+        Assert.Equal([(0UL, "last")], objects);
+        TrackReadResult next = await consumer.NextGroupAsync().AsTask().WithTimeout();
+        Assert.True(next.IsEnd);
+        Assert.Equal(PublishDoneStatusCode.TrackEnded, next.End!.StatusCode);
+        Assert.Equal("done", next.End.Reason);
+        Assert.False(next.End.Aborted);
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task Subscribe_UnknownTrack_ReturnsRequestError(MoqtVersion version)
+    {
+        await using SessionPair pair = await SessionPair.CreateAsync(version, server: new MoqtSessionOptions { Publisher = new TestPublisher() });
+        SubscribeResult result = await pair.Client.SubscribeAsync(Video).AsTask().WithTimeout();
+        Assert.False(result.IsOk);
+        Assert.Equal(RequestErrorCode.DoesNotExist, result.ErrorCode);
+        Assert.Equal("no such track", result.Reason);
+
+        // The session stays usable.
+        Assert.False(pair.Client.Closed.IsCompleted);
+        Assert.Equal(RequestErrorCode.DoesNotExist, (await pair.Client.SubscribeAsync(Video).AsTask().WithTimeout()).ErrorCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task Subscribe_NoPublisherHandler_ReturnsNotSupported(MoqtVersion version)
+    {
+        await using SessionPair pair = await SessionPair.CreateAsync(version);
+        SubscribeResult result = await pair.Client.SubscribeAsync(Video).AsTask().WithTimeout();
+        Assert.Equal(RequestErrorCode.NotSupported, result.ErrorCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task Subscribe_FromServerToClient_UsesOddRequestIds(MoqtVersion version)
+    {
+        var publisher = new TestPublisher();
+        TrackProducer track = publisher.AddTrack(Video);
+        await using SessionPair pair = await SessionPair.CreateAsync(version, client: new MoqtSessionOptions { Publisher = publisher });
+        TrackConsumer consumer = (await pair.Server.SubscribeAsync(Video).AsTask().WithTimeout()).GetValueOrThrow().Track;
+        SubgroupProducer subgroup = track.CreateGroup(4).CreateSubgroup(0);
+        subgroup.Write(0, Text("x"));
+        subgroup.Complete();
+        (List<(ulong ObjectId, string Payload)> objects, _, _) = await consumer.ReadSubgroupAsync();
+        Assert.Equal([(0UL, "x")], objects);
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task Unsubscribe_DisposingConsumer_StopsThePublisherSide(MoqtVersion version)
+    {
+        var publisher = new TestPublisher();
+        TrackProducer track = publisher.AddTrack(Video);
+        await using SessionPair pair = await SessionPair.CreateAsync(version, server: new MoqtSessionOptions { Publisher = publisher });
+        TrackConsumer consumer = (await pair.Client.SubscribeAsync(Video).AsTask().WithTimeout()).GetValueOrThrow().Track;
+        Assert.Equal(1, track.ConsumerCount);
+
+        consumer.Dispose();
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
+        while (track.ConsumerCount != 0 && DateTime.UtcNow < deadline)
+            await Task.Yield();
+        Assert.Equal(0, track.ConsumerCount);
+        Assert.False(pair.Server.Closed.IsCompleted, pair.Server.Closed.IsCompleted ? (await pair.Server.Closed).ToString() : "");
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task Datagrams_FlowToSubscriber(MoqtVersion version)
+    {
+        var publisher = new TestPublisher();
+        TrackProducer track = publisher.AddTrack(Video);
+        await using SessionPair pair = await SessionPair.CreateAsync(version, server: new MoqtSessionOptions { Publisher = publisher });
+        TrackConsumer consumer = (await pair.Client.SubscribeAsync(Video).AsTask().WithTimeout()).GetValueOrThrow().Track;
+
+        GroupProducer group = track.CreateGroup(2);
+        group.WriteDatagram(0, Text("audio0"));
+        group.WriteDatagram(1, Text("audio1"), publisherPriority: 3);
+
+        List<(ulong ObjectId, string Payload)> objects = await consumer.ReadDatagramsAsync(2);
+        Assert.Equal([(0UL, "audio0"), (1UL, "audio1")], objects);
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task Subscribe_Filters_AreCarriedToThePublisher(MoqtVersion version)
+    {
+        var publisher = new TestPublisher();
+        publisher.AddTrack(Video);
+        await using SessionPair pair = await SessionPair.CreateAsync(version, server: new MoqtSessionOptions { Publisher = publisher });
+
+        foreach (TrackStart start in new[] { TrackStart.NextGroup, TrackStart.LargestObject, TrackStart.At(new Location(3, 1)), TrackStart.At(new Location(3, 0), 9) })
+        {
+            var options = new SubscribeOptions { Start = start, GroupOrder = GroupOrder.Descending, Forward = true };
+            using TrackConsumer consumer = (await pair.Client.SubscribeAsync(Video, options).AsTask().WithTimeout()).GetValueOrThrow().Track;
+            Assert.Equal(start, publisher.LastSubscribeOptions!.Start);
+            Assert.Equal(GroupOrder.Descending, publisher.LastSubscribeOptions.GroupOrder);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task SubscribeOk_ReportsLargestLocation(MoqtVersion version)
+    {
+        var publisher = new TestPublisher();
+        TrackProducer track = publisher.AddTrack(Video);
+        SubgroupProducer subgroup = track.CreateGroup(7).CreateSubgroup(0);
+        subgroup.Write(0, Text("a"));
+        subgroup.Write(1, Text("b"));
+        await using SessionPair pair = await SessionPair.CreateAsync(version, server: new MoqtSessionOptions { Publisher = publisher });
+        SubscribeResult result = await pair.Client.SubscribeAsync(Video).AsTask().WithTimeout();
+        Assert.Equal(new Location(7, 1), result.GetValueOrThrow().LargestLocation);
+        result.Value!.Track.Dispose();
+    }
+
+    [Fact]
+    public void GetPriority_OrdersBySubscriberThenPublisherThenGroup()
+    {
+        var high = MoqtSession.GetPriority(0, 200, GroupOrder.Ascending, 5, 0);
+        var low = MoqtSession.GetPriority(1, 0, GroupOrder.Ascending, 5, 0);
+        Assert.True(high.Urgency < low.Urgency);
+        var pubHigh = MoqtSession.GetPriority(1, 10, GroupOrder.Ascending, 5, 0);
+        var pubLow = MoqtSession.GetPriority(1, 20, GroupOrder.Ascending, 5, 0);
+        Assert.True(pubHigh.Urgency < pubLow.Urgency);
+        Assert.True(MoqtSession.GetPriority(1, 1, GroupOrder.Ascending, 4, 9).Order < MoqtSession.GetPriority(1, 1, GroupOrder.Ascending, 5, 0).Order);
+        Assert.True(MoqtSession.GetPriority(1, 1, GroupOrder.Descending, 5, 0).Order < MoqtSession.GetPriority(1, 1, GroupOrder.Descending, 4, 0).Order);
+        Assert.True(MoqtSession.GetPriority(1, 1, GroupOrder.Ascending, 5, 0).Order < MoqtSession.GetPriority(1, 1, GroupOrder.Ascending, 5, 1).Order);
+    }
+}
