@@ -40,7 +40,7 @@ public sealed partial class Http3Connection
                     continue;
                 }
 
-                Task task = Task.Run(() => HandleRequestStreamAsync(stream, cancellationToken), CancellationToken.None);
+                Task task = Task.Run(() => HandleIncomingBidirectionalStreamAsync(stream, cancellationToken), CancellationToken.None);
                 lock (_lock)
                     _loops.Add(task);
             }
@@ -51,19 +51,61 @@ public sealed partial class Http3Connection
         }
     }
 
-    private async Task HandleRequestStreamAsync(ITransportStream stream, CancellationToken cancellationToken)
+    private async Task HandleIncomingBidirectionalStreamAsync(ITransportStream stream, CancellationToken cancellationToken)
     {
-        var reader = new Http3MessageReader(new FrameStreamReader(stream), _decoder, _options.MaxFieldSectionSize, isServer: true);
+        var frames = new FrameStreamReader(stream);
+        bool webTransport = false;
+        try
+        {
+            webTransport = await TryHandleWebTransportBidirectionalAsync(stream, frames, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Http3ConnectionErrorException ex)
+        {
+            webTransport = true;
+            await AbortAsync(ex).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TransportStreamAbortedException or TransportSessionClosedException or OperationCanceledException)
+        {
+            webTransport = true; // reset before its first bytes, or the connection is ending
+        }
+
+        if (webTransport)
+        {
+            lock (_lock)
+            {
+                _activeRequests--;
+                if (_activeRequests == 0)
+                    _goAwayDrained?.TrySetResult();
+            }
+
+            return;
+        }
+
+        await HandleRequestStreamAsync(stream, frames, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task HandleRequestStreamAsync(ITransportStream stream, FrameStreamReader frames, CancellationToken cancellationToken)
+    {
+        var reader = new Http3MessageReader(frames, _decoder, _options.MaxFieldSectionSize, isServer: true);
         var response = new Http3ServerResponse(new Http3MessageWriter(stream));
         try
         {
             List<HeaderField> fields = await reader.ReadHeadersAsync(cancellationToken).ConfigureAwait(false);
             RequestHead head = Http3HeaderValidator.ValidateRequest(fields, ExtendedConnectEnabled);
             reader.ExpectContentLength(head.ContentLength);
-            var request = new Http3ServerRequest(stream.Id, head, reader);
+            var request = new Http3ServerRequest(this, stream.Id, head, reader);
             Log.RequestReceived(_logger, stream.Id, head.Method, head.Path);
 
-            if (!await InvokeHandlerAsync(stream, request, response, cancellationToken).ConfigureAwait(false))
+            bool handled = await InvokeHandlerAsync(stream, request, response, cancellationToken).ConfigureAwait(false);
+
+            // draft-02 §5: a WebTransport session ends with its CONNECT stream; close it properly first.
+            WebTransport.WebTransportSession? session;
+            lock (_lock)
+                _webTransportSessions.TryGetValue(stream.Id, out session);
+            if (session is not null)
+                await session.CloseAsync(0, string.Empty, cancellationToken).ConfigureAwait(false);
+
+            if (!handled)
                 return;
 
             await response.CompleteAsync(cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -94,6 +94,7 @@ public sealed partial class Http3Connection : IAsyncDisposable
                 _loops.Add(Task.Run(AcceptRequestStreamsAsync, CancellationToken.None));
         }
 
+        StartWebTransportLoops();
         await OpenControlStreamAsync(cancellationToken).ConfigureAwait(false);
         Log.ConnectionStarted(_logger, IsServer ? "server" : "client");
     }
@@ -159,6 +160,7 @@ public sealed partial class Http3Connection : IAsyncDisposable
 
         lock (_lock)
             _goAwayDrained?.TrySetResult();
+        CloseWebTransportSessions(info);
     }
 
     private static Http3ErrorCode? ToErrorCode(ulong code) => code == 0 ? null : (Http3ErrorCode)code;

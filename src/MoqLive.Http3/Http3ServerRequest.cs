@@ -1,4 +1,5 @@
 using MoqLive.Http3.Internal;
+using MoqLive.Http3.WebTransport;
 
 namespace MoqLive.Http3;
 
@@ -7,8 +8,11 @@ public sealed class Http3ServerRequest
 {
     private readonly Http3MessageReader _reader;
 
-    internal Http3ServerRequest(long streamId, RequestHead head, Http3MessageReader reader)
+    private readonly Http3Connection _connection;
+
+    internal Http3ServerRequest(Http3Connection connection, long streamId, RequestHead head, Http3MessageReader reader)
     {
+        _connection = connection;
         StreamId = streamId;
         Method = head.Method;
         Scheme = head.Scheme;
@@ -61,6 +65,24 @@ public sealed class Http3ServerRequest
         }
 
         return null;
+    }
+
+    /// <summary>True for a WebTransport session request: extended CONNECT with <c>:protocol webtransport</c>.</summary>
+    public bool IsWebTransport => Method == "CONNECT" && Protocol == "webtransport";
+
+    /// <summary>The protocols offered in <c>wt-available-protocols</c> (an sf-list of strings), in order; empty if none.</summary>
+    public IReadOnlyList<string> WebTransportAvailableProtocols =>
+        GetHeader("wt-available-protocols") is { } value ? StructuredFieldStrings.ParseList(value) : [];
+
+    /// <summary>
+    /// Accepts this WebTransport request: answers 200 (with <c>wt-protocol</c> when <paramref name="protocol"/> is
+    /// given, which should be one of <see cref="WebTransportAvailableProtocols"/>) and returns the session. Return
+    /// from the handler only when the session is over: completing the response ends the session.
+    /// </summary>
+    public ValueTask<WebTransportSession> AcceptWebTransportAsync(Http3ServerResponse response, string? protocol = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        return _connection.AcceptWebTransportAsync(this, response, protocol, cancellationToken);
     }
 
     internal Http3MessageReader Reader => _reader;

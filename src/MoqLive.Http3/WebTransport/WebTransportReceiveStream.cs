@@ -1,0 +1,50 @@
+using MoqLive.Http3.Internal;
+using MoqLive.Transport;
+
+namespace MoqLive.Http3.WebTransport;
+
+/// <summary>
+/// The receive half of a WebTransport stream. Reads start after the stream header; bytes the header parser
+/// already buffered are returned first. Error codes are mapped as for <see cref="WebTransportSendStream"/>.
+/// </summary>
+internal sealed class WebTransportReceiveStream : IWebTransportStream, ITransportReceiveStream
+{
+    private readonly FrameStreamReader _reader;
+    private Task? _readsClosed;
+
+    public WebTransportReceiveStream(FrameStreamReader reader)
+    {
+        _reader = reader;
+    }
+
+    public long Id => _reader.Stream.Id;
+
+    public WebTransportSession? Session { get; set; }
+
+    public Task ReadsClosed => _readsClosed ??= WebTransportStreamErrors.MapAsync(_reader.Stream.ReadsClosed);
+
+    public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            if (buffer.IsEmpty)
+                return await _reader.Stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return await _reader.ReadDirectAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (WebTransportStreamClosing.Translate(this, ex) is { } closed)
+        {
+            throw closed;
+        }
+        catch (TransportStreamAbortedException ex)
+        {
+            throw WebTransportStreamErrors.Map(ex);
+        }
+    }
+
+    public void Stop(ulong errorCode) => _reader.Stream.Stop(WebTransportErrorCodes.ToHttp3(errorCode));
+
+    /// <summary>Stops with a raw HTTP/3 code (WEBTRANSPORT_SESSION_GONE when the session ends).</summary>
+    public void StopRaw(ulong http3Code) => _reader.Stream.Stop(http3Code);
+
+    public ValueTask DisposeAsync() => _reader.Stream.DisposeAsync();
+}
