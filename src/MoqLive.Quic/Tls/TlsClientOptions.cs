@@ -30,6 +30,12 @@ public sealed class TlsClientOptions
     /// <summary>Clock for certificate validity checks. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// Receives the handshake and traffic secrets as NSS key log lines (the SSLKEYLOGFILE format Wireshark reads),
+    /// for debugging interop. Default null. Never enable it in production: the lines decrypt the connection.
+    /// </summary>
+    public Action<string>? KeyLog { get; set; }
+
     /// <summary>Test hook: cipher suites to offer, in order (default 0x1301, 0x1302, 0x1303).</summary>
     internal ushort[]? CipherSuitesOverride { get; set; }
 
@@ -45,6 +51,9 @@ public sealed class TlsClientOptions
     /// <summary>Test hook: extra extensions (type, data) placed first, e.g. GREASE or ALPS.</summary>
     internal List<(ushort Type, byte[] Data)> ExtraExtensions { get; } = [];
 
+    /// <summary>Test hook for plain TLS peers: accept EncryptedExtensions without quic_transport_parameters.</summary>
+    internal bool TransportParametersOptional { get; set; }
+
     internal void Validate()
     {
         if (ApplicationProtocols.Count == 0)
@@ -56,6 +65,11 @@ public sealed class TlsClientOptions
         if (CertificateValidation == TlsCertificateValidation.PinnedSha256 && PinnedCertificateSha256.Count == 0)
         {
             throw new ArgumentException("PinnedSha256 validation needs at least one hash in PinnedCertificateSha256.", nameof(PinnedCertificateSha256));
+        }
+
+        if (CertificateValidation == TlsCertificateValidation.Chain && string.IsNullOrEmpty(ServerName))
+        {
+            throw new ArgumentException("Chain validation needs ServerName to check the certificate against.", nameof(ServerName));
         }
 
         if (PinnedCertificateSha256.Any(h => h is null || h.Length != 32))

@@ -27,6 +27,9 @@ namespace MoqLive.Quic.Tls;
 /// QUIC layer reports with <see cref="ConfirmHandshake"/> (RFC 9001 §4.1.2).</item>
 /// <item>Key update (RFC 9001 §6): <see cref="NextOneRttKeys"/> returns the next packet key generation.</item>
 /// </list>
+/// Not thread-safe: the connection calls it from its own loop. Checked against OpenSSL (SslStream, both roles, in
+/// the tests) and ngtcp2/GnuTLS (captured Initial in the tests; full handshakes both ways run by hand).
+/// Deliberately lenient: a non-empty legacy_session_id (RFC 9001 §8.4 SHOULD) is echoed, not rejected.
 /// </remarks>
 internal abstract class TlsSession : IDisposable
 {
@@ -76,6 +79,9 @@ internal abstract class TlsSession : IDisposable
     public bool UsedHelloRetryRequest { get; private protected set; }
 
     private protected byte[] LocalTransportParameters { get; }
+
+    /// <summary>Where <see cref="LogSecret"/> writes; null when key logging is off.</summary>
+    private protected Action<string>? KeyLog { get; init; }
 
     private protected Transcript Transcript { get; } = new();
 
@@ -215,6 +221,10 @@ internal abstract class TlsSession : IDisposable
             CryptographicOperations.ZeroMemory(remoteSecret);
         }
     }
+
+    /// <summary>Writes one NSS key log line: LABEL client_random secret.</summary>
+    private protected void LogSecret(string label, ReadOnlySpan<byte> clientRandom, ReadOnlySpan<byte> secret) =>
+        KeyLog?.Invoke($"{label} {Convert.ToHexStringLower(clientRandom)} {Convert.ToHexStringLower(secret)}");
 
     private protected static TlsAlertException Unexpected(string what) => new(TlsAlert.UnexpectedMessage, what);
 
