@@ -252,8 +252,13 @@ internal sealed partial class Connection
                     OnRetireConnectionId(reader.ReadRetireConnectionId().SequenceNumber, header.DestinationConnectionId);
                     break;
                 case FrameType.PathChallenge:
-                    _pathResponses.Enqueue(reader.ReadPathChallenge().Data);
+                {
+                    // Bounded: only the newest challenges are answered.
+                    var data = reader.ReadPathChallenge().Data;
+                    if (_pathResponses.Count >= 8) _pathResponses.Dequeue();
+                    _pathResponses.Enqueue(data);
                     break;
+                }
                 case FrameType.PathResponse:
                     if (reader.ReadPathResponse().Data == _pathChallengeData) _pathChallengeData = null;
                     break;
