@@ -15,6 +15,8 @@ internal sealed partial class Connection
     private bool _ackElicitingSentSinceReceive;
     private Instant _lastReceiveTime;
     private bool _migrationCandidate;
+    private byte[] _retryToken = [];
+    private ConnectionId? _retrySourceCid;
     private ulong? _pathChallengeData;
     private bool _pathChallengePending;
 
@@ -89,8 +91,12 @@ internal sealed partial class Connection
             case PacketType.Initial: space = PacketSpace.Initial; break;
             case PacketType.Handshake: space = PacketSpace.Handshake; break;
             case PacketType.OneRtt: space = PacketSpace.ApplicationData; break;
+            case PacketType.Retry:
+                return HandleRetry(header, packet);
+            case PacketType.VersionNegotiation:
+                return HandleVersionNegotiation(header, packet);
             default:
-                Stats.PacketsDropped++; // 0-RTT (not offered), Retry and Version Negotiation are not used
+                Stats.PacketsDropped++; // 0-RTT is not offered; Version Negotiation only matters before any reply
                 return false;
         }
         var s = _spaces[(int)space];
@@ -246,8 +252,13 @@ internal sealed partial class Connection
                     OnRetireConnectionId(reader.ReadRetireConnectionId().SequenceNumber, header.DestinationConnectionId);
                     break;
                 case FrameType.PathChallenge:
-                    _pathResponses.Enqueue(reader.ReadPathChallenge().Data);
+                {
+                    // Bounded: only the newest challenges are answered.
+                    var data = reader.ReadPathChallenge().Data;
+                    if (_pathResponses.Count >= 8) _pathResponses.Dequeue();
+                    _pathResponses.Enqueue(data);
                     break;
+                }
                 case FrameType.PathResponse:
                     if (reader.ReadPathResponse().Data == _pathChallengeData) _pathChallengeData = null;
                     break;
@@ -274,6 +285,7 @@ internal sealed partial class Connection
                 }
                 case FrameType.ImmediateAck:
                     reader.ReadImmediateAck();
+                    _spaces[(int)space].ReceivedPackets.RequestImmediateAck();
                     break;
                 case FrameType.AckFrequency:
                     reader.ReadAckFrequency();
@@ -366,6 +378,51 @@ internal sealed partial class Connection
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// A Retry (RFC 9000 §17.2.5, §8.1.2): the client restarts its Initial flight toward the server's new connection ID,
+    /// echoing the token, with Initial keys derived from that ID. At most one Retry is accepted, and none after the
+    /// server replied with an Initial.
+    /// </summary>
+    private bool HandleRetry(in PacketHeader header, Span<byte> packet)
+    {
+        if (IsServer || _retrySourceCid is not null || _peerScidKnown || header.TokenLength == 0
+            || !MoqLive.Quic.Crypto.RetryIntegrity.Verify(_originalDcid.Span, packet))
+        {
+            Stats.PacketsDropped++;
+            return false;
+        }
+        _retryToken = header.GetToken(packet).ToArray();
+        _retrySourceCid = header.SourceConnectionId;
+        _peerCids[0] = (header.SourceConnectionId, null);
+        var initial = _spaces[(int)PacketSpace.Initial];
+        initial.Keys = MoqLive.Quic.Crypto.QuicKeyDerivation.InitialKeys(header.SourceConnectionId.Span, isServer: false);
+        // Everything sent in Initial packets so far is sent again (packet numbers keep increasing).
+        foreach (var p in _loss.Outstanding(PacketSpace.Initial).ToList()) RequeueFrames(PacketSpace.Initial, p.Frames);
+        _loss.DiscardSpace(PacketSpace.Initial);
+        Stats.Retries++;
+        return true;
+    }
+
+    /// <summary>
+    /// Version Negotiation (RFC 9000 §6.2): before anything else came from the server, a well-formed packet that
+    /// echoes our connection IDs and does not list QUIC v1 ends the attempt; one that lists v1 is ignored.
+    /// </summary>
+    private bool HandleVersionNegotiation(in PacketHeader header, Span<byte> packet)
+    {
+        if (IsServer || _peerScidKnown || _retrySourceCid is not null
+            || !VersionNegotiationPacket.TryParse(packet, out var dcid, out var scid, out var versions)
+            || !dcid.SequenceEqual(_localCids[0].Cid.Span) || !scid.SequenceEqual(_originalDcid.Span)
+            || VersionNegotiationPacket.Contains(versions, QuicVersion.Version1))
+        {
+            Stats.PacketsDropped++;
+            return false;
+        }
+        _closeInfo = new ConnectionCloseInfo(CloseOrigin.Peer, false, 0, 0, "server does not support QUIC version 1");
+        _events.Enqueue(new ConnectionEvent(ConnectionEventKind.ConnectionLost, Close: _closeInfo));
+        SetDrained();
+        return true;
     }
 
     /// <summary>True when the datagram's tail is a stateless reset token of the peer (RFC 9000 §10.3.1).</summary>
