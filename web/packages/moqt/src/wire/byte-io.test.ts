@@ -51,9 +51,9 @@ describe("ByteWriter", () => {
 describe("ByteReader", () => {
   it("signals need-more on a stream", () => {
     const r = new ByteReader(hexToBytes("80"), "need-more");
-    expect(() => r.readVi64()).toThrow(NeedMoreError);
-    expect(() => new ByteReader(hexToBytes("01"), "need-more").readU16()).toThrow(NeedMoreError);
-    expect(() => new ByteReader(hexToBytes("0361"), "need-more").readLengthPrefixed(10, "x")).toThrow(NeedMoreError);
+    expect(() => r.readVi64()).toThrow(NeedMoreError.instance);
+    expect(() => new ByteReader(hexToBytes("01"), "need-more").readU16()).toThrow(NeedMoreError.instance);
+    expect(() => new ByteReader(hexToBytes("0361"), "need-more").readLengthPrefixed(10, "x")).toThrow(NeedMoreError.instance);
   });
 
   it("turns truncation inside a bounded container into the container's error code", () => {

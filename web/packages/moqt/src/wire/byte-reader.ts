@@ -38,7 +38,7 @@ export class ByteReader {
   }
 
   #truncated(what: string): never {
-    if (this.#truncation === "need-more") throw new NeedMoreError();
+    if (this.#truncation === "need-more") throw NeedMoreError.instance;
     throw new MoqtProtocolError(this.#truncation, `${what} runs past the end of its container`);
   }
 

@@ -2,9 +2,14 @@
 export const NEED_MORE: unique symbol = Symbol("moqt.need-more");
 export type NeedMore = typeof NEED_MORE;
 
-/** Thrown inside a reader in "need more" mode; caught by the `tryRead…` entry points and turned into NEED_MORE. */
+/**
+ * Thrown inside a reader in "need more" mode; caught by the `tryRead…` entry points and turned into NEED_MORE.
+ * Running short is routine on streams, so readers throw one shared instance rather than capturing a stack each time.
+ */
 export class NeedMoreError extends Error {
-  constructor() {
+  static readonly instance: NeedMoreError = new NeedMoreError();
+
+  private constructor() {
     super("need more bytes");
     this.name = "NeedMoreError";
   }

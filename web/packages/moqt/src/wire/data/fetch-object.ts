@@ -90,7 +90,7 @@ export function writeFetchObject(writer: ByteWriter, state: FetchStreamState, ob
     if (h.location.object !== priorObject + 1n) {
       flags |= OBJECT_ID_PRESENT;
       if (newGroup) objectDelta = h.location.object;
-      else if (h.location.object < priorObject) throw new RangeError("FETCH objects within a group must be in Object ID order");
+      else if (h.location.object <= priorObject) throw new RangeError("FETCH objects within a group must be in ascending Object ID order");
       else objectDelta = h.location.object - priorObject;
     }
   }
