@@ -1,3 +1,4 @@
+export { BufferedStreamReader, type BufferedStreamReaderOptions, type TryRead } from "./stream/buffered-stream-reader.ts";
 export { type AuthorizationToken, AuthTokenAliasType } from "./wire/authorization-token.ts";
 export { ByteReader, type Truncation } from "./wire/byte-reader.ts";
 export { ByteWriter } from "./wire/byte-writer.ts";
