@@ -3,7 +3,7 @@ import type { ByteWriter } from "./byte-writer.ts";
 import { MoqtErrorCode } from "./error-code.ts";
 import { MoqtProtocolError } from "./protocol-error.ts";
 
-/** §9.2.1 Token Alias Type. */
+/** Token Alias Type (draft-19 "AUTHORIZATION TOKEN Parameter"). */
 export const AuthTokenAliasType = {
   Delete: 0x0,
   Register: 0x1,
@@ -12,7 +12,7 @@ export const AuthTokenAliasType = {
 } as const;
 export type AuthTokenAliasType = (typeof AuthTokenAliasType)[keyof typeof AuthTokenAliasType];
 
-/** §9.2.1 AUTHORIZATION TOKEN value. `alias` is null for USE_VALUE; `tokenType`/`value` only for REGISTER and USE_VALUE. */
+/** AUTHORIZATION TOKEN Token structure (draft-19 "AUTHORIZATION TOKEN Parameter"). `alias` is null for USE_VALUE; `tokenType`/`value` only for REGISTER and USE_VALUE. */
 export interface AuthorizationToken {
   readonly aliasType: AuthTokenAliasType;
   readonly alias: bigint | null;

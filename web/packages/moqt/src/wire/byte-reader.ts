@@ -87,7 +87,7 @@ export class ByteReader {
     return this.readBytes(this.remaining);
   }
 
-  /** §1.4.3 Reason Phrase: at most 1024 bytes of UTF-8 (decoded leniently; it is diagnostic only). */
+  /** Reason Phrase (draft-19 "Reason Phrase Structure"): at most 1024 bytes of UTF-8 (decoded leniently; it is diagnostic only). */
   readReasonPhrase(): string {
     return utf8.decode(this.readLengthPrefixed(WireLimits.maxReasonPhraseLength, "Reason Phrase"));
   }

@@ -1,4 +1,4 @@
-/** MOQT session error codes (draft-ietf-moq-transport-19 §13.1.1 / IANA "MOQT Session Termination Error Codes"). */
+/** MOQT session error codes (draft-ietf-moq-transport-19 "Termination"). */
 export const MoqtErrorCode = {
   NoError: 0x0,
   InternalError: 0x1,

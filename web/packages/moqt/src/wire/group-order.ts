@@ -1,6 +1,6 @@
 import { protocolViolation } from "./protocol-error.ts";
 
-/** §9.2.6 Group Order. */
+/** Group Order (draft-19 "GROUP ORDER Parameter"). */
 export const GroupOrder = {
   Ascending: 0x1,
   Descending: 0x2,

@@ -6,7 +6,7 @@ import { protocolViolation } from "./protocol-error.ts";
 import { VI64_MAX } from "./vi64.ts";
 
 /**
- * §1.4.2 Key-Value-Pair. Even types carry a vi64 `value` (and empty `bytes`); odd types carry `bytes` (and `value` 0n).
+ * Key-Value-Pair (draft-19 "Key-Value-Pair Structure"). Even types carry a vi64 `value` (and empty `bytes`); odd types carry `bytes` (and `value` 0n).
  */
 export interface KeyValuePair {
   readonly type: bigint;

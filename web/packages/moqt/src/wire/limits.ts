@@ -1,15 +1,15 @@
-/** Wire limits from draft-ietf-moq-transport-19. */
+/** Wire limits from draft-ietf-moq-transport-19 (section titles quoted). */
 export const WireLimits = {
-  /** §9: Length is 16 bits. */
+  /** "Control Messages": Message Length is 16 bits. */
   maxControlMessageBodyLength: 0xffff,
-  /** §1.4.3 Reason Phrase. */
+  /** "Reason Phrase Structure". */
   maxReasonPhraseLength: 1024,
-  /** §2.4.1: at most 32 Track Namespace Fields. */
+  /** "Track Naming": at most 32 Track Namespace Fields. */
   maxNamespaceFields: 32,
-  /** §2.4.1: Full Track Name at most 4096 bytes. */
+  /** "Track Naming": Full Track Name at most 4,096 bytes. */
   maxFullTrackNameLength: 4096,
-  /** §1.4.2 Key-Value-Pair value at most 2^16-1 bytes. */
+  /** "Key-Value-Pair Structure": a value is at most 2^16-1 bytes. */
   maxKeyValueLength: 0xffff,
-  /** §9.4 GOAWAY New Session URI. */
+  /** "GOAWAY": New Session URI at most 8,192 bytes. */
   maxGoAwayUriLength: 8192,
 } as const;

@@ -5,7 +5,7 @@ import type { Location } from "./location.ts";
 import { protocolViolation } from "./protocol-error.ts";
 import { VI64_MAX } from "./vi64.ts";
 
-/** §5.1.2 Location Filter types. */
+/** Location Filter types (draft-19 "Location Filters"). */
 export const LocationFilterType = {
   NextGroupStart: 0x1,
   LargestObject: 0x2,
@@ -14,7 +14,7 @@ export const LocationFilterType = {
 } as const;
 export type LocationFilterType = (typeof LocationFilterType)[keyof typeof LocationFilterType];
 
-/** §9.2.7 LOCATION FILTER value. `start` for AbsoluteStart/AbsoluteRange; `endGroupDelta` for AbsoluteRange. */
+/** LOCATION FILTER value (draft-19 "LOCATION FILTER Parameter"). `start` for AbsoluteStart/AbsoluteRange; `endGroupDelta` for AbsoluteRange. */
 export interface LocationFilter {
   readonly type: LocationFilterType;
   readonly start: Location | null;

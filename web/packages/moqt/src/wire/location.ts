@@ -1,4 +1,4 @@
-/** §1.4.2 Location {Group, Object}. */
+/** Location {Group, Object} (draft-19 "Location Structure"). */
 export interface Location {
   readonly group: bigint;
   readonly object: bigint;

@@ -1,4 +1,4 @@
-/** §9.2 Message Parameter types (draft-19). */
+/** Message Parameter types (draft-19 "Message Parameters" and its subsections). */
 export const MessageParameterType = {
   ObjectDeliveryTimeout: 0x02,
   AuthorizationToken: 0x03,

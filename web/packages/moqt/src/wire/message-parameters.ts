@@ -12,7 +12,7 @@ import { parseRangeFilter, type RangeFilter, writeRangeFilter } from "./range-fi
 import { readTrackNamespace, type TrackNamespace, writeTrackNamespace } from "./track-namespace.ts";
 import { VI64_MAX } from "./vi64.ts";
 
-/** §9.2 Message Parameters; null = absent. Authorization tokens and range filters may repeat. */
+/** Message Parameters (draft-19 "Message Parameters"); null = absent. Authorization tokens and range filters may repeat. */
 export interface MessageParameters {
   readonly authorizationTokens: readonly AuthorizationToken[];
   readonly objectDeliveryTimeout: bigint | null;

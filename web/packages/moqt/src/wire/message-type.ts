@@ -1,4 +1,4 @@
-/** §9 Control message types (draft-19). */
+/** Control message types (draft-19 "Control Messages"). */
 export const MoqtMessageType = {
   RequestUpdate: 0x2,
   Subscribe: 0x3,

@@ -6,7 +6,7 @@ import { protocolViolation } from "./protocol-error.ts";
 import { vi64EncodedLength } from "./vi64.ts";
 
 /**
- * §5.1.3 Range Filter parameter (SUBGROUP/OBJECTID/PRIORITY/OBJECT PROPERTY/TRACK PROPERTY FILTER).
+ * Range Filter parameter (draft-19 "Range Filters") (SUBGROUP/OBJECTID/PRIORITY/OBJECT PROPERTY/TRACK PROPERTY FILTER).
  * `encodedValues` are the wire values: alternating Start delta and End delta, the last range may omit End.
  * An empty value (`isRemoval`) removes the filter.
  */

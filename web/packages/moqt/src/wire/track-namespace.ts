@@ -3,7 +3,7 @@ import type { ByteWriter } from "./byte-writer.ts";
 import { WireLimits } from "./limits.ts";
 import { protocolViolation } from "./protocol-error.ts";
 
-/** §2.4.1 Track Namespace: an ordered tuple of 0..32 non-empty byte fields. */
+/** Track Namespace (draft-19 "Track Naming"): an ordered tuple of 0..32 non-empty byte fields. */
 export type TrackNamespace = readonly Uint8Array[];
 
 function byteLength(ns: TrackNamespace): number {

@@ -2,7 +2,7 @@ import type { ByteReader } from "./byte-reader.ts";
 import { type KeyValuePair, readKeyValuePairsToEnd } from "./key-value-pair.ts";
 import { protocolViolation } from "./protocol-error.ts";
 
-/** §2.7 Property types with defined value ranges (draft-19). */
+/** Property types with defined values (draft-19 "Properties" and IANA "MOQ Properties"). */
 export const PropertyType = {
   ObjectDeliveryTimeout: 0x02n,
   MaxCacheDuration: 0x04n,

@@ -1,5 +1,5 @@
 /**
- * vi64: draft-ietf-moq-transport-19 §1.4.1. The count of leading 1 bits in the first byte gives the length
+ * vi64: draft-ietf-moq-transport-19 "Variable-Length Integers". The count of leading 1 bits in the first byte gives the length
  * (1..9 bytes); the remaining bits plus the following bytes hold the value, big-endian. Non-minimal encodings are valid.
  */
 export const VI64_MAX_LENGTH = 9;

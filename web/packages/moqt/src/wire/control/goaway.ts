@@ -3,7 +3,7 @@ import { type ByteWriter, encodeUtf8 } from "../byte-writer.ts";
 import { WireLimits } from "../limits.ts";
 import { MoqtMessageType } from "../message-type.ts";
 
-/** §9.4 GOAWAY (0x10). */
+/** GOAWAY (0x10), draft-19 "GOAWAY". */
 export interface GoAway {
   readonly type: typeof MoqtMessageType.GoAway;
   readonly newSessionUri: string;

@@ -3,7 +3,7 @@ import type { ByteWriter } from "../byte-writer.ts";
 import { MoqtMessageType } from "../message-type.ts";
 import { writeReasonPhrase } from "../reason-phrase.ts";
 
-/** §9.12 PUBLISH_DONE (0xB). */
+/** PUBLISH_DONE (0xB), draft-19 "PUBLISH_DONE". */
 export interface PublishDone {
   readonly type: typeof MoqtMessageType.PublishDone;
   readonly statusCode: bigint;

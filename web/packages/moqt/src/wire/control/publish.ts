@@ -6,7 +6,7 @@ import { MoqtMessageType } from "../message-type.ts";
 import { readTrackName, readTrackNamespace, type TrackNamespace, writeTrackName, writeTrackNamespace } from "../track-namespace.ts";
 import { readTrackProperties } from "../track-properties.ts";
 
-/** §9.11 PUBLISH (0x1D). */
+/** PUBLISH (0x1D), draft-19 "PUBLISH". */
 export interface Publish {
   readonly type: typeof MoqtMessageType.Publish;
   readonly requestId: bigint;

@@ -6,7 +6,7 @@ import { bytesPair, intPair, type KeyValuePair, readKeyValuePairsToEnd, writeKey
 import { MoqtMessageType } from "../message-type.ts";
 import { protocolViolation } from "../protocol-error.ts";
 
-/** §9.3.1 Setup Options. */
+/** Setup Option types (draft-19 "Setup Options"). */
 export const SetupOptionType = {
   Path: 0x01n,
   AuthorizationToken: 0x03n,
@@ -17,7 +17,7 @@ export const SetupOptionType = {
   MaxRequestUpdates: 0x08n,
 } as const;
 
-/** §9.3 SETUP (0x2F00): a sequence of Setup Options (Key-Value-Pairs) filling the message. */
+/** SETUP (0x2F00), draft-19 "SETUP": a sequence of Setup Options (Key-Value-Pairs) filling the message. */
 export interface Setup {
   readonly type: typeof MoqtMessageType.Setup;
   readonly path: string | null;

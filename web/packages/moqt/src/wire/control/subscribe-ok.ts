@@ -5,7 +5,7 @@ import { type MessageParameters, readMessageParameters, writeMessageParameters }
 import { MoqtMessageType } from "../message-type.ts";
 import { readTrackProperties } from "../track-properties.ts";
 
-/** §9.9 SUBSCRIBE_OK (0x4). Track Properties fill the rest of the message. */
+/** SUBSCRIBE_OK (0x4), draft-19 "SUBSCRIBE_OK". Track Properties fill the rest of the message. */
 export interface SubscribeOk {
   readonly type: typeof MoqtMessageType.SubscribeOk;
   readonly trackAlias: bigint;

@@ -4,7 +4,7 @@ import { type MessageParameters, readMessageParameters, writeMessageParameters }
 import { MoqtMessageType } from "../message-type.ts";
 import { readTrackName, readTrackNamespace, type TrackNamespace, writeTrackName, writeTrackNamespace } from "../track-namespace.ts";
 
-/** §9.8 SUBSCRIBE (0x3). */
+/** SUBSCRIBE (0x3), draft-19 "SUBSCRIBE". */
 export interface Subscribe {
   readonly type: typeof MoqtMessageType.Subscribe;
   readonly requestId: bigint;

@@ -4,7 +4,7 @@ import { type MessageParameters, readMessageParameters, writeMessageParameters }
 import { MoqtMessageType } from "../message-type.ts";
 import { readTrackName, readTrackNamespace, type TrackNamespace, writeTrackName, writeTrackNamespace } from "../track-namespace.ts";
 
-/** §9.14 TRACK_STATUS (0xD): the SUBSCRIBE layout. */
+/** TRACK_STATUS (0xD), draft-19 "TRACK_STATUS": the SUBSCRIBE layout. */
 export interface TrackStatus {
   readonly type: typeof MoqtMessageType.TrackStatus;
   readonly requestId: bigint;
