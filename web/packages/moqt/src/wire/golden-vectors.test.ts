@@ -74,12 +74,16 @@ describe("golden vectors (testdata/moqt-19/vectors.json)", () => {
       expect(toVectorJson(decoded)).toEqual(stripComputed(v.fields));
     });
 
-    it.skipIf(v.decodeOnly === true)("encode(fields) == hex", () => {
-      const model = fromVectorJson(stripComputed(v.fields));
-      expect(bytesToHex(codecFor(v).encode(model))).toBe(v.hex);
-    });
+    if (v.decodeOnly !== true) {
+      it("encode(fields) == hex", () => {
+        const model = fromVectorJson(stripComputed(v.fields));
+        expect(bytesToHex(codecFor(v).encode(model))).toBe(v.hex);
+      });
+      return;
+    }
 
-    it.runIf(v.decodeOnly === true)("encode(fields) is a shorter canonical form that decodes to the same fields", () => {
+    // decodeOnly: a valid non-canonical encoding; the encoder must produce the shortest form instead.
+    it("encode(fields) is a shorter canonical form that decodes to the same fields", () => {
       const encoded = codecFor(v).encode(fromVectorJson(stripComputed(v.fields)));
       expect(encoded.length).toBeLessThan(v.hex.length / 2);
       expect(toVectorJson(codecFor(v).decode(encoded, v.fields))).toEqual(stripComputed(v.fields));
