@@ -65,8 +65,22 @@ export function decodeVi64Number(bytes: Uint8Array, offset: number): { value: nu
 
 /** Writes `value` using exactly `length` bytes (default: shortest) at `offset`; returns the length. */
 export function writeVi64(target: Uint8Array, offset: number, value: bigint | number, length = vi64EncodedLength(value)): number {
-  const big = BigInt(value);
   if (length < 1 || length > VI64_MAX_LENGTH) throw new RangeError(`vi64 length ${length} is not 1..9`);
+  if (typeof value === "number" && length <= 7) {
+    // Number fast path: up to 49 value bits, exact in a double.
+    if (!Number.isSafeInteger(value) || value < 0 || value >= 2 ** (7 * length)) {
+      throw new RangeError(`vi64 value ${value} does not fit in ${length} bytes`);
+    }
+    if (target.length - offset < length) throw new RangeError("vi64 target too short");
+    let rest = value;
+    for (let i = length - 1; i >= 1; i--) {
+      target[offset + i] = rest % 256;
+      rest = Math.floor(rest / 256);
+    }
+    target[offset] = ((0xff00 >> (length - 1)) & 0xff) | rest;
+    return length;
+  }
+  const big = BigInt(value);
   if (big < 0n || big > (length === 9 ? VI64_MAX : (1n << BigInt(7 * length)) - 1n)) {
     throw new RangeError(`vi64 value ${value} does not fit in ${length} bytes`);
   }
