@@ -30,8 +30,8 @@ export interface MessageParameters {
   readonly trackNamespacePrefix: TrackNamespace | null;
 }
 
-const EMPTY_PARAMETERS: MessageParameters = {
-  authorizationTokens: [],
+const EMPTY_PARAMETERS: MessageParameters = Object.freeze({
+  authorizationTokens: Object.freeze([]),
   objectDeliveryTimeout: null,
   rendezvousTimeout: null,
   subgroupDeliveryTimeout: null,
@@ -42,10 +42,10 @@ const EMPTY_PARAMETERS: MessageParameters = {
   subscriberPriority: null,
   locationFilter: null,
   groupOrder: null,
-  rangeFilters: [],
+  rangeFilters: Object.freeze([]),
   newGroupRequest: null,
   trackNamespacePrefix: null,
-};
+});
 
 /** Builds a parameter set from the members given; the rest are absent. */
 export function messageParameters(init: Partial<MessageParameters> = {}): MessageParameters {
