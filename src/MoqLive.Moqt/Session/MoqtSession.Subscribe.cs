@@ -179,7 +179,12 @@ public sealed partial class MoqtSession
                             FinishInbound(inbound);
                         });
                         break;
-                    case W.RequestOk or W.RequestError or W.GoAway:
+                    case W.RequestOk or W.RequestError:
+                        if (!inbound.PendingUpdates.TryDequeue(out TaskCompletionSource<W.MoqtControlMessage?>? pending))
+                            throw new W.MoqtProtocolException(W.MoqtErrorCode.ProtocolViolation, $"{message.Type} without an outstanding REQUEST_UPDATE");
+                        pending.TrySetResult(message);
+                        break;
+                    case W.GoAway:
                         break;
                     default:
                         throw new W.MoqtProtocolException(W.MoqtErrorCode.ProtocolViolation, $"unexpected {message.Type} on a subscription stream");
@@ -190,6 +195,45 @@ public sealed partial class MoqtSession
         {
             AbortInbound(inbound, "the publisher cancelled the subscription");
         }
+        finally
+        {
+            while (inbound.PendingUpdates.TryDequeue(out TaskCompletionSource<W.MoqtControlMessage?>? pending))
+                pending.TrySetResult(null);
+        }
+    }
+
+    /// <summary>
+    /// REQUEST_UPDATE on a subscription this session received (from <see cref="SubscribeAsync"/> or an accepted
+    /// PUBLISH): changes subscriber priority, forward state or requests a new group. Failures are result values.
+    /// </summary>
+    public async ValueTask<SubscriptionUpdateResult> UpdateSubscriptionAsync(TrackConsumer track, SubscriptionUpdate update, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(track);
+        ArgumentNullException.ThrowIfNull(update);
+        ThrowIfClosed();
+        InboundTrack? inbound = _inbound.Values.FirstOrDefault(i => track.IsFrom(i.Producer));
+        if (inbound is null)
+            return SubscriptionUpdateResult.Error(RequestErrorCode.DoesNotExist, "the subscription is not active on this session");
+
+        var request = new W.RequestUpdate(NextRequestId())
+        {
+            Parameters = new W.MessageParameters
+            {
+                SubscriberPriority = update.SubscriberPriority,
+                Forward = update.Forward,
+                NewGroupRequest = update.NewGroupRequest,
+            },
+        };
+        var pending = new TaskCompletionSource<W.MoqtControlMessage?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        inbound.PendingUpdates.Enqueue(pending);
+        await inbound.Stream.WriteAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
+        W.MoqtControlMessage? response = await pending.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return response switch
+        {
+            W.RequestOk ok => SubscriptionUpdateResult.Ok(new SubscriptionUpdateOk(ok.Parameters.LargestObject?.ToModel())),
+            W.RequestError error => SubscriptionUpdateResult.Error((RequestErrorCode)error.ErrorCode, error.ErrorReason, WireMapping.ToRetryInterval(error.RetryInterval)),
+            _ => SubscriptionUpdateResult.Error(RequestErrorCode.InternalError, "the subscription ended before the update was answered"),
+        };
     }
 
     private void AbortInbound(InboundTrack inbound, string reason)
@@ -358,7 +402,11 @@ public sealed partial class MoqtSession
                             outbound.SubscriberPriority = priority;
                         if (update.Parameters.Forward is { } forward)
                             outbound.Forward = forward;
-                        await outbound.Stream.WriteAsync(new W.RequestOk(), cancellationToken: outbound.Token).ConfigureAwait(false);
+                        var updateOk = new W.RequestOk
+                        {
+                            Parameters = new W.MessageParameters { LargestObject = outbound.Track.LargestLocation?.ToWire() },
+                        };
+                        await outbound.Stream.WriteAsync(updateOk, cancellationToken: outbound.Token).ConfigureAwait(false);
                         break;
                     case W.GoAway:
                         break;
