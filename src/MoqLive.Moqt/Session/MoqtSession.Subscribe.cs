@@ -27,14 +27,14 @@ public sealed partial class MoqtSession
         switch (response)
         {
             case W.SubscribeOk ok:
-            {
-                InboundTrack inbound = await RegisterInboundAsync(requestId, ok.TrackAlias, ok.TrackProperties.ToTrackInfo(track), stream).ConfigureAwait(false);
-                TrackConsumer consumer = inbound.Producer.Subscribe(new TrackConsumerOptions { Start = TrackStart.At(Location.Zero) });
-                inbound.Producer.Unused += _ => CancelInbound(inbound);
-                Spawn(() => ReadSubscriptionStreamAsync(inbound));
-                TimeSpan? expires = ok.Parameters.Expires is { } ms and > 0 ? TimeSpan.FromMilliseconds(ms) : null;
-                return SubscribeResult.Ok(new Model.SubscribeOk(consumer, ok.Parameters.LargestObject?.ToModel(), expires));
-            }
+                {
+                    InboundTrack inbound = await RegisterInboundAsync(requestId, ok.TrackAlias, ok.TrackProperties.ToTrackInfo(track), stream).ConfigureAwait(false);
+                    TrackConsumer consumer = inbound.Producer.Subscribe(new TrackConsumerOptions { Start = TrackStart.At(Location.Zero) });
+                    inbound.Producer.Unused += _ => CancelInbound(inbound);
+                    Spawn(() => ReadSubscriptionStreamAsync(inbound));
+                    TimeSpan? expires = ok.Parameters.Expires is { } ms and > 0 ? TimeSpan.FromMilliseconds(ms) : null;
+                    return SubscribeResult.Ok(new Model.SubscribeOk(consumer, ok.Parameters.LargestObject?.ToModel(), expires));
+                }
 
             case W.RequestError error:
                 await FinishQuietlyAsync(stream).ConfigureAwait(false);
@@ -68,17 +68,17 @@ public sealed partial class MoqtSession
         switch (response)
         {
             case W.RequestOk ok:
-            {
-                if (ok.TrackProperties.Count > 0)
-                    throw await UnexpectedAsync(ok, "PUBLISH (Track Properties in PUBLISH_OK)").ConfigureAwait(false);
-                bool forward = ok.Parameters.Forward ?? true;
-                byte priority = ok.Parameters.SubscriberPriority ?? TrackInfo.DefaultPublisherPriority;
-                var outbound = new OutboundSubscription(requestId, alias, track, stream, priority, track.Info.GroupOrder, forward, SessionToken);
-                _outbound[requestId] = outbound;
-                Spawn(() => ReadOutboundStreamAsync(outbound));
-                Spawn(() => PumpAsync(outbound));
-                return PublishResult.Ok(new PublishOk(forward, priority));
-            }
+                {
+                    if (ok.TrackProperties.Count > 0)
+                        throw await UnexpectedAsync(ok, "PUBLISH (Track Properties in PUBLISH_OK)").ConfigureAwait(false);
+                    bool forward = ok.Parameters.Forward ?? true;
+                    byte priority = ok.Parameters.SubscriberPriority ?? TrackInfo.DefaultPublisherPriority;
+                    var outbound = new OutboundSubscription(requestId, alias, track, stream, priority, track.Info.GroupOrder, forward, SessionToken);
+                    _outbound[requestId] = outbound;
+                    Spawn(() => ReadOutboundStreamAsync(outbound));
+                    Spawn(() => PumpAsync(outbound));
+                    return PublishResult.Ok(new PublishOk(forward, priority));
+                }
 
             case W.RequestError error:
                 await FinishQuietlyAsync(stream).ConfigureAwait(false);
