@@ -20,6 +20,8 @@ public sealed class MoqtSessionRawPeerTests
 
         public required MoqtSession Client { get; init; }
 
+        public required ITransportSendStream Control { get; init; }
+
         public async Task<(ITransportStream Stream, W.MoqtControlMessage Request)> AcceptRequestAsync()
         {
             ITransportStream stream = await Transport.AcceptBidirectionalStreamAsync().AsTask().WithTimeout();
@@ -49,7 +51,7 @@ public sealed class MoqtSessionRawPeerTests
         ITransportSendStream control = await server.OpenUnidirectionalStreamAsync().AsTask().WithTimeout();
         await control.WriteAsync(RawServer.Encode(new W.Setup { MoqtImplementation = "raw" })).AsTask().WithTimeout();
         MoqtSession session = await MoqtSession.ConnectAsync(client).WithTimeout();
-        return new RawServer { Transport = server, Client = session };
+        return new RawServer { Transport = server, Client = session, Control = control };
     }
 
     private static byte[] SubgroupStream(ulong alias, string payload)
@@ -144,5 +146,35 @@ public sealed class MoqtSessionRawPeerTests
         TrackReadResult end = await consumer.NextGroupAsync().AsTask().WithTimeout();
         Assert.True(end.IsEnd);
         Assert.Equal(PublishDoneStatusCode.SubscriptionEnded, end.End!.StatusCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task ControlStream_ClosedByPeer_ClosesWithProtocolViolation(W.MoqtVersion version)
+    {
+        RawServer server = await ConnectAsync(version);
+        await using MoqtSession client = server.Client;
+        await server.Control.CompleteWritesAsync().AsTask().WithTimeout();
+        Assert.Equal((ulong)W.MoqtErrorCode.ProtocolViolation, (await server.Transport.Closed.WithTimeout()).ErrorCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task Subscribe_CallerCancels_RequestStreamIsCancelled(W.MoqtVersion version)
+    {
+        RawServer server = await ConnectAsync(version);
+        await using MoqtSession client = server.Client;
+        using var cts = new CancellationTokenSource();
+        Task<SubscribeResult> subscribe = client.SubscribeAsync(Video, cancellationToken: cts.Token).AsTask();
+        (ITransportStream request, _) = await server.AcceptRequestAsync();
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => subscribe.WithTimeout());
+        TransportStreamAbortedException e = await Assert.ThrowsAsync<TransportStreamAbortedException>(async () =>
+        {
+            while (await request.ReadAsync(new byte[16]).AsTask().WithTimeout() != 0)
+            {
+            }
+        });
+        Assert.Equal((ulong)W.MoqtStreamResetCode.Cancelled, e.ErrorCode);
     }
 }
