@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The whole test suite: every .NET test project (unit, interop and browser E2E), then the web workspace's
+# type checks, lint, circular-import check and Vitest tests. Extra arguments go to `dotnet test`.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+dotnet test MoqLive.slnx "$@"
+
+cd web
+# npm ci only when node_modules is missing or older than the lockfile.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+npm run check
+npm test
