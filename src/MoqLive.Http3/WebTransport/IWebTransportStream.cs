@@ -1,5 +1,3 @@
-using MoqLive.Transport;
-
 namespace MoqLive.Http3.WebTransport;
 
 /// <summary>A stream that belongs to a WebTransport session; after the session ends its operations fail with the session's close.</summary>
