@@ -1,5 +1,3 @@
-using MoqLive.Transport;
-
 namespace MoqLive.Http3.WebTransport;
 
 /// <summary>A stream that belongs to a WebTransport session; after the session ends its operations fail with the session's close.</summary>
@@ -7,13 +5,7 @@ internal interface IWebTransportStream
 {
     /// <summary>The owning session, set when the stream is handed out.</summary>
     WebTransportSession? Session { get; set; }
-}
 
-/// <summary>Turns failures caused by the session's end into <see cref="TransportSessionClosedException"/>.</summary>
-internal static class WebTransportStreamClosing
-{
-    public static Exception? Translate(IWebTransportStream stream, Exception ex) =>
-        ex is InvalidOperationException or TransportStreamAbortedException && stream.Session?.CloseInfo is { } info
-            ? new TransportSessionClosedException(info)
-            : null;
+    /// <summary>True once the session's end aborted the stream.</summary>
+    bool AbortedBySession { get; set; }
 }
