@@ -36,4 +36,30 @@ internal static class LinkEmulatorHarness
             DrainDue(emulator, now, into);
         }
     }
+
+    /// <summary>
+    /// Sends a packet of <paramref name="size"/> bytes every <paramref name="interval"/> for
+    /// <paramref name="duration"/>, draining deliveries as fake time advances, then drains the rest.
+    /// </summary>
+    public static (List<(long Sequence, TimeSpan Time, int Length)> Delivered, List<TimeSpan> Sent, List<EnqueueResult> Results)
+        RunConstantSender(LinkEmulator emulator, TimeSpan interval, int size, TimeSpan duration)
+    {
+        var delivered = new List<(long Sequence, TimeSpan Time, int Length)>();
+        var sent = new List<TimeSpan>();
+        var results = new List<EnqueueResult>();
+        TimeSpan now = TimeSpan.Zero;
+        for (long i = 0; now < duration; i++, now = TimeSpan.FromTicks(interval.Ticks * i))
+        {
+            DrainDue(emulator, now, delivered);
+            sent.Add(now);
+            results.Add(emulator.Enqueue(now, Packet(i, size)));
+        }
+
+        DrainAll(emulator, now, delivered);
+        return (delivered, sent, results);
+    }
+
+    /// <summary>Bytes delivered with delivery time in [from, to).</summary>
+    public static long BytesIn(List<(long Sequence, TimeSpan Time, int Length)> delivered, TimeSpan from, TimeSpan to) =>
+        delivered.Where(d => d.Time >= from && d.Time < to).Sum(d => (long)d.Length);
 }
