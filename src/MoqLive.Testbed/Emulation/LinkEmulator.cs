@@ -136,7 +136,13 @@ public sealed class LinkEmulator
     public bool TryDequeue(TimeSpan now, out LinkPacket packet, out TimeSpan deliveryTime)
     {
         deliveryTime = _deliveries.TryPeek(out _, out var key) ? key.Time : default;
-        return TryDequeue(now, out packet);
+        if (TryDequeue(now, out packet))
+        {
+            return true;
+        }
+
+        deliveryTime = default;
+        return false;
     }
 
     private TimeSpan DrawDelay()
