@@ -35,6 +35,9 @@ public sealed class WebTransportSession : ITransportSession
     private readonly ConcurrentDictionary<object, byte> _streams = new();
     private readonly byte[] _datagramPrefix;
     private int _closing;
+    // Set when we start closing: whichever path then terminates the session (our capsule write finishing, the
+    // peer's FIN racing it, the connection ending), the close is ours, with our code and reason.
+    private TransportCloseInfo? _localClose;
 
     // Cancelled when the session ends, so opens waiting for stream credit on the connection fail with the close.
     private readonly CancellationTokenSource _lifetime = new();
@@ -154,6 +157,9 @@ public sealed class WebTransportSession : ITransportSession
         if (_closed.Task.IsCompleted || Interlocked.Exchange(ref _closing, 1) != 0)
             return;
 
+        var localClose = new TransportCloseInfo(errorCode, reason, ClosedByPeer: false);
+        Volatile.Write(ref _localClose, localClose);
+
         // The capsule goes out before the session counts as closed, so whoever waits on Closed (a server handler
         // about to complete the response) cannot end the CONNECT stream ahead of it.
         try
@@ -167,7 +173,7 @@ public sealed class WebTransportSession : ITransportSession
         }
         finally
         {
-            Terminate(new TransportCloseInfo(errorCode, reason, ClosedByPeer: false));
+            Terminate(localClose);
         }
     }
 
@@ -270,7 +276,7 @@ public sealed class WebTransportSession : ITransportSession
     // Marks the session closed once; aborts its streams and fails pending operations. False if already closed.
     private bool Terminate(TransportCloseInfo info)
     {
-        if (!_closed.TrySetResult(info))
+        if (!_closed.TrySetResult(Volatile.Read(ref _localClose) ?? info))
             return false;
 
         _connection.UnregisterWebTransportSession(this);
@@ -278,6 +284,21 @@ public sealed class WebTransportSession : ITransportSession
         _bidirectional.Writer.TryComplete();
         _unidirectional.Writer.TryComplete();
         _datagrams.Writer.TryComplete();
+
+        // Streams and datagrams queued but never accepted die with the session: drop them from the completed
+        // channels so pending and later accepts fail with the close instead of handing out dead streams. Queued
+        // streams are tracked, so the loop below aborts them.
+        while (_bidirectional.Reader.TryRead(out _))
+        {
+        }
+
+        while (_unidirectional.Reader.TryRead(out _))
+        {
+        }
+
+        while (_datagrams.Reader.TryRead(out _))
+        {
+        }
         foreach (object stream in _streams.Keys)
         {
             if (stream is IWebTransportStream owned)

@@ -1,6 +1,7 @@
 using MoqLive.Http3.WebTransport;
 using MoqLive.Testing;
 using MoqLive.Testing.Conformance;
+using MoqLive.Transport;
 using MoqLive.Transport.InMemory;
 
 namespace MoqLive.Http3.Tests.WebTransport;
@@ -43,7 +44,30 @@ public sealed class WebTransportConformanceTests : TransportConformanceTests
     // A WebTransport session close travels as a capsule on the CONNECT stream while the closer aborts the session's
     // streams with WEBTRANSPORT_SESSION_GONE (draft-02 §5); the aborts return QUIC stream credit to the peer, which
     // can complete an open waiting at the limit before the capsule is processed. Raw QUIC closes the whole
-    // connection at once and has no such race.
-    [Fact(Skip = "WebTransport: stream credit released by the closer's aborts can race the CLOSE_WEBTRANSPORT_SESSION capsule (draft-02 §5).")]
-    public override Task Close_PendingOpenAtStreamLimit_FailsWithSessionClosed() => Task.CompletedTask;
+    // connection at once and has no such race. So here the pending open either fails with the close, or wins the
+    // released credit and yields a stream that is dead with the session; either way the close reaches the peer.
+    [Fact]
+    public override async Task Close_PendingOpenAtStreamLimit_FailsWithSessionClosed()
+    {
+        await using TransportSessionPair pair = await CreatePairAsync(new TransportPairOptions { MaxUnidirectionalStreams = 1 });
+        ITransportSendStream first = await pair.Client.OpenUnidirectionalStreamAsync().WithTimeout();
+        await first.WriteAsync("x"u8.ToArray()).WithTimeout();
+        Task<ITransportSendStream> second = pair.Client.OpenUnidirectionalStreamAsync().AsTask();
+        await second.AssertPendingAsync();
+
+        await pair.Server.CloseAsync(5, "limit").WithTimeout();
+
+        TransportCloseInfo info = await pair.Client.Closed.WithTimeout();
+        Assert.Equal(5UL, info.ErrorCode);
+        Assert.True(info.ClosedByPeer);
+        try
+        {
+            ITransportSendStream late = await second.WithTimeout();
+            await Assert.ThrowsAsync<TransportSessionClosedException>(() => late.WriteAsync("y"u8.ToArray()).WithTimeout());
+        }
+        catch (TransportSessionClosedException)
+        {
+            // The open lost the race and failed with the close, as on raw QUIC.
+        }
+    }
 }
