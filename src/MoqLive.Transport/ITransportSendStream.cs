@@ -1,9 +1,15 @@
 namespace MoqLive.Transport;
 
 /// <summary>The sending half of a stream (a unidirectional stream we opened, or one side of a bidirectional one).</summary>
+/// <remarks>
+/// One writer at a time: concurrent <see cref="WriteAsync"/> calls on the same stream are not supported.
+/// <see cref="IAsyncDisposable.DisposeAsync"/> resets the send side with error code 0 (as <see cref="Reset"/>)
+/// unless it was already finished (FIN), reset or stopped; so dispose after FIN never truncates delivery,
+/// and dispose of a half-written stream never makes a partial message look complete. It never throws.
+/// </remarks>
 public interface ITransportSendStream : IAsyncDisposable
 {
-    /// <summary>The stream ID (QUIC stream ID on QUIC and WebTransport; unique per session on the in-memory pair).</summary>
+    /// <summary>The QUIC stream ID (RFC 9000 §2.1: bit 0x1 set for server-initiated, bit 0x2 for unidirectional streams), on every implementation including the in-memory pair.</summary>
     long Id { get; }
 
     /// <summary>
@@ -15,11 +21,20 @@ public interface ITransportSendStream : IAsyncDisposable
     /// <summary>
     /// Writes data, waiting for flow-control credit or buffer space as needed. With <paramref name="endStream"/>
     /// the stream's send side is finished after the data (FIN). Throws <see cref="TransportStreamAbortedException"/>
-    /// when the peer asked us to stop (STOP_SENDING).
+    /// when the peer asked us to stop (STOP_SENDING), <see cref="TransportSessionClosedException"/> once the
+    /// session is closed, and <see cref="InvalidOperationException"/> after FIN or <see cref="Reset"/>.
     /// </summary>
+    /// <remarks>
+    /// When canceled while waiting for credit, a prefix of <paramref name="data"/> may already have been sent
+    /// and FIN was not; the caller should usually <see cref="Reset"/> the stream.
+    /// </remarks>
     ValueTask WriteAsync(ReadOnlyMemory<byte> data, bool endStream = false, CancellationToken cancellationToken = default);
 
-    /// <summary>Finishes the send side (FIN) after all data written so far.</summary>
+    /// <summary>
+    /// Finishes the send side (FIN) after all data written so far. Idempotent, and a no-op after <see cref="Reset"/>;
+    /// throws <see cref="TransportStreamAbortedException"/> after STOP_SENDING and
+    /// <see cref="TransportSessionClosedException"/> once the session is closed.
+    /// </summary>
     ValueTask CompleteWritesAsync(CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -8,7 +8,12 @@ namespace MoqLive.Transport;
 /// <remarks>
 /// Error codes are application codes: on raw QUIC they are carried in RESET_STREAM / STOP_SENDING /
 /// CONNECTION_CLOSE (type 0x1d); on WebTransport they are mapped into the HTTP/3 error space by the adapter.
-/// Every pending operation fails with <see cref="TransportSessionClosedException"/> once the session is closed.
+/// Every pending operation fails with <see cref="TransportSessionClosedException"/> once the session is closed,
+/// and so does every later one (opening, accepting, reading, writing, sending or receiving datagrams);
+/// <see cref="ITransportSendStream.Reset"/>, <see cref="ITransportReceiveStream.Stop"/> and disposal become no-ops.
+/// Cancelling a pending operation through its token throws <see cref="OperationCanceledException"/> and leaves the
+/// session usable. <see cref="IAsyncDisposable.DisposeAsync"/> closes the session with error code 0 and an empty
+/// reason unless it is already closed; it is idempotent.
 /// </remarks>
 public interface ITransportSession : IAsyncDisposable
 {
@@ -24,10 +29,17 @@ public interface ITransportSession : IAsyncDisposable
     /// <summary>Completes when the session ends, for whatever reason, with who closed it, the code and the reason.</summary>
     Task<TransportCloseInfo> Closed { get; }
 
-    /// <summary>Opens a bidirectional stream, waiting while the peer's stream limit is reached.</summary>
+    /// <summary>
+    /// Opens a bidirectional stream, waiting while the peer's stream limit is reached (RFC 9000 §4.6; the peer
+    /// returns credit once it accepted a stream and the stream is finished in every direction: FIN read, reset or stopped).
+    /// </summary>
+    /// <remarks>
+    /// On QUIC the peer learns of the stream only when its first frame arrives, so write (or finish) before
+    /// expecting the peer's accept to return it.
+    /// </remarks>
     ValueTask<ITransportStream> OpenBidirectionalStreamAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Opens a unidirectional (send-only) stream, waiting while the peer's stream limit is reached.</summary>
+    /// <summary>Opens a unidirectional (send-only) stream, waiting while the peer's stream limit is reached (see <see cref="OpenBidirectionalStreamAsync"/>).</summary>
     ValueTask<ITransportSendStream> OpenUnidirectionalStreamAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Waits for the next bidirectional stream the peer opens.</summary>

@@ -81,7 +81,9 @@ internal sealed class PacketKey : IDisposable
     /// <summary>
     /// Opens a packet in place. <paramref name="packet"/> holds the unprotected header, then ciphertext and tag.
     /// On success the plaintext replaces the ciphertext and <paramref name="payloadLength"/> is its length;
-    /// false when authentication fails (the packet is then discarded, RFC 9001 §5.3).
+    /// false when authentication fails (the packet is then discarded, RFC 9001 §5.3). On failure the payload
+    /// bytes are zeroed, so the ciphertext is lost: for trial decryption with several keys (key update) use the
+    /// out-of-place overload.
     /// </summary>
     public bool TryDecrypt(ulong packetNumber, Span<byte> packet, int headerLength, out int payloadLength)
     {
@@ -106,6 +108,45 @@ internal sealed class PacketKey : IDisposable
             else
             {
                 _aesGcm!.Decrypt(nonce, payload, tag, payload, header);
+            }
+
+            return true;
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            payloadLength = 0;
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Opens a packet out of place: <paramref name="header"/> is the unprotected header (associated data),
+    /// <paramref name="ciphertextWithTag"/> the protected payload and tag; the plaintext goes to
+    /// <paramref name="destination"/>. The source is never modified, so another key can be tried after a failure.
+    /// </summary>
+    public bool TryDecrypt(ulong packetNumber, ReadOnlySpan<byte> header, ReadOnlySpan<byte> ciphertextWithTag, Span<byte> destination, out int payloadLength)
+    {
+        payloadLength = ciphertextWithTag.Length - AeadTagLength;
+        if (payloadLength < 0 || destination.Length < payloadLength)
+        {
+            payloadLength = 0;
+            return false;
+        }
+
+        Span<byte> nonce = stackalloc byte[12];
+        BuildNonce(packetNumber, nonce);
+        ReadOnlySpan<byte> ciphertext = ciphertextWithTag[..payloadLength];
+        ReadOnlySpan<byte> tag = ciphertextWithTag[payloadLength..];
+        Span<byte> plaintext = destination[..payloadLength];
+        try
+        {
+            if (_chaCha is not null)
+            {
+                _chaCha.Decrypt(nonce, ciphertext, tag, plaintext, header);
+            }
+            else
+            {
+                _aesGcm!.Decrypt(nonce, ciphertext, tag, plaintext, header);
             }
 
             return true;

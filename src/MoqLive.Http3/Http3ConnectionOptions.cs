@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+
+namespace MoqLive.Http3;
+
+/// <summary>Options for an <see cref="Http3Connection"/>; immutable, change with <c>with</c>.</summary>
+public sealed record Http3ConnectionOptions
+{
+    /// <summary>The options used when none are given.</summary>
+    public static Http3ConnectionOptions Default { get; } = new();
+
+    /// <summary>
+    /// Largest field section we accept, advertised as SETTINGS_MAX_FIELD_SECTION_SIZE (RFC 9114 §4.2.2):
+    /// name and value lengths plus 32 per field. Default: 64 KiB.
+    /// </summary>
+    public long MaxFieldSectionSize { get; init; } = 64 * 1024;
+
+    /// <summary>
+    /// Extra SETTINGS parameters to send after ours (e.g. WebTransport's 0x08, 0x33, 0x2b603742, 0xc671706a).
+    /// Must not repeat an identifier we send (0x01, 0x06, 0x07) nor use a reserved HTTP/2 identifier. Default: none.
+    /// </summary>
+    public IReadOnlyDictionary<ulong, ulong> AdditionalSettings { get; init; } = new Dictionary<ulong, ulong>();
+
+    /// <summary>Whether to add one GREASE setting (RFC 9114 §7.2.4.1: endpoints SHOULD). Default: true.</summary>
+    public bool SendGreaseSetting { get; init; } = true;
+
+    /// <summary>Largest frame accepted on the control stream (SETTINGS, GOAWAY, ...). Default: 16 KiB.</summary>
+    public int MaxControlFrameSize { get; init; } = 16 * 1024;
+
+    /// <summary>Logger factory; default: no logging.</summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxFieldSectionSize);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxControlFrameSize, 64);
+        ArgumentNullException.ThrowIfNull(AdditionalSettings);
+        foreach (ulong id in AdditionalSettings.Keys)
+        {
+            if (id is Http3SettingId.QPackMaxTableCapacity or Http3SettingId.MaxFieldSectionSize or Http3SettingId.QPackBlockedStreams
+                || Http3SettingId.IsReservedHttp2Setting(id))
+            {
+                throw new ArgumentException($"Setting 0x{id:x} is managed by the connection or reserved.", nameof(AdditionalSettings));
+            }
+        }
+    }
+}
