@@ -12,7 +12,9 @@ public sealed class Http3ClientResponse : IAsyncDisposable
     private readonly Http3MessageReader _reader;
     private readonly ITransportStream _stream;
     private readonly Func<Memory<byte>, CancellationToken, ValueTask<int>> _read;
+    private readonly Action _onFinished;
     private bool _ended;
+    private int _finished;
 
     internal Http3ClientResponse(
         ITransportStream stream,
@@ -20,8 +22,10 @@ public sealed class Http3ClientResponse : IAsyncDisposable
         IReadOnlyList<HeaderField> headers,
         Http3MessageReader reader,
         Http3MessageWriter writer,
-        Func<Memory<byte>, CancellationToken, ValueTask<int>> read)
+        Func<Memory<byte>, CancellationToken, ValueTask<int>> read,
+        Action onFinished)
     {
+        _onFinished = onFinished;
         _stream = stream;
         StatusCode = statusCode;
         Headers = headers;
@@ -60,6 +64,13 @@ public sealed class Http3ClientResponse : IAsyncDisposable
 
     internal Http3MessageWriter RequestWriter { get; }
 
+    // Tells the connection this request is over (once), for GOAWAY's close-when-idle (RFC 9114 §5.2).
+    private void Finish()
+    {
+        if (Interlocked.Exchange(ref _finished, 1) == 0)
+            _onFinished();
+    }
+
     internal Http3MessageReader Reader => _reader;
 
     /// <summary>
@@ -73,13 +84,29 @@ public sealed class Http3ClientResponse : IAsyncDisposable
         if (!RequestWriter.IsCompleted)
             _stream.Reset((ulong)Http3ErrorCode.RequestCancelled);
         await _stream.DisposeAsync().ConfigureAwait(false);
+        Finish();
     }
 
     private async ValueTask<int> ReadBodyAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
-        int read = await _read(buffer, cancellationToken).ConfigureAwait(false);
+        int read;
+        try
+        {
+            read = await _read(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Http3Exception)
+        {
+            Finish();
+            throw;
+        }
+
         if (read == 0 && !buffer.IsEmpty)
+        {
             _ended = true;
+            if (RequestWriter.IsCompleted)
+                Finish();
+        }
+
         return read;
     }
 }

@@ -6,6 +6,8 @@ namespace MoqLive.Http3;
 // Client side: sending requests (RFC 9114 §4.1).
 public sealed partial class Http3Connection
 {
+    private int _activeClientRequests;
+
     /// <summary>
     /// Sends a request on a new request stream and waits for the final response's header section (interim 1xx
     /// responses are skipped). Extended CONNECT (<see cref="Http3ClientRequest.Protocol"/>) first waits for the
@@ -30,11 +32,37 @@ public sealed partial class Http3Connection
                 throw new Http3Exception("The server does not support extended CONNECT (SETTINGS_ENABLE_CONNECT_PROTOCOL).");
         }
 
-        ITransportStream stream = await MapErrorsAsync(null, () => _session.OpenBidirectionalStreamAsync(cancellationToken)).ConfigureAwait(false);
+        lock (_lock)
+            _activeClientRequests++;
+        ITransportStream stream;
+        try
+        {
+            stream = await MapErrorsAsync(null, () => _session.OpenBidirectionalStreamAsync(cancellationToken)).ConfigureAwait(false);
+        }
+        catch
+        {
+            OnClientRequestFinished();
+            throw;
+        }
+
         var writer = new Http3MessageWriter(stream);
         var reader = new Http3MessageReader(new FrameStreamReader(stream), _decoder, _options.MaxFieldSectionSize, isServer: false);
 
-        return await MapErrorsAsync(stream, async () =>
+        try
+        {
+            return await SendOnStreamAsync(request, fields, stream, writer, reader, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            OnClientRequestFinished();
+            throw;
+        }
+    }
+
+    private ValueTask<Http3ClientResponse> SendOnStreamAsync(
+        Http3ClientRequest request, List<HeaderField> fields, ITransportStream stream, Http3MessageWriter writer,
+        Http3MessageReader reader, CancellationToken cancellationToken) =>
+        MapErrorsAsync(stream, async () =>
         {
             bool endAfterHeaders = request.Content.IsEmpty && !request.KeepRequestStreamOpen;
             await writer.WriteHeadersAsync(fields, endAfterHeaders, cancellationToken).ConfigureAwait(false);
@@ -56,9 +84,15 @@ public sealed partial class Http3Connection
                 bool noContent = request.Method == "HEAD" || status is 204 or 304;
                 reader.ExpectContentLength(noContent ? 0 : contentLength);
                 return new Http3ClientResponse(stream, status, headers, reader, writer,
-                    (buffer, ct) => MapErrorsAsync(stream, () => reader.ReadBodyAsync(buffer, ct)));
+                    (buffer, ct) => MapErrorsAsync(stream, () => reader.ReadBodyAsync(buffer, ct)), OnClientRequestFinished);
             }
-        }).ConfigureAwait(false);
+        });
+
+    private void OnClientRequestFinished()
+    {
+        lock (_lock)
+            _activeClientRequests--;
+        CloseIfIdleAfterGoAway();
     }
 
     private static List<HeaderField> BuildRequestFields(Http3ClientRequest request)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using MoqLive.Http3.Frames;
+using MoqLive.Transport;
 
 namespace MoqLive.Http3;
 
@@ -8,6 +9,10 @@ public sealed partial class Http3Connection
 {
     private ulong? _goAwaySentId;
     private TaskCompletionSource? _goAwayDrained;
+    private readonly TaskCompletionSource<ulong> _peerGoAway = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes with the ID of the peer's first GOAWAY (§5.2); never completes if none arrives.</summary>
+    public Task<ulong> PeerGoAway => _peerGoAway.Task;
 
     /// <summary>
     /// Sends GOAWAY. A server names the first request stream it will not process (all later ones are rejected
@@ -35,17 +40,34 @@ public sealed partial class Http3Connection
     }
 
     /// <summary>
-    /// Graceful shutdown: sends GOAWAY, waits until the requests in flight have finished, then closes the
-    /// connection with H3_NO_ERROR (§5.2).
+    /// Graceful shutdown (§5.2): sends GOAWAY, waits until the requests in flight have finished and then for
+    /// the peer to close the connection (a client closes once its last response is read), so no response is cut
+    /// off. When <paramref name="cancellationToken"/> fires first, the connection is closed at once with
+    /// H3_NO_ERROR instead; either way the connection is closed when this returns.
     /// </summary>
     public async ValueTask ShutdownAsync(CancellationToken cancellationToken = default)
     {
-        await SendGoAwayAsync(cancellationToken).ConfigureAwait(false);
-        Task drained;
-        lock (_lock)
-            drained = _goAwayDrained!.Task;
-        await drained.WaitAsync(cancellationToken).ConfigureAwait(false);
-        await CloseAsync(Http3ErrorCode.NoError, "shutdown", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await SendGoAwayAsync(cancellationToken).ConfigureAwait(false);
+            Task drained;
+            lock (_lock)
+                drained = _goAwayDrained!.Task;
+            await drained.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (!IsServer)
+                await CloseAsync(Http3ErrorCode.NoError, "shutdown", cancellationToken).ConfigureAwait(false);
+            await _session.Closed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Out of patience: close now.
+        }
+        catch (TransportSessionClosedException)
+        {
+            // Closed meanwhile.
+        }
+
+        await CloseAsync(Http3ErrorCode.NoError, "shutdown", CancellationToken.None).ConfigureAwait(false);
     }
 
     private void HandleGoAway(ulong id)
@@ -57,6 +79,31 @@ public sealed partial class Http3Connection
             throw new Http3ConnectionErrorException(Http3ErrorCode.IdError, $"GOAWAY increased the ID from {PeerGoAwayId} to {id}.");
 
         PeerGoAwayId = id;
+        _peerGoAway.TrySetResult(id);
         Log.GoAwayReceived(_logger, id);
+        if (!IsServer)
+            CloseIfIdleAfterGoAway();
+    }
+
+    // §5.2: a client told to go away closes the connection once its last request is done.
+    private void CloseIfIdleAfterGoAway()
+    {
+        bool idle;
+        lock (_lock)
+            idle = PeerGoAwayId is not null && _activeClientRequests == 0;
+        if (idle)
+            _ = CloseQuietlyAsync();
+    }
+
+    private async Task CloseQuietlyAsync()
+    {
+        try
+        {
+            await CloseAsync(Http3ErrorCode.NoError, "GOAWAY received and no request in flight").ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TransportSessionClosedException or ObjectDisposedException)
+        {
+            // Already closed.
+        }
     }
 }

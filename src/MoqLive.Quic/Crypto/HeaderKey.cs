@@ -12,6 +12,8 @@ internal sealed class HeaderKey : IDisposable
     public const int HeaderSampleLength = 16;
 
     private readonly Aes? _aes;
+    private readonly ICryptoTransform? _ecb;
+    private readonly byte[]? _block;
     private readonly byte[]? _chaChaKey;
 
     public HeaderKey(CipherSuite suite, ReadOnlySpan<byte> key)
@@ -28,8 +30,12 @@ internal sealed class HeaderKey : IDisposable
         }
         else
         {
+            // A reusable ECB transform over fixed buffers: the one-shot Aes.EncryptEcb allocates per call.
             _aes = Aes.Create();
-            _aes.Key = key.ToArray();
+            _aes.Mode = CipherMode.ECB;
+            _aes.Padding = PaddingMode.None;
+            _ecb = _aes.CreateEncryptor(key.ToArray(), null);
+            _block = new byte[32];
         }
     }
 
@@ -46,11 +52,12 @@ internal sealed class HeaderKey : IDisposable
             throw new ArgumentException("Sample must be 16 bytes and mask at least 5.");
         }
 
-        if (_aes is not null)
+        if (_ecb is not null)
         {
-            Span<byte> block = stackalloc byte[16];
-            _aes.EncryptEcb(sample[..16], block, PaddingMode.None);
-            block[..5].CopyTo(mask);
+            byte[] block = _block!;
+            sample[..16].CopyTo(block);
+            _ecb.TransformBlock(block, 0, 16, block, 16);
+            block.AsSpan(16, 5).CopyTo(mask);
         }
         else
         {
@@ -110,7 +117,11 @@ internal sealed class HeaderKey : IDisposable
         return true;
     }
 
-    public void Dispose() => _aes?.Dispose();
+    public void Dispose()
+    {
+        _ecb?.Dispose();
+        _aes?.Dispose();
+    }
 
     // The header form bit is never protected: 4 low bits for long headers, 5 for short (RFC 9001 §5.4.1).
     private static byte FirstByteMask(byte firstByte) => (firstByte & 0x80) != 0 ? (byte)0x0f : (byte)0x1f;

@@ -14,17 +14,20 @@ public static class SelfSignedCertificate
     /// <summary>Longest validity serverCertificateHashes allows.</summary>
     public static readonly TimeSpan MaxValidity = TimeSpan.FromDays(14);
 
+    /// <summary>Validity used when none is given: a day under the limit, so clock skew and rounding never exceed it.</summary>
+    public static readonly TimeSpan DefaultValidity = TimeSpan.FromDays(13);
+
     /// <summary>Names the certificate covers by default.</summary>
     public static readonly IReadOnlyList<string> DefaultNames = ["localhost", "127.0.0.1", "::1"];
 
     /// <summary>
     /// Creates an ECDSA P-256 self-signed certificate with its private key, valid from <paramref name="now"/>
-    /// minus one hour for <paramref name="validity"/> in total (default and maximum 14 days). Names that parse as
+    /// minus one hour for <paramref name="validity"/> in total (default 13 days, at most 14). Names that parse as
     /// IP addresses become iPAddress SANs, the rest dNSName SANs.
     /// </summary>
     public static X509Certificate2 Create(DateTimeOffset now, TimeSpan? validity = null, IEnumerable<string>? names = null)
     {
-        TimeSpan lifetime = validity ?? MaxValidity;
+        TimeSpan lifetime = validity ?? DefaultValidity;
         if (lifetime <= TimeSpan.Zero || lifetime > MaxValidity)
         {
             throw new ArgumentOutOfRangeException(nameof(validity), lifetime, "Validity must be positive and at most 14 days.");

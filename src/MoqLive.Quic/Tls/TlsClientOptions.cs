@@ -30,6 +30,12 @@ public sealed class TlsClientOptions
     /// <summary>Clock for certificate validity checks. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// Receives the handshake and traffic secrets as NSS key log lines (the SSLKEYLOGFILE format Wireshark reads),
+    /// for debugging interop. Default null. Never enable it in production: the lines decrypt the connection.
+    /// </summary>
+    public Action<string>? KeyLog { get; set; }
+
     /// <summary>Test hook: cipher suites to offer, in order (default 0x1301, 0x1302, 0x1303).</summary>
     internal ushort[]? CipherSuitesOverride { get; set; }
 
@@ -44,6 +50,9 @@ public sealed class TlsClientOptions
 
     /// <summary>Test hook: extra extensions (type, data) placed first, e.g. GREASE or ALPS.</summary>
     internal List<(ushort Type, byte[] Data)> ExtraExtensions { get; } = [];
+
+    /// <summary>Test hook for plain TLS peers: accept EncryptedExtensions without quic_transport_parameters.</summary>
+    internal bool TransportParametersOptional { get; set; }
 
     internal void Validate()
     {

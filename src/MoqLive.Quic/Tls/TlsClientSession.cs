@@ -31,6 +31,7 @@ internal sealed class TlsClientSession : TlsSession
         : base(localTransportParameters)
     {
         _options = options;
+        KeyLog = options.KeyLog;
         _offeredSuites = options.CipherSuitesOverride ?? s_defaultSuites;
         _offeredGroups = options.SupportedGroupsOverride ?? s_defaultGroups;
         _offeredAlpn = [.. options.ApplicationProtocols.Select(Encoding.ASCII.GetBytes)];
@@ -56,6 +57,9 @@ internal sealed class TlsClientSession : TlsSession
     }
 
     public override bool IsServer => false;
+
+    /// <summary>Whether the server sent a CertificateRequest (answered with an empty Certificate).</summary>
+    internal bool CertificateRequested => _certificateRequested;
 
     private protected override EncryptionLevel? ExpectedLevel => _state switch
     {
@@ -317,6 +321,8 @@ internal sealed class TlsClientSession : TlsSession
         (byte[] client, byte[] server) = _schedule.HandshakeTrafficSecrets(Transcript.Hash(hash));
         _clientHandshakeSecret = client;
         _serverHandshakeSecret = server;
+        LogSecret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", _random, client);
+        LogSecret("SERVER_HANDSHAKE_TRAFFIC_SECRET", _random, server);
         QueueKeys(EncryptionLevel.Handshake, suite, (byte[])client.Clone(), (byte[])server.Clone());
         _state = State.WaitEncryptedExtensions;
     }
@@ -410,7 +416,7 @@ internal sealed class TlsClientSession : TlsSession
         }
 
         // RFC 9001 §8.2: missing transport parameters are a missing_extension error.
-        if (PeerTransportParameters is null)
+        if (PeerTransportParameters is null && !_options.TransportParametersOptional)
         {
             throw new TlsAlertException(TlsAlert.MissingExtension, "Server did not send quic_transport_parameters.");
         }
@@ -462,6 +468,8 @@ internal sealed class TlsClientSession : TlsSession
 
         Transcript.Add(message);
         (byte[] clientApp, byte[] serverApp) = _schedule.ApplicationTrafficSecrets(Transcript.Hash(hash));
+        LogSecret("CLIENT_TRAFFIC_SECRET_0", _random, clientApp);
+        LogSecret("SERVER_TRAFFIC_SECRET_0", _random, serverApp);
 
         if (_certificateRequested)
         {

@@ -13,11 +13,20 @@ public sealed class TlsServerOptions
     /// </summary>
     public IList<string> ApplicationProtocols { get; set; } = [];
 
+    /// <summary>
+    /// Receives the handshake and traffic secrets as NSS key log lines (the SSLKEYLOGFILE format Wireshark reads),
+    /// for debugging interop. Default null. Never enable it in production: the lines decrypt the connection.
+    /// </summary>
+    public Action<string>? KeyLog { get; set; }
+
     /// <summary>Test hook: cipher suites the server accepts (default all three).</summary>
     internal ushort[]? CipherSuitesOverride { get; set; }
 
     /// <summary>Test hook: named groups the server accepts (default X25519 and secp256r1).</summary>
     internal ushort[]? SupportedGroupsOverride { get; set; }
+
+    /// <summary>Test hook for plain TLS peers: accept a ClientHello without quic_transport_parameters and then send none.</summary>
+    internal bool TransportParametersOptional { get; set; }
 
     internal void Validate()
     {

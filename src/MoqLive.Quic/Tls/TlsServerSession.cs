@@ -23,6 +23,7 @@ internal sealed class TlsServerSession : TlsSession
         : base(localTransportParameters)
     {
         _options = options;
+        KeyLog = options.KeyLog;
         _suites = options.CipherSuitesOverride ?? s_defaultSuites;
         _groups = options.SupportedGroupsOverride ?? s_defaultGroups;
     }
@@ -111,7 +112,7 @@ internal sealed class TlsServerSession : TlsSession
         }
 
         // RFC 9001 §8.2
-        if (hello.TransportParameters is null)
+        if (hello.TransportParameters is null && !_options.TransportParametersOptional)
         {
             throw new TlsAlertException(TlsAlert.MissingExtension, "ClientHello has no quic_transport_parameters.");
         }
@@ -180,6 +181,8 @@ internal sealed class TlsServerSession : TlsSession
         CryptographicOperations.ZeroMemory(sharedSecret);
         (byte[] clientHs, byte[] serverHs) = _schedule.HandshakeTrafficSecrets(Transcript.Hash(hash));
         _clientHandshakeSecret = clientHs;
+        LogSecret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", hello.Random, clientHs);
+        LogSecret("SERVER_HANDSHAKE_TRAFFIC_SECRET", hello.Random, serverHs);
         QueueKeys(EncryptionLevel.Handshake, suite, (byte[])serverHs.Clone(), (byte[])clientHs.Clone());
 
         // EncryptedExtensions, Certificate, CertificateVerify, Finished (Handshake)
@@ -191,8 +194,12 @@ internal sealed class TlsServerSession : TlsSession
         encryptedExtensions.WriteVector8(Encoding.ASCII.GetBytes(alpn));
         encryptedExtensions.EndVector(alpnList);
         encryptedExtensions.EndVector(alpnExt);
-        encryptedExtensions.WriteUInt16(ExtensionType.QuicTransportParameters);
-        encryptedExtensions.WriteVector16(LocalTransportParameters);
+        if (hello.TransportParameters is not null)
+        {
+            encryptedExtensions.WriteUInt16(ExtensionType.QuicTransportParameters);
+            encryptedExtensions.WriteVector16(LocalTransportParameters);
+        }
+
         encryptedExtensions.EndVector(eeExtensions);
         SendMessage(EncryptionLevel.Handshake, HandshakeType.EncryptedExtensions, encryptedExtensions);
 
@@ -212,6 +219,8 @@ internal sealed class TlsServerSession : TlsSession
 
         // The server may send 0.5-RTT data; it must not process 1-RTT packets before the client's Finished.
         (byte[] clientApp, byte[] serverApp) = _schedule.ApplicationTrafficSecrets(Transcript.Hash(hash));
+        LogSecret("CLIENT_TRAFFIC_SECRET_0", hello.Random, clientApp);
+        LogSecret("SERVER_TRAFFIC_SECRET_0", hello.Random, serverApp);
         QueueKeys(EncryptionLevel.OneRtt, suite, serverApp, clientApp);
         _state = State.WaitFinished;
     }

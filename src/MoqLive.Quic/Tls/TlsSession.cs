@@ -77,6 +77,9 @@ internal abstract class TlsSession : IDisposable
 
     private protected byte[] LocalTransportParameters { get; }
 
+    /// <summary>Where <see cref="LogSecret"/> writes; null when key logging is off.</summary>
+    private protected Action<string>? KeyLog { get; init; }
+
     private protected Transcript Transcript { get; } = new();
 
     /// <summary>Encryption level at which the next peer handshake message must arrive; null when none is expected.</summary>
@@ -215,6 +218,10 @@ internal abstract class TlsSession : IDisposable
             CryptographicOperations.ZeroMemory(remoteSecret);
         }
     }
+
+    /// <summary>Writes one NSS key log line: LABEL client_random secret.</summary>
+    private protected void LogSecret(string label, ReadOnlySpan<byte> clientRandom, ReadOnlySpan<byte> secret) =>
+        KeyLog?.Invoke($"{label} {Convert.ToHexStringLower(clientRandom)} {Convert.ToHexStringLower(secret)}");
 
     private protected static TlsAlertException Unexpected(string what) => new(TlsAlert.UnexpectedMessage, what);
 

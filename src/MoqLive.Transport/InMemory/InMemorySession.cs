@@ -25,6 +25,7 @@ public sealed class InMemorySession : ITransportSession
     private long _nextUnidirectionalIndex;
 
     private readonly Channel<byte[]> _datagrams;
+    private int _datagramsInFlight;
 
     internal InMemorySession(InMemoryConnection connection, bool isClient)
     {
@@ -79,12 +80,12 @@ public sealed class InMemorySession : ITransportSession
                     long id = (_nextBidirectionalIndex++ << 2) | (IsClient ? 0L : 1L);
                     InMemorySession peer = Peer;
                     var state = new InMemoryStreamState(_connection, this, id, bidirectional: true);
-                    var outbound = new StreamPipe(state, this, peer, _options.StreamReceiveWindow);
-                    var inbound = new StreamPipe(state, peer, this, _options.StreamReceiveWindow);
+                    var outbound = new StreamPipe(state, this, peer, _connection);
+                    var inbound = new StreamPipe(state, peer, this, _connection);
                     state.SetPipes(outbound, inbound);
                     _connection.Register(state);
-                    peer._incomingBidirectional.Enqueue(new InMemoryBidirectionalStream(inbound, outbound));
-                    peer._incomingBidirectionalSignal.Set();
+                    var remote = new InMemoryBidirectionalStream(inbound, outbound);
+                    _connection.LinkFrom(this).Send(() => peer.OnStreamArrived(remote));
                     return new InMemoryBidirectionalStream(outbound, inbound);
                 }
 
@@ -111,11 +112,11 @@ public sealed class InMemorySession : ITransportSession
                     long id = (_nextUnidirectionalIndex++ << 2) | 0x2L | (IsClient ? 0L : 1L);
                     InMemorySession peer = Peer;
                     var state = new InMemoryStreamState(_connection, this, id, bidirectional: false);
-                    var pipe = new StreamPipe(state, this, peer, _options.StreamReceiveWindow);
+                    var pipe = new StreamPipe(state, this, peer, _connection);
                     state.SetPipes(pipe);
                     _connection.Register(state);
-                    peer._incomingUnidirectional.Enqueue(new InMemoryReceiveStream(pipe));
-                    peer._incomingUnidirectionalSignal.Set();
+                    var remote = new InMemoryReceiveStream(pipe);
+                    _connection.LinkFrom(this).Send(() => peer.OnStreamArrived(remote));
                     return new InMemorySendStream(pipe);
                 }
 
@@ -175,16 +176,35 @@ public sealed class InMemorySession : ITransportSession
     /// <inheritdoc/>
     public bool SendDatagram(ReadOnlySpan<byte> payload)
     {
-        lock (Sync)
-            ThrowIfClosed();
         if (payload.Length > MaxDatagramSize || MaxDatagramSize == 0)
         {
+            lock (Sync)
+                ThrowIfClosed();
             throw new ArgumentOutOfRangeException(nameof(payload), payload.Length,
                 $"The datagram is longer than MaxDatagramSize ({MaxDatagramSize} bytes).");
         }
 
-        // A close racing with this send completes the peer's channel, so TryWrite just reports a drop.
-        return Peer._datagrams.Writer.TryWrite(payload.ToArray());
+        byte[] copy = payload.ToArray();
+        lock (Sync)
+        {
+            ThrowIfClosed();
+            InMemorySession peer = Peer;
+            InMemoryLink link = _connection.LinkFrom(this);
+            if (!link.IsDelayed)
+                return peer._datagrams.Writer.TryWrite(copy);
+
+            // Datagrams in flight count against the capacity too, so the link's queue stays bounded.
+            if (_datagramsInFlight >= _options.DatagramQueueCapacity)
+                return false;
+            _datagramsInFlight++;
+            link.Send(() =>
+            {
+                _datagramsInFlight--;
+                if (peer.CloseInfo is null)
+                    peer._datagrams.Writer.TryWrite(copy);
+            });
+            return true;
+        }
     }
 
     /// <inheritdoc/>
@@ -227,6 +247,24 @@ public sealed class InMemorySession : ITransportSession
             _openUnidirectional--;
             _unidirectionalCredit.Set();
         }
+    }
+
+    /// <summary>Caller holds the lock: the peer's new stream reached us.</summary>
+    private void OnStreamArrived(InMemoryBidirectionalStream stream)
+    {
+        if (CloseInfo is not null)
+            return;
+        _incomingBidirectional.Enqueue(stream);
+        _incomingBidirectionalSignal.Set();
+    }
+
+    /// <summary>Caller holds the lock: the peer's new stream reached us.</summary>
+    private void OnStreamArrived(InMemoryReceiveStream stream)
+    {
+        if (CloseInfo is not null)
+            return;
+        _incomingUnidirectional.Enqueue(stream);
+        _incomingUnidirectionalSignal.Set();
     }
 
     /// <summary>Caller holds the lock and has set <see cref="CloseInfo"/>.</summary>

@@ -4,6 +4,7 @@ namespace MoqLive.Transport.InMemory;
 /// Options for <see cref="InMemorySessionPair.Create"/>. Both sessions of a pair use the same values, as if
 /// each endpoint advertised them to the other in its QUIC transport parameters.
 /// </summary>
+/// <remarks>Options are immutable; derive variants with <c>with</c>.</remarks>
 public sealed record InMemorySessionOptions
 {
     /// <summary>The options used when none are given.</summary>
@@ -33,8 +34,19 @@ public sealed record InMemorySessionOptions
     /// <summary>Datagrams queued at the receiver before further ones are dropped. Default: 64.</summary>
     public int DatagramQueueCapacity { get; init; } = 64;
 
+    /// <summary>
+    /// Simulated one-way delay: everything one side sends (stream opens, data, FIN, resets, STOP_SENDING,
+    /// flow-control and stream credit, datagrams, the close) reaches the other side this much later, in order.
+    /// Default: zero, which delivers inline and makes the pair fully deterministic.
+    /// </summary>
+    public TimeSpan OneWayDelay { get; init; }
+
+    /// <summary>Clock for <see cref="OneWayDelay"/> (e.g. a FakeTimeProvider in tests). Default: <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider? TimeProvider { get; init; }
+
     internal void Validate()
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(OneWayDelay, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxBidirectionalStreams);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxUnidirectionalStreams);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(StreamReceiveWindow);

@@ -2,16 +2,18 @@ namespace MoqLive.Transport.InMemory;
 
 /// <summary>
 /// One stream as both endpoints share it: its one or two directions (<see cref="StreamPipe"/>) and the
-/// stream-limit credit it holds on the opener until the peer accepted it and every direction is finished
-/// (RFC 9000 §4.6). Counting unaccepted streams keeps the acceptor's queue bounded by the limit even when the
-/// opener resets streams faster than the peer accepts them.
+/// stream-limit credit it holds on the opener (RFC 9000 §4.6). The acceptor returns the credit (MAX_STREAMS)
+/// once it accepted the stream and its state is gone: everything it receives was read, reset or stopped, and
+/// everything it sends arrived or was reset or stopped. Counting unaccepted streams keeps the acceptor's queue
+/// bounded by the limit even when the opener resets streams faster than the peer accepts them.
 /// </summary>
 internal sealed class InMemoryStreamState
 {
     private readonly InMemoryConnection _connection;
     private StreamPipe[] _pipes = [];
-    private bool _released;
     private bool _accepted;
+    private bool _creditReturned;
+    private bool _unregistered;
 
     public InMemoryStreamState(InMemoryConnection connection, InMemorySession opener, long id, bool bidirectional)
     {
@@ -35,30 +37,33 @@ internal sealed class InMemoryStreamState
     public void OnAccepted()
     {
         _accepted = true;
-        OnPipeTerminal();
+        Update();
     }
 
-    /// <summary>Caller holds the lock. Returns the stream credit once accepted and every direction is finished.</summary>
-    public void OnPipeTerminal()
+    /// <summary>
+    /// Caller holds the lock. Returns the stream credit once the acceptor is done with the stream, and forgets
+    /// the stream once both sides are done with every direction (until then a close must still fail it).
+    /// </summary>
+    public void Update()
     {
-        if (_released || !_accepted)
-            return;
-        foreach (StreamPipe pipe in _pipes)
+        InMemorySession acceptor = _connection.PeerOf(Opener);
+        if (!_creditReturned && _accepted && _pipes.All(pipe => pipe.IsDoneFor(acceptor)))
         {
-            if (!pipe.IsTerminal)
-                return;
+            _creditReturned = true;
+            _connection.LinkFrom(acceptor).Send(() => Opener.ReleaseStreamCredit(Bidirectional));
         }
 
-        _released = true;
-        _connection.Unregister(this);
-        Opener.ReleaseStreamCredit(Bidirectional);
+        if (_creditReturned && !_unregistered && _pipes.All(pipe => pipe.IsSendDone && pipe.IsReceiveDone))
+        {
+            _unregistered = true;
+            _connection.Unregister(this);
+        }
     }
 
-    /// <summary>Caller holds the lock.</summary>
-    public void OnSessionClosed()
+    /// <summary>Caller holds the lock: <paramref name="session"/> just closed.</summary>
+    public void OnSessionClosed(InMemorySession session)
     {
-        _released = true;
         foreach (StreamPipe pipe in _pipes)
-            pipe.OnSessionClosed();
+            pipe.OnSessionClosed(session);
     }
 }

@@ -1,49 +1,80 @@
 namespace MoqLive.Transport.InMemory;
 
 /// <summary>
-/// One direction of an in-memory stream: a bounded byte buffer from a sending session to a receiving one, with
-/// the QUIC send/receive state that matters to the application (RFC 9000 §3): FIN, RESET_STREAM, STOP_SENDING.
+/// One direction of an in-memory stream, from a sending session to a receiving one, with the QUIC send and
+/// receive state that matters to the application (RFC 9000 §3): data, FIN, RESET_STREAM and STOP_SENDING.
 /// </summary>
 /// <remarks>
-/// All state is guarded by the connection lock. Data written is copied into the buffer, which holds at most
-/// <see cref="InMemorySessionOptions.StreamReceiveWindow"/> bytes: that is the flow-control window, so a writer
-/// waits while the reader does not read. Bytes in the buffer count as delivered (acknowledged), which is why
-/// <see cref="Reset"/> after FIN is a no-op and <see cref="ITransportSendStream.WritesClosed"/> completes at FIN.
+/// <para>
+/// All state is guarded by the connection lock. The sender's half (offsets, credit, FIN/reset sent, STOP_SENDING
+/// received) and the receiver's half (buffer, FIN/reset received, STOP_SENDING sent) are kept apart, and each
+/// side learns of the other's actions only through the <see cref="InMemoryLink"/> between them, so with a
+/// simulated delay they arrive late, in order, as frames would.
+/// </para>
+/// <para>
+/// Flow control (RFC 9000 §4.1): the sender may send up to the receiver's consumed offset plus
+/// <see cref="InMemorySessionOptions.StreamReceiveWindow"/>, so the receive buffer never holds more than a window
+/// and a writer waits while the reader does not read. Bytes that arrived count as acknowledged, so
+/// <see cref="ITransportSendStream.WritesClosed"/> completes when FIN arrives and <see cref="Reset"/> after FIN
+/// is a no-op.
+/// </para>
 /// </remarks>
 internal sealed class StreamPipe
 {
     private readonly InMemoryStreamState _stream;
     private readonly InMemorySession _sender;
     private readonly InMemorySession _receiver;
+    private readonly InMemoryLink _forward;
+    private readonly InMemoryLink _backward;
     private readonly int _window;
-    private readonly Queue<byte[]> _chunks = new();
-    private readonly AsyncSignal _readable = new();
-    private readonly AsyncSignal _writable = new();
     private readonly TaskCompletionSource _writesClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _readsClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _headOffset;
-    private int _buffered;
-    private bool _fin;
-    private ulong? _resetCode;
-    private ulong? _stopCode;
+
+    // Sender's half.
+    private readonly AsyncSignal _writable = new();
+    private long _sentOffset;
+    private long _maxOffset;
+    private bool _finSent;
+    private ulong? _resetSent;
+    private ulong? _stopReceived;
     private StreamPriority _priority;
 
-    public StreamPipe(InMemoryStreamState stream, InMemorySession sender, InMemorySession receiver, int window)
+    // Receiver's half.
+    private readonly Queue<byte[]> _chunks = new();
+    private readonly AsyncSignal _readable = new();
+    private int _headOffset;
+    private int _buffered;
+    private long _consumed;
+    private bool _finReceived;
+    private ulong? _resetReceived;
+    private ulong? _stopSent;
+    private bool _creditUpdatePending;
+
+    public StreamPipe(InMemoryStreamState stream, InMemorySession sender, InMemorySession receiver, InMemoryConnection connection)
     {
         _stream = stream;
         _sender = sender;
         _receiver = receiver;
-        _window = window;
+        _forward = connection.LinkFrom(sender);
+        _backward = connection.LinkFrom(receiver);
+        _window = connection.Options.StreamReceiveWindow;
+        _maxOffset = _window;
     }
 
     public long Id => _stream.Id;
 
     public InMemoryStreamState State => _stream;
 
-    /// <summary>True once this direction is finished for stream-limit purposes: FIN read, reset, stopped or closed.</summary>
-    public bool IsTerminal { get; private set; }
+    /// <summary>True once the receiver is done with this direction: FIN read, reset received, or stopped.</summary>
+    public bool IsReceiveDone { get; private set; }
+
+    /// <summary>True once the sender's side is settled (<see cref="WritesClosed"/> completed).</summary>
+    public bool IsSendDone => _writesClosed.Task.IsCompleted;
 
     public Task WritesClosed => _writesClosed.Task;
+
+    /// <summary>Whether <paramref name="session"/>'s half of this direction is done.</summary>
+    public bool IsDoneFor(InMemorySession session) => ReferenceEquals(session, _sender) ? IsSendDone : IsReceiveDone;
 
     public Task ReadsClosed => _readsClosed.Task;
 
@@ -72,13 +103,13 @@ internal sealed class StreamPipe
             lock (Sync)
             {
                 ThrowIfCannotWrite();
-                while (!data.IsEmpty && _buffered < _window)
+                if (!data.IsEmpty && _sentOffset < _maxOffset)
                 {
-                    int count = Math.Min(_window - _buffered, data.Length);
-                    _chunks.Enqueue(data[..count].ToArray());
-                    _buffered += count;
+                    int count = (int)Math.Min(_maxOffset - _sentOffset, data.Length);
+                    byte[] chunk = data[..count].ToArray();
+                    _sentOffset += count;
                     data = data[count..];
-                    _readable.Set();
+                    _forward.Send(() => OnDataArrived(chunk));
                 }
 
                 if (data.IsEmpty)
@@ -99,11 +130,11 @@ internal sealed class StreamPipe
     {
         lock (Sync)
         {
-            if (_fin || _resetCode is not null)
+            if (_finSent || _resetSent is not null)
                 return;
             if (_sender.CloseInfo is { } closeInfo)
                 throw new TransportSessionClosedException(closeInfo);
-            if (_stopCode is { } stopCode)
+            if (_stopReceived is { } stopCode)
                 throw new TransportStreamAbortedException(stopCode, peerStoppedSending: true);
             FinishLocked();
         }
@@ -113,17 +144,14 @@ internal sealed class StreamPipe
     {
         lock (Sync)
         {
-            if (_sender.CloseInfo is not null || _fin || _resetCode is not null || _stopCode is not null)
+            if (_sender.CloseInfo is not null || _finSent || _resetSent is not null || _stopReceived is not null)
                 return;
 
-            // RFC 9000 §3.2: on RESET_STREAM the receiver may discard data it has not yet delivered to the application.
-            _resetCode = errorCode;
-            DropBuffer();
+            _resetSent = errorCode;
             _writesClosed.TrySetResult();
-            Fault(_readsClosed, new TransportStreamAbortedException(errorCode, peerStoppedSending: false));
-            _readable.Set();
             _writable.Set();
-            UpdateTerminal();
+            _forward.Send(() => OnResetArrived(errorCode));
+            _stream.Update();
         }
     }
 
@@ -137,14 +165,14 @@ internal sealed class StreamPipe
             {
                 if (_receiver.CloseInfo is { } closeInfo)
                     throw new TransportSessionClosedException(closeInfo);
-                if (_resetCode is { } resetCode)
+                if (_resetReceived is { } resetCode)
                     throw new TransportStreamAbortedException(resetCode, peerStoppedSending: false);
-                if (_stopCode is not null)
+                if (_stopSent is not null)
                     throw new InvalidOperationException("Reading was stopped on this stream (Stop was called).");
 
                 if (_buffered > 0)
                     return buffer.IsEmpty ? 0 : CopyOut(buffer.Span);
-                if (_fin)
+                if (_finReceived)
                     return 0;
 
                 wait = _readable.WaitAsync();
@@ -158,18 +186,16 @@ internal sealed class StreamPipe
     {
         lock (Sync)
         {
-            if (_receiver.CloseInfo is not null || IsTerminal)
+            if (_receiver.CloseInfo is not null || IsReceiveDone)
                 return;
 
-            // RFC 9000 §3.5: the sender answers STOP_SENDING with RESET_STREAM; data not yet read is discarded.
-            _stopCode = errorCode;
+            // RFC 9000 §3.5: data not yet read is discarded; the sender answers with RESET_STREAM.
+            _stopSent = errorCode;
             DropBuffer();
             _readsClosed.TrySetResult();
-            if (!_fin)
-                Fault(_writesClosed, new TransportStreamAbortedException(errorCode, peerStoppedSending: true));
             _readable.Set();
-            _writable.Set();
-            UpdateTerminal();
+            _backward.Send(() => OnStopArrived(errorCode));
+            UpdateReceiveDone();
         }
     }
 
@@ -179,35 +205,95 @@ internal sealed class StreamPipe
     /// <summary>Dispose of the receive side: stops with code 0 unless everything was read.</summary>
     public void AbandonReceive() => Stop(0);
 
-    /// <summary>Caller holds the lock.</summary>
-    public void OnSessionClosed()
+    /// <summary>Caller holds the lock: <paramref name="session"/> just closed; fail its half of this direction.</summary>
+    public void OnSessionClosed(InMemorySession session)
     {
-        IsTerminal = true;
-        DropBuffer();
-        Fault(_writesClosed, new TransportSessionClosedException(_sender.CloseInfo!));
-        Fault(_readsClosed, new TransportSessionClosedException(_receiver.CloseInfo!));
-        _readable.Set();
-        _writable.Set();
+        if (ReferenceEquals(session, _sender))
+        {
+            Fault(_writesClosed, new TransportSessionClosedException(_sender.CloseInfo!));
+            _writable.Set();
+        }
+
+        if (ReferenceEquals(session, _receiver))
+        {
+            IsReceiveDone = true;
+            DropBuffer();
+            Fault(_readsClosed, new TransportSessionClosedException(_receiver.CloseInfo!));
+            _readable.Set();
+        }
     }
 
     private void ThrowIfCannotWrite()
     {
         if (_sender.CloseInfo is { } closeInfo)
             throw new TransportSessionClosedException(closeInfo);
-        if (_fin)
+        if (_finSent)
             throw new InvalidOperationException("The send side of this stream is already finished (FIN).");
-        if (_resetCode is not null)
+        if (_resetSent is not null)
             throw new InvalidOperationException("The send side of this stream was reset.");
-        if (_stopCode is { } stopCode)
+        if (_stopReceived is { } stopCode)
             throw new TransportStreamAbortedException(stopCode, peerStoppedSending: true);
     }
 
     private void FinishLocked()
     {
-        _fin = true;
+        _finSent = true;
+        _forward.Send(OnFinArrived);
+    }
+
+    // Receiver: STREAM frame with data.
+    private void OnDataArrived(byte[] chunk)
+    {
+        if (_receiver.CloseInfo is not null || _resetReceived is not null || _stopSent is not null)
+            return;
+        _chunks.Enqueue(chunk);
+        _buffered += chunk.Length;
+        _readable.Set();
+    }
+
+    // Receiver: STREAM frame with FIN. Everything sent has arrived, so the sender's side is done too.
+    private void OnFinArrived()
+    {
+        if (_receiver.CloseInfo is not null || _resetReceived is not null || _stopSent is not null)
+            return;
+        _finReceived = true;
         _writesClosed.TrySetResult();
         _readable.Set();
-        UpdateTerminal();
+        UpdateReceiveDone();
+        _stream.Update();
+    }
+
+    // Receiver: RESET_STREAM. RFC 9000 §3.2: data not yet read may be discarded.
+    private void OnResetArrived(ulong errorCode)
+    {
+        if (_receiver.CloseInfo is not null || IsReceiveDone)
+            return;
+        _resetReceived = errorCode;
+        DropBuffer();
+        Fault(_readsClosed, new TransportStreamAbortedException(errorCode, peerStoppedSending: false));
+        _readable.Set();
+        UpdateReceiveDone();
+    }
+
+    // Sender: STOP_SENDING. Ignored once FIN arrived (all data acknowledged) or we reset.
+    private void OnStopArrived(ulong errorCode)
+    {
+        if (_sender.CloseInfo is not null || _resetSent is not null || _writesClosed.Task.IsCompleted)
+            return;
+        _stopReceived = errorCode;
+        Fault(_writesClosed, new TransportStreamAbortedException(errorCode, peerStoppedSending: true));
+        _writable.Set();
+        _stream.Update();
+    }
+
+    // Sender: MAX_STREAM_DATA. Sent at most once per flight; it carries the consumed offset at arrival.
+    private void OnCreditArrived()
+    {
+        _creditUpdatePending = false;
+        if (_sender.CloseInfo is not null)
+            return;
+        _maxOffset = Math.Max(_maxOffset, _consumed + _window);
+        _writable.Set();
     }
 
     private int CopyOut(Span<byte> destination)
@@ -227,8 +313,14 @@ internal sealed class StreamPipe
         }
 
         _buffered -= copied;
-        _writable.Set();
-        UpdateTerminal();
+        _consumed += copied;
+        if (!_creditUpdatePending && !_finReceived)
+        {
+            _creditUpdatePending = true;
+            _backward.Send(OnCreditArrived);
+        }
+
+        UpdateReceiveDone();
         return copied;
     }
 
@@ -239,18 +331,18 @@ internal sealed class StreamPipe
         _buffered = 0;
     }
 
-    private void UpdateTerminal()
+    private void UpdateReceiveDone()
     {
-        if (IsTerminal)
+        if (IsReceiveDone)
             return;
-        bool allRead = _fin && _buffered == 0;
-        if (!allRead && _resetCode is null && _stopCode is null)
+        bool allRead = _finReceived && _buffered == 0;
+        if (!allRead && _resetReceived is null && _stopSent is null)
             return;
 
-        IsTerminal = true;
+        IsReceiveDone = true;
         if (allRead)
             _readsClosed.TrySetResult();
-        _stream.OnPipeTerminal();
+        _stream.Update();
     }
 
     private static void Fault(TaskCompletionSource source, Exception exception)

@@ -212,8 +212,7 @@ public sealed class Http3RequestTests
         Task<Http3ClientResponse> slow = pair.Client!.SendRequestAsync(Get("/slow")).AsTask();
         await started.Task.WithTimeout();
         Task shutdown = pair.Server.ShutdownAsync().AsTask();
-        while (pair.Client.PeerGoAwayId is null)
-            await Task.Yield();
+        await pair.Client.PeerGoAway.WithTimeout();
 
         Assert.Equal(4UL, pair.Client.PeerGoAwayId); // first request stream was 0; 4 is the first not processed
         var refused = await Assert.ThrowsAsync<Http3Exception>(() => pair.Client.SendRequestAsync(Get("/slow")).AsTask()).WithTimeout();
@@ -226,6 +225,7 @@ public sealed class Http3RequestTests
         await shutdown.WithTimeout();
         TransportCloseInfo closed = await pair.ClientSession.Closed.WithTimeout();
         Assert.Equal((ulong)Http3ErrorCode.NoError, closed.ErrorCode);
+        Assert.False(closed.ClosedByPeer); // the client closed once its last response was read
     }
 
     [Fact]

@@ -131,6 +131,26 @@ public sealed class TlsMalformedInputTests
     }
 
     [Fact]
+    public void ClientHello_AllZeroX25519Share_IllegalParameter()
+    {
+        // RFC 8446 §7.4.2: a low-order point gives an all-zero shared secret, which must be rejected.
+        byte[] share = [0, 36, 0, 0x1d, 0, 32, .. new byte[32]];
+        byte[] hello = RewriteExtensions(ClientHelloBytes(), exts => exts.Select(e => e.Type == ExtensionType.KeyShare ? (e.Type, share) : e));
+        AssertServerAlert(hello, TlsAlert.IllegalParameter);
+    }
+
+    [Fact]
+    public void ClientHello_InvalidP256Point_IllegalParameter()
+    {
+        byte[] point = new byte[65];
+        point[0] = 4;
+        point[64] = 7; // (0, 7) is not on the curve
+        byte[] share = [0, 69, 0, 0x17, 0, 65, .. point];
+        byte[] hello = RewriteExtensions(ClientHelloBytes(), exts => exts.Select(e => e.Type == ExtensionType.KeyShare ? (e.Type, share) : e));
+        AssertServerAlert(hello, TlsAlert.IllegalParameter);
+    }
+
+    [Fact]
     public void ClientHello_Mutated_OnlyTlsAlertExceptions()
     {
         byte[] original = ClientHelloBytes();

@@ -5,6 +5,8 @@ namespace MoqLive.Quic.Tls.Internal;
 /// <summary>A parsed ClientHello (RFC 8446 §4.1.2) with the extensions this server uses; others are ignored.</summary>
 internal sealed class ClientHello
 {
+    public byte[] Random { get; private init; } = [];
+
     public byte[] SessionId { get; private init; } = [];
 
     public List<ushort> CipherSuites { get; } = [];
@@ -29,7 +31,7 @@ internal sealed class ClientHello
     {
         var reader = new TlsReader(body);
         reader.ReadUInt16(); // legacy_version
-        reader.ReadBytes(32); // random
+        ReadOnlySpan<byte> random = reader.ReadBytes(32);
         ReadOnlySpan<byte> sessionId = reader.ReadVector8();
         if (sessionId.Length > 32)
         {
@@ -38,7 +40,7 @@ internal sealed class ClientHello
 
         ReadOnlySpan<byte> suites = reader.ReadVector16(2);
         ReadOnlySpan<byte> compression = reader.ReadVector8(1);
-        var hello = new ClientHello { SessionId = sessionId.ToArray(), CompressionMethods = compression.ToArray() };
+        var hello = new ClientHello { Random = random.ToArray(), SessionId = sessionId.ToArray(), CompressionMethods = compression.ToArray() };
         if (suites.Length % 2 != 0)
         {
             throw TlsReader.Malformed("odd cipher_suites length");
