@@ -16,6 +16,7 @@ internal static class MoqLiveCli
         {
             CertCommand.Create(timeProvider),
             H3Command.Create(timeProvider),
+            BenchCommand.Create(timeProvider),
         };
     }
 
