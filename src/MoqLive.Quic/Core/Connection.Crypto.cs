@@ -17,6 +17,14 @@ internal sealed partial class Connection
     private ulong _firstSentPnInPhase;
     private bool _keyUpdateAcked = true;
     private ulong _packetsWithKey;
+    private ulong _failedDecryptions;
+    private Instant? _discardPrevKeyAt;
+
+    // RFC 9001 §6.6: update before the confidentiality limit; also on the configured interval.
+    private bool NeedsKeyUpdate =>
+        _sendKey is not null
+        && ((_options.KeyUpdateInterval is { } interval && _packetsWithKey >= interval)
+            || _packetsWithKey + 1000 >= _sendKey.ConfidentialityLimit);
 
     /// <summary>The current 1-RTT key phase bit.</summary>
     public bool KeyPhase => _keyPhase;
@@ -39,6 +47,7 @@ internal sealed partial class Connection
         _keyUpdateAcked = false;
         _packetsWithKey = 0;
         Stats.KeyUpdates++;
+        _discardPrevKeyAt = null;
         // Make sure a packet with the new keys goes out so the peer follows.
         _spaces[2].PingPending = true;
         return true;
@@ -127,6 +136,9 @@ internal sealed partial class Connection
                 throw new QuicProtocolException(TransportErrorCode.TransportParameterError, null, "original_destination_connection_id mismatch");
             if (p.InitialSourceConnectionId is not { } iscid || iscid != _peerCids[0].Cid)
                 throw new QuicProtocolException(TransportErrorCode.TransportParameterError, null, "initial_source_connection_id mismatch");
+            // RFC 9000 §7.3: retry_source_connection_id must match the Retry we followed, and be absent without one.
+            if (p.RetrySourceConnectionId != _retrySourceCid)
+                throw new QuicProtocolException(TransportErrorCode.TransportParameterError, null, "retry_source_connection_id mismatch");
             _peerCids[0] = (_peerCids[0].Cid, p.StatelessResetToken);
         }
         else if (p.InitialSourceConnectionId is not { } iscid || iscid != _peerCids[0].Cid)
@@ -162,6 +174,11 @@ internal sealed partial class Connection
         if (phase == _keyPhase)
         {
             if (!_recvKey.TryDecrypt(pn, packet, headerLength, out payloadLength)) return false;
+            if (_firstRecvPnInPhase is null && _prevRecvKey is not null)
+            {
+                // The peer follows our update: the old key is needed only for stragglers (RFC 9001 §6.5).
+                _discardPrevKeyAt ??= _lastReceiveTime + _loss.Pto() * 3;
+            }
             if (_firstRecvPnInPhase is null || pn < _firstRecvPnInPhase) _firstRecvPnInPhase = pn;
             return true;
         }
@@ -189,6 +206,25 @@ internal sealed partial class Connection
         _keyUpdateAcked = false;
         _packetsWithKey = 0;
         Stats.KeyUpdates++;
+        // RFC 9001 §6.5: keep the old receive key for about three PTOs to open reordered packets.
+        _discardPrevKeyAt = _lastReceiveTime + _loss.Pto() * 3;
         return true;
+    }
+
+    /// <summary>Counts a packet that failed authentication; past the AEAD integrity limit the connection must end (RFC 9001 §6.6).</summary>
+    private void OnDecryptionFailed()
+    {
+        if (_recvKey is null) return;
+        if (++_failedDecryptions >= _recvKey.IntegrityLimit)
+            throw new QuicProtocolException(TransportErrorCode.AeadLimitReached, null, "AEAD integrity limit reached");
+    }
+
+    private void DiscardPreviousKeyIfDue(Instant now)
+    {
+        if (_discardPrevKeyAt is { } at && now >= at)
+        {
+            _prevRecvKey = null;
+            _discardPrevKeyAt = null;
+        }
     }
 }

@@ -19,6 +19,9 @@ internal sealed partial class Connection
     /// <summary>Connection IDs the peer may address us with (for the endpoint's routing table).</summary>
     public IEnumerable<ConnectionId> LocalConnectionIds => _localCids.Values.Select(v => v.Cid);
 
+    /// <summary>The Destination Connection ID of the client's first Initial (server: routes retransmitted Initials).</summary>
+    public ConnectionId OriginalDestinationConnectionId => _originalDcid;
+
     /// <summary>The Destination Connection ID we currently send with.</summary>
     public ConnectionId RemoteConnectionId => _peerCids[_peerCidSeq].Cid;
 
@@ -38,7 +41,8 @@ internal sealed partial class Connection
         while (_localCids.Count < limit)
         {
             ulong seq = _nextLocalCidSeq++;
-            _localCids[seq] = (RandomConnectionId(_rng, _options.ConnectionIdLength), RandomResetToken(_rng));
+            var cid = RandomConnectionId(_rng, _options.ConnectionIdLength);
+            _localCids[seq] = (cid, _options.ResetTokenGenerator?.Invoke(cid) ?? RandomResetToken(_rng));
             _newCidPending.Enqueue(seq);
         }
     }

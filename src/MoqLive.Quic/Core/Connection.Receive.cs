@@ -12,6 +12,31 @@ namespace MoqLive.Quic.Core;
 internal sealed partial class Connection
 {
     private readonly Queue<ulong> _pathResponses = new();
+    private bool _ackElicitingSentSinceReceive;
+    private Instant _lastReceiveTime;
+    private bool _migrationCandidate;
+    private byte[] _retryToken = [];
+    private ConnectionId? _retrySourceCid;
+    private ulong? _pathChallengeData;
+    private bool _pathChallengePending;
+
+    /// <summary>True while a PATH_CHALLENGE to the peer's current address is unanswered.</summary>
+    public bool IsPathValidationPending => _pathChallengeData is not null;
+
+    /// <summary>
+    /// The peer's address changed (NAT rebinding or migration, RFC 9000 §9): send to the new address at once and
+    /// validate it with PATH_CHALLENGE. A new IP address (not just a new port) also restarts congestion control
+    /// and RTT estimation for the new path (§9.4).
+    /// </summary>
+    private void OnPeerAddressChanged(EndPoint remote)
+    {
+        bool portOnly = remote is System.Net.IPEndPoint n && _remote is System.Net.IPEndPoint o && n.Address.Equals(o.Address);
+        _remote = remote;
+        _pathChallengeData = (ulong)_rng.NextInt64();
+        _pathChallengePending = true;
+        Stats.Migrations++;
+        if (!portOnly) _loss.ResetForNewPath(_options.InitialRtt, NewCongestionController());
+    }
 
     /// <summary>
     /// Processes one UDP datagram from <paramref name="remote"/> (possibly several coalesced packets). Undecryptable
@@ -23,6 +48,8 @@ internal sealed partial class Connection
         if (IsServer && !_addressValidated) _bytesReceived += (ulong)datagram.Length;
         // Decryption works in place, so work on a copy the caller does not own.
         var buffer = datagram.ToArray();
+        _lastReceiveTime = now;
+        DiscardPreviousKeyIfDue(now);
         bool anyProcessed = false;
         try
         {
@@ -43,6 +70,11 @@ internal sealed partial class Connection
         {
             CloseWithTransportError(now, (TransportErrorCode)e.TransportErrorCode, 0x06, e.Message);
         }
+        if (_migrationCandidate && !Equals(remote, _remote) && _loss.HandshakeConfirmed && State == ConnectionState.Established)
+        {
+            OnPeerAddressChanged(remote);
+        }
+        _migrationCandidate = false;
         if (anyProcessed)
         {
             // RFC 9000 §10.2.1: in the closing state, answer incoming packets with CONNECTION_CLOSE again.
@@ -59,8 +91,10 @@ internal sealed partial class Connection
             case PacketType.Initial: space = PacketSpace.Initial; break;
             case PacketType.Handshake: space = PacketSpace.Handshake; break;
             case PacketType.OneRtt: space = PacketSpace.ApplicationData; break;
+            case PacketType.Retry:
+                return HandleRetry(header, packet);
             default:
-                Stats.PacketsDropped++; // 0-RTT (not offered), Retry and Version Negotiation are not used
+                Stats.PacketsDropped++; // 0-RTT is not offered; Version Negotiation only matters before any reply
                 return false;
         }
         var s = _spaces[(int)space];
@@ -90,6 +124,7 @@ internal sealed partial class Connection
         if (!ok)
         {
             Stats.PacketsDropped++;
+            if (space == PacketSpace.ApplicationData) OnDecryptionFailed();
             return false;
         }
         PacketHeader.CheckReservedBits(packet[0], header.IsLongHeader);
@@ -113,6 +148,11 @@ internal sealed partial class Connection
             DiscardSpace(PacketSpace.Initial);
         }
 
+        if (space == PacketSpace.ApplicationData && (s.ReceivedPackets.Largest is null || pn > s.ReceivedPackets.Largest))
+        {
+            // RFC 9000 §9.3: only the packet with the largest number so far may move the peer to a new address.
+            _migrationCandidate = true;
+        }
         bool ackEliciting = HandleFrames(now, space, header, packet.Slice(headerLength, payloadLength));
         if (State == ConnectionState.Drained) return true;
         if (State != ConnectionState.Draining)
@@ -120,6 +160,7 @@ internal sealed partial class Connection
             s.ReceivedPackets.OnPacketReceived(pn, ackEliciting, now);
         }
         ResetIdleTimer(now);
+        _ackElicitingSentSinceReceive = false;
         return true;
     }
 
@@ -212,7 +253,7 @@ internal sealed partial class Connection
                     _pathResponses.Enqueue(reader.ReadPathChallenge().Data);
                     break;
                 case FrameType.PathResponse:
-                    reader.ReadPathResponse();
+                    if (reader.ReadPathResponse().Data == _pathChallengeData) _pathChallengeData = null;
                     break;
                 case FrameType.ConnectionClose:
                 case FrameType.ConnectionCloseApplication:
@@ -331,20 +372,49 @@ internal sealed partial class Connection
         }
     }
 
-    private void CheckStatelessReset(Instant now, ReadOnlySpan<byte> datagram)
+    /// <summary>
+    /// A Retry (RFC 9000 §17.2.5, §8.1.2): the client restarts its Initial flight toward the server's new connection ID,
+    /// echoing the token, with Initial keys derived from that ID. At most one Retry is accepted, and none after the
+    /// server replied with an Initial.
+    /// </summary>
+    private bool HandleRetry(in PacketHeader header, Span<byte> packet)
     {
-        // RFC 9000 §10.3.1: a datagram we cannot process whose tail matches a reset token of the peer.
-        if (datagram.Length < StatelessReset.MinLength || (datagram[0] & 0x80) != 0) return;
+        if (IsServer || _retrySourceCid is not null || _peerScidKnown || header.TokenLength == 0
+            || !MoqLive.Quic.Crypto.RetryIntegrity.Verify(_originalDcid.Span, packet))
+        {
+            Stats.PacketsDropped++;
+            return false;
+        }
+        _retryToken = header.GetToken(packet).ToArray();
+        _retrySourceCid = header.SourceConnectionId;
+        _peerCids[0] = (header.SourceConnectionId, null);
+        var initial = _spaces[(int)PacketSpace.Initial];
+        initial.Keys = MoqLive.Quic.Crypto.QuicKeyDerivation.InitialKeys(header.SourceConnectionId.Span, isServer: false);
+        // Everything sent in Initial packets so far is sent again (packet numbers keep increasing).
+        foreach (var p in _loss.Outstanding(PacketSpace.Initial).ToList()) RequeueFrames(PacketSpace.Initial, p.Frames);
+        _loss.DiscardSpace(PacketSpace.Initial);
+        Stats.Retries++;
+        return true;
+    }
+
+    /// <summary>True when the datagram's tail is a stateless reset token of the peer (RFC 9000 §10.3.1).</summary>
+    public bool MatchesStatelessReset(ReadOnlySpan<byte> datagram)
+    {
+        if (datagram.Length < StatelessReset.MinLength || (datagram[0] & 0x80) != 0) return false;
         foreach (var (_, token) in _peerCids.Values)
         {
-            if (token is { } t && StatelessReset.Matches(datagram, t))
-            {
-                var info = new ConnectionCloseInfo(CloseOrigin.StatelessReset, false, 0, 0, "stateless reset");
-                EnterDraining(now, info);
-                SetDrained();
-                return;
-            }
+            if (token is { } t && StatelessReset.Matches(datagram, t)) return true;
         }
+        return false;
+    }
+
+    private void CheckStatelessReset(Instant now, ReadOnlySpan<byte> datagram)
+    {
+        // A datagram we could not process whose tail matches a reset token of the peer ends the connection.
+        if (!MatchesStatelessReset(datagram)) return;
+        var info = new ConnectionCloseInfo(CloseOrigin.StatelessReset, false, 0, 0, "stateless reset");
+        EnterDraining(now, info);
+        SetDrained();
     }
 
     private sealed record HandshakeDoneMarker

@@ -77,7 +77,7 @@ internal sealed partial class Connection
             bool probe = s.ProbesOwed > 0;
             bool allowData = !closing && (probe || (cwndOk && !(paced && space == PacketSpace.ApplicationData)));
             if (!WantsToSend(now, space, allowData, closing)) continue;
-            if (space == PacketSpace.ApplicationData && _options.KeyUpdateInterval is { } interval && _packetsWithKey >= interval)
+            if (space == PacketSpace.ApplicationData && NeedsKeyUpdate)
             {
                 InitiateKeyUpdate();
             }
@@ -126,7 +126,7 @@ internal sealed partial class Connection
         if (s.ProbesOwed > 0 || s.PingPending) return true;
         if (s.CryptoSend.HasRetransmits || s.CryptoSend.HasUnsent) return true;
         if (space != PacketSpace.ApplicationData) return false;
-        return _handshakeDonePending || _pathResponses.Count > 0 || _newCidPending.Count > 0 || _retirePending.Count > 0
+        return _handshakeDonePending || _pathChallengePending || _pathResponses.Count > 0 || _newCidPending.Count > 0 || _retirePending.Count > 0
             || _datagramsToSend.Count > 0 || Streams.WantsToSend;
     }
 
@@ -146,8 +146,9 @@ internal sealed partial class Connection
         else
         {
             var type = space == PacketSpace.Initial ? PacketType.Initial : PacketType.Handshake;
+            var token = type == PacketType.Initial && !IsServer ? _retryToken : [];
             var l = PacketHeaderWriter.WriteLongHeader(pkt, type, QuicVersion.Version1, dcid, _localCids.Values.First().Cid,
-                ReadOnlySpan<byte>.Empty, pn, pnLen);
+                token, pn, pnLen);
             layout = l;
             headerLength = l.HeaderLength;
         }
@@ -255,6 +256,12 @@ internal sealed partial class Connection
             payload[pos++] = (byte)FrameType.HandshakeDone;
             _handshakeDonePending = false;
             (frames.Other ??= new()).Add(HandshakeDoneMarker.Instance);
+            ackEliciting = true;
+        }
+        if (_pathChallengePending && _pathChallengeData is { } challenge && payload.Length - pos >= 9)
+        {
+            pos += new PathChallengeFrame(challenge).Write(payload[pos..]);
+            _pathChallengePending = false;
             ackEliciting = true;
         }
         while (_pathResponses.Count > 0 && payload.Length - pos >= 9)
@@ -379,8 +386,10 @@ internal sealed partial class Connection
 
     private void ResetIdleTimerOnSend(Instant now)
     {
-        // RFC 9000 §10.1: restart the idle timer when sending the first ack-eliciting packet after receiving.
-        if (_idleDeadline - now < _idleTimeout) ResetIdleTimer(now);
+        // RFC 9000 §10.1: restart the idle timer when sending the first ack-eliciting packet after receiving one.
+        if (_ackElicitingSentSinceReceive) return;
+        _ackElicitingSentSinceReceive = true;
+        ResetIdleTimer(now);
     }
 
     private static int VarLen(ulong v) => QuicVarInt.GetEncodedLength(v);

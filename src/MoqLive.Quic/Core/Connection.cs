@@ -60,10 +60,7 @@ internal sealed partial class Connection
         _tls = tls;
         _remote = remote;
         _maxUdpPayload = options.MaxUdpPayloadSize;
-        ICongestionController cc = options.CongestionControl == CongestionControlAlgorithm.NewReno
-            ? new NewReno(_maxUdpPayload)
-            : new Cubic(_maxUdpPayload);
-        _loss = new LossDetection(isServer, cc, options.InitialRtt);
+        _loss = new LossDetection(isServer, NewCongestionController(), options.InitialRtt);
         _pacer = new Pacer(_maxUdpPayload);
         Streams = new StreamsState(isServer, options.Streams);
         _spaces[(int)PacketSpace.ApplicationData].ReceivedPackets.MaxAckDelay = options.MaxAckDelay;
@@ -104,6 +101,10 @@ internal sealed partial class Connection
 
     internal LossDetection Loss => _loss;
 
+    private ICongestionController NewCongestionController() => _options.CongestionControl == CongestionControlAlgorithm.NewReno
+        ? new NewReno(_maxUdpPayload)
+        : new Cubic(_maxUdpPayload);
+
     private TimeSpan HandshakeIdleTimeout => _options.IdleTimeout > TimeSpan.Zero ? _options.IdleTimeout : TimeSpan.FromSeconds(30);
 
     /// <summary>Creates a client connection; its first flight is ready for <see cref="PollTransmit(Instant, Span{byte}, out Transmit)"/>.</summary>
@@ -127,17 +128,28 @@ internal sealed partial class Connection
     /// <see cref="HandleDatagram"/>.
     /// </summary>
     public static Connection CreateServer(
-        ConnectionOptions options, TlsServerOptions tlsOptions, EndPoint remote, ConnectionId originalDestination, ConnectionId clientSource, Instant now)
+        ConnectionOptions options, TlsServerOptions tlsOptions, EndPoint remote, ConnectionId originalDestination, ConnectionId clientSource, Instant now) =>
+        CreateServer(options, tlsOptions, remote, originalDestination, clientSource, now, retrySource: null);
+
+    /// <summary>
+    /// Creates a server connection for an Initial that carried a valid Retry token: <paramref name="retrySource"/> is
+    /// the connection ID the Retry chose (the Initial's Destination Connection ID, from which Initial keys derive) and
+    /// <paramref name="originalDestination"/> the one of the client's very first Initial. The address counts as validated.
+    /// </summary>
+    public static Connection CreateServer(
+        ConnectionOptions options, TlsServerOptions tlsOptions, EndPoint remote, ConnectionId originalDestination, ConnectionId clientSource,
+        Instant now, ConnectionId? retrySource)
     {
         var rng = options.Random;
         var scid = RandomConnectionId(rng, options.ConnectionIdLength);
-        var token = RandomResetToken(rng);
-        var parameters = LocalParameters(options, scid, originalDestination, token);
+        var token = options.ResetTokenGenerator?.Invoke(scid) ?? RandomResetToken(rng);
+        var parameters = LocalParameters(options, scid, originalDestination, token) with { RetrySourceConnectionId = retrySource };
         var tls = TlsSession.CreateServer(tlsOptions, TransportParametersCodec.Encode(parameters));
         var c = new Connection(true, options, tls, remote, now);
-        c.InitConnectionIds(scid, clientSource, originalDcid: originalDestination);
+        c.InitConnectionIds(scid, clientSource, originalDcid: retrySource ?? originalDestination);
         c._localCids[0] = (scid, token);
-        c._spaces[(int)PacketSpace.Initial].Keys = QuicKeyDerivation.InitialKeys(originalDestination.Span, isServer: true);
+        c._spaces[(int)PacketSpace.Initial].Keys = QuicKeyDerivation.InitialKeys((retrySource ?? originalDestination).Span, isServer: true);
+        if (retrySource is not null) c._addressValidated = true; // RFC 9000 §8.1.2: a valid Retry token validates the address
         return c;
     }
 

@@ -75,6 +75,12 @@ public sealed record ConnectionOptions
     /// <summary>Unacknowledged bytes buffered across all send streams. Default 8 MiB.</summary>
     public ulong SendBufferSize { get => Streams.SendBufferSize; init => Streams = Streams with { SendBufferSize = value }; }
 
+    /// <summary>
+    /// Derives the stateless reset token for a connection ID we issue (set by <see cref="Endpoint"/> so it can
+    /// send Stateless Resets after losing state, RFC 9000 §10.3.2). Null: random tokens.
+    /// </summary>
+    internal Func<ConnectionId, StatelessResetToken>? ResetTokenGenerator { get; init; }
+
     /// <summary>Source of randomness for connection IDs and reset tokens; seed it in tests. Default: a new Random.</summary>
     public Random Random { get; init; } = new();
 }

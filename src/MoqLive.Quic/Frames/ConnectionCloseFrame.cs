@@ -34,6 +34,24 @@ internal readonly ref struct ConnectionCloseFrame
     public static ConnectionCloseFrame FromTransportError(TransportErrorCode code, ulong? frameType, ReadOnlySpan<byte> reason) =>
         new(false, (ulong)code, frameType ?? 0, reason);
 
+    /// <summary>
+    /// The frame to put in an Initial or Handshake packet: an application close (0x1d) becomes a transport close
+    /// with APPLICATION_ERROR and no reason, so nothing application-specific leaks before the handshake is
+    /// confirmed (RFC 9000 §10.2.3). Transport closes are returned unchanged.
+    /// </summary>
+    public ConnectionCloseFrame ForHandshakePacket() =>
+        IsApplication ? new ConnectionCloseFrame(false, (ulong)TransportErrorCode.ApplicationError, 0, default) : this;
+
+    /// <summary>
+    /// Longest reason phrase that keeps the whole frame within <paramref name="available"/> bytes; -1 when not even
+    /// an empty reason fits. Slice the reason (on a UTF-8 boundary if it matters) before writing.
+    /// </summary>
+    public int GetMaxReasonLength(int available)
+    {
+        int fixedLength = 1 + VarIntLength(ErrorCode) + (IsApplication ? 0 : VarIntLength(TriggeringFrameType));
+        return (int)Math.Min(MaxLengthPrefixedPayload(available - (long)fixedLength), int.MaxValue);
+    }
+
     public int GetEncodedLength() =>
         1 + VarIntLength(ErrorCode) + (IsApplication ? 0 : VarIntLength(TriggeringFrameType))
         + VarIntLength((ulong)ReasonPhrase.Length) + ReasonPhrase.Length;

@@ -24,6 +24,7 @@ internal ref struct FrameReader
     private int _position;
     private FrameType? _pending;
     private bool _ackEliciting;
+    private bool _nonProbing;
 
     public FrameReader(ReadOnlySpan<byte> payload, PacketType packetType)
     {
@@ -32,6 +33,7 @@ internal ref struct FrameReader
         _position = 0;
         _pending = null;
         _ackEliciting = false;
+        _nonProbing = false;
     }
 
     /// <summary>Offset of the next unread byte in the payload.</summary>
@@ -39,6 +41,12 @@ internal ref struct FrameReader
 
     /// <summary>True once any ack-eliciting frame type has been read (RFC 9000 §13.2.1).</summary>
     public readonly bool IsAckEliciting => _ackEliciting;
+
+    /// <summary>
+    /// True while every frame type read so far is a probing frame (RFC 9000 §9.1): after the last frame, tells
+    /// whether the packet is a probing packet (which does not trigger migration).
+    /// </summary>
+    public readonly bool IsProbingOnly => !_nonProbing;
 
     /// <summary>
     /// Reads the next frame type; false at the end of the payload. Throws on an empty payload, an unknown or
@@ -72,6 +80,7 @@ internal ref struct FrameReader
             throw new QuicProtocolException(TransportErrorCode.ProtocolViolation, raw, $"{type} frame not allowed in a {_packetType} packet.");
 
         _ackEliciting |= FrameTypeInfo.IsAckEliciting(type);
+        _nonProbing |= !FrameTypeInfo.IsProbing(type);
         _position += length;
         _pending = type;
         return true;
@@ -82,8 +91,8 @@ internal ref struct FrameReader
     {
         Take(FrameType.Padding);
         int start = _position - 1;
-        while (_position < _payload.Length && _payload[_position] == 0)
-            _position++;
+        int run = _payload[_position..].IndexOfAnyExcept((byte)0);
+        _position = run < 0 ? _payload.Length : _position + run;
         return new PaddingFrame(_position - start);
     }
 
@@ -106,6 +115,14 @@ internal ref struct FrameReader
     {
         var fields = Fields(Take(FrameType.ResetStream));
         var frame = ResetStreamFrame.Decode(ref fields);
+        _position += fields.Consumed;
+        return frame;
+    }
+
+    public ResetStreamAtFrame ReadResetStreamAt()
+    {
+        var fields = Fields(Take(FrameType.ResetStreamAt));
+        var frame = ResetStreamAtFrame.Decode(ref fields);
         _position += fields.Consumed;
         return frame;
     }
@@ -279,6 +296,7 @@ internal ref struct FrameReader
             case FrameType.Ping: ReadPing(); break;
             case FrameType.Ack or FrameType.AckEcn: ReadAck(); break;
             case FrameType.ResetStream: ReadResetStream(); break;
+            case FrameType.ResetStreamAt: ReadResetStreamAt(); break;
             case FrameType.StopSending: ReadStopSending(); break;
             case FrameType.Crypto: ReadCrypto(); break;
             case FrameType.NewToken: ReadNewToken(); break;

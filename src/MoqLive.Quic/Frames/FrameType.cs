@@ -33,6 +33,9 @@ public enum FrameType : ulong
 
     /// <summary>draft-ietf-quic-ack-frequency-11 §5.</summary>
     ImmediateAck = 0x1f,
+
+    /// <summary>draft-ietf-quic-reliable-stream-reset §4 (used by MOQT to reset data streams).</summary>
+    ResetStreamAt = 0x24,
     Datagram = 0x30,
     DatagramWithLength = 0x31,
 

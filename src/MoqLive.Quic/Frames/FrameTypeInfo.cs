@@ -10,7 +10,7 @@ internal static class FrameTypeInfo
 {
     /// <summary>True for the frame types this implementation decodes.</summary>
     public static bool IsKnown(FrameType type) =>
-        type <= FrameType.ImmediateAck || type is FrameType.Datagram or FrameType.DatagramWithLength or FrameType.AckFrequency;
+        type <= FrameType.ImmediateAck || type is FrameType.ResetStreamAt or FrameType.Datagram or FrameType.DatagramWithLength or FrameType.AckFrequency;
 
     /// <summary>True for STREAM frame types 0x08-0x0f.</summary>
     public static bool IsStream(FrameType type) => type is >= FrameType.Stream and <= FrameType.StreamMax;
@@ -39,7 +39,8 @@ internal static class FrameTypeInfo
 
     /// <summary>
     /// Whether a frame of <paramref name="type"/> may appear in a packet of <paramref name="packetType"/>
-    /// (RFC 9000 §12.4 Table 3 "Pkts" column, §12.5; RFC 9221 §4: DATAGRAM only in 0-RTT and 1-RTT).
+    /// (RFC 9000 §12.4 Table 3 "Pkts" column, §12.5; RFC 9221 §4: DATAGRAM only in 0-RTT and 1-RTT;
+    /// RESET_STREAM_AT, ACK_FREQUENCY and IMMEDIATE_ACK only in the application data space).
     /// </summary>
     public static bool IsAllowedIn(FrameType type, PacketType packetType) => packetType switch
     {
@@ -49,10 +50,11 @@ internal static class FrameTypeInfo
                 or FrameType.ConnectionClose,
 
         // 0-RTT: everything but ACK, CRYPTO, NEW_TOKEN, PATH_RESPONSE, HANDSHAKE_DONE (the "___1"/"IH_1" rows).
-        // ACK_FREQUENCY/IMMEDIATE_ACK are application-space frames like the rest.
+        // ACK_FREQUENCY/IMMEDIATE_ACK are excluded too: min_ack_delay is not remembered across connections
+        // (draft-ietf-quic-ack-frequency-11 §3), so they cannot be negotiated for 0-RTT.
         PacketType.ZeroRtt =>
             type is not (FrameType.Ack or FrameType.AckEcn or FrameType.Crypto or FrameType.NewToken
-                or FrameType.PathResponse or FrameType.HandshakeDone),
+                or FrameType.PathResponse or FrameType.HandshakeDone or FrameType.AckFrequency or FrameType.ImmediateAck),
         PacketType.OneRtt => true,
         _ => false,
     };

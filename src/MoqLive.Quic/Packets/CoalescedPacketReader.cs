@@ -10,13 +10,15 @@ internal ref struct CoalescedPacketReader
 {
     private readonly ReadOnlySpan<byte> _datagram;
     private readonly int _shortHeaderConnectionIdLength;
+    private readonly bool _allowClearFixedBit;
     private int _offset;
     private ConnectionId? _firstDestination;
 
-    public CoalescedPacketReader(ReadOnlySpan<byte> datagram, int shortHeaderConnectionIdLength)
+    public CoalescedPacketReader(ReadOnlySpan<byte> datagram, int shortHeaderConnectionIdLength, bool allowClearFixedBit = false)
     {
         _datagram = datagram;
         _shortHeaderConnectionIdLength = shortHeaderConnectionIdLength;
+        _allowClearFixedBit = allowClearFixedBit;
         _offset = 0;
         _firstDestination = null;
     }
@@ -38,7 +40,7 @@ internal ref struct CoalescedPacketReader
         if (_offset >= _datagram.Length)
             return false;
         var rest = _datagram[_offset..];
-        if (!PacketHeader.TryParse(rest, _shortHeaderConnectionIdLength, out header))
+        if (!PacketHeader.TryParse(rest, _shortHeaderConnectionIdLength, out header, _allowClearFixedBit))
         {
             _offset = _datagram.Length;
             return false;

@@ -31,6 +31,12 @@ internal readonly struct PacketHeader
     /// <summary>Packet Number Length bits (protected).</summary>
     public const byte PacketNumberLengthMask = 0x03;
 
+    /// <summary>
+    /// Header protection sample length (RFC 9001 §5.4.2): 16 bytes starting 4 bytes after the packet number offset,
+    /// for every v1 AEAD.
+    /// </summary>
+    public const int HeaderProtectionSampleLength = 16;
+
     /// <summary>Length of the Retry Integrity Tag (RFC 9001 §5.8).</summary>
     public const int RetryIntegrityTagLength = 16;
 
@@ -67,6 +73,9 @@ internal readonly struct PacketHeader
     /// <summary>Packet types that carry a packet number and encrypted payload.</summary>
     public bool HasPacketNumber => Type is PacketType.Initial or PacketType.ZeroRtt or PacketType.Handshake or PacketType.OneRtt;
 
+    /// <summary>Offset of the header protection sample (RFC 9001 §5.4.2).</summary>
+    public int SampleOffset => PacketNumberOffset + 4;
+
     /// <summary>The Initial token or Retry token in <paramref name="packet"/>.</summary>
     public ReadOnlySpan<byte> GetToken(ReadOnlySpan<byte> packet) => packet.Slice(TokenOffset, TokenLength);
 
@@ -91,16 +100,19 @@ internal readonly struct PacketHeader
     /// Parses the header of the packet at the start of <paramref name="datagram"/>. Returns false when the packet
     /// must be dropped: truncated, fixed bit clear, v1 connection ID over 20 bytes, Length beyond the datagram,
     /// unsupported version (use <see cref="PacketInvariants"/> and <see cref="VersionNegotiationPacket"/> for those),
-    /// or a Retry without token/tag. Never throws on malformed input.
+    /// a Retry without token/tag, or a protected packet too short for the header protection sample (RFC 9001
+    /// §5.4.2). Never throws on malformed input. <paramref name="allowClearFixedBit"/>: we advertised
+    /// grease_quic_bit (RFC 9287), so the peer may clear the fixed bit.
     /// </summary>
-    public static bool TryParse(ReadOnlySpan<byte> datagram, int shortHeaderConnectionIdLength, out PacketHeader header)
+    public static bool TryParse(
+        ReadOnlySpan<byte> datagram, int shortHeaderConnectionIdLength, out PacketHeader header, bool allowClearFixedBit = false)
     {
         header = default;
         if (datagram.IsEmpty)
             return false;
         byte first = datagram[0];
         if (!PacketInvariants.IsLongHeader(first))
-            return TryParseShort(datagram, shortHeaderConnectionIdLength, out header);
+            return TryParseShort(datagram, shortHeaderConnectionIdLength, allowClearFixedBit, out header);
 
         if (datagram.Length < 7)
             return false;
@@ -111,7 +123,7 @@ internal readonly struct PacketHeader
             return false;
 
         // RFC 9000 §17.2: packets with the fixed bit clear are not valid in v1 and are discarded.
-        if ((first & PacketInvariants.FixedBit) == 0)
+        if ((first & PacketInvariants.FixedBit) == 0 && !allowClearFixedBit)
             return false;
 
         int offset = 5;
@@ -151,9 +163,9 @@ internal readonly struct PacketHeader
         if (!QuicVarInt.TryRead(datagram[offset..], out ulong payloadLength, out int lengthSize))
             return false;
         offset += lengthSize;
-        // The Length covers packet number and payload; it must fit in the datagram and hold at least a 1-byte
-        // packet number.
-        if (payloadLength < 1 || payloadLength > (ulong)(datagram.Length - offset))
+        // The Length covers packet number and payload; it must fit in the datagram and reach past the header
+        // protection sample.
+        if (payloadLength > (ulong)(datagram.Length - offset) || (int)payloadLength < 4 + HeaderProtectionSampleLength)
             return false;
 
         header = new PacketHeader
@@ -165,16 +177,17 @@ internal readonly struct PacketHeader
         return true;
     }
 
-    private static bool TryParseShort(ReadOnlySpan<byte> datagram, int connectionIdLength, out PacketHeader header)
+    private static bool TryParseShort(ReadOnlySpan<byte> datagram, int connectionIdLength, bool allowClearFixedBit, out PacketHeader header)
     {
         header = default;
-        if ((datagram[0] & PacketInvariants.FixedBit) == 0)
+        if ((datagram[0] & PacketInvariants.FixedBit) == 0 && !allowClearFixedBit)
             return false;
         if ((uint)connectionIdLength > ConnectionId.MaxLength)
             throw new ArgumentOutOfRangeException(nameof(connectionIdLength));
         int pnOffset = 1 + connectionIdLength;
-        // At least a 1-byte packet number must follow.
-        if (datagram.Length <= pnOffset)
+        // The header protection sample must fit (RFC 9001 §5.4.2), so short headers are at least 21 bytes with an
+        // empty connection ID.
+        if (datagram.Length < pnOffset + 4 + HeaderProtectionSampleLength)
             return false;
         header = new PacketHeader
         {

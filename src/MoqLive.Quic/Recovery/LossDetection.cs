@@ -37,9 +37,21 @@ internal sealed class LossDetection
         Rtt = new RttEstimator(initialRtt);
     }
 
-    public RttEstimator Rtt { get; }
+    public RttEstimator Rtt { get; private set; }
 
-    public ICongestionController Congestion { get; }
+    public ICongestionController Congestion { get; private set; }
+
+    /// <summary>
+    /// A new network path (RFC 9000 §9.4): fresh RTT estimate and congestion controller. Packets in flight stay
+    /// tracked for acknowledgement and loss, but no longer count toward the new controller's window.
+    /// </summary>
+    public void ResetForNewPath(TimeSpan initialRtt, ICongestionController congestion)
+    {
+        Rtt = new RttEstimator(initialRtt);
+        Congestion = congestion;
+        _firstRttSample = null;
+        PtoCount = 0;
+    }
 
     public ulong BytesInFlight { get; private set; }
 

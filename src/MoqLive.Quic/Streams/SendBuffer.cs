@@ -11,7 +11,9 @@ namespace MoqLive.Quic.Streams;
 /// <remarks>Owns copies of the written data (segments released as soon as their prefix is acknowledged).</remarks>
 internal sealed class SendBuffer
 {
-    private readonly LinkedList<byte[]> _segments = new();
+    // Segments in offset order from _head; released ones before _head are compacted away in batches.
+    private readonly List<(ulong Start, byte[] Data)> _segments = new();
+    private int _head;
     private readonly RangeSet _acked = new();
     private readonly RangeSet _retransmit = new();
     private ulong _segmentsStart; // offset of _segments.First
@@ -34,7 +36,19 @@ internal sealed class SendBuffer
     public void Write(ReadOnlySpan<byte> data)
     {
         if (data.IsEmpty) return;
-        _segments.AddLast(data.ToArray());
+        // Small writes extend the previous segment while it is still small, keeping the segment count low.
+        if (_segments.Count > _head && _segments[^1] is var (start, last) && last.Length < 4096 && data.Length < 4096
+            && start + (ulong)last.Length == WriteOffset)
+        {
+            var merged = new byte[last.Length + data.Length];
+            last.CopyTo(merged, 0);
+            data.CopyTo(merged.AsSpan(last.Length));
+            _segments[^1] = (start, merged);
+        }
+        else
+        {
+            _segments.Add((WriteOffset, data.ToArray()));
+        }
         WriteOffset += (ulong)data.Length;
     }
 
@@ -69,20 +83,31 @@ internal sealed class SendBuffer
     /// <summary>Copies the buffered bytes [offset, offset + destination.Length) into <paramref name="destination"/>.</summary>
     public void CopyTo(ulong offset, Span<byte> destination)
     {
-        ulong segStart = _segmentsStart;
-        for (var node = _segments.First; node != null && !destination.IsEmpty; node = node.Next)
+        // Binary search for the segment holding offset, then copy forward.
+        int lo = _head, hi = _segments.Count - 1, index = -1;
+        while (lo <= hi)
         {
-            var seg = node.Value;
-            ulong segEnd = segStart + (ulong)seg.Length;
-            if (offset < segEnd)
+            int mid = (lo + hi) >>> 1;
+            if (_segments[mid].Start <= offset)
             {
-                int from = (int)(offset - segStart);
-                int n = Math.Min(seg.Length - from, destination.Length);
-                seg.AsSpan(from, n).CopyTo(destination);
-                destination = destination[n..];
-                offset += (ulong)n;
+                index = mid;
+                lo = mid + 1;
             }
-            segStart = segEnd;
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+        for (int i = Math.Max(index, _head); i >= 0 && i < _segments.Count && !destination.IsEmpty; i++)
+        {
+            var (segStart, seg) = _segments[i];
+            ulong segEnd = segStart + (ulong)seg.Length;
+            if (offset >= segEnd) continue;
+            int from = (int)(offset - segStart);
+            int n = Math.Min(seg.Length - from, destination.Length);
+            seg.AsSpan(from, n).CopyTo(destination);
+            destination = destination[n..];
+            offset += (ulong)n;
         }
         if (!destination.IsEmpty) throw new InvalidOperationException("range is not buffered");
     }
@@ -99,10 +124,16 @@ internal sealed class SendBuffer
         {
             AckedPrefix = _acked[0].End;
             _acked.RemoveFirst();
-            while (_segments.First is { } first && _segmentsStart + (ulong)first.Value.Length <= AckedPrefix)
+            while (_head < _segments.Count && _segments[_head].Start + (ulong)_segments[_head].Data.Length <= AckedPrefix)
             {
-                _segmentsStart += (ulong)first.Value.Length;
-                _segments.RemoveFirst();
+                _segmentsStart += (ulong)_segments[_head].Data.Length;
+                _segments[_head] = default;
+                _head++;
+            }
+            if (_head > 64 && _head * 2 > _segments.Count)
+            {
+                _segments.RemoveRange(0, _head);
+                _head = 0;
             }
         }
     }
@@ -123,6 +154,7 @@ internal sealed class SendBuffer
     public void Clear()
     {
         _segments.Clear();
+        _head = 0;
         _acked.Clear();
         _retransmit.Clear();
         _segmentsStart = WriteOffset;

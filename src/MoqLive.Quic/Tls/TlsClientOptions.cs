@@ -67,6 +67,11 @@ public sealed class TlsClientOptions
             throw new ArgumentException("PinnedSha256 validation needs at least one hash in PinnedCertificateSha256.", nameof(PinnedCertificateSha256));
         }
 
+        if (CertificateValidation == TlsCertificateValidation.Chain && string.IsNullOrEmpty(ServerName))
+        {
+            throw new ArgumentException("Chain validation needs ServerName to check the certificate against.", nameof(ServerName));
+        }
+
         if (PinnedCertificateSha256.Any(h => h is null || h.Length != 32))
         {
             throw new ArgumentException("Each pinned hash must be 32 bytes (SHA-256).", nameof(PinnedCertificateSha256));

@@ -27,6 +27,9 @@ namespace MoqLive.Quic.Tls;
 /// QUIC layer reports with <see cref="ConfirmHandshake"/> (RFC 9001 §4.1.2).</item>
 /// <item>Key update (RFC 9001 §6): <see cref="NextOneRttKeys"/> returns the next packet key generation.</item>
 /// </list>
+/// Not thread-safe: the connection calls it from its own loop. Checked against OpenSSL (SslStream, both roles, in
+/// the tests) and ngtcp2/GnuTLS (captured Initial in the tests; full handshakes both ways run by hand).
+/// Deliberately lenient: a non-empty legacy_session_id (RFC 9001 §8.4 SHOULD) is echoed, not rejected.
 /// </remarks>
 internal abstract class TlsSession : IDisposable
 {

@@ -67,6 +67,9 @@ internal sealed record QuicTransportParameters
     /// <summary>max_datagram_frame_size (RFC 9221 §3); null = DATAGRAM frames not supported.</summary>
     public ulong? MaxDatagramFrameSize { get; init; }
 
+    /// <summary>reset_stream_at (draft-ietf-quic-reliable-stream-reset §3): this endpoint accepts RESET_STREAM_AT.</summary>
+    public bool ResetStreamAt { get; init; }
+
     /// <summary>grease_quic_bit (RFC 9287): the peer may clear the fixed bit.</summary>
     public bool GreaseQuicBit { get; init; }
 

@@ -1,6 +1,7 @@
 namespace MoqLive.Quic.TransportParameters;
 
-/// <summary>Transport parameter IDs (RFC 9000 §18.2, RFC 9221 §3, RFC 9287 §3, draft-ietf-quic-ack-frequency-11 §3).</summary>
+/// <summary>Transport parameter IDs (RFC 9000 §18.2, RFC 9221 §3, RFC 9287 §3, draft-ietf-quic-ack-frequency-11 §3,
+/// draft-ietf-quic-reliable-stream-reset §3).</summary>
 internal enum TransportParameterId : ulong
 {
     OriginalDestinationConnectionId = 0x00,
@@ -20,6 +21,7 @@ internal enum TransportParameterId : ulong
     ActiveConnectionIdLimit = 0x0e,
     InitialSourceConnectionId = 0x0f,
     RetrySourceConnectionId = 0x10,
+    ResetStreamAt = 0x1d,
     MaxDatagramFrameSize = 0x20,
     GreaseQuicBit = 0x2ab2,
     MinAckDelay = 0xff04de1b,

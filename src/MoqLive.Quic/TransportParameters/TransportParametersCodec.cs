@@ -108,6 +108,7 @@ internal static class TransportParametersCodec
                 TransportParameterId.RetrySourceConnectionId => result with { RetrySourceConnectionId = ReadConnectionId(value, rawId) },
                 TransportParameterId.MaxDatagramFrameSize => result with { MaxDatagramFrameSize = ReadInteger(value, rawId) },
                 TransportParameterId.GreaseQuicBit => result with { GreaseQuicBit = ReadFlag(value, rawId) },
+                TransportParameterId.ResetStreamAt => result with { ResetStreamAt = ReadFlag(value, rawId) },
                 TransportParameterId.MinAckDelay => result with { MinAckDelayMicroseconds = ReadInteger(value, rawId) },
                 _ => result,
             };
@@ -176,6 +177,8 @@ internal static class TransportParametersCodec
             emitter.Bytes(TransportParameterId.RetrySourceConnectionId, rscid.Span);
         if (p.MaxDatagramFrameSize is { } maxDatagram)
             emitter.Integer(TransportParameterId.MaxDatagramFrameSize, maxDatagram);
+        if (p.ResetStreamAt)
+            emitter.Bytes(TransportParameterId.ResetStreamAt, []);
         if (p.GreaseQuicBit)
             emitter.Bytes(TransportParameterId.GreaseQuicBit, []);
         if (p.MinAckDelayMicroseconds is { } minAckDelay)

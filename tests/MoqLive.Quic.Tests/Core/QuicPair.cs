@@ -38,7 +38,7 @@ internal sealed class QuicPair
         TlsServerCertificate.FromCertificate(SelfSignedCertificate.Create(DateTimeOffset.UtcNow)));
 
     private readonly Random _linkRng;
-    private readonly PriorityQueue<(bool ToServer, byte[] Data), (long, long)> _inFlight = new();
+    private readonly PriorityQueue<(bool ToServer, byte[] Data, EndPoint Address), (long, long)> _inFlight = new();
     private readonly ConnectionOptions _serverOptions;
     private readonly byte[] _buffer = new byte[65536];
     private long _sequence;
@@ -67,6 +67,9 @@ internal sealed class QuicPair
     public static EndPoint ServerAddress { get; } = new IPEndPoint(IPAddress.Parse("10.0.0.2"), 443);
 
     public Instant Now { get; private set; }
+
+    /// <summary>The client's current address (change it to simulate a NAT rebinding).</summary>
+    public EndPoint CurrentClientAddress { get; set; } = ClientAddress;
 
     public LinkOptions Link { get; set; }
 
@@ -193,21 +196,21 @@ internal sealed class QuicPair
         bool any = false;
         for (int guard = 0; guard < 10_000 && Client.PollTransmit(Now, _buffer, out var t); guard++)
         {
-            Send(true, _buffer.AsSpan(0, t.Size).ToArray());
+            Send(true, _buffer.AsSpan(0, t.Size).ToArray(), CurrentClientAddress);
             any = true;
         }
         if (Server is not null)
         {
             for (int guard = 0; guard < 10_000 && Server.PollTransmit(Now, _buffer, out var t); guard++)
             {
-                Send(false, _buffer.AsSpan(0, t.Size).ToArray());
+                Send(false, _buffer.AsSpan(0, t.Size).ToArray(), t.Destination);
                 any = true;
             }
         }
         return any;
     }
 
-    private void Send(bool toServer, byte[] data)
+    private void Send(bool toServer, byte[] data, EndPoint address)
     {
         if (Interceptor?.Invoke(toServer, data) == true) return;
         if (data.Length > Link.Mtu) return;
@@ -226,10 +229,10 @@ internal sealed class QuicPair
         {
             at += TimeSpan.FromTicks((long)(Link.Latency.Ticks * _linkRng.NextDouble()));
         }
-        _inFlight.Enqueue((toServer, data), (at.Ticks, _sequence++));
+        _inFlight.Enqueue((toServer, data, address), (at.Ticks, _sequence++));
         if (Link.Duplication > 0 && _linkRng.NextDouble() < Link.Duplication)
         {
-            _inFlight.Enqueue((toServer, data), (at.Ticks + 1, _sequence++));
+            _inFlight.Enqueue((toServer, data, address), (at.Ticks + 1, _sequence++));
         }
     }
 
@@ -245,11 +248,11 @@ internal sealed class QuicPair
                 if (Server is null)
                 {
                     if (!PacketHeader.TryParse(d.Data, 8, out var h) || h.Type != PacketType.Initial) continue;
-                    Server = Connection.CreateServer(_serverOptions, ServerTls, ClientAddress, h.DestinationConnectionId, h.SourceConnectionId, Now);
+                    Server = Connection.CreateServer(_serverOptions, ServerTls, d.Address, h.DestinationConnectionId, h.SourceConnectionId, Now);
                 }
-                Server.HandleDatagram(Now, ClientAddress, d.Data);
+                Server.HandleDatagram(Now, d.Address, d.Data);
             }
-            else
+            else if (Equals(d.Address, CurrentClientAddress))
             {
                 Client.HandleDatagram(Now, ServerAddress, d.Data);
             }

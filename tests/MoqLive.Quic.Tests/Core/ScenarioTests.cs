@@ -124,6 +124,62 @@ public class ScenarioTests
     }
 
     [Fact]
+    public void KeyUpdate_BothSidesByInterval_UnderReorderingAndLoss()
+    {
+        var opts = new ConnectionOptions { KeyUpdateInterval = 150 };
+        var pair = new QuicPair(19, new LinkOptions { Loss = 0.03, Reordering = 0.15 }, client: opts, server: opts);
+        pair.Handshake();
+        var transfer = new StreamTransfer(pair, streams: 2, bytesPerStream: 400_000, direction: StreamDirection.Bidirectional);
+        pair.DriveUntil(transfer.Pump);
+        transfer.AssertByteExact();
+        Assert.True(pair.Client.Stats.KeyUpdates >= 3);
+        Assert.Equal(ConnectionState.Established, pair.Server!.State);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void NatRebinding_MidTransfer_ServerFollowsNewAddress(bool newIp)
+    {
+        var pair = new QuicPair(24, new LinkOptions { Loss = 0.01 });
+        pair.Handshake();
+        var id = pair.Server!.OpenStream(StreamDirection.Unidirectional)!.Value;
+        var data = Enumerable.Range(0, 600_000).Select(i => (byte)(i * 3)).ToArray();
+        int written = 0;
+        var received = new MemoryStream();
+        var buf = new byte[65536];
+        bool fin = false, rebound = false;
+        pair.DriveUntil(() =>
+        {
+            if (written < data.Length)
+            {
+                written += pair.Server.WriteStream(id, data.AsSpan(written));
+                if (written == data.Length) pair.Server.FinishStream(id);
+            }
+            if (!rebound && received.Length > 200_000)
+            {
+                rebound = true;
+                pair.CurrentClientAddress = newIp
+                    ? new System.Net.IPEndPoint(System.Net.IPAddress.Parse("10.9.9.9"), 6000)
+                    : new System.Net.IPEndPoint(System.Net.IPAddress.Parse("10.0.0.1"), 6000);
+            }
+            pair.Client.TryAcceptStream(StreamDirection.Unidirectional, out _);
+            while (!fin && pair.Client.Streams.FindRecv(id) is not null)
+            {
+                int n = pair.Client.ReadStream(id, buf, out fin);
+                received.Write(buf, 0, n);
+                if (n == 0) break;
+            }
+            return fin;
+        }, maxTime: TimeSpan.FromSeconds(60));
+        Assert.Equal(data, received.ToArray());
+        Assert.Equal(1, pair.Server.Stats.Migrations);
+        Assert.Equal(pair.CurrentClientAddress, pair.Server.RemoteAddress);
+        pair.DriveToIdle();
+        Assert.False(pair.Server.IsPathValidationPending);
+    }
+
+    [Fact]
     public void IdleTimeout_BothSidesDrainSilently()
     {
         var opts = new ConnectionOptions { IdleTimeout = TimeSpan.FromSeconds(5) };

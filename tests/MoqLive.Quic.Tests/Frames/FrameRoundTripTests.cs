@@ -106,6 +106,31 @@ public class FrameRoundTripTests
     }
 
     [Fact]
+    public void ResetStreamAt_RoundTrip()
+    {
+        var frame = new ResetStreamAtFrame(4, 77, 1_000_000, 999);
+        var reader = SingleFrame(Encode(frame.GetEncodedLength(), frame.Write), FrameType.ResetStreamAt, PacketType.ZeroRtt);
+        Assert.Equal(frame, reader.ReadResetStreamAt());
+        AssertEnd(ref reader);
+    }
+
+    [Fact]
+    public void ProbingOnly_TracksFrameTypes()
+    {
+        byte[] payload = [0x1a, 1, 2, 3, 4, 5, 6, 7, 8, 0x00, 0x00];
+        var reader = new FrameReader(payload, PacketType.OneRtt);
+        while (reader.TryReadFrameType(out _))
+            reader.SkipFrame();
+        Assert.True(reader.IsProbingOnly);
+        Assert.True(reader.IsAckEliciting);
+
+        reader = new FrameReader([0x1a, 1, 2, 3, 4, 5, 6, 7, 8, 0x01], PacketType.OneRtt);
+        while (reader.TryReadFrameType(out _))
+            reader.SkipFrame();
+        Assert.False(reader.IsProbingOnly);
+    }
+
+    [Fact]
     public void StopSending_RoundTrip()
     {
         var frame = new StopSendingFrame(3, 0x3fff_ffff);
@@ -288,6 +313,35 @@ public class FrameRoundTripTests
         Assert.Equal(application ? 0UL : 0x08UL, decoded.TriggeringFrameType);
         Assert.Equal(reason, decoded.ReasonPhrase.ToArray());
         Assert.False(reader.IsAckEliciting);
+    }
+
+    [Fact]
+    public void ConnectionClose_ApplicationCloseInHandshakePacket_BecomesApplicationError()
+    {
+        var close = new ConnectionCloseFrame(true, 0x42, 0, "secret"u8).ForHandshakePacket();
+        Assert.False(close.IsApplication);
+        Assert.Equal((ulong)TransportErrorCode.ApplicationError, close.ErrorCode);
+        Assert.True(close.ReasonPhrase.IsEmpty);
+        var transport = new ConnectionCloseFrame(false, 0x0a, 0x08, "why"u8).ForHandshakePacket();
+        Assert.Equal(0x0aUL, transport.ErrorCode);
+        Assert.Equal(3, transport.ReasonPhrase.Length);
+    }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(70)]
+    [InlineData(1000)]
+    public void ConnectionClose_MaxReasonLength_FillsAvailable(int available)
+    {
+        var reason = new byte[5000];
+        var close = new ConnectionCloseFrame(false, 0x0a, 0x1234, default);
+        int max = close.GetMaxReasonLength(available);
+        Assert.True(max >= 0);
+        var fitted = new ConnectionCloseFrame(false, 0x0a, 0x1234, reason.AsSpan(0, max));
+        Assert.True(fitted.GetEncodedLength() <= available);
+        Assert.True(new ConnectionCloseFrame(false, 0x0a, 0x1234, reason.AsSpan(0, max + 1)).GetEncodedLength() > available);
+        Assert.Equal(-1, close.GetMaxReasonLength(4));
     }
 
     [Theory]

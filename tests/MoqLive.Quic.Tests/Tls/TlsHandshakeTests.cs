@@ -172,6 +172,18 @@ public sealed class TlsHandshakeTests
     }
 
     [Fact]
+    public void Handshake_EcdsaP384Certificate_Completes()
+    {
+        using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA384);
+        using var cert = request.CreateSelfSigned(TestCertificates.Now.AddDays(-1), TestCertificates.Now.AddDays(5));
+        using var pair = new TlsTestPair(TestCertificates.PinnedClientOptions(cert), TestCertificates.ServerOptions(cert));
+        pair.Run();
+
+        AssertComplete(pair);
+    }
+
+    [Fact]
     public void Handshake_PinnedHashMismatch_BadCertificateAlert()
     {
         using var pair = new TlsTestPair(TestCertificates.PinnedClientOptions(TestCertificates.Rsa), TestCertificates.ServerOptions(TestCertificates.Ecdsa));

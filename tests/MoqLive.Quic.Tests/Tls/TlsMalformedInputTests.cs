@@ -131,6 +131,57 @@ public sealed class TlsMalformedInputTests
     }
 
     [Fact]
+    public void ClientHello_ChromeShaped_AcceptedWithX25519()
+    {
+        // NOTES.md §3: Chrome's QUIC ClientHello carries GREASE in versions, groups and extensions, an
+        // X25519MLKEM768 share before the X25519 one, ALPS, ECH GREASE, certificate compression and BoringSSL's
+        // default signature algorithms. All of it must be ignored except what we use.
+        using var client = TlsSession.CreateClient(TestCertificates.PinnedClientOptions(), [1, 2, 3]);
+        client.TryPollCryptoData(EncryptionLevel.Initial, out byte[] original);
+        byte[] x25519Share = ExtractX25519Share(original);
+        byte[] mlkem = new byte[1216];
+        new Random(1).NextBytes(mlkem);
+        byte[] keyShares = [.. U16(0x0a0a), .. U16(1), 0, .. U16(NamedGroup.X25519MlKem768), .. U16(mlkem.Length), .. mlkem, .. U16(NamedGroup.X25519), .. U16(32), .. x25519Share];
+        byte[] hello = RewriteExtensions(original, exts =>
+        [
+            (0x1a1a, []),
+            (ExtensionType.ServerName, exts.First(e => e.Type == ExtensionType.ServerName).Data),
+            (23, []), // extended_master_secret
+            (0xff01, [0]), // renegotiation_info
+            (ExtensionType.SupportedGroups, [.. U16(10), .. U16(0x0a0a), .. U16(NamedGroup.X25519MlKem768), .. U16(NamedGroup.X25519), .. U16(NamedGroup.Secp256r1), .. U16(NamedGroup.Secp384r1)]),
+            (ExtensionType.ApplicationLayerProtocolNegotiation, [0, 3, 2, (byte)'h', (byte)'3']),
+            (5, [1, 0, 0, 0, 0]), // status_request
+            (ExtensionType.SignatureAlgorithms, [.. U16(18), .. U16(0x0403), .. U16(0x0804), .. U16(0x0401), .. U16(0x0503), .. U16(0x0805), .. U16(0x0501), .. U16(0x0806), .. U16(0x0601), .. U16(0x0201)]),
+            (18, []), // signed_certificate_timestamp
+            (ExtensionType.KeyShare, [.. U16(keyShares.Length), .. keyShares]),
+            (ExtensionType.PskKeyExchangeModes, [1, 1]),
+            (ExtensionType.SupportedVersions, [4, 0x3a, 0x3a, 3, 4]),
+            (27, [2, 0, 2]), // compress_certificate: brotli
+            (17613, [0, 3, 2, (byte)'h', (byte)'3']), // application_settings (ALPS)
+            (0xfe0d, [0, 0, 1, 0, 1, 0x42, 0, 32, .. new byte[32], 0, 0x40, .. new byte[64]]), // ECH GREASE
+            (ExtensionType.QuicTransportParameters, [0x0f, 0]),
+            (0x2a2a, [0]),
+        ]);
+
+        using var server = TlsSession.CreateServer(TestCertificates.ServerOptions(), [9]);
+        for (int offset = 0; offset < hello.Length; offset += 1100)
+        {
+            server.HandleCryptoData(EncryptionLevel.Initial, hello.AsSpan(offset, Math.Min(1100, hello.Length - offset)));
+        }
+
+        Assert.Equal(NamedGroup.X25519, server.KeyExchangeGroup);
+        Assert.False(server.UsedHelloRetryRequest);
+        Assert.Equal("h3", server.ApplicationProtocol);
+        Assert.Equal("localhost", server.ServerName);
+        Assert.Equal(new byte[] { 0x0f, 0 }, server.PeerTransportParameters);
+
+        Assert.True(server.TryPollCryptoData(EncryptionLevel.Initial, out byte[] serverHello));
+        Assert.Equal(HandshakeType.ServerHello, serverHello[0]);
+        Assert.True(server.TryPollCryptoData(EncryptionLevel.Handshake, out byte[] flight));
+        Assert.Equal(HandshakeType.EncryptedExtensions, flight[0]);
+    }
+
+    [Fact]
     public void ClientHello_AllZeroX25519Share_IllegalParameter()
     {
         // RFC 8446 §7.4.2: a low-order point gives an all-zero shared secret, which must be rejected.
@@ -258,6 +309,26 @@ public sealed class TlsMalformedInputTests
                 random.NextBytes(junk);
                 return [.. data.AsSpan(0, at), .. junk, .. data.AsSpan(at)];
         }
+    }
+
+    private static byte[] U16(int v) => [(byte)(v >> 8), (byte)v];
+
+    private static byte[] ExtractX25519Share(byte[] hello)
+    {
+        int extensionsOffset = 4 + 2 + 32 + 1 + 2 + 6 + 2;
+        var reader = new TlsReader(hello.AsSpan(extensionsOffset));
+        var extReader = new TlsReader(reader.ReadVector16());
+        while (!extReader.IsEmpty)
+        {
+            ushort type = extReader.ReadUInt16();
+            ReadOnlySpan<byte> data = extReader.ReadVector16();
+            if (type == ExtensionType.KeyShare)
+            {
+                return data[(2 + 2 + 2)..].ToArray();
+            }
+        }
+
+        throw new InvalidOperationException("no key_share");
     }
 
     private static byte[] ClientHelloBytes()

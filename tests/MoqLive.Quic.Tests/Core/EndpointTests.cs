@@ -1,0 +1,197 @@
+using System.Buffers.Binary;
+using System.Net;
+using MoqLive.Quic.Core;
+using MoqLive.Quic.Packets;
+using MoqLive.Quic.Streams;
+using MoqLive.Quic.Tls;
+
+namespace MoqLive.Quic.Tests.Core;
+
+public class EndpointTests
+{
+    private static readonly EndPoint ClientAddr = new IPEndPoint(IPAddress.Loopback, 5000);
+    private static readonly EndPoint ServerAddr = new IPEndPoint(IPAddress.Loopback, 443);
+    private static readonly Lazy<TlsServerCertificate> s_cert = new(() => TlsServerCertificate.FromCertificate(SelfSignedCertificate.Create(DateTimeOffset.UtcNow)));
+
+    private static TlsClientOptions ClientTls() => new() { ApplicationProtocols = ["moqt-19"], CertificateValidation = TlsCertificateValidation.None };
+
+    private static EndpointOptions ServerOptions(byte[]? key = null) => new()
+    {
+        Server = new TlsServerOptions { Certificate = s_cert.Value, ApplicationProtocols = ["moqt-19"] },
+        Connection = new ConnectionOptions { Random = new Random(2) },
+        StatelessResetKey = key ?? new byte[32],
+    };
+
+    /// <summary>Two endpoints over an instantaneous link; the clock jumps to the earliest timer when idle.</summary>
+    private sealed class Net
+    {
+        private readonly byte[] _buf = new byte[65536];
+
+        public Net(Endpoint client, Endpoint server)
+        {
+            ClientEp = client;
+            ServerEp = server;
+        }
+
+        public Endpoint ClientEp { get; }
+
+        public Endpoint ServerEp { get; set; }
+
+        public Instant Now { get; set; } = Instant.FromMilliseconds(1000);
+
+        public void RunUntil(Func<bool> condition, int maxSteps = 100_000)
+        {
+            for (int i = 0; i < maxSteps; i++)
+            {
+                if (condition()) return;
+                if (!Pump())
+                {
+                    var next = ClientEp.Connections.Concat(ServerEp.Connections).Select(c => c.PollTimeout()).Where(t => t.HasValue).Min();
+                    if (next is null) throw new InvalidOperationException("idle");
+                    Now = Instant.Max(Now, next.Value);
+                    foreach (var c in ClientEp.Connections.Concat(ServerEp.Connections).ToList())
+                    {
+                        if (c.PollTimeout() is { } t && t <= Now) c.HandleTimeout(Now);
+                    }
+                }
+            }
+            throw new InvalidOperationException("step limit");
+        }
+
+        private bool Pump()
+        {
+            bool any = false;
+            any |= Flush(ClientEp, ServerEp, ClientAddr);
+            any |= Flush(ServerEp, ClientEp, ServerAddr);
+            return any;
+        }
+
+        private bool Flush(Endpoint from, Endpoint to, EndPoint fromAddr)
+        {
+            bool any = false;
+            var datagrams = new List<byte[]>();
+            while (from.PollTransmit(_buf, out var t)) datagrams.Add(_buf[..t.Size]);
+            foreach (var c in from.Connections.ToList())
+            {
+                while (c.PollTransmit(Now, _buf, out var t)) datagrams.Add(_buf[..t.Size]);
+                from.Refresh(c);
+            }
+            foreach (var d in datagrams)
+            {
+                any = true;
+                if (Intercept?.Invoke(d) == true) continue;
+                to.HandleDatagram(Now, fromAddr, d);
+            }
+            return any;
+        }
+
+        public Func<byte[], bool>? Intercept { get; set; }
+    }
+
+    [Fact]
+    public void Handshake_ThroughEndpoints_AcceptsAndRoutesByConnectionId()
+    {
+        var server = new Endpoint(ServerOptions());
+        var client = new Endpoint(new EndpointOptions { Connection = new ConnectionOptions { Random = new Random(1) } });
+        var net = new Net(client, server);
+        var c = client.Connect(net.Now, ServerAddr, ClientTls());
+        net.RunUntil(() => c.IsHandshakeConfirmed);
+        Assert.True(server.TryAccept(out var s));
+        Assert.True(s.IsHandshakeConfirmed);
+        // Data flows after the client switches to another server connection ID.
+        net.RunUntil(() => c.RotateRemoteConnectionId());
+        var id = c.OpenStream(StreamDirection.Unidirectional)!.Value;
+        c.WriteStream(id, new byte[5000]);
+        c.FinishStream(id);
+        var buf = new byte[10000];
+        int got = 0;
+        bool fin = false;
+        net.RunUntil(() =>
+        {
+            s.TryAcceptStream(StreamDirection.Unidirectional, out _);
+            if (s.Streams.FindRecv(id) is not null) got += s.ReadStream(id, buf.AsSpan(got), out fin);
+            return fin;
+        });
+        Assert.Equal(5000, got);
+        Assert.Single(server.Connections);
+    }
+
+    [Fact]
+    public void RequireRetry_ClientFollowsRetry_AndHandshakeCompletes()
+    {
+        var server = new Endpoint(ServerOptions() with { RequireRetry = true });
+        var client = new Endpoint(new EndpointOptions { Connection = new ConnectionOptions { Random = new Random(1) } });
+        var net = new Net(client, server);
+        var c = client.Connect(net.Now, ServerAddr, ClientTls());
+        net.RunUntil(() => c.IsHandshakeConfirmed);
+        Assert.Equal(1, c.Stats.Retries);
+        Assert.True(server.TryAccept(out var s));
+        Assert.True(s.IsHandshakeConfirmed);
+    }
+
+    [Fact]
+    public void RequireRetry_TokenFromAnotherAddress_IsRejected()
+    {
+        var server = new Endpoint(ServerOptions() with { RequireRetry = true });
+        var client = new Endpoint(new EndpointOptions { Connection = new ConnectionOptions { Random = new Random(1) } });
+        var c = client.Connect(Instant.Zero, ServerAddr, ClientTls());
+        var buf = new byte[2000];
+        Assert.True(c.PollTransmit(Instant.Zero, buf, out var t));
+        Assert.Null(server.HandleDatagram(Instant.Zero, ClientAddr, buf.AsSpan(0, t.Size)));
+        Assert.True(server.PollTransmit(buf, out var retry));
+        client.HandleDatagram(Instant.Zero, ServerAddr, buf.AsSpan(0, retry.Size));
+        Assert.Equal(1, c.Stats.Retries);
+        Assert.True(c.PollTransmit(Instant.Zero, buf, out t));
+        // The same token replayed from a spoofed address creates nothing.
+        var spoofed = new IPEndPoint(IPAddress.Parse("192.0.2.7"), 1234);
+        Assert.Null(server.HandleDatagram(Instant.Zero, spoofed, buf.AsSpan(0, t.Size)));
+        Assert.Empty(server.Connections);
+        Assert.NotNull(server.HandleDatagram(Instant.Zero, ClientAddr, buf.AsSpan(0, t.Size)));
+    }
+
+    [Fact]
+    public void UnknownVersion_AnsweredWithVersionNegotiation()
+    {
+        var server = new Endpoint(ServerOptions());
+        var datagram = new byte[1200];
+        datagram[0] = 0xc0;
+        BinaryPrimitives.WriteUInt32BigEndian(datagram.AsSpan(1), 0x1a2a3a4a);
+        datagram[5] = 8;
+        datagram[14] = 4;
+        Assert.Null(server.HandleDatagram(Instant.Zero, ClientAddr, datagram));
+        var buf = new byte[1500];
+        Assert.True(server.PollTransmit(buf, out var t));
+        Assert.True(VersionNegotiationPacket.TryParse(buf.AsSpan(0, t.Size), out _, out _, out var versions));
+        Assert.True(VersionNegotiationPacket.Contains(versions, QuicVersion.Version1));
+    }
+
+    [Fact]
+    public void SmallInitial_IsDropped()
+    {
+        var server = new Endpoint(ServerOptions());
+        var client = new Endpoint(new EndpointOptions { Connection = new ConnectionOptions { Random = new Random(1) } });
+        var c = client.Connect(Instant.Zero, ServerAddr, ClientTls());
+        var buf = new byte[2000];
+        Assert.True(c.PollTransmit(Instant.Zero, buf, out var t));
+        Assert.Null(server.HandleDatagram(Instant.Zero, ClientAddr, buf.AsSpan(0, 1100)));
+        Assert.Empty(server.Connections);
+        Assert.NotNull(server.HandleDatagram(Instant.Zero, ClientAddr, buf.AsSpan(0, t.Size)));
+    }
+
+    [Fact]
+    public void ServerLosesState_ClientGetsStatelessReset()
+    {
+        var key = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();
+        var server = new Endpoint(ServerOptions(key));
+        var client = new Endpoint(new EndpointOptions { Connection = new ConnectionOptions { Random = new Random(1) } });
+        var net = new Net(client, server);
+        var c = client.Connect(net.Now, ServerAddr, ClientTls());
+        net.RunUntil(() => c.IsHandshakeConfirmed);
+        // The server restarts with the same reset key and no connections.
+        net.ServerEp = new Endpoint(ServerOptions(key));
+        var restarted = new Net(client, net.ServerEp) { Now = net.Now };
+        c.SendDatagram(new byte[100]);
+        restarted.RunUntil(() => c.State == ConnectionState.Drained);
+        Assert.Equal(CloseOrigin.StatelessReset, c.CloseInfo!.Origin);
+    }
+}
