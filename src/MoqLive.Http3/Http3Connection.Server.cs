@@ -40,7 +40,8 @@ public sealed partial class Http3Connection
                     continue;
                 }
 
-                Task task = Task.Run(() => HandleIncomingBidirectionalStreamAsync(stream, cancellationToken), CancellationToken.None);
+                // Started inline so streams are dispatched in accept order (see AcceptUnidirectionalStreamsAsync).
+                Task task = HandleIncomingBidirectionalStreamAsync(stream, cancellationToken);
                 lock (_lock)
                     _loops.Add(task);
             }

@@ -19,6 +19,16 @@ internal sealed class WebTransportBidirectionalStream : IWebTransportStream, ITr
 
     public long Id => _inner.Id;
 
+    public bool AbortedBySession
+    {
+        get => _send.AbortedBySession;
+        set
+        {
+            _send.AbortedBySession = value;
+            _receive.AbortedBySession = value;
+        }
+    }
+
     public WebTransportSession? Session
     {
         get => _send.Session;
