@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Playwright;
+using MoqLive.Testing;
+using MoqLive.Transport;
+using Xunit.Abstractions;
+
+namespace MoqLive.E2E.Tests.Browser;
+
+/// <summary>
+/// Real Chromium (Debian's /usr/bin/chromium, headless, driven by Playwright) against our WebTransport server:
+/// serverCertificateHashes with a fresh dev certificate, 1 MB echo on a client bidi stream, server-opened uni and
+/// bidi streams, datagrams, and a close code and reason the server sees. Once per WebTransport draft Chromium
+/// speaks: draft-02 (default) and draft-07 (<c>EnableWebTransportDraft07</c>, NOTES.md §2).
+/// </summary>
+[Trait("Category", "Browser")]
+public sealed class ChromiumWebTransportTests(ITestOutputHelper output)
+{
+    private const string ChromiumPath = "/usr/bin/chromium";
+    private const int Datagrams = 100;
+    private const int CloseCode = 4242;
+    private const string CloseReason = "bye from chromium";
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Chromium_WebTransport_FullScenario(bool draft07)
+    {
+        await using var server = await WebTransportTestServer.StartAsync();
+        JsonElement result = await RunPageAsync(server, draft07, only: null);
+        output.WriteLine(result.ToString());
+        foreach (string error in server.Errors)
+            output.WriteLine("server: " + error);
+
+        Assert.False(result.TryGetProperty("error", out JsonElement error1), error1.ToString());
+        Assert.True(result.GetProperty("ready").GetBoolean());
+        Assert.Equal(1 << 20, result.GetProperty("echoLength").GetInt32());
+        Assert.True(result.GetProperty("echoEqual").GetBoolean());
+        Assert.Equal(WebTransportTestServer.UniGreeting, result.GetProperty("uniText").GetString());
+        Assert.Equal(WebTransportTestServer.BidiGreeting, result.GetProperty("bidiText").GetString());
+        Assert.Equal("reply from chromium", await server.BidiReply.Task.WithTimeout());
+        // Datagrams are best-effort (Chromium drops ones it cannot queue); on loopback nearly all make the round trip.
+        Assert.InRange(server.DatagramsReceived, Datagrams * 9 / 10, Datagrams);
+        Assert.InRange(result.GetProperty("datagramsEchoed").GetInt32(), Datagrams * 8 / 10, Datagrams);
+        Assert.Equal("moqt-19", server.SelectedProtocol);
+
+        TransportCloseInfo info = await server.SessionClosed.Task.WithTimeout();
+        Assert.Equal((ulong)CloseCode, info.ErrorCode);
+        Assert.Equal(CloseReason, info.Reason);
+        Assert.True(info.ClosedByPeer);
+    }
+
+    private async Task<JsonElement> RunPageAsync(WebTransportTestServer server, bool draft07, string? only)
+    {
+        string userDataDir = Directory.CreateTempSubdirectory("moqlive-chromium-").FullName;
+        string netLog = Path.Combine(userDataDir, "netlog.json");
+        try
+        {
+            using IPlaywright playwright = await Playwright.CreateAsync().WithTimeout(TimeSpan.FromSeconds(60));
+            var args = new List<string>
+            {
+                "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", $"--log-net-log={netLog}",
+            };
+            if (draft07)
+                args.Add("--enable-features=EnableWebTransportDraft07");
+            await using IBrowserContext context = await playwright.Chromium.LaunchPersistentContextAsync(userDataDir, new BrowserTypeLaunchPersistentContextOptions
+            {
+                ExecutablePath = ChromiumPath,
+                Headless = true,
+                Args = args,
+                Timeout = 60_000,
+            }).WithTimeout(TimeSpan.FromSeconds(90));
+            IPage page = context.Pages.Count > 0 ? context.Pages[0] : await context.NewPageAsync();
+            page.Console += (_, message) => output.WriteLine("console: " + message.Text);
+            await using var pageServer = new LoopbackPageServer("<!doctype html><title>MoqLive WebTransport test</title>");
+            await page.GotoAsync(pageServer.Url.ToString(), new PageGotoOptions { Timeout = 30_000 });
+            Assert.True(await page.EvaluateAsync<bool>("() => window.isSecureContext && typeof WebTransport === 'function'"));
+
+            var stopwatch = Stopwatch.StartNew();
+            JsonElement? result = await page.EvaluateAsync<JsonElement>(LoadScript(), new
+            {
+                url = $"https://127.0.0.1:{server.Port}/moq",
+                hash = Convert.ToBase64String(server.Certificate.LeafSha256),
+                protocols = new[] { "moqt-19" },
+                datagrams = Datagrams,
+                closeCode = CloseCode,
+                reason = CloseReason,
+                only,
+            }).WithTimeout(TimeSpan.FromSeconds(120));
+            output.WriteLine($"page scenario took {stopwatch.ElapsedMilliseconds} ms");
+            return result!.Value;
+        }
+        finally
+        {
+            if (Environment.GetEnvironmentVariable("MOQLIVE_KEEP_NETLOG") is { Length: > 0 } keep && File.Exists(netLog))
+                File.Copy(netLog, keep, overwrite: true);
+            try
+            {
+                Directory.Delete(userDataDir, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static string LoadScript()
+    {
+        using Stream stream = typeof(ChromiumWebTransportTests).Assembly.GetManifestResourceStream("webtransport-page.js")!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}
