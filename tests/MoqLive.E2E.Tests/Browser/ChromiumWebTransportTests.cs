@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using Microsoft.Playwright;
 using MoqLive.Testing;
@@ -14,7 +15,7 @@ namespace MoqLive.E2E.Tests.Browser;
 /// speaks: draft-02 (default) and draft-07 (<c>EnableWebTransportDraft07</c>, NOTES.md §2).
 /// </summary>
 [Trait("Category", "Browser")]
-public sealed class ChromiumWebTransportTests(ITestOutputHelper output)
+public sealed partial class ChromiumWebTransportTests(ITestOutputHelper output)
 {
     private const string ChromiumPath = "/usr/bin/chromium";
     private const int Datagrams = 100;
@@ -27,13 +28,16 @@ public sealed class ChromiumWebTransportTests(ITestOutputHelper output)
     public async Task Chromium_WebTransport_FullScenario(bool draft07)
     {
         await using var server = await WebTransportTestServer.StartAsync();
-        JsonElement result = await RunPageAsync(server, draft07, only: null);
+        (JsonElement result, string? version) = await RunPageAsync(server, draft07, only: null);
         output.WriteLine(result.ToString());
+        output.WriteLine($"net-log: webtransport_http3_version {version}");
         foreach (string error in server.Errors)
             output.WriteLine("server: " + error);
 
         Assert.False(result.TryGetProperty("error", out JsonElement error1), error1.ToString());
         Assert.True(result.GetProperty("ready").GetBoolean());
+        // Chromium's net-log says which draft the session runs (QUIC_SESSION_WEBTRANSPORT_SESSION_READY).
+        Assert.Equal(draft07 ? "draft-07" : "draft-02", version);
         Assert.Equal(1 << 20, result.GetProperty("echoLength").GetInt32());
         Assert.True(result.GetProperty("echoEqual").GetBoolean());
         Assert.Equal(WebTransportTestServer.UniGreeting, result.GetProperty("uniText").GetString());
@@ -43,6 +47,7 @@ public sealed class ChromiumWebTransportTests(ITestOutputHelper output)
         Assert.InRange(server.DatagramsReceived, Datagrams * 9 / 10, Datagrams);
         Assert.InRange(result.GetProperty("datagramsEchoed").GetInt32(), Datagrams * 8 / 10, Datagrams);
         Assert.Equal("moqt-19", server.SelectedProtocol);
+        Assert.Equal("moqt-19", result.GetProperty("protocol").GetString());
 
         TransportCloseInfo info = await server.SessionClosed.Task.WithTimeout();
         Assert.Equal((ulong)CloseCode, info.ErrorCode);
@@ -50,10 +55,12 @@ public sealed class ChromiumWebTransportTests(ITestOutputHelper output)
         Assert.True(info.ClosedByPeer);
     }
 
-    private async Task<JsonElement> RunPageAsync(WebTransportTestServer server, bool draft07, string? only)
+    private async Task<(JsonElement Result, string? Version)> RunPageAsync(WebTransportTestServer server, bool draft07, string? only)
     {
         string userDataDir = Directory.CreateTempSubdirectory("moqlive-chromium-").FullName;
         string netLog = Path.Combine(userDataDir, "netlog.json");
+        var stopwatch = Stopwatch.StartNew();
+        JsonElement result;
         try
         {
             using IPlaywright playwright = await Playwright.CreateAsync().WithTimeout(TimeSpan.FromSeconds(60));
@@ -71,14 +78,15 @@ public sealed class ChromiumWebTransportTests(ITestOutputHelper output)
                 Args = args,
                 Timeout = 60_000,
             }).WithTimeout(TimeSpan.FromSeconds(90));
+            output.WriteLine($"chromium launched after {stopwatch.ElapsedMilliseconds} ms");
             IPage page = context.Pages.Count > 0 ? context.Pages[0] : await context.NewPageAsync();
             page.Console += (_, message) => output.WriteLine("console: " + message.Text);
             await using var pageServer = new LoopbackPageServer("<!doctype html><title>MoqLive WebTransport test</title>");
             await page.GotoAsync(pageServer.Url.ToString(), new PageGotoOptions { Timeout = 30_000 });
             Assert.True(await page.EvaluateAsync<bool>("() => window.isSecureContext && typeof WebTransport === 'function'"));
 
-            var stopwatch = Stopwatch.StartNew();
-            JsonElement? result = await page.EvaluateAsync<JsonElement>(LoadScript(), new
+            stopwatch.Restart();
+            JsonElement? evaluated = await page.EvaluateAsync<JsonElement>(LoadScript(), new
             {
                 url = $"https://127.0.0.1:{server.Port}/moq",
                 hash = Convert.ToBase64String(server.Certificate.LeafSha256),
@@ -89,7 +97,12 @@ public sealed class ChromiumWebTransportTests(ITestOutputHelper output)
                 only,
             }).WithTimeout(TimeSpan.FromSeconds(120));
             output.WriteLine($"page scenario took {stopwatch.ElapsedMilliseconds} ms");
-            return result!.Value;
+            result = evaluated!.Value;
+            stopwatch.Restart();
+            await context.DisposeAsync();
+            output.WriteLine($"chromium closed after {stopwatch.ElapsedMilliseconds} ms");
+            Match match = WebTransportVersionRegex().Match(File.Exists(netLog) ? await File.ReadAllTextAsync(netLog) : "");
+            return (result, match.Success ? match.Groups[1].Value : null);
         }
         finally
         {
@@ -104,6 +117,9 @@ public sealed class ChromiumWebTransportTests(ITestOutputHelper output)
             }
         }
     }
+
+    [GeneratedRegex("\"webtransport_http3_version\":\\s*\"([^\"]+)\"")]
+    private static partial Regex WebTransportVersionRegex();
 
     private static string LoadScript()
     {

@@ -1,7 +1,8 @@
 // Runs in the page (page.EvaluateAsync): the browser half of ChromiumWebTransportTests. Returns what it saw;
 // each step records its result, and the first failure stops it with `error` naming the step.
 async (args) => {
-  const out = { steps: [] };
+  const out = { steps: [], ms: {} };
+  const t0 = performance.now();
   const withTimeout = (p, ms, what) => Promise.race([p, new Promise((_, rej) => setTimeout(() => rej(new Error(what + ': timeout')), ms))]);
   const readAll = async (readable) => {
     const reader = readable.getReader();
@@ -23,7 +24,7 @@ async (args) => {
     await withTimeout(transport.ready, 15000, step);
     out.ready = true;
     out.protocol = transport.protocol ?? null;
-    out.steps.push(step);
+    out.steps.push(step); out.ms[step] = Math.round(performance.now() - t0);
     if (args.only === 'ready') { transport.close({ closeCode: args.closeCode, reason: args.reason }); return out; }
 
     step = 'echo';
@@ -38,13 +39,13 @@ async (args) => {
     const back = await withTimeout(echoed, 20000, 'echo read');
     out.echoLength = back.length;
     out.echoEqual = back.length === size && back.every((b, i) => b === data[i]);
-    out.steps.push(step);
+    out.steps.push(step); out.ms[step] = Math.round(performance.now() - t0);
 
     step = 'server-uni';
     const uniReader = transport.incomingUnidirectionalStreams.getReader();
     const uni = await withTimeout(uniReader.read(), 10000, step);
     out.uniText = new TextDecoder().decode(await withTimeout(readAll(uni.value), 10000, step + ' read'));
-    out.steps.push(step);
+    out.steps.push(step); out.ms[step] = Math.round(performance.now() - t0);
 
     step = 'server-bidi';
     const bidiReader = transport.incomingBidirectionalStreams.getReader();
@@ -53,7 +54,7 @@ async (args) => {
     const bw = sbidi.value.writable.getWriter();
     await bw.write(new TextEncoder().encode('reply from chromium'));
     await bw.close();
-    out.steps.push(step);
+    out.steps.push(step); out.ms[step] = Math.round(performance.now() - t0);
 
     step = 'datagrams';
     const dw = transport.datagrams.writable.getWriter();
@@ -73,13 +74,13 @@ async (args) => {
     }
     await Promise.race([receiving, new Promise(r => setTimeout(r, 3000))]);
     out.datagramsEchoed = seen.size;
-    out.steps.push(step);
+    out.steps.push(step); out.ms[step] = Math.round(performance.now() - t0);
 
     step = 'close';
     transport.close({ closeCode: args.closeCode, reason: args.reason });
     const closed = await withTimeout(transport.closed, 10000, step);
     out.closed = { closeCode: closed?.closeCode ?? null, reason: closed?.reason ?? null };
-    out.steps.push(step);
+    out.steps.push(step); out.ms[step] = Math.round(performance.now() - t0);
   } catch (e) {
     out.error = step + ': ' + (e && (e.name + ' ' + e.message + (e.source ? ' source=' + e.source : '') + (e.streamErrorCode != null ? ' code=' + e.streamErrorCode : '')));
   }
