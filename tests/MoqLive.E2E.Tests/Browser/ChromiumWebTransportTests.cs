@@ -15,6 +15,7 @@ namespace MoqLive.E2E.Tests.Browser;
 /// speaks: draft-02 (default) and draft-07 (<c>EnableWebTransportDraft07</c>, NOTES.md §2).
 /// </summary>
 [Trait("Category", "Browser")]
+[Collection(nameof(BrowserCollection))]
 public sealed partial class ChromiumWebTransportTests(ITestOutputHelper output)
 {
     private const string ChromiumPath = "/usr/bin/chromium";
@@ -28,7 +29,7 @@ public sealed partial class ChromiumWebTransportTests(ITestOutputHelper output)
     public async Task Chromium_WebTransport_FullScenario(bool draft07)
     {
         await using var server = await WebTransportTestServer.StartAsync();
-        (JsonElement result, string? version) = await RunPageAsync(server, draft07, only: null);
+        (JsonElement result, string? version) = await RunPageAsync(server, draft07);
         output.WriteLine(result.ToString());
         output.WriteLine($"net-log: webtransport_http3_version {version}");
         foreach (string error in server.Errors)
@@ -55,7 +56,7 @@ public sealed partial class ChromiumWebTransportTests(ITestOutputHelper output)
         Assert.True(info.ClosedByPeer);
     }
 
-    private async Task<(JsonElement Result, string? Version)> RunPageAsync(WebTransportTestServer server, bool draft07, string? only)
+    private async Task<(JsonElement Result, string? Version)> RunPageAsync(WebTransportTestServer server, bool draft07)
     {
         string userDataDir = Directory.CreateTempSubdirectory("moqlive-chromium-").FullName;
         string netLog = Path.Combine(userDataDir, "netlog.json");
@@ -94,7 +95,6 @@ public sealed partial class ChromiumWebTransportTests(ITestOutputHelper output)
                 datagrams = Datagrams,
                 closeCode = CloseCode,
                 reason = CloseReason,
-                only,
             }).WithTimeout(TimeSpan.FromSeconds(120));
             output.WriteLine($"page scenario took {stopwatch.ElapsedMilliseconds} ms");
             result = evaluated!.Value;

@@ -25,7 +25,6 @@ async (args) => {
     out.ready = true;
     out.protocol = transport.protocol ?? null;
     out.steps.push(step); out.ms[step] = Math.round(performance.now() - t0);
-    if (args.only === 'ready') { transport.close({ closeCode: args.closeCode, reason: args.reason }); return out; }
 
     step = 'echo';
     const size = 1 << 20;
