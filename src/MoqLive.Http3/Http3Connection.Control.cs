@@ -84,8 +84,7 @@ public sealed partial class Http3Connection
                 // Started inline: the stream header is parsed right away when it is already here, so streams reach
                 // their consumers (e.g. a WebTransport session) in the order they were accepted.
                 Task task = HandleUnidirectionalStreamAsync(stream, cancellationToken);
-                lock (_lock)
-                    _loops.Add(task);
+                TrackTask(task);
             }
         }
         catch (Exception ex) when (ex is TransportSessionClosedException or OperationCanceledException)

@@ -42,8 +42,7 @@ public sealed partial class Http3Connection
 
                 // Started inline so streams are dispatched in accept order (see AcceptUnidirectionalStreamsAsync).
                 Task task = HandleIncomingBidirectionalStreamAsync(stream, cancellationToken);
-                lock (_lock)
-                    _loops.Add(task);
+                TrackTask(task);
             }
         }
         catch (Exception ex) when (ex is TransportSessionClosedException or OperationCanceledException)

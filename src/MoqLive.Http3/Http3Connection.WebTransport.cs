@@ -229,8 +229,7 @@ public sealed partial class Http3Connection
             {
                 ITransportStream stream = await _session.AcceptBidirectionalStreamAsync(cancellationToken).ConfigureAwait(false);
                 Task task = HandleServerBidirectionalStreamAsync(stream, cancellationToken);
-                lock (_lock)
-                    _loops.Add(task);
+                TrackTask(task);
             }
         }
         catch (Exception ex) when (ex is TransportSessionClosedException or OperationCanceledException)

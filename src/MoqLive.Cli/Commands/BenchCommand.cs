@@ -73,11 +73,11 @@ internal static class QuicBench
             $"QUIC over loopback, {Environment.ProcessorCount} cores, .NET {Environment.Version}")).ConfigureAwait(false);
 
         // 1. Bulk: one unidirectional stream, client → server.
-        (double seconds, double cpu) = await BulkAsync(listener, clientOptions, settings.Bytes, time, cancellationToken).ConfigureAwait(false);
+        (double seconds, double cpu, long allocated) = await BulkAsync(listener, clientOptions, settings.Bytes, time, cancellationToken).ConfigureAwait(false);
         double gbps = settings.Bytes * 8 / seconds / 1e9;
         double cpuPerGb = cpu / (settings.Bytes / 1e9);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"bulk:       {settings.Bytes / 1048576} MiB in {seconds:0.00} s = {gbps:0.000} Gbit/s, {cpuPerGb:0.00} CPU s/GB (client + server in one process)")).ConfigureAwait(false);
+            $"bulk:       {settings.Bytes / 1048576} MiB in {seconds:0.00} s = {gbps:0.000} Gbit/s, {cpuPerGb:0.00} CPU s/GB, {allocated / (settings.Bytes / 1e9) / 1e6:0} MB allocated/GB (client + server in one process)")).ConfigureAwait(false);
 
         // 2. Handshakes per second, sequential.
         double hsSeconds = await HandshakesAsync(listener, clientOptions, settings.Handshakes, time, cancellationToken).ConfigureAwait(false);
@@ -99,13 +99,14 @@ internal static class QuicBench
         return ExitCodes.Success;
     }
 
-    private static async Task<(double Seconds, double CpuSeconds)> BulkAsync(
+    private static async Task<(double Seconds, double CpuSeconds, long Allocated)> BulkAsync(
         QuicListener listener, QuicClientConnectionOptions options, long bytes, TimeProvider time, CancellationToken cancellationToken)
     {
         var accept = listener.AcceptConnectionAsync(cancellationToken).AsTask();
         await using var client = await QuicConnection.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
         await using var server = await accept.ConfigureAwait(false);
         TimeSpan cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
+        long allocatedStart = GC.GetTotalAllocatedBytes();
         long start = time.GetTimestamp();
         var receiver = Task.Run(async () =>
         {
@@ -129,7 +130,7 @@ internal static class QuicBench
         double seconds = time.GetElapsedTime(start).TotalSeconds;
         double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds;
         if (received != bytes) throw new InvalidOperationException($"received {received} of {bytes} bytes");
-        return (seconds, cpu);
+        return (seconds, cpu, GC.GetTotalAllocatedBytes() - allocatedStart);
     }
 
     private static async Task<double> HandshakesAsync(

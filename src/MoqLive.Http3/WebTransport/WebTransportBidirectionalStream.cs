@@ -45,6 +45,9 @@ internal sealed class WebTransportBidirectionalStream : IWebTransportStream, ITr
         set => _send.Priority = value;
     }
 
+    /// <summary>Completes when both halves are done.</summary>
+    internal Task Done => Task.WhenAll(_send.Done, _receive.Done);
+
     public Task WritesClosed => _send.WritesClosed;
 
     public Task ReadsClosed => _receive.ReadsClosed;

@@ -24,6 +24,9 @@ internal sealed class WebTransportReceiveStream : IWebTransportStream, ITranspor
 
     public bool AbortedBySession { get; set; }
 
+    /// <summary>Completes (never faults) when the underlying receive side is done.</summary>
+    internal Task Done => _reader.Stream.ReadsClosed.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
     public Task ReadsClosed => _readsClosed ??= WebTransportStreamErrors.MapAsync(_reader.Stream.ReadsClosed, this);
 
     public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)

@@ -28,6 +28,9 @@ internal sealed class WebTransportSendStream : IWebTransportStream, ITransportSe
         set => _inner.Priority = value;
     }
 
+    /// <summary>Completes (never faults) when the underlying send side is done.</summary>
+    internal Task Done => _inner.WritesClosed.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
     public Task WritesClosed => _writesClosed ??= WebTransportStreamErrors.MapAsync(_inner.WritesClosed, this);
 
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, bool endStream = false, CancellationToken cancellationToken = default)

@@ -300,8 +300,22 @@ public sealed class WebTransportSession : ITransportSession
         if (stream is IWebTransportStream owned)
             owned.Session = this;
         _streams.TryAdd(stream, 0);
+
+        // Forget streams once finished, so a long session does not accumulate them.
+        Task done = stream switch
+        {
+            WebTransportBidirectionalStream bidi => bidi.Done,
+            WebTransportSendStream send => send.Done,
+            WebTransportReceiveStream receive => receive.Done,
+            _ => Task.CompletedTask,
+        };
+        done.ContinueWith((_, state) => _streams.TryRemove(state!, out byte _), stream, CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return stream;
     }
+
+    /// <summary>Streams of this session not yet finished (for tests that check nothing leaks).</summary>
+    internal int TrackedStreamCount => _streams.Count;
 
     /// <summary>How the session ended, or null while it is open.</summary>
     internal TransportCloseInfo? CloseInfo => _closed.Task.IsCompleted ? _closed.Task.Result : null;
