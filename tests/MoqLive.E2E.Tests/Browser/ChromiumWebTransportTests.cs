@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.RegularExpressions;
 using System.Text.Json;
 using Microsoft.Playwright;
 using MoqLive.Testing;
@@ -16,7 +15,7 @@ namespace MoqLive.E2E.Tests.Browser;
 /// </summary>
 [Trait("Category", "Browser")]
 [Collection(nameof(BrowserCollection))]
-public sealed partial class ChromiumWebTransportTests(ITestOutputHelper output)
+public sealed class ChromiumWebTransportTests(ITestOutputHelper output)
 {
     private const string ChromiumPath = "/usr/bin/chromium";
     private const int Datagrams = 100;
@@ -24,31 +23,36 @@ public sealed partial class ChromiumWebTransportTests(ITestOutputHelper output)
     private const string CloseReason = "bye from chromium";
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Chromium_WebTransport_FullScenario(bool draft07)
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    public async Task Chromium_WebTransport_FullScenario(bool draft07, bool offerProtocol)
     {
         await using var server = await WebTransportTestServer.StartAsync();
-        (JsonElement result, string? version) = await RunPageAsync(server, draft07);
+        (JsonElement result, NetLogSummary netLog) = await RunPageAsync(server, draft07, offerProtocol);
         output.WriteLine(result.ToString());
-        output.WriteLine($"net-log: webtransport_http3_version {version}");
+        output.WriteLine($"net-log: {netLog}; server received {server.DatagramsReceived} datagrams");
         foreach (string error in server.Errors)
             output.WriteLine("server: " + error);
 
         Assert.False(result.TryGetProperty("error", out JsonElement error1), error1.ToString());
         Assert.True(result.GetProperty("ready").GetBoolean());
         // Chromium's net-log says which draft the session runs (QUIC_SESSION_WEBTRANSPORT_SESSION_READY).
-        Assert.Equal(draft07 ? "draft-07" : "draft-02", version);
+        Assert.Equal(draft07 ? "draft-07" : "draft-02", netLog.WebTransportVersion);
         Assert.Equal(1 << 20, result.GetProperty("echoLength").GetInt32());
         Assert.True(result.GetProperty("echoEqual").GetBoolean());
         Assert.Equal(WebTransportTestServer.UniGreeting, result.GetProperty("uniText").GetString());
         Assert.Equal(WebTransportTestServer.BidiGreeting, result.GetProperty("bidiText").GetString());
         Assert.Equal("reply from chromium", await server.BidiReply.Task.WithTimeout());
-        // Datagrams are best-effort (Chromium drops ones it cannot queue); on loopback nearly all make the round trip.
-        Assert.InRange(server.DatagramsReceived, Datagrams * 9 / 10, Datagrams);
-        Assert.InRange(result.GetProperty("datagramsEchoed").GetInt32(), Datagrams * 8 / 10, Datagrams);
-        Assert.Equal("moqt-19", server.SelectedProtocol);
-        Assert.Equal("moqt-19", result.GetProperty("protocol").GetString());
+        // Datagrams are best-effort. Usually all 100 make the round trip, but the page sends them in 10 bursts over
+        // ~50 ms and the receiving queues are bounded and drop the oldest (WebTransportSession keeps 64): a cold,
+        // JIT-ing server on 2 busy cores once dequeued only 75 while Chromium's net-log showed 100 DATAGRAM frames sent.
+        // The net-log counts in the output say on which side any went missing.
+        Assert.InRange(server.DatagramsReceived, Datagrams / 2, Datagrams);
+        Assert.InRange(result.GetProperty("datagramsEchoed").GetInt32(), Datagrams / 2, Datagrams);
+        // protocols: ["moqt-19"] → wt-available-protocols; the server answers wt-protocol and Chromium 156 exposes it.
+        Assert.Equal(offerProtocol ? "moqt-19" : null, server.SelectedProtocol);
+        Assert.Equal(offerProtocol ? "moqt-19" : "", result.GetProperty("protocol").GetString());
 
         TransportCloseInfo info = await server.SessionClosed.Task.WithTimeout();
         Assert.Equal((ulong)CloseCode, info.ErrorCode);
@@ -56,7 +60,7 @@ public sealed partial class ChromiumWebTransportTests(ITestOutputHelper output)
         Assert.True(info.ClosedByPeer);
     }
 
-    private async Task<(JsonElement Result, string? Version)> RunPageAsync(WebTransportTestServer server, bool draft07)
+    private async Task<(JsonElement Result, NetLogSummary NetLog)> RunPageAsync(WebTransportTestServer server, bool draft07, bool offerProtocol)
     {
         string userDataDir = Directory.CreateTempSubdirectory("moqlive-chromium-").FullName;
         string netLog = Path.Combine(userDataDir, "netlog.json");
@@ -91,7 +95,7 @@ public sealed partial class ChromiumWebTransportTests(ITestOutputHelper output)
             {
                 url = $"https://127.0.0.1:{server.Port}/moq",
                 hash = Convert.ToBase64String(server.Certificate.LeafSha256),
-                protocols = new[] { "moqt-19" },
+                protocols = offerProtocol ? new[] { "moqt-19" } : null,
                 datagrams = Datagrams,
                 closeCode = CloseCode,
                 reason = CloseReason,
@@ -101,8 +105,7 @@ public sealed partial class ChromiumWebTransportTests(ITestOutputHelper output)
             stopwatch.Restart();
             await context.DisposeAsync();
             output.WriteLine($"chromium closed after {stopwatch.ElapsedMilliseconds} ms");
-            Match match = WebTransportVersionRegex().Match(File.Exists(netLog) ? await File.ReadAllTextAsync(netLog) : "");
-            return (result, match.Success ? match.Groups[1].Value : null);
+            return (result, NetLogSummary.Read(File.Exists(netLog) ? await File.ReadAllTextAsync(netLog) : ""));
         }
         finally
         {
@@ -117,9 +120,6 @@ public sealed partial class ChromiumWebTransportTests(ITestOutputHelper output)
             }
         }
     }
-
-    [GeneratedRegex("\"webtransport_http3_version\":\\s*\"([^\"]+)\"")]
-    private static partial Regex WebTransportVersionRegex();
 
     private static string LoadScript()
     {
