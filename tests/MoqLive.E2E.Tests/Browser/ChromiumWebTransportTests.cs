@@ -32,6 +32,11 @@ public sealed class ChromiumWebTransportTests(ITestOutputHelper output)
         (JsonElement result, NetLogSummary netLog) = await RunPageAsync(server, draft07, offerProtocol);
         output.WriteLine(result.ToString());
         output.WriteLine($"net-log: {netLog}; server received {server.DatagramsReceived} datagrams");
+        if (server.DatagramsReceived < Datagrams)
+        {
+            var missing = Enumerable.Range(0, Datagrams).Where(i => !server.DatagramPayloads.Contains($"datagram {i}"));
+            output.WriteLine($"server missed datagrams {string.Join(',', missing)}");
+        }
         foreach (string error in server.Errors)
             output.WriteLine("server: " + error);
 

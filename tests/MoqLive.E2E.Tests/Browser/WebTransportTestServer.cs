@@ -47,6 +47,9 @@ internal sealed class WebTransportTestServer : IAsyncDisposable
 
     public int DatagramsReceived => _datagramsReceived;
 
+    /// <summary>The payloads of the datagrams received, in order (for diagnostics).</summary>
+    public ConcurrentQueue<string> DatagramPayloads { get; } = new();
+
     private int _datagramsReceived;
 
     /// <summary>Errors seen by the server's tasks (for test diagnostics).</summary>
@@ -167,6 +170,7 @@ internal sealed class WebTransportTestServer : IAsyncDisposable
             {
                 ReadOnlyMemory<byte> datagram = await session.ReceiveDatagramAsync(_stop.Token);
                 Interlocked.Increment(ref _datagramsReceived);
+                DatagramPayloads.Enqueue(System.Text.Encoding.UTF8.GetString(datagram.Span));
                 session.SendDatagram(datagram.Span);
             }
         }
