@@ -1,0 +1,67 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace MoqLive.E2E.Tests.Browser;
+
+/// <summary>
+/// Serves one small HTML page over plain HTTP/1.1 on 127.0.0.1. The page must come from a loopback address:
+/// Chromium's Local Network Access checks block a WebTransport connection to 127.0.0.1 from a page whose address
+/// space is public (a Playwright-fulfilled route counts as one: ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS), and
+/// http://127.0.0.1 is a secure context.
+/// </summary>
+internal sealed class LoopbackPageServer : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly byte[] _response;
+    private readonly Task _loop;
+
+    public LoopbackPageServer(string html)
+    {
+        byte[] body = Encoding.UTF8.GetBytes(html);
+        _response = [.. Encoding.ASCII.GetBytes(
+            $"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"), .. body];
+        _listener.Start();
+        _loop = ServeAsync();
+    }
+
+    public Uri Url => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
+
+    private async Task ServeAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                using TcpClient client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                timeout.CancelAfter(TimeSpan.FromSeconds(5));
+                NetworkStream stream = client.GetStream();
+                var buffer = new byte[8192];
+                int length = 0;
+                // Read the request head; the path does not matter (favicon requests get the page too).
+                while (length < buffer.Length && !Encoding.ASCII.GetString(buffer, 0, length).Contains("\r\n\r\n", StringComparison.Ordinal))
+                {
+                    int read = await stream.ReadAsync(buffer.AsMemory(length), timeout.Token);
+                    if (read == 0)
+                        break;
+                    length += read;
+                }
+
+                await stream.WriteAsync(_response, timeout.Token);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or IOException or ObjectDisposedException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        await _loop.WaitAsync(TimeSpan.FromSeconds(10));
+        _stop.Dispose();
+    }
+}
