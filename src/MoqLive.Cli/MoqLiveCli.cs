@@ -15,6 +15,7 @@ internal static class MoqLiveCli
         return new RootCommand("MoqLive: live streaming over Media over QUIC.")
         {
             CertCommand.Create(timeProvider),
+            H3Command.Create(timeProvider),
         };
     }
 

@@ -1,0 +1,27 @@
+using System.Net;
+
+namespace MoqLive.Quic.Internal;
+
+/// <summary>One datagram received by an <see cref="IDatagramSocket"/>: its length in the caller's buffer and its sender.</summary>
+internal readonly record struct DatagramReceiveResult(int Length, EndPoint Remote);
+
+/// <summary>
+/// The datagram socket an endpoint drives (after quinn's <c>AsyncUdpSocket</c>): UDP in production
+/// (<see cref="UdpDatagramSocket"/>), an in-process network in deterministic tests.
+/// </summary>
+/// <remarks>
+/// One receiver at a time. <see cref="Send"/> may be called concurrently from any thread and never blocks for long;
+/// a datagram it cannot send is dropped (QUIC recovers). Disposing makes a pending receive throw
+/// <see cref="ObjectDisposedException"/> or <see cref="OperationCanceledException"/>.
+/// </remarks>
+internal interface IDatagramSocket : IDisposable
+{
+    /// <summary>The local address the socket is bound to.</summary>
+    EndPoint LocalEndPoint { get; }
+
+    /// <summary>Waits for the next datagram and copies it into <paramref name="buffer"/> (truncating longer ones).</summary>
+    ValueTask<DatagramReceiveResult> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken);
+
+    /// <summary>Sends one datagram to <paramref name="remote"/>; false when it was dropped locally.</summary>
+    bool Send(ReadOnlySpan<byte> datagram, EndPoint remote);
+}

@@ -1,0 +1,192 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using MoqLive.Quic.Core;
+using MoqLive.Quic.Packets;
+using MoqLive.Quic.Tls;
+
+namespace MoqLive.Quic.Internal;
+
+/// <summary>
+/// One datagram socket and the connections behind it (quinn's <c>Endpoint</c> + driver): a receive loop routes each
+/// datagram by its Destination Connection ID to a connection, which processes it inline and sends what follows.
+/// On a server endpoint, a client Initial of at least 1200 bytes for an unknown connection ID creates a connection,
+/// and a long header with an unsupported version gets a Version Negotiation reply (RFC 9000 §6.1).
+/// </summary>
+/// <remarks>
+/// The endpoint lives while it has users: the listener (server) and each connection until it is drained. The last
+/// user to leave closes the socket. Stateless reset and Retry are not implemented: the core issues random reset
+/// tokens, which the endpoint cannot recompute for connections it no longer knows.
+/// </remarks>
+internal sealed class QuicEndpoint
+{
+    // Instants start an hour in so that "now minus a few PTOs" never goes below zero.
+    private static readonly TimeSpan s_originOffset = TimeSpan.FromHours(1);
+
+    private readonly IDatagramSocket _socket;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly long _origin;
+    private readonly int _connectionIdLength;
+    private readonly Dictionary<ConnectionId, QuicConnection> _routes = new();
+    private readonly Lock _lock = new();
+    private readonly CancellationTokenSource _cts = new();
+    private ServerSide? _server;
+    private int _users;
+    private bool _closed;
+    private Task _receiveLoop = Task.CompletedTask;
+
+    public QuicEndpoint(IDatagramSocket socket, TimeProvider time, ILogger logger, int connectionIdLength)
+    {
+        _socket = socket;
+        _time = time;
+        _logger = logger;
+        _origin = time.GetTimestamp();
+        _connectionIdLength = connectionIdLength;
+        LocalEndPoint = socket.LocalEndPoint;
+    }
+
+    public EndPoint LocalEndPoint { get; }
+
+    public TimeProvider Time => _time;
+
+    public ILogger Logger => _logger;
+
+    /// <summary>The monotonic clock the connection cores run on.</summary>
+    public Instant Now => new((_time.GetElapsedTime(_origin) + s_originOffset).Ticks);
+
+    /// <summary>Completes when the receive loop has stopped and the socket is closed.</summary>
+    public Task Completion => _receiveLoop;
+
+    /// <summary>Accept new connections: called once by the listener, which becomes a user.</summary>
+    public void EnableServer(TlsServerOptions tls, ConnectionOptions options, TimeSpan handshakeTimeout, Func<QuicConnection, bool> onEstablished)
+    {
+        _server = new ServerSide(tls, options, handshakeTimeout, onEstablished);
+        AddUser();
+    }
+
+    /// <summary>Stops accepting new connections (listener disposed); existing ones keep the socket open.</summary>
+    public void DisableServer()
+    {
+        if (Interlocked.Exchange(ref _server, null) is not null) ReleaseUser();
+    }
+
+    public void Start() => _receiveLoop = Task.Run(ReceiveLoopAsync);
+
+    public void AddUser()
+    {
+        lock (_lock) _users++;
+    }
+
+    public void ReleaseUser()
+    {
+        lock (_lock)
+        {
+            if (--_users > 0 || _closed) return;
+            _closed = true;
+        }
+        _cts.Cancel();
+        _socket.Dispose();
+    }
+
+    public bool Send(ReadOnlySpan<byte> datagram, EndPoint remote) => _socket.Send(datagram, remote);
+
+    public void Route(ConnectionId id, QuicConnection connection)
+    {
+        lock (_lock) _routes[id] = connection;
+    }
+
+    public void Unroute(ConnectionId id, QuicConnection connection)
+    {
+        lock (_lock)
+        {
+            if (_routes.TryGetValue(id, out var c) && c == connection) _routes.Remove(id);
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        // One receive buffer: each datagram is processed (and copied by the core) before the next receive.
+        byte[] buffer = GC.AllocateUninitializedArray<byte>(65536);
+        var ct = _cts.Token;
+        while (!ct.IsCancellationRequested)
+        {
+            DatagramReceiveResult r;
+            try
+            {
+                r = await _socket.ReceiveAsync(buffer, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                Log.ReceiveLoopFailed(_logger, LocalEndPoint, e);
+                break;
+            }
+
+            try
+            {
+                OnDatagram(buffer.AsSpan(0, r.Length), r.Remote);
+            }
+            catch (Exception e)
+            {
+                // A bug handling one datagram must not stop the endpoint; the connection's timers keep it honest.
+                Log.ReceiveLoopFailed(_logger, LocalEndPoint, e);
+            }
+        }
+    }
+
+    private void OnDatagram(ReadOnlySpan<byte> datagram, EndPoint remote)
+    {
+        if (!PacketInvariants.TryGetDestinationConnectionId(datagram, _connectionIdLength, out var dcidBytes)
+            || !ConnectionId.TryCreate(dcidBytes, out var dcid))
+        {
+            Log.DatagramDropped(_logger, datagram.Length, remote, "no connection ID");
+            return;
+        }
+
+        QuicConnection? connection;
+        lock (_lock) _routes.TryGetValue(dcid, out connection);
+        if (connection is not null)
+        {
+            connection.OnDatagram(datagram, remote);
+            return;
+        }
+
+        var server = _server;
+        if (server is null || !PacketInvariants.IsLongHeader(datagram[0]))
+        {
+            Log.DatagramDropped(_logger, datagram.Length, remote, "unknown connection ID");
+            return;
+        }
+
+        if (!PacketInvariants.TryParseLongHeader(datagram, out uint version, out _, out var scidBytes, out _))
+            return;
+        if (!QuicVersion.IsSupported(version))
+        {
+            Span<byte> reply = stackalloc byte[256];
+            if (VersionNegotiationPacket.TryWriteResponse(datagram, QuicVersion.Supported, (byte)Random.Shared.Next(), reply, out int n))
+            {
+                _socket.Send(reply[..n], remote);
+                Log.VersionNegotiationSent(_logger, remote, version);
+            }
+            return;
+        }
+
+        // RFC 9000 §14.1: a server drops an Initial in a datagram smaller than 1200 bytes. §7.2: its DCID is at least 8 bytes.
+        bool isInitial = ((datagram[0] >> 4) & 0x3) == (int)PacketType.Initial;
+        if (!isInitial || datagram.Length < 1200 || dcid.Length < 8 || !ConnectionId.TryCreate(scidBytes, out var scid))
+        {
+            Log.DatagramDropped(_logger, datagram.Length, remote, "not a valid first Initial");
+            return;
+        }
+
+        var core = Connection.CreateServer(server.Options, server.Tls, remote, dcid, scid, Now);
+        connection = QuicConnection.CreateInbound(this, core, server.HandshakeTimeout, server.OnEstablished);
+        Route(dcid, connection);
+        connection.OnDatagram(datagram, remote);
+    }
+
+    private sealed record ServerSide(TlsServerOptions Tls, ConnectionOptions Options, TimeSpan HandshakeTimeout, Func<QuicConnection, bool> OnEstablished);
+}

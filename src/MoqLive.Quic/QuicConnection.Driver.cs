@@ -1,0 +1,162 @@
+using System.Buffers;
+using System.Net;
+using MoqLive.Quic.Core;
+using MoqLive.Quic.Streams;
+
+namespace MoqLive.Quic;
+
+/// <summary>The drive step: handle input → transmit → dispatch events → re-arm the timer.</summary>
+public sealed partial class QuicConnection
+{
+    /// <summary>A datagram for this connection, from the endpoint's receive loop.</summary>
+    internal void OnDatagram(ReadOnlySpan<byte> datagram, EndPoint remote)
+    {
+        lock (Sync)
+        {
+            if (_drained) return;
+            _core.HandleDatagram(_endpoint.Now, remote, datagram);
+            ProcessLocked();
+        }
+    }
+
+    private void OnTimer()
+    {
+        lock (Sync)
+        {
+            if (_drained) return;
+            _armed = null;
+            var now = _endpoint.Now;
+            if (_core.PollTimeout() is { } deadline && deadline <= now) _core.HandleTimeout(now);
+            ProcessLocked();
+        }
+    }
+
+    /// <summary>Sends everything the core has, dispatches its events and re-arms the timer. Call under <see cref="Sync"/> after every input.</summary>
+    internal void ProcessLocked()
+    {
+        if (_drained) return;
+        var now = _endpoint.Now;
+        while (_core.PollTransmit(now, _sendBuffer, out var transmit))
+        {
+            _endpoint.Send(_sendBuffer.AsSpan(0, transmit.Size), transmit.Destination);
+        }
+
+        while (!_drained && _core.TryPollEvent(out var ev)) OnEvent(ev);
+        if (_drained) return;
+        UpdateRoutesLocked();
+        ArmTimerLocked(now);
+    }
+
+    private void ArmTimerLocked(Instant now)
+    {
+        var deadline = _core.PollTimeout();
+        if (deadline == _armed) return;
+        _armed = deadline;
+        if (deadline is not { } d)
+        {
+            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        var due = d - now;
+        _timer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+    }
+
+    private void UpdateRoutesLocked()
+    {
+        foreach (var id in _core.LocalConnectionIds)
+        {
+            if (_routes.Add(id)) _endpoint.Route(id, this);
+        }
+    }
+
+    private void OnEvent(ConnectionEvent ev)
+    {
+        switch (ev.Kind)
+        {
+            case ConnectionEventKind.Connected:
+                Log.ConnectionEstablished(Logger, _logId, _core.RemoteAddress, _core.ApplicationProtocol);
+                _connected.TrySetResult();
+                if (_onEstablished is not null && !_onEstablished(this))
+                {
+                    Log.BacklogFull(Logger, _logId, _core.RemoteAddress);
+                    _core.Close(_endpoint.Now, 0, "server busy");
+                }
+                break;
+            case ConnectionEventKind.Stream:
+                OnStreamEvent(ev.Stream);
+                break;
+            case ConnectionEventKind.DatagramReceived:
+                _datagramSignal.Set();
+                break;
+            case ConnectionEventKind.ConnectionLost:
+                OnConnectionLost(ev.Close!);
+                break;
+            case ConnectionEventKind.Drained:
+                OnDrained();
+                break;
+        }
+    }
+
+    private void OnConnectionLost(ConnectionCloseInfo info)
+    {
+        if (_closeInfo is not null) return;
+        _closeInfo = info;
+        _closeException = QuicException.FromClose(info);
+        Log.ConnectionClosed(Logger, _logId, info.Origin.ToString(), info.IsApplicationError, info.ErrorCode, info.Reason);
+        _connected.TrySetException(_closeException);
+        _ = _connected.Task.Exception; // observed: a server connection may never be awaited
+        _closed.TrySetResult(info);
+        foreach (var stream in _streams.Values.ToList()) stream.OnConnectionClosedLocked(_closeException);
+        _datagramSignal.Set();
+        for (int i = 0; i < 2; i++)
+        {
+            _acceptSignal[i].Set();
+            _openSignal[i].Set();
+        }
+    }
+
+    private void OnDrained()
+    {
+        if (_drained) return;
+        if (_closeInfo is null) OnConnectionLost(new ConnectionCloseInfo(CloseOrigin.Local, false, 0, 0, "drained"));
+        _drained = true;
+        _timer.Dispose();
+        foreach (var id in _routes) _endpoint.Unroute(id, this);
+        _routes.Clear();
+        ArrayPool<byte>.Shared.Return(_sendBuffer);
+        _endpoint.ReleaseUser();
+    }
+
+    private void OnStreamEvent(StreamEvent se)
+    {
+        switch (se.Kind)
+        {
+            case StreamEventKind.Opened:
+                int d = (int)se.Direction;
+                while (_core.TryAcceptStream(se.Direction, out var id))
+                {
+                    var stream = new QuicStream(this, id, inbound: true);
+                    _streams[id] = stream;
+                    _incoming[d].Enqueue(stream);
+                }
+                _acceptSignal[d].Set();
+                break;
+            case StreamEventKind.Readable:
+                if (_streams.TryGetValue(se.Id, out var r)) r.OnReadableLocked();
+                break;
+            case StreamEventKind.Writable:
+                if (_streams.TryGetValue(se.Id, out var w)) w.OnWritableLocked();
+                break;
+            case StreamEventKind.Finished:
+                if (_streams.TryGetValue(se.Id, out var f)) f.OnSendFinishedLocked();
+                break;
+            case StreamEventKind.Stopped:
+                if (_streams.TryGetValue(se.Id, out var s)) s.OnStoppedLocked(se.ErrorCode);
+                break;
+            case StreamEventKind.Available:
+                _openSignal[(int)se.Direction].Set();
+                break;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using MoqLive.Quic.Core;
+
+namespace MoqLive.Quic;
+
+/// <summary>Defaults of the public QUIC API's options, in one place.</summary>
+public static class QuicDefaults
+{
+    /// <summary>
+    /// UDP payload size we send and advertise: 1452 bytes, the largest that fits a 1500-byte Ethernet MTU under IPv6 and
+    /// UDP headers. There is no path MTU discovery yet; set 1200 (the QUIC minimum) for paths with smaller MTUs.
+    /// </summary>
+    public const int MaxUdpPayloadSize = 1452;
+
+    /// <summary>Time the handshake may take before <see cref="QuicConnection.ConnectAsync(QuicClientConnectionOptions, CancellationToken)"/> fails: 10 s.</summary>
+    public static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Established connections waiting in <see cref="QuicListener.AcceptConnectionAsync"/>: 512. Further ones are refused.</summary>
+    public const int ListenBacklog = 512;
+
+    /// <summary>
+    /// Transport settings used when the options leave them null: the core's defaults (30 s idle timeout, 256 KiB stream
+    /// and 1 MiB connection windows auto-tuned up to 16/64 MiB, 100 streams of each kind, 8 MiB send buffer, CUBIC with
+    /// pacing, datagrams up to 65535 bytes accepted) with <see cref="MaxUdpPayloadSize"/>.
+    /// </summary>
+    public static ConnectionOptions ConnectionOptions => new() { MaxUdpPayloadSize = MaxUdpPayloadSize };
+}
