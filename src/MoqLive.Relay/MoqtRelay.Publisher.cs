@@ -16,40 +16,50 @@ public sealed partial class MoqtRelay
     {
         ArgumentNullException.ThrowIfNull(track);
         options ??= SubscribeOptions.Default;
-        RelayTrack? entry;
-        PublisherRegistration? publisher = null;
-        lock (_sync)
+
+        // A track can close between our lookup and our subscribe (its last subscriber just left); then start over
+        // with a fresh upstream subscription.
+        for (int attempt = 0; ; attempt++)
         {
-            if (_disposed)
-                return SubscribeResult.Error(RequestErrorCode.GoingAway, "Relay shutting down.");
-            if (!_tracks.TryGetValue(track, out entry))
+            RelayTrack? entry;
+            PublisherRegistration? publisher = null;
+            lock (_sync)
             {
-                publisher = FindPublisher(track.Namespace);
-                if (publisher is null)
-                    return SubscribeResult.Error(RequestErrorCode.DoesNotExist, $"No publisher for {track.Namespace}.");
-                entry = new RelayTrack(track);
-                _tracks.Add(track, entry);
+                if (_disposed)
+                    return SubscribeResult.Error(RequestErrorCode.GoingAway, "Relay shutting down.");
+                if (!_tracks.TryGetValue(track, out entry))
+                {
+                    publisher = FindPublisher(track.Namespace);
+                    if (publisher is null)
+                        return SubscribeResult.Error(RequestErrorCode.DoesNotExist, $"No publisher for {track.Namespace}.");
+                    entry = new RelayTrack(track);
+                    _tracks.Add(track, entry);
+                }
             }
-        }
 
-        // Coalescing: only the subscriber that created the entry subscribes upstream; everyone awaits the same outcome.
-        if (publisher is not null)
-            _ = EstablishAsync(entry, publisher);
-        var failure = await entry.Ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (failure is not null)
-            return failure;
+            // Coalescing: only the subscriber that created the entry subscribes upstream; everyone awaits the same outcome.
+            if (publisher is not null)
+                _ = EstablishAsync(entry, publisher);
+            var failure = await entry.Ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (failure is not null)
+                return failure;
 
-        lock (_sync)
-        {
-            if (entry.State == RelayTrackState.Closed || entry.Producer is not { } producer)
-                return SubscribeResult.Error(RequestErrorCode.DoesNotExist, "The track ended.");
-            var consumer = producer.Subscribe(new TrackConsumerOptions
+            lock (_sync)
             {
-                Start = options.Start,
-                MaxLagGroups = _options.MaxSubscriberLagGroups,
-            });
-            Metrics.AddDownstreamSubscribe();
-            return SubscribeResult.Ok(consumer);
+                if (entry.State != RelayTrackState.Closed && entry.Producer is { } producer)
+                {
+                    var consumer = producer.Subscribe(new TrackConsumerOptions
+                    {
+                        Start = options.Start,
+                        MaxLagGroups = _options.MaxSubscriberLagGroups,
+                    });
+                    Metrics.AddDownstreamSubscribe();
+                    return SubscribeResult.Ok(consumer);
+                }
+
+                if (attempt >= 2)
+                    return SubscribeResult.Error(RequestErrorCode.InternalError, "The track closed while subscribing.", TimeSpan.Zero);
+            }
         }
     }
 

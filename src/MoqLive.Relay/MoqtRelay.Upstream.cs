@@ -6,6 +6,8 @@ namespace MoqLive.Relay;
 /// <summary>Upstream side: one subscription per track, pumped into the track's cache.</summary>
 public sealed partial class MoqtRelay
 {
+    private const ulong MaxCacheDurationProperty = 0x04;
+
     private async Task EstablishAsync(RelayTrack entry, PublisherRegistration publisher)
     {
         var upstream = await SubscribeUpstreamAsync(entry, publisher).ConfigureAwait(false);
@@ -87,7 +89,18 @@ public sealed partial class MoqtRelay
     /// <summary>Creates the track's cache/fan-out producer. Under the lock.</summary>
     private void CreateProducer(RelayTrack entry, TrackInfo info)
     {
-        var producer = new TrackProducer(info, _cacheOptions);
+        var cache = _cacheOptions;
+
+        // MAX_CACHE_DURATION (track property 0x04, ms; §"MAX CACHE DURATION"): objects must not be served from the
+        // cache after it. Whole groups are evicted by their creation time, which is never later than their objects'.
+        if (info.Properties.TryGet(MaxCacheDurationProperty, out var maxCache) && !maxCache.IsBytes)
+        {
+            var limit = TimeSpan.FromMilliseconds(Math.Min(maxCache.IntValue, (ulong)int.MaxValue));
+            if (limit > TimeSpan.Zero && (cache.MaxAge is not { } age || limit < age))
+                cache = cache with { MaxAge = limit };
+        }
+
+        var producer = new TrackProducer(info, cache);
         producer.Unused += p => OnUnused(entry, p);
         entry.Producer = producer;
     }

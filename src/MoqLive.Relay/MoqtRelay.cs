@@ -48,8 +48,8 @@ public sealed partial class MoqtRelay : IPublisher, ISubscriber, IAsyncDisposabl
         _cacheOptions = _options.Cache with { TimeProvider = _options.TimeProvider };
         _logger = (ILogger?)_options.LoggerFactory?.CreateLogger<MoqtRelay>() ?? NullLogger.Instance;
         Metrics = new RelayMetrics(this);
-        if (_cacheOptions.MaxAge is not null)
-            _trimTimer = _options.TimeProvider.CreateTimer(static state => ((MoqtRelay)state!).TrimCaches(), this, _options.CacheTrimInterval, _options.CacheTrimInterval);
+        // Always armed: tracks may bring their own MAX_CACHE_DURATION even when the relay sets no age bound.
+        _trimTimer = _options.TimeProvider.CreateTimer(static state => ((MoqtRelay)state!).TrimCaches(), this, _options.CacheTrimInterval, _options.CacheTrimInterval);
     }
 
     /// <summary>Counters.</summary>

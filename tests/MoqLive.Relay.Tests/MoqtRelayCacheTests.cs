@@ -80,4 +80,29 @@ public sealed class MoqtRelayCacheTests
 
         Assert.Equal(4, count);
     }
+
+    [Fact]
+    public async Task Cache_TrackMaxCacheDuration_ShorterThanRelayBound_Wins()
+    {
+        var time = new FakeTimeProvider();
+        await using var relay = new MoqtRelay(new MoqtRelayOptions
+        {
+            Cache = TrackProducerOptions.Default with { MaxAge = TimeSpan.FromMinutes(1) },
+            CacheTrimInterval = TimeSpan.FromMilliseconds(500),
+            TimeProvider = time,
+        });
+        var publisher = new TestPublisher();
+        var info = new TrackInfo(Video, Properties: MoqtProperties.Create([MoqtProperty.FromInt(0x04, 2000)]));
+        var source = new TrackProducer(info);
+        publisher.AddTrack(Video);
+        await relay.PublishAsync(source.Subscribe(new TrackConsumerOptions { MaxLagGroups = 100 }));
+        using var consumer = await SubscribeOk(relay, Video);
+
+        WriteGroup(source, 0, perSubgroup: 2);
+        WriteGroup(source, 1, perSubgroup: 2);
+        await WaitUntil(() => relay.Metrics.BytesCached == 32);
+        time.Advance(TimeSpan.FromSeconds(2.5));
+        Assert.Equal(0, relay.Metrics.BytesCached);
+        source.Dispose();
+    }
 }

@@ -183,12 +183,89 @@ public sealed class MoqtRelaySubscribeTests
         Assert.Equal(RequestErrorCode.GoingAway, (await relay.SubscribeAsync(Video)).ErrorCode);
     }
 
+    [Fact]
+    public async Task SubscribersChurnWhilePublishing_NoDeadlockAndStableSubscribersGetEverything()
+    {
+        await using var relay = new MoqtRelay(new MoqtRelayOptions { MaxSubscriberLagGroups = 1000, Cache = TrackProducerOptions.Default with { MaxGroups = 1000 } });
+        var publisher = new TestPublisher();
+        var source = publisher.AddTrack(Video);
+        await relay.PublishNamespaceAsync(Ns, publisher);
+        using var stable = await SubscribeOk(relay, Video);
+        var stableReader = Task.Run(() => ReadTrack(stable));
+
+        using var stop = new CancellationTokenSource();
+        long totalRounds = 0;
+        var churners = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            int rounds = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                var result = await relay.SubscribeAsync(Video).AsTask().WaitAsync(TestTimeout);
+                Assert.True(result.IsOk, result.ToString());
+                result.Value!.Track.Dispose();
+                rounds++;
+                Interlocked.Increment(ref totalRounds);
+            }
+
+            return rounds;
+        })).ToArray();
+
+        for (ulong g = 0; g < 200; g++)
+        {
+            // Make sure subscribers come and go between writes.
+            if (g % 20 == 0)
+            {
+                long seen = Interlocked.Read(ref totalRounds);
+                await WaitUntil(() => Interlocked.Read(ref totalRounds) >= seen + 8);
+            }
+
+            WriteGroup(source, g, perSubgroup: 5);
+        }
+
+        source.Complete();
+        var received = await stableReader.WaitAsync(TestTimeout);
+        await stop.CancelAsync();
+        var rounds = await Task.WhenAll(churners).WaitAsync(TestTimeout);
+
+        Assert.Equal(1000, received.Objects.Count);
+        Assert.True(rounds.Sum() >= 80);
+    }
+
+    [Fact]
+    public async Task ChurnWithoutStableSubscriber_TrackClosesAndReopens_EverySubscribeSucceeds()
+    {
+        await using var relay = new MoqtRelay();
+        var publisher = new TestPublisher();
+        var source = publisher.AddTrack(Video);
+        await relay.PublishNamespaceAsync(Ns, publisher);
+
+        var churners = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                var result = await relay.SubscribeAsync(Video).AsTask().WaitAsync(TestTimeout);
+                Assert.True(result.IsOk, result.ToString());
+                result.Value!.Track.Dispose();
+            }
+        })).ToArray();
+        ulong group = 0;
+        while (!churners.All(t => t.IsCompleted))
+        {
+            WriteGroup(source, group++, perSubgroup: 1);
+            await Task.Yield();
+        }
+
+        await Task.WhenAll(churners).WaitAsync(TestTimeout);
+        Assert.True(publisher.Subscribes > 1);
+        await WaitUntil(() => relay.Metrics.Tracks == 0 && source.ConsumerCount == 0);
+    }
+
     internal static async Task WaitUntil(Func<bool> condition)
     {
         // Polls with yields, not sleeps or clocks: the relay's pump runs on the thread pool. Bounded by iterations.
         for (int i = 0; !condition(); i++)
         {
-            if (i > 5_000_000)
+            if (i > 50_000_000)
                 Assert.Fail("Condition not reached.");
             await Task.Yield();
         }
