@@ -16,6 +16,9 @@ internal static class MoqLiveCli
         {
             CertCommand.Create(timeProvider),
             H3Command.Create(timeProvider),
+            ServeCommand.Create(timeProvider),
+            PublishCommand.Create(timeProvider),
+            SubscribeCommand.Create(timeProvider),
         };
     }
 
