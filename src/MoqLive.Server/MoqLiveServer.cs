@@ -127,6 +127,7 @@ public sealed partial class MoqLiveServer : IAsyncDisposable
             TimeProvider = _timeProvider,
             LoggerFactory = _loggerFactory,
         }, cancellationToken).ConfigureAwait(false);
+        Certificate.Renewed += provider => _listener?.UpdateServerCertificate(provider.CurrentTls);
         _acceptLoop = Task.Run(AcceptLoopAsync, CancellationToken.None);
         await StartWebAsync(cancellationToken).ConfigureAwait(false);
         Log.ServerStarted(_logger, UdpEndPoint, WebUrl.ToString());
