@@ -19,6 +19,7 @@ internal static class MoqLiveCli
             ServeCommand.Create(timeProvider),
             PublishCommand.Create(timeProvider),
             SubscribeCommand.Create(timeProvider),
+            BenchCommand.Create(timeProvider),
         };
     }
 

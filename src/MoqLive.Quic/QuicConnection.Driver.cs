@@ -19,6 +19,18 @@ public sealed partial class QuicConnection
         }
     }
 
+    /// <summary>Delivers a datagram that routes nowhere if it is a Stateless Reset for this connection.</summary>
+    internal bool TryHandleStatelessReset(ReadOnlySpan<byte> datagram, EndPoint remote)
+    {
+        lock (Sync)
+        {
+            if (_drained || !Equals(_core.RemoteAddress, remote) || !_core.MatchesStatelessReset(datagram)) return false;
+            _core.HandleDatagram(_endpoint.Now, remote, datagram);
+            ProcessLocked();
+            return true;
+        }
+    }
+
     private void OnTimer()
     {
         lock (Sync)
@@ -126,6 +138,7 @@ public sealed partial class QuicConnection
         _routes.Clear();
         ArrayPool<byte>.Shared.Return(_sendBuffer);
         _endpoint.ReleaseUser();
+        _drainedTcs.TrySetResult();
     }
 
     private void OnStreamEvent(StreamEvent se)

@@ -28,6 +28,7 @@ public sealed partial class QuicConnection : IAsyncDisposable
     private readonly byte[] _sendBuffer;
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<ConnectionCloseInfo> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _drainedTcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Func<QuicConnection, bool>? _onEstablished;
     private readonly HashSet<ConnectionId> _routes = new();
     private readonly string _logId;
@@ -110,7 +111,7 @@ public sealed partial class QuicConnection : IAsyncDisposable
         QuicConnection connection;
         try
         {
-            var core = Connection.CreateClient(settings, tls, remote, endpoint.Now);
+            var core = Connection.CreateClient(endpoint.WithResetTokens(settings), tls, remote, endpoint.Now);
             connection = new QuicConnection(endpoint, core, null);
         }
         catch
@@ -249,6 +250,9 @@ public sealed partial class QuicConnection : IAsyncDisposable
     }
 
     internal QuicException? CloseExceptionLocked => _closeException;
+
+    /// <summary>Completes when the core is drained and the connection left its endpoint (for tests).</summary>
+    internal Task Drained => _drainedTcs.Task;
 
     internal ConnectionCloseInfo? CloseInfoLocked => _closeInfo;
 }

@@ -2,11 +2,15 @@ namespace MoqLive.Quic.Congestion;
 
 /// <summary>
 /// Token-bucket pacer (RFC 9002 §7.7): spreads a congestion window over the RTT instead of bursting it. The rate is
-/// 1.25 * cwnd / smoothed_rtt; the bucket holds a small burst (up to 10 datagrams, at least 2).
+/// 1.25 * cwnd / smoothed_rtt; the bucket holds what that rate sends in 2 ms, between 10 and 256 datagrams (as
+/// quinn does), so that a driver whose timers fire with millisecond granularity is not capped at 10 datagrams per tick.
 /// </summary>
 internal sealed class Pacer
 {
     private const double Gain = 1.25;
+    private const double BurstIntervalSeconds = 0.002;
+    private const int MinBurstDatagrams = 10;
+    private const int MaxBurstDatagrams = 256;
     private readonly int _mds;
     private double _tokens;
     private Instant? _last;
@@ -14,10 +18,14 @@ internal sealed class Pacer
     public Pacer(int maxDatagramSize)
     {
         _mds = maxDatagramSize;
-        _tokens = Capacity;
+        _tokens = MinBurstDatagrams * (double)_mds;
     }
 
-    private double Capacity => 10.0 * _mds;
+    private double Capacity(ulong window, TimeSpan rtt)
+    {
+        double burst = Rate(window, rtt) * BurstIntervalSeconds;
+        return Math.Clamp(double.IsFinite(burst) ? burst : double.MaxValue, MinBurstDatagrams * (double)_mds, MaxBurstDatagrams * (double)_mds);
+    }
 
     /// <summary>
     /// Returns null when a packet of <paramref name="bytes"/> may be sent now, or the instant when it may.
@@ -39,7 +47,7 @@ internal sealed class Pacer
     {
         if (_last is { } last && now > last)
         {
-            _tokens = Math.Min(Capacity, _tokens + Rate(window, rtt) * (now - last).TotalSeconds);
+            _tokens = Math.Min(Capacity(window, rtt), _tokens + Rate(window, rtt) * (now - last).TotalSeconds);
         }
         _last = now;
     }

@@ -136,6 +136,9 @@ internal sealed partial class Connection
                 throw new QuicProtocolException(TransportErrorCode.TransportParameterError, null, "original_destination_connection_id mismatch");
             if (p.InitialSourceConnectionId is not { } iscid || iscid != _peerCids[0].Cid)
                 throw new QuicProtocolException(TransportErrorCode.TransportParameterError, null, "initial_source_connection_id mismatch");
+            // RFC 9000 §7.3: retry_source_connection_id must match the Retry we followed, and be absent without one.
+            if (p.RetrySourceConnectionId != _retrySourceCid)
+                throw new QuicProtocolException(TransportErrorCode.TransportParameterError, null, "retry_source_connection_id mismatch");
             _peerCids[0] = (_peerCids[0].Cid, p.StatelessResetToken);
         }
         else if (p.InitialSourceConnectionId is not { } iscid || iscid != _peerCids[0].Cid)

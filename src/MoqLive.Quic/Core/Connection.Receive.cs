@@ -15,6 +15,8 @@ internal sealed partial class Connection
     private bool _ackElicitingSentSinceReceive;
     private Instant _lastReceiveTime;
     private bool _migrationCandidate;
+    private byte[] _retryToken = [];
+    private ConnectionId? _retrySourceCid;
     private ulong? _pathChallengeData;
     private bool _pathChallengePending;
 
@@ -89,8 +91,10 @@ internal sealed partial class Connection
             case PacketType.Initial: space = PacketSpace.Initial; break;
             case PacketType.Handshake: space = PacketSpace.Handshake; break;
             case PacketType.OneRtt: space = PacketSpace.ApplicationData; break;
+            case PacketType.Retry:
+                return HandleRetry(header, packet);
             default:
-                Stats.PacketsDropped++; // 0-RTT (not offered), Retry and Version Negotiation are not used
+                Stats.PacketsDropped++; // 0-RTT is not offered; Version Negotiation only matters before any reply
                 return false;
         }
         var s = _spaces[(int)space];
@@ -366,6 +370,31 @@ internal sealed partial class Connection
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// A Retry (RFC 9000 §17.2.5, §8.1.2): the client restarts its Initial flight toward the server's new connection ID,
+    /// echoing the token, with Initial keys derived from that ID. At most one Retry is accepted, and none after the
+    /// server replied with an Initial.
+    /// </summary>
+    private bool HandleRetry(in PacketHeader header, Span<byte> packet)
+    {
+        if (IsServer || _retrySourceCid is not null || _peerScidKnown || header.TokenLength == 0
+            || !MoqLive.Quic.Crypto.RetryIntegrity.Verify(_originalDcid.Span, packet))
+        {
+            Stats.PacketsDropped++;
+            return false;
+        }
+        _retryToken = header.GetToken(packet).ToArray();
+        _retrySourceCid = header.SourceConnectionId;
+        _peerCids[0] = (header.SourceConnectionId, null);
+        var initial = _spaces[(int)PacketSpace.Initial];
+        initial.Keys = MoqLive.Quic.Crypto.QuicKeyDerivation.InitialKeys(header.SourceConnectionId.Span, isServer: false);
+        // Everything sent in Initial packets so far is sent again (packet numbers keep increasing).
+        foreach (var p in _loss.Outstanding(PacketSpace.Initial).ToList()) RequeueFrames(PacketSpace.Initial, p.Frames);
+        _loss.DiscardSpace(PacketSpace.Initial);
+        Stats.Retries++;
+        return true;
     }
 
     /// <summary>True when the datagram's tail is a stateless reset token of the peer (RFC 9000 §10.3.1).</summary>

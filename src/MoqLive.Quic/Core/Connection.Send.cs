@@ -146,8 +146,9 @@ internal sealed partial class Connection
         else
         {
             var type = space == PacketSpace.Initial ? PacketType.Initial : PacketType.Handshake;
+            var token = type == PacketType.Initial && !IsServer ? _retryToken : [];
             var l = PacketHeaderWriter.WriteLongHeader(pkt, type, QuicVersion.Version1, dcid, _localCids.Values.First().Cid,
-                ReadOnlySpan<byte>.Empty, pn, pnLen);
+                token, pn, pnLen);
             layout = l;
             headerLength = l.HeaderLength;
         }

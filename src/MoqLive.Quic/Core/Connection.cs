@@ -128,17 +128,28 @@ internal sealed partial class Connection
     /// <see cref="HandleDatagram"/>.
     /// </summary>
     public static Connection CreateServer(
-        ConnectionOptions options, TlsServerOptions tlsOptions, EndPoint remote, ConnectionId originalDestination, ConnectionId clientSource, Instant now)
+        ConnectionOptions options, TlsServerOptions tlsOptions, EndPoint remote, ConnectionId originalDestination, ConnectionId clientSource, Instant now) =>
+        CreateServer(options, tlsOptions, remote, originalDestination, clientSource, now, retrySource: null);
+
+    /// <summary>
+    /// Creates a server connection for an Initial that carried a valid Retry token: <paramref name="retrySource"/> is
+    /// the connection ID the Retry chose (the Initial's Destination Connection ID, from which Initial keys derive) and
+    /// <paramref name="originalDestination"/> the one of the client's very first Initial. The address counts as validated.
+    /// </summary>
+    public static Connection CreateServer(
+        ConnectionOptions options, TlsServerOptions tlsOptions, EndPoint remote, ConnectionId originalDestination, ConnectionId clientSource,
+        Instant now, ConnectionId? retrySource)
     {
         var rng = options.Random;
         var scid = RandomConnectionId(rng, options.ConnectionIdLength);
         var token = options.ResetTokenGenerator?.Invoke(scid) ?? RandomResetToken(rng);
-        var parameters = LocalParameters(options, scid, originalDestination, token);
+        var parameters = LocalParameters(options, scid, originalDestination, token) with { RetrySourceConnectionId = retrySource };
         var tls = TlsSession.CreateServer(tlsOptions, TransportParametersCodec.Encode(parameters));
         var c = new Connection(true, options, tls, remote, now);
-        c.InitConnectionIds(scid, clientSource, originalDcid: originalDestination);
+        c.InitConnectionIds(scid, clientSource, originalDcid: retrySource ?? originalDestination);
         c._localCids[0] = (scid, token);
-        c._spaces[(int)PacketSpace.Initial].Keys = QuicKeyDerivation.InitialKeys(originalDestination.Span, isServer: true);
+        c._spaces[(int)PacketSpace.Initial].Keys = QuicKeyDerivation.InitialKeys((retrySource ?? originalDestination).Span, isServer: true);
+        if (retrySource is not null) c._addressValidated = true; // RFC 9000 §8.1.2: a valid Retry token validates the address
         return c;
     }
 

@@ -22,6 +22,9 @@ public sealed class ConnectionStats
     /// <summary>Times the peer's address changed (NAT rebinding or migration).</summary>
     public long Migrations { get; set; }
 
+    /// <summary>Retry packets followed (client).</summary>
+    public long Retries { get; set; }
+
     /// <summary>The transport error we closed with, if any.</summary>
     public TransportErrorCode? LocalTransportError { get; set; }
 }

@@ -20,6 +20,12 @@ internal sealed record EndpointOptions
     /// </summary>
     public byte[] StatelessResetKey { get; init; } = RandomNumberGenerator.GetBytes(32);
 
+    /// <summary>
+    /// Validate client addresses with a Retry round trip before creating any connection state (RFC 9000 §8.1.2).
+    /// Costs one RTT; protects against spoofed Initials. Default false.
+    /// </summary>
+    public bool RequireRetry { get; init; }
+
     /// <summary>Connections accepted but not yet taken with <see cref="Endpoint.TryAccept"/> before new ones are refused.</summary>
     public int AcceptQueueLength { get; init; } = 64;
 }
@@ -155,13 +161,63 @@ internal sealed class Endpoint
         if (_options.Server is null || datagram.Length < 1200 || _incoming.Count >= _options.AcceptQueueLength) return null;
         if (!PacketHeader.TryParse(datagram, _connectionOptions.ConnectionIdLength, out var header) || header.Type != PacketType.Initial) return null;
         if (header.DestinationConnectionId.Length < 8) return null; // RFC 9000 §7.2
-        var c = Connection.CreateServer(_connectionOptions, _options.Server, remote, header.DestinationConnectionId, header.SourceConnectionId, now);
+        ConnectionId originalDcid = header.DestinationConnectionId;
+        ConnectionId? retrySource = null;
+        if (_options.RequireRetry)
+        {
+            var token = header.GetToken(datagram);
+            if (token.IsEmpty)
+            {
+                SendRetry(remote, header);
+                return null;
+            }
+            if (!TryValidateRetryToken(token, remote, header.DestinationConnectionId, out originalDcid)) return null;
+            retrySource = header.DestinationConnectionId;
+        }
+        var c = Connection.CreateServer(_connectionOptions, _options.Server, remote, originalDcid, header.SourceConnectionId, now, retrySource);
         _routesOf[c] = new List<ConnectionId> { header.DestinationConnectionId };
         _routes[header.DestinationConnectionId] = c;
         c.HandleDatagram(now, remote, datagram);
         Refresh(c);
         _incoming.Enqueue(c);
         return c;
+    }
+
+    private void SendRetry(EndPoint remote, in PacketHeader header)
+    {
+        Span<byte> cidBytes = stackalloc byte[8];
+        RandomNumberGenerator.Fill(cidBytes);
+        var retryCid = new ConnectionId(cidBytes);
+        var token = RetryToken(remote, header.DestinationConnectionId, retryCid);
+        var packet = new byte[RetryPacket.GetLength(header.SourceConnectionId, retryCid, token.Length)];
+        int tagOffset = RetryPacket.WriteWithoutTag(packet, QuicVersion.Version1, header.SourceConnectionId, retryCid, token, 0);
+        MoqLive.Quic.Crypto.RetryIntegrity.ComputeTag(header.DestinationConnectionId.Span, packet.AsSpan(0, tagOffset), packet.AsSpan(tagOffset));
+        _responses.Enqueue((remote, packet));
+    }
+
+    // Token: ODCID length, ODCID, then a MAC binding the client address, the ODCID and the Retry's connection ID.
+    private byte[] RetryToken(EndPoint remote, ConnectionId originalDcid, ConnectionId retryCid)
+    {
+        var token = new byte[1 + originalDcid.Length + 16];
+        token[0] = (byte)originalDcid.Length;
+        originalDcid.CopyTo(token.AsSpan(1));
+        RetryMac(remote, originalDcid, retryCid).CopyTo(token.AsSpan(1 + originalDcid.Length));
+        return token;
+    }
+
+    private bool TryValidateRetryToken(ReadOnlySpan<byte> token, EndPoint remote, ConnectionId retryCid, out ConnectionId originalDcid)
+    {
+        originalDcid = default;
+        if (token.Length < 1 || token[0] > ConnectionId.MaxLength || token.Length != 1 + token[0] + 16) return false;
+        originalDcid = new ConnectionId(token.Slice(1, token[0]));
+        var expected = RetryMac(remote, originalDcid, retryCid);
+        return CryptographicOperations.FixedTimeEquals(expected, token[(1 + token[0])..]);
+    }
+
+    private byte[] RetryMac(EndPoint remote, ConnectionId originalDcid, ConnectionId retryCid)
+    {
+        var input = System.Text.Encoding.UTF8.GetBytes("retry|" + remote + "|" + Convert.ToHexString(originalDcid.Span) + "|" + Convert.ToHexString(retryCid.Span));
+        return HMACSHA256.HashData(_options.StatelessResetKey, input)[..16];
     }
 
     private void SendStatelessReset(EndPoint remote, ReadOnlySpan<byte> datagram, ConnectionId dcid)

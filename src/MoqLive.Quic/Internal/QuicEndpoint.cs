@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using MoqLive.Quic.Core;
 using MoqLive.Quic.Packets;
@@ -14,8 +15,9 @@ namespace MoqLive.Quic.Internal;
 /// </summary>
 /// <remarks>
 /// The endpoint lives while it has users: the listener (server) and each connection until it is drained. The last
-/// user to leave closes the socket. Stateless reset and Retry are not implemented: the core issues random reset
-/// tokens, which the endpoint cannot recompute for connections it no longer knows.
+/// user to leave closes the socket. Reset tokens are an HMAC of the connection ID under a per-endpoint key, so a
+/// short-header datagram for a connection ID the endpoint no longer knows is answered with a Stateless Reset
+/// (RFC 9000 §10.3), and one that matches a live connection's peer token ends that connection. Retry is not used.
 /// </remarks>
 internal sealed class QuicEndpoint
 {
@@ -30,6 +32,7 @@ internal sealed class QuicEndpoint
     private readonly Dictionary<ConnectionId, QuicConnection> _routes = new();
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _cts = new();
+    private readonly byte[] _resetKey = RandomNumberGenerator.GetBytes(32);
     private ServerSide? _server;
     private int _users;
     private bool _closed;
@@ -60,7 +63,7 @@ internal sealed class QuicEndpoint
     /// <summary>Accept new connections: called once by the listener, which becomes a user.</summary>
     public void EnableServer(TlsServerOptions tls, ConnectionOptions options, TimeSpan handshakeTimeout, Func<QuicConnection, bool> onEstablished)
     {
-        _server = new ServerSide(tls, options, handshakeTimeout, onEstablished);
+        _server = new ServerSide(tls, WithResetTokens(options), handshakeTimeout, onEstablished);
         AddUser();
     }
 
@@ -94,6 +97,10 @@ internal sealed class QuicEndpoint
     {
         if (Interlocked.Exchange(ref _server, null) is not null) ReleaseUser();
     }
+
+    /// <summary><paramref name="options"/> with reset tokens this endpoint can recompute (RFC 9000 §10.3.2).</summary>
+    public ConnectionOptions WithResetTokens(ConnectionOptions options) =>
+        options with { ResetTokenGenerator = ResetToken };
 
     public void Start() => _receiveLoop = Task.Run(ReceiveLoopAsync);
 
@@ -179,8 +186,14 @@ internal sealed class QuicEndpoint
             return;
         }
 
+        if (!PacketInvariants.IsLongHeader(datagram[0]))
+        {
+            OnUnroutedShortHeader(datagram, remote, dcid);
+            return;
+        }
+
         var server = _server;
-        if (server is null || !PacketInvariants.IsLongHeader(datagram[0]))
+        if (server is null)
         {
             Log.DatagramDropped(_logger, datagram.Length, remote, "unknown connection ID");
             return;
@@ -211,6 +224,32 @@ internal sealed class QuicEndpoint
         connection = QuicConnection.CreateInbound(this, core, server.HandshakeTimeout, server.OnEstablished);
         Route(dcid, connection);
         connection.OnDatagram(datagram, remote);
+    }
+
+    private void OnUnroutedShortHeader(ReadOnlySpan<byte> datagram, EndPoint remote, ConnectionId dcid)
+    {
+        // It may be a Stateless Reset from the peer of one of our connections (§10.3.1).
+        List<QuicConnection> candidates;
+        lock (_lock) candidates = _routes.Values.Distinct().ToList();
+        foreach (var c in candidates)
+        {
+            if (c.TryHandleStatelessReset(datagram, remote)) return;
+        }
+
+        // Otherwise answer with one, smaller than what arrived so two endpoints cannot loop (§10.3.3).
+        int length = StatelessReset.GetResponseLength(datagram.Length);
+        if (length == 0) return;
+        Span<byte> reply = stackalloc byte[length];
+        StatelessReset.Write(reply, ResetToken(dcid));
+        _socket.Send(reply, remote);
+        Log.DatagramDropped(_logger, datagram.Length, remote, "unknown connection ID; sent a stateless reset");
+    }
+
+    private StatelessResetToken ResetToken(ConnectionId cid)
+    {
+        Span<byte> mac = stackalloc byte[32];
+        HMACSHA256.HashData(_resetKey, cid.Span, mac);
+        return new StatelessResetToken(mac[..StatelessResetToken.Length]);
     }
 
     private sealed record ServerSide(TlsServerOptions Tls, ConnectionOptions Options, TimeSpan HandshakeTimeout, Func<QuicConnection, bool> OnEstablished);

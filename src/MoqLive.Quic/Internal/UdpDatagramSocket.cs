@@ -11,6 +11,12 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
 
     private readonly Socket _socket;
     private readonly EndPoint _anyRemote;
+    private readonly SocketAddress _receiveAddress;
+    private readonly Lock _sendLock = new();
+    private SocketAddress? _receivedFrom;
+    private EndPoint? _receivedFromEndPoint;
+    private EndPoint? _sendTo;
+    private SocketAddress? _sendToAddress;
 
     private UdpDatagramSocket(Socket socket)
     {
@@ -19,6 +25,7 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
         _anyRemote = socket.AddressFamily == AddressFamily.InterNetworkV6
             ? new IPEndPoint(IPAddress.IPv6Any, 0)
             : new IPEndPoint(IPAddress.Any, 0);
+        _receiveAddress = _anyRemote.Serialize();
     }
 
     public EndPoint LocalEndPoint { get; }
@@ -49,9 +56,16 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
         {
             try
             {
-                SocketReceiveFromResult r = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, _anyRemote, cancellationToken)
-                    .ConfigureAwait(false);
-                return new DatagramReceiveResult(r.ReceivedBytes, r.RemoteEndPoint);
+                // The SocketAddress overload does not allocate; the EndPoint is only rebuilt when the sender changes.
+                int n = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, _receiveAddress, cancellationToken).ConfigureAwait(false);
+                if (_receivedFromEndPoint is null || !_receiveAddress.Equals(_receivedFrom))
+                {
+                    _receivedFrom = new SocketAddress(_receiveAddress.Family, _receiveAddress.Size);
+                    _receiveAddress.Buffer.Span[.._receiveAddress.Size].CopyTo(_receivedFrom.Buffer.Span);
+                    _receivedFromEndPoint = _anyRemote.Create(_receivedFrom);
+                }
+
+                return new DatagramReceiveResult(n, _receivedFromEndPoint);
             }
             catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused
                 or SocketError.MessageSize or SocketError.HostUnreachable or SocketError.NetworkUnreachable)
@@ -69,7 +83,20 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
     {
         try
         {
-            _socket.SendTo(datagram, SocketFlags.None, remote);
+            SocketAddress address;
+            lock (_sendLock)
+            {
+                // Serializing the EndPoint on every send allocates; a connection sends to one address.
+                if (!ReferenceEquals(remote, _sendTo))
+                {
+                    _sendToAddress = remote.Serialize();
+                    _sendTo = remote;
+                }
+
+                address = _sendToAddress!;
+            }
+
+            _socket.SendTo(datagram, SocketFlags.None, address);
             return true;
         }
         catch (SocketException)

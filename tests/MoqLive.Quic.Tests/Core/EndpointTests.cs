@@ -117,6 +117,39 @@ public class EndpointTests
     }
 
     [Fact]
+    public void RequireRetry_ClientFollowsRetry_AndHandshakeCompletes()
+    {
+        var server = new Endpoint(ServerOptions() with { RequireRetry = true });
+        var client = new Endpoint(new EndpointOptions { Connection = new ConnectionOptions { Random = new Random(1) } });
+        var net = new Net(client, server);
+        var c = client.Connect(net.Now, ServerAddr, ClientTls());
+        net.RunUntil(() => c.IsHandshakeConfirmed);
+        Assert.Equal(1, c.Stats.Retries);
+        Assert.True(server.TryAccept(out var s));
+        Assert.True(s.IsHandshakeConfirmed);
+    }
+
+    [Fact]
+    public void RequireRetry_TokenFromAnotherAddress_IsRejected()
+    {
+        var server = new Endpoint(ServerOptions() with { RequireRetry = true });
+        var client = new Endpoint(new EndpointOptions { Connection = new ConnectionOptions { Random = new Random(1) } });
+        var c = client.Connect(Instant.Zero, ServerAddr, ClientTls());
+        var buf = new byte[2000];
+        Assert.True(c.PollTransmit(Instant.Zero, buf, out var t));
+        Assert.Null(server.HandleDatagram(Instant.Zero, ClientAddr, buf.AsSpan(0, t.Size)));
+        Assert.True(server.PollTransmit(buf, out var retry));
+        client.HandleDatagram(Instant.Zero, ServerAddr, buf.AsSpan(0, retry.Size));
+        Assert.Equal(1, c.Stats.Retries);
+        Assert.True(c.PollTransmit(Instant.Zero, buf, out t));
+        // The same token replayed from a spoofed address creates nothing.
+        var spoofed = new IPEndPoint(IPAddress.Parse("192.0.2.7"), 1234);
+        Assert.Null(server.HandleDatagram(Instant.Zero, spoofed, buf.AsSpan(0, t.Size)));
+        Assert.Empty(server.Connections);
+        Assert.NotNull(server.HandleDatagram(Instant.Zero, ClientAddr, buf.AsSpan(0, t.Size)));
+    }
+
+    [Fact]
     public void UnknownVersion_AnsweredWithVersionNegotiation()
     {
         var server = new Endpoint(ServerOptions());

@@ -1,0 +1,217 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using MoqLive.Quic;
+using MoqLive.Quic.Tls;
+
+namespace MoqLive.Cli.Commands;
+
+/// <summary><c>moqlive bench</c>: macro benchmarks on this machine.</summary>
+internal static class BenchCommand
+{
+    public static Command Create(TimeProvider timeProvider) =>
+        new("bench", "Macro benchmarks.")
+        {
+            CreateQuicCommand(timeProvider),
+        };
+
+    private static Command CreateQuicCommand(TimeProvider timeProvider)
+    {
+        var sizeOption = new Option<int>("--size-mb") { Description = "Bytes to transfer on one stream, in MiB.", DefaultValueFactory = _ => 1024 };
+        sizeOption.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+                r.AddError("--size-mb must be at least 1.");
+        });
+        var handshakesOption = new Option<int>("--handshakes") { Description = "Sequential handshakes to time.", DefaultValueFactory = _ => 200 };
+        var ngtcp2Option = new Option<bool>("--ngtcp2")
+        {
+            Description = "Also time the same transfer between ngtcp2's gtlsclient and gtlsserver and report our throughput as a ratio of theirs.",
+            DefaultValueFactory = _ => true,
+        };
+        var command = new Command("quic", "QUIC over loopback: bulk throughput of one connection (Gbit/s, CPU seconds per GB), handshakes per second, and the same transfer between ngtcp2's gtlsclient and gtlsserver for comparison.")
+        {
+            sizeOption, handshakesOption, ngtcp2Option,
+        };
+        command.SetAction((parseResult, cancellationToken) => QuicBench.RunAsync(
+            new QuicBench.Settings(parseResult.GetRequiredValue(sizeOption) * 1024L * 1024, parseResult.GetRequiredValue(handshakesOption), parseResult.GetValue(ngtcp2Option)),
+            timeProvider, parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, cancellationToken));
+        return command;
+    }
+}
+
+/// <summary>The measurements behind <c>moqlive bench quic</c>.</summary>
+internal static class QuicBench
+{
+    private const string Alpn = "moqlive-bench";
+
+    public sealed record Settings(long Bytes, int Handshakes, bool Ngtcp2);
+
+    public static async Task<int> RunAsync(Settings settings, TimeProvider time, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        using var certificateWithKey = SelfSignedCertificate.Create(time.GetUtcNow());
+        using var certificate = TlsServerCertificate.FromCertificate(certificateWithKey);
+        await using var listener = await QuicListener.ListenAsync(new QuicListenerOptions
+        {
+            ListenEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+            ApplicationProtocols = [Alpn],
+            ServerCertificate = certificate,
+            TimeProvider = time,
+        }, cancellationToken).ConfigureAwait(false);
+        var clientOptions = new QuicClientConnectionOptions
+        {
+            RemoteEndPoint = listener.LocalEndPoint,
+            ServerName = "localhost",
+            ApplicationProtocols = [Alpn],
+            CertificateValidation = TlsCertificateValidation.PinnedSha256,
+            PinnedCertificateSha256 = [certificate.LeafSha256],
+            TimeProvider = time,
+        };
+
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"QUIC over loopback, {Environment.ProcessorCount} cores, .NET {Environment.Version}")).ConfigureAwait(false);
+
+        // 1. Bulk: one unidirectional stream, client → server.
+        (double seconds, double cpu, long allocated) = await BulkAsync(listener, clientOptions, settings.Bytes, time, cancellationToken).ConfigureAwait(false);
+        double gbps = settings.Bytes * 8 / seconds / 1e9;
+        double cpuPerGb = cpu / (settings.Bytes / 1e9);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"bulk:       {settings.Bytes / 1048576} MiB in {seconds:0.00} s = {gbps:0.000} Gbit/s, {cpuPerGb:0.00} CPU s/GB, {allocated / (settings.Bytes / 1e9) / 1e6:0} MB allocated/GB (client + server in one process)")).ConfigureAwait(false);
+
+        // 2. Handshakes per second, sequential.
+        double hsSeconds = await HandshakesAsync(listener, clientOptions, settings.Handshakes, time, cancellationToken).ConfigureAwait(false);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"handshakes: {settings.Handshakes} in {hsSeconds:0.00} s = {settings.Handshakes / hsSeconds:0.0} /s (sequential, connect + close)")).ConfigureAwait(false);
+
+        // 3. ngtcp2 ↔ ngtcp2, same bytes.
+        if (settings.Ngtcp2)
+        {
+            double? theirs = await Ngtcp2Async(settings.Bytes, time, error, cancellationToken).ConfigureAwait(false);
+            if (theirs is { } t)
+            {
+                double theirGbps = settings.Bytes * 8 / t / 1e9;
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"ngtcp2:     gtlsclient <- gtlsserver {settings.Bytes / 1048576} MiB (HTTP/3 GET) in {t:0.00} s = {theirGbps:0.000} Gbit/s; MoqLive/ngtcp2 = {gbps / theirGbps:0.00}")).ConfigureAwait(false);
+            }
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static async Task<(double Seconds, double CpuSeconds, long Allocated)> BulkAsync(
+        QuicListener listener, QuicClientConnectionOptions options, long bytes, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var accept = listener.AcceptConnectionAsync(cancellationToken).AsTask();
+        await using var client = await QuicConnection.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
+        await using var server = await accept.ConfigureAwait(false);
+        TimeSpan cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
+        long allocatedStart = GC.GetTotalAllocatedBytes();
+        long start = time.GetTimestamp();
+        var receiver = Task.Run(async () =>
+        {
+            var stream = await server.AcceptInboundStreamAsync(QuicStreamType.Unidirectional, cancellationToken).ConfigureAwait(false);
+            byte[] buffer = new byte[256 * 1024];
+            long total = 0;
+            int n;
+            while ((n = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0) total += n;
+            return total;
+        }, cancellationToken);
+        var send = await client.OpenOutboundStreamAsync(QuicStreamType.Unidirectional, cancellationToken).ConfigureAwait(false);
+        byte[] chunk = new byte[64 * 1024];
+        Random.Shared.NextBytes(chunk);
+        for (long sent = 0; sent < bytes; sent += chunk.Length)
+        {
+            int n = (int)Math.Min(chunk.Length, bytes - sent);
+            await send.WriteAsync(chunk.AsMemory(0, n), completeWrites: sent + n >= bytes, cancellationToken).ConfigureAwait(false);
+        }
+
+        long received = await receiver.ConfigureAwait(false);
+        double seconds = time.GetElapsedTime(start).TotalSeconds;
+        double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds;
+        if (received != bytes) throw new InvalidOperationException($"received {received} of {bytes} bytes");
+        return (seconds, cpu, GC.GetTotalAllocatedBytes() - allocatedStart);
+    }
+
+    private static async Task<double> HandshakesAsync(
+        QuicListener listener, QuicClientConnectionOptions options, int count, TimeProvider time, CancellationToken cancellationToken)
+    {
+        long start = time.GetTimestamp();
+        for (int i = 0; i < count; i++)
+        {
+            var accept = listener.AcceptConnectionAsync(cancellationToken).AsTask();
+            var client = await QuicConnection.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
+            var server = await accept.ConfigureAwait(false);
+            await client.CloseAsync(0, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await server.DisposeAsync().ConfigureAwait(false);
+        }
+
+        return time.GetElapsedTime(start).TotalSeconds;
+    }
+
+    /// <summary>Times gtlsclient downloading <paramref name="bytes"/> of generated content from gtlsserver; null when ngtcp2 is missing.</summary>
+    private static async Task<double?> Ngtcp2Async(long bytes, TimeProvider time, TextWriter error, CancellationToken cancellationToken)
+    {
+        const string client = "/usr/bin/gtlsclient", server = "/usr/sbin/gtlsserver";
+        if (!File.Exists(client) || !File.Exists(server))
+        {
+            await error.WriteLineAsync("ngtcp2: gtlsclient/gtlsserver not installed (Debian ngtcp2-client, ngtcp2-server; .ci/run installs them); skipped.").ConfigureAwait(false);
+            return null;
+        }
+
+        string dir = Directory.CreateTempSubdirectory("moqlive-bench-").FullName;
+        try
+        {
+            using var cert = SelfSignedCertificate.Create(time.GetUtcNow());
+            string certPath = Path.Combine(dir, "cert.pem"), keyPath = Path.Combine(dir, "key.pem");
+            SelfSignedCertificate.WritePemFiles(cert, certPath, keyPath);
+            int port;
+            using (var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp))
+            {
+                probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+                port = ((IPEndPoint)probe.LocalEndPoint!).Port;
+            }
+
+            string p = port.ToString(CultureInfo.InvariantCulture);
+            // gtlsserver generates a body of N bytes for the path /N (up to --max-dyn-length).
+            using var serverProcess = StartQuiet(server, ["-q", "-d", dir, $"--max-dyn-length={bytes}", "127.0.0.1", p, keyPath, certPath]);
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(300), time, cancellationToken).ConfigureAwait(false);
+                long start = time.GetTimestamp();
+                using var clientProcess = StartQuiet(client, ["-q", "--exit-on-all-streams-close", "--no-http-dump", "--no-quic-dump", "127.0.0.1", p, $"https://127.0.0.1:{p}/{bytes}"]);
+                await clientProcess.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+                double seconds = time.GetElapsedTime(start).TotalSeconds;
+                if (clientProcess.ExitCode != 0)
+                {
+                    await error.WriteLineAsync($"ngtcp2: gtlsclient exited with {clientProcess.ExitCode}; skipped.").ConfigureAwait(false);
+                    return null;
+                }
+
+                return seconds;
+            }
+            finally
+            {
+                if (!serverProcess.HasExited) serverProcess.Kill();
+                await serverProcess.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static Process StartQuiet(string fileName, string[] arguments)
+    {
+        var info = new ProcessStartInfo(fileName) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in arguments) info.ArgumentList.Add(a);
+        var process = Process.Start(info)!;
+        // Drain output so the child never blocks on a full pipe.
+        process.OutputDataReceived += static (_, _) => { };
+        process.ErrorDataReceived += static (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+}
