@@ -155,14 +155,14 @@ public sealed partial class MoqtSession
         switch (response)
         {
             case W.RequestOk:
-            {
-                var producer = new NamespaceProducer(prefix);
-                lock (_namespaceSubscriptions)
-                    _namespaceSubscriptions.Add(producer);
-                producer.Cancelled += _ => stream.Cancel(W.MoqtStreamResetCode.Cancelled);
-                Spawn(() => ReadNamespacesAsync(stream, producer));
-                return SubscribeNamespaceResult.Ok(producer.Consumer);
-            }
+                {
+                    var producer = new NamespaceProducer(prefix);
+                    lock (_namespaceSubscriptions)
+                        _namespaceSubscriptions.Add(producer);
+                    producer.Cancelled += _ => stream.Cancel(W.MoqtStreamResetCode.Cancelled);
+                    Spawn(() => ReadNamespacesAsync(stream, producer));
+                    return SubscribeNamespaceResult.Ok(producer.Consumer);
+                }
 
             case W.RequestError error:
                 await FinishQuietlyAsync(stream).ConfigureAwait(false);
@@ -184,21 +184,21 @@ public sealed partial class MoqtSession
                 switch (message)
                 {
                     case W.Namespace ns:
-                    {
-                        TrackNamespace full = producer.Prefix.Append(ns.TrackNamespaceSuffix.ToModel());
-                        active.Add(full);
-                        producer.Announce(full);
-                        break;
-                    }
+                        {
+                            TrackNamespace full = producer.Prefix.Append(ns.TrackNamespaceSuffix.ToModel());
+                            active.Add(full);
+                            producer.Announce(full);
+                            break;
+                        }
 
                     case W.NamespaceDone done:
-                    {
-                        TrackNamespace full = producer.Prefix.Append(done.TrackNamespaceSuffix.ToModel());
-                        if (!active.Remove(full))
-                            throw new W.MoqtProtocolException(W.MoqtErrorCode.ProtocolViolation, "NAMESPACE_DONE before NAMESPACE");
-                        producer.Withdraw(full);
-                        break;
-                    }
+                        {
+                            TrackNamespace full = producer.Prefix.Append(done.TrackNamespaceSuffix.ToModel());
+                            if (!active.Remove(full))
+                                throw new W.MoqtProtocolException(W.MoqtErrorCode.ProtocolViolation, "NAMESPACE_DONE before NAMESPACE");
+                            producer.Withdraw(full);
+                            break;
+                        }
 
                     case W.RequestOk or W.RequestError or W.GoAway:
                         break;

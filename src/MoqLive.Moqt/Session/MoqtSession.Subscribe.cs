@@ -27,14 +27,14 @@ public sealed partial class MoqtSession
         switch (response)
         {
             case W.SubscribeOk ok:
-            {
-                InboundTrack inbound = await RegisterInboundAsync(requestId, ok.TrackAlias, ok.TrackProperties.ToTrackInfo(track), stream).ConfigureAwait(false);
-                TrackConsumer consumer = inbound.Producer.Subscribe(new TrackConsumerOptions { Start = TrackStart.At(Location.Zero) });
-                inbound.Producer.Unused += _ => CancelInbound(inbound);
-                Spawn(() => ReadSubscriptionStreamAsync(inbound));
-                TimeSpan? expires = ok.Parameters.Expires is { } ms and > 0 ? TimeSpan.FromMilliseconds(ms) : null;
-                return SubscribeResult.Ok(new Model.SubscribeOk(consumer, ok.Parameters.LargestObject?.ToModel(), expires));
-            }
+                {
+                    InboundTrack inbound = await RegisterInboundAsync(requestId, ok.TrackAlias, ok.TrackProperties.ToTrackInfo(track), stream).ConfigureAwait(false);
+                    TrackConsumer consumer = inbound.Producer.Subscribe(new TrackConsumerOptions { Start = TrackStart.At(Location.Zero) });
+                    inbound.Producer.Unused += _ => CancelInbound(inbound);
+                    Spawn(() => ReadSubscriptionStreamAsync(inbound));
+                    TimeSpan? expires = ok.Parameters.Expires is { } ms and > 0 ? TimeSpan.FromMilliseconds(ms) : null;
+                    return SubscribeResult.Ok(new Model.SubscribeOk(consumer, ok.Parameters.LargestObject?.ToModel(), expires));
+                }
 
             case W.RequestError error:
                 await FinishQuietlyAsync(stream).ConfigureAwait(false);
@@ -68,17 +68,17 @@ public sealed partial class MoqtSession
         switch (response)
         {
             case W.RequestOk ok:
-            {
-                if (ok.TrackProperties.Count > 0)
-                    throw await UnexpectedAsync(ok, "PUBLISH (Track Properties in PUBLISH_OK)").ConfigureAwait(false);
-                bool forward = ok.Parameters.Forward ?? true;
-                byte priority = ok.Parameters.SubscriberPriority ?? TrackInfo.DefaultPublisherPriority;
-                var outbound = new OutboundSubscription(requestId, alias, track, stream, priority, track.Info.GroupOrder, forward, SessionToken);
-                _outbound[requestId] = outbound;
-                Spawn(() => ReadOutboundStreamAsync(outbound));
-                Spawn(() => PumpAsync(outbound));
-                return PublishResult.Ok(new PublishOk(forward, priority));
-            }
+                {
+                    if (ok.TrackProperties.Count > 0)
+                        throw await UnexpectedAsync(ok, "PUBLISH (Track Properties in PUBLISH_OK)").ConfigureAwait(false);
+                    bool forward = ok.Parameters.Forward ?? true;
+                    byte priority = ok.Parameters.SubscriberPriority ?? TrackInfo.DefaultPublisherPriority;
+                    var outbound = new OutboundSubscription(requestId, alias, track, stream, priority, track.Info.GroupOrder, forward, SessionToken);
+                    _outbound[requestId] = outbound;
+                    Spawn(() => ReadOutboundStreamAsync(outbound));
+                    Spawn(() => PumpAsync(outbound));
+                    return PublishResult.Ok(new PublishOk(forward, priority));
+                }
 
             case W.RequestError error:
                 await FinishQuietlyAsync(stream).ConfigureAwait(false);
@@ -179,7 +179,12 @@ public sealed partial class MoqtSession
                             FinishInbound(inbound);
                         });
                         break;
-                    case W.RequestOk or W.RequestError or W.GoAway:
+                    case W.RequestOk or W.RequestError:
+                        if (!inbound.PendingUpdates.TryDequeue(out TaskCompletionSource<W.MoqtControlMessage?>? pending))
+                            throw new W.MoqtProtocolException(W.MoqtErrorCode.ProtocolViolation, $"{message.Type} without an outstanding REQUEST_UPDATE");
+                        pending.TrySetResult(message);
+                        break;
+                    case W.GoAway:
                         break;
                     default:
                         throw new W.MoqtProtocolException(W.MoqtErrorCode.ProtocolViolation, $"unexpected {message.Type} on a subscription stream");
@@ -190,6 +195,45 @@ public sealed partial class MoqtSession
         {
             AbortInbound(inbound, "the publisher cancelled the subscription");
         }
+        finally
+        {
+            while (inbound.PendingUpdates.TryDequeue(out TaskCompletionSource<W.MoqtControlMessage?>? pending))
+                pending.TrySetResult(null);
+        }
+    }
+
+    /// <summary>
+    /// REQUEST_UPDATE on a subscription this session received (from <see cref="SubscribeAsync"/> or an accepted
+    /// PUBLISH): changes subscriber priority, forward state or requests a new group. Failures are result values.
+    /// </summary>
+    public async ValueTask<SubscriptionUpdateResult> UpdateSubscriptionAsync(TrackConsumer track, SubscriptionUpdate update, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(track);
+        ArgumentNullException.ThrowIfNull(update);
+        ThrowIfClosed();
+        InboundTrack? inbound = _inbound.Values.FirstOrDefault(i => track.IsFrom(i.Producer));
+        if (inbound is null)
+            return SubscriptionUpdateResult.Error(RequestErrorCode.DoesNotExist, "the subscription is not active on this session");
+
+        var request = new W.RequestUpdate(NextRequestId())
+        {
+            Parameters = new W.MessageParameters
+            {
+                SubscriberPriority = update.SubscriberPriority,
+                Forward = update.Forward,
+                NewGroupRequest = update.NewGroupRequest,
+            },
+        };
+        var pending = new TaskCompletionSource<W.MoqtControlMessage?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        inbound.PendingUpdates.Enqueue(pending);
+        await inbound.Stream.WriteAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
+        W.MoqtControlMessage? response = await pending.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return response switch
+        {
+            W.RequestOk ok => SubscriptionUpdateResult.Ok(new SubscriptionUpdateOk(ok.Parameters.LargestObject?.ToModel())),
+            W.RequestError error => SubscriptionUpdateResult.Error((RequestErrorCode)error.ErrorCode, error.ErrorReason, WireMapping.ToRetryInterval(error.RetryInterval)),
+            _ => SubscriptionUpdateResult.Error(RequestErrorCode.InternalError, "the subscription ended before the update was answered"),
+        };
     }
 
     private void AbortInbound(InboundTrack inbound, string reason)
@@ -358,7 +402,11 @@ public sealed partial class MoqtSession
                             outbound.SubscriberPriority = priority;
                         if (update.Parameters.Forward is { } forward)
                             outbound.Forward = forward;
-                        await outbound.Stream.WriteAsync(new W.RequestOk(), cancellationToken: outbound.Token).ConfigureAwait(false);
+                        var updateOk = new W.RequestOk
+                        {
+                            Parameters = new W.MessageParameters { LargestObject = outbound.Track.LargestLocation?.ToWire() },
+                        };
+                        await outbound.Stream.WriteAsync(updateOk, cancellationToken: outbound.Token).ConfigureAwait(false);
                         break;
                     case W.GoAway:
                         break;

@@ -474,6 +474,12 @@ public sealed partial class MoqtSession : IPublisher, ISubscriber, IAsyncDisposa
         {
             throw ClosedException(e);
         }
+        catch (OperationCanceledException)
+        {
+            // The caller gave up: cancel the request so the peer can drop its state (§"Request Cancellation").
+            stream.Cancel(W.MoqtStreamResetCode.Cancelled);
+            throw;
+        }
     }
 
     /// <summary>A response the request type does not allow: PROTOCOL_VIOLATION.</summary>

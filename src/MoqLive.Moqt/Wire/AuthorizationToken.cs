@@ -73,19 +73,19 @@ public sealed record AuthorizationToken
                 token = UseAlias(reader.ReadVi64());
                 break;
             case AuthTokenAliasType.Register:
-            {
-                ulong alias = reader.ReadVi64();
-                ulong type = reader.ReadVi64();
-                token = Register(alias, type, reader.ReadRest().ToArray());
-                break;
-            }
+                {
+                    ulong alias = reader.ReadVi64();
+                    ulong type = reader.ReadVi64();
+                    token = Register(alias, type, reader.ReadRest().ToArray());
+                    break;
+                }
 
             case AuthTokenAliasType.UseValue:
-            {
-                ulong type = reader.ReadVi64();
-                token = UseValue(type, reader.ReadRest().ToArray());
-                break;
-            }
+                {
+                    ulong type = reader.ReadVi64();
+                    token = UseValue(type, reader.ReadRest().ToArray());
+                    break;
+                }
 
             default:
                 throw new MoqtProtocolException(MoqtErrorCode.KeyValueFormattingError, $"unknown Token Alias Type {aliasType}");

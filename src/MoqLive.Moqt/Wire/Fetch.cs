@@ -102,14 +102,14 @@ public sealed record Fetch : MoqtControlMessage
         switch ((FetchType)type)
         {
             case FetchType.Standalone:
-            {
-                TrackNamespace ns = Wire.TrackNamespace.Read(ref reader);
-                ReadOnlyMemory<byte> name = Wire.TrackNamespace.ReadTrackName(ref reader, ns);
-                Location start = reader.ReadLocation();
-                Location end = reader.ReadLocation();
-                fetch = Standalone(requestId, ns, name, start, end);
-                break;
-            }
+                {
+                    TrackNamespace ns = Wire.TrackNamespace.Read(ref reader);
+                    ReadOnlyMemory<byte> name = Wire.TrackNamespace.ReadTrackName(ref reader, ns);
+                    Location start = reader.ReadLocation();
+                    Location end = reader.ReadLocation();
+                    fetch = Standalone(requestId, ns, name, start, end);
+                    break;
+                }
 
             case FetchType.RelativeJoining:
                 fetch = RelativeJoining(requestId, reader.ReadVi64(), reader.ReadVi64());

@@ -73,14 +73,14 @@ public sealed record LocationFilter
                 filter = AbsoluteStart(reader.ReadLocation());
                 break;
             case LocationFilterType.AbsoluteRange:
-            {
-                Location start = reader.ReadLocation();
-                ulong delta = reader.ReadVi64();
-                if (delta > ulong.MaxValue - start.Group)
-                    ThrowHelper.ProtocolViolation("AbsoluteRange end group exceeds 2^64 - 1");
-                filter = AbsoluteRange(start, delta);
-                break;
-            }
+                {
+                    Location start = reader.ReadLocation();
+                    ulong delta = reader.ReadVi64();
+                    if (delta > ulong.MaxValue - start.Group)
+                        ThrowHelper.ProtocolViolation("AbsoluteRange end group exceeds 2^64 - 1");
+                    filter = AbsoluteRange(start, delta);
+                    break;
+                }
 
             default:
                 throw new MoqtProtocolException(MoqtErrorCode.ProtocolViolation, $"unknown Location Filter Type {type}");

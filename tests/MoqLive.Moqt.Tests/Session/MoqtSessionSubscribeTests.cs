@@ -179,6 +179,45 @@ public sealed class MoqtSessionSubscribeTests
         result.Value!.Track.Dispose();
     }
 
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task RequestUpdate_ForwardZero_PausesDelivery(MoqtVersion version)
+    {
+        var publisher = new TestPublisher();
+        TrackProducer track = publisher.AddTrack(Video);
+        await using SessionPair pair = await SessionPair.CreateAsync(version, server: new MoqtSessionOptions { Publisher = publisher });
+        TrackConsumer consumer = (await pair.Client.SubscribeAsync(Video).AsTask().WithTimeout()).GetValueOrThrow().Track;
+
+        SubgroupProducer first = track.CreateGroup(0).CreateSubgroup(0);
+        first.Write(0, Text("before"));
+        first.Complete();
+        (List<(ulong ObjectId, string Payload)> objects, _, _) = await consumer.ReadSubgroupAsync();
+        Assert.Equal([(0UL, "before")], objects);
+
+        SubscriptionUpdateResult paused = await pair.Client.UpdateSubscriptionAsync(consumer, new SubscriptionUpdate { Forward = false, SubscriberPriority = 1 }).AsTask().WithTimeout();
+        Assert.True(paused.IsOk, paused.ToString());
+        Assert.Equal(new Location(0, 0), paused.Value!.LargestLocation);
+
+        SubgroupProducer hidden = track.CreateGroup(1).CreateSubgroup(0);
+        hidden.Write(0, Text("not forwarded"));
+        hidden.Complete();
+        track.Complete();
+
+        TrackReadResult next = await consumer.NextGroupAsync().AsTask().WithTimeout();
+        Assert.True(next.IsEnd, "group 1 was forwarded although Forward State is 0");
+        consumer.Dispose();
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task RequestUpdate_UnknownSubscription_ReturnsError(MoqtVersion version)
+    {
+        await using SessionPair pair = await SessionPair.CreateAsync(version);
+        using TrackConsumer foreign = new TrackProducer(new TrackInfo(Video)).Subscribe();
+        SubscriptionUpdateResult result = await pair.Client.UpdateSubscriptionAsync(foreign, new SubscriptionUpdate { Forward = true }).AsTask().WithTimeout();
+        Assert.Equal(RequestErrorCode.DoesNotExist, result.ErrorCode);
+    }
+
     [Fact]
     public void GetPriority_OrdersBySubscriberThenPublisherThenGroup()
     {

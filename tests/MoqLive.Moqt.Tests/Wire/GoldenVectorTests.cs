@@ -121,11 +121,11 @@ public sealed class GoldenVectorTests
             case "datagram":
                 return ObjectDatagram.Read(bytes) ?? throw new InvalidDataException("padding");
             case "padding_stream":
-            {
-                Assert.True(Vi64.TryRead(bytes, out ulong type, out int typeLength));
-                Assert.Equal(MoqtStreamKind.Padding, MoqtStreamType.Classify(type));
-                return new PaddingValue(bytes.Length - typeLength);
-            }
+                {
+                    Assert.True(Vi64.TryRead(bytes, out ulong type, out int typeLength));
+                    Assert.Equal(MoqtStreamKind.Padding, MoqtStreamType.Classify(type));
+                    return new PaddingValue(bytes.Length - typeLength);
+                }
 
             case "padding_datagram":
                 Assert.Null(ObjectDatagram.Read(bytes));
@@ -140,10 +140,10 @@ public sealed class GoldenVectorTests
         switch (kind)
         {
             case "vi64":
-            {
-                var buffer = new byte[9];
-                return buffer[..Vi64.Write(buffer, ((Vi64Value)value).Value)];
-            }
+                {
+                    var buffer = new byte[9];
+                    return buffer[..Vi64.Write(buffer, ((Vi64Value)value).Value)];
+                }
 
             case "control":
                 return ControlMessageCodec.Encode((MoqtControlMessage)value, MoqtVersion.Draft19);
@@ -154,11 +154,11 @@ public sealed class GoldenVectorTests
             case "datagram":
                 return ((ObjectDatagram)value).ToArray();
             case "padding_stream":
-            {
-                var buffer = new byte[5 + ((PaddingValue)value).PaddingLength];
-                Padding.WriteStreamHeader(buffer);
-                return buffer;
-            }
+                {
+                    var buffer = new byte[5 + ((PaddingValue)value).PaddingLength];
+                    Padding.WriteStreamHeader(buffer);
+                    return buffer;
+                }
 
             case "padding_datagram":
                 return Padding.CreateDatagram(5 + ((PaddingValue)value).PaddingLength);

@@ -32,6 +32,9 @@ internal sealed class InboundTrack
     /// <summary>PUBLISH_DONE, once received.</summary>
     public Wire.PublishDone? Done { get; set; }
 
+    /// <summary>REQUEST_UPDATEs awaiting REQUEST_OK / REQUEST_ERROR, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<TaskCompletionSource<Wire.MoqtControlMessage?>> PendingUpdates { get; } = new();
+
     /// <summary>The producer was completed or aborted.</summary>
     public bool Finished { get; set; }
 }

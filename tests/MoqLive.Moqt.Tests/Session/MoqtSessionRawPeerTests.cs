@@ -1,0 +1,180 @@
+using MoqLive.Moqt.Model;
+using MoqLive.Moqt.Session;
+using MoqLive.Testing;
+using MoqLive.Transport;
+using MoqLive.Transport.InMemory;
+using W = MoqLive.Moqt.Wire;
+
+namespace MoqLive.Moqt.Tests.Session;
+
+/// <summary>A real client session against a hand-driven server, to produce orderings and errors a correct peer would not.</summary>
+public sealed class MoqtSessionRawPeerTests
+{
+    public static TheoryData<W.MoqtVersion> Versions() => [.. W.MoqtVersions.Supported];
+
+    private static readonly FullTrackName Video = FullTrackName.Create(TrackNamespace.Of("live"), "video");
+
+    private sealed class RawServer
+    {
+        public required InMemorySession Transport { get; init; }
+
+        public required MoqtSession Client { get; init; }
+
+        public required ITransportSendStream Control { get; init; }
+
+        public async Task<(ITransportStream Stream, W.MoqtControlMessage Request)> AcceptRequestAsync()
+        {
+            ITransportStream stream = await Transport.AcceptBidirectionalStreamAsync().AsTask().WithTimeout();
+            return (stream, await ReadMessageAsync(stream));
+        }
+
+        public static async Task<W.MoqtControlMessage> ReadMessageAsync(ITransportReceiveStream stream)
+        {
+            var buffer = new List<byte>();
+            var chunk = new byte[256];
+            while (true)
+            {
+                if (W.ControlMessageCodec.TryRead(buffer.ToArray(), W.MoqtVersion.Draft19, out W.MoqtControlMessage message, out _))
+                    return message;
+                int read = await stream.ReadAsync(chunk).AsTask().WithTimeout();
+                Assert.NotEqual(0, read);
+                buffer.AddRange(chunk.AsSpan(0, read).ToArray());
+            }
+        }
+
+        public static byte[] Encode(W.MoqtControlMessage message) => W.ControlMessageCodec.Encode(message, W.MoqtVersion.Draft19);
+    }
+
+    private static async Task<RawServer> ConnectAsync(W.MoqtVersion version)
+    {
+        (InMemorySession client, InMemorySession server) = InMemorySessionPair.Create(new InMemorySessionOptions { Protocol = W.MoqtVersions.GetAlpn(version) });
+        ITransportSendStream control = await server.OpenUnidirectionalStreamAsync().AsTask().WithTimeout();
+        await control.WriteAsync(RawServer.Encode(new W.Setup { MoqtImplementation = "raw" })).AsTask().WithTimeout();
+        MoqtSession session = await MoqtSession.ConnectAsync(client).WithTimeout();
+        return new RawServer { Transport = server, Client = session, Control = control };
+    }
+
+    private static byte[] SubgroupStream(ulong alias, string payload)
+    {
+        var header = new W.SubgroupHeader { TrackAlias = alias, GroupId = 0, SubgroupIdMode = W.SubgroupIdMode.Zero, PublisherPriority = 1 };
+        var objectHeader = W.SubgroupObjectHeader.ForPayload(0, (ulong)payload.Length);
+        var bytes = new byte[header.GetEncodedLength() + objectHeader.GetEncodedLength(header, null) + payload.Length];
+        int n = header.Write(bytes);
+        n += objectHeader.Write(bytes.AsSpan(n), header, null);
+        System.Text.Encoding.ASCII.GetBytes(payload).CopyTo(bytes, n);
+        return bytes;
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task DataStream_BeforeSubscribeOk_IsHeldUntilTheAliasIsKnown(W.MoqtVersion version)
+    {
+        RawServer server = await ConnectAsync(version);
+        await using MoqtSession client = server.Client;
+        Task<SubscribeResult> subscribe = client.SubscribeAsync(Video).AsTask();
+        (ITransportStream request, W.MoqtControlMessage message) = await server.AcceptRequestAsync();
+        Assert.IsType<W.Subscribe>(message);
+
+        // Objects race ahead of SUBSCRIBE_OK on their own stream.
+        ITransportSendStream data = await server.Transport.OpenUnidirectionalStreamAsync().AsTask().WithTimeout();
+        await data.WriteAsync(SubgroupStream(9, "early"), endStream: true).AsTask().WithTimeout();
+        await request.WriteAsync(RawServer.Encode(new W.SubscribeOk(9))).AsTask().WithTimeout();
+
+        using TrackConsumer consumer = (await subscribe.WithTimeout()).GetValueOrThrow().Track;
+        (List<(ulong ObjectId, string Payload)> objects, ObjectReadStatus end, _) = await consumer.ReadSubgroupAsync();
+        Assert.Equal([(0UL, "early")], objects);
+        Assert.Equal(ObjectReadStatus.End, end);
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task SubscribeOk_DuplicateTrackAlias_ClosesWithDuplicateTrackAlias(W.MoqtVersion version)
+    {
+        RawServer server = await ConnectAsync(version);
+        await using MoqtSession client = server.Client;
+
+        Task<SubscribeResult> first = client.SubscribeAsync(Video).AsTask();
+        (ITransportStream request1, _) = await server.AcceptRequestAsync();
+        await request1.WriteAsync(RawServer.Encode(new W.SubscribeOk(5))).AsTask().WithTimeout();
+        using TrackConsumer consumer = (await first.WithTimeout()).GetValueOrThrow().Track;
+
+        Task<SubscribeResult> second = client.SubscribeAsync(FullTrackName.Create(TrackNamespace.Of("live"), "audio")).AsTask();
+        (ITransportStream request2, _) = await server.AcceptRequestAsync();
+        await request2.WriteAsync(RawServer.Encode(new W.SubscribeOk(5))).AsTask().WithTimeout();
+
+        MoqtSessionException e = await Assert.ThrowsAsync<MoqtSessionException>(() => second.WithTimeout());
+        Assert.Equal(W.MoqtErrorCode.DuplicateTrackAlias, e.ErrorCode);
+        Assert.Equal((ulong)W.MoqtErrorCode.DuplicateTrackAlias, (await server.Transport.Closed.WithTimeout()).ErrorCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task Response_UnexpectedMessage_ClosesWithProtocolViolation(W.MoqtVersion version)
+    {
+        RawServer server = await ConnectAsync(version);
+        await using MoqtSession client = server.Client;
+        Task<FetchResult> fetch = client.FetchAsync(FetchRequest.Standalone(Video, new Location(0, 0), new Location(1, 0))).AsTask();
+        (ITransportStream request, W.MoqtControlMessage message) = await server.AcceptRequestAsync();
+        var fetchMessage = Assert.IsType<W.Fetch>(message);
+        Assert.Equal(W.FetchType.Standalone, fetchMessage.FetchType);
+        Assert.Equal(new W.Location(1, 1), fetchMessage.EndLocation);
+
+        // SUBSCRIBE_OK is not an answer to FETCH.
+        await request.WriteAsync(RawServer.Encode(new W.SubscribeOk(1))).AsTask().WithTimeout();
+        MoqtSessionException e = await Assert.ThrowsAsync<MoqtSessionException>(() => fetch.WithTimeout());
+        Assert.Equal(W.MoqtErrorCode.ProtocolViolation, e.ErrorCode);
+        Assert.Equal((ulong)W.MoqtErrorCode.ProtocolViolation, (await server.Transport.Closed.WithTimeout()).ErrorCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task PublishDone_AfterStreams_EndsTheTrack(W.MoqtVersion version)
+    {
+        RawServer server = await ConnectAsync(version);
+        await using MoqtSession client = server.Client;
+        Task<SubscribeResult> subscribe = client.SubscribeAsync(Video).AsTask();
+        (ITransportStream request, _) = await server.AcceptRequestAsync();
+        await request.WriteAsync(RawServer.Encode(new W.SubscribeOk(3))).AsTask().WithTimeout();
+        using TrackConsumer consumer = (await subscribe.WithTimeout()).GetValueOrThrow().Track;
+
+        ITransportSendStream data = await server.Transport.OpenUnidirectionalStreamAsync().AsTask().WithTimeout();
+        await data.WriteAsync(SubgroupStream(3, "only"), endStream: true).AsTask().WithTimeout();
+        await request.WriteAsync(RawServer.Encode(new W.PublishDone(W.MoqtPublishDoneCode.SubscriptionEnded, 1, "end")), endStream: true).AsTask().WithTimeout();
+
+        (List<(ulong ObjectId, string Payload)> objects, _, _) = await consumer.ReadSubgroupAsync();
+        Assert.Equal([(0UL, "only")], objects);
+        TrackReadResult end = await consumer.NextGroupAsync().AsTask().WithTimeout();
+        Assert.True(end.IsEnd);
+        Assert.Equal(PublishDoneStatusCode.SubscriptionEnded, end.End!.StatusCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task ControlStream_ClosedByPeer_ClosesWithProtocolViolation(W.MoqtVersion version)
+    {
+        RawServer server = await ConnectAsync(version);
+        await using MoqtSession client = server.Client;
+        await server.Control.CompleteWritesAsync().AsTask().WithTimeout();
+        Assert.Equal((ulong)W.MoqtErrorCode.ProtocolViolation, (await server.Transport.Closed.WithTimeout()).ErrorCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task Subscribe_CallerCancels_RequestStreamIsCancelled(W.MoqtVersion version)
+    {
+        RawServer server = await ConnectAsync(version);
+        await using MoqtSession client = server.Client;
+        using var cts = new CancellationTokenSource();
+        Task<SubscribeResult> subscribe = client.SubscribeAsync(Video, cancellationToken: cts.Token).AsTask();
+        (ITransportStream request, _) = await server.AcceptRequestAsync();
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => subscribe.WithTimeout());
+        TransportStreamAbortedException e = await Assert.ThrowsAsync<TransportStreamAbortedException>(async () =>
+        {
+            while (await request.ReadAsync(new byte[16]).AsTask().WithTimeout() != 0)
+            {
+            }
+        });
+        Assert.Equal((ulong)W.MoqtStreamResetCode.Cancelled, e.ErrorCode);
+    }
+}
