@@ -15,13 +15,17 @@ namespace MoqLive.Moqt.Model;
 ///     if (next.IsEnd) { send PUBLISH_DONE(next.End.StatusCode, next.End.Reason); break; }
 ///     // for each group, concurrently:
 ///     while (await group.NextSubgroupAsync(ct) is { } subgroup) {
-///         // concurrently: open a uni stream with priority from (subscriber priority, subgroup.PublisherPriority,
-///         // group order), then loop subgroup.ReadObjectAsync: Object → write + release, End → FIN,
-///         // Abandoned/Aborted → reset the stream with result.ResetCode.
+///         // concurrently: loop subgroup.ReadObjectAsync. On the first object open the uni stream (so a subgroup
+///         // whose objects were all filtered out opens none) with
+///         // PriorityMapping.ForSubgroup(subscriberPriority, subgroup.PublisherPriority, groupOrder, groupId, subgroupId)
+///         // and FIRST_OBJECT = subgroup.StartsAtSubgroupStart; datagram subgroups (IsDatagram) go out as datagrams.
+///         // Object → write, then release the payload; End → FIN; Abandoned/Aborted → reset with result.ResetCode.
 ///     }
+///     // next.LostGroups > 0: whole groups were skipped for this subscriber (nothing to send for them).
 /// }
 /// </code>
-/// <para>Dispose the consumer to unsubscribe; the producer's <see cref="TrackProducer.Unused"/> fires when the last one goes.
+/// <para>FORWARD=0: simply do not read the consumer until forwarding is turned on; it then resumes within its lag
+/// bound. Dispose the consumer to unsubscribe; the producer's <see cref="TrackProducer.Unused"/> fires when the last one goes.
 /// <see cref="NextGroupAsync"/> is not meant to be called concurrently on one consumer; clone it instead.</para>
 /// </remarks>
 public sealed class TrackConsumer : IDisposable
