@@ -81,9 +81,10 @@ public sealed partial class Http3Connection
             while (true)
             {
                 ITransportReceiveStream stream = await _session.AcceptUnidirectionalStreamAsync(cancellationToken).ConfigureAwait(false);
-                Task task = Task.Run(() => HandleUnidirectionalStreamAsync(stream, cancellationToken), CancellationToken.None);
-                lock (_lock)
-                    _loops.Add(task);
+                // Started inline: the stream header is parsed right away when it is already here, so streams reach
+                // their consumers (e.g. a WebTransport session) in the order they were accepted.
+                Task task = HandleUnidirectionalStreamAsync(stream, cancellationToken);
+                TrackTask(task);
             }
         }
         catch (Exception ex) when (ex is TransportSessionClosedException or OperationCanceledException)

@@ -40,9 +40,9 @@ public sealed partial class Http3Connection
                     continue;
                 }
 
-                Task task = Task.Run(() => HandleIncomingBidirectionalStreamAsync(stream, cancellationToken), CancellationToken.None);
-                lock (_lock)
-                    _loops.Add(task);
+                // Started inline so streams are dispatched in accept order (see AcceptUnidirectionalStreamsAsync).
+                Task task = HandleIncomingBidirectionalStreamAsync(stream, cancellationToken);
+                TrackTask(task);
             }
         }
         catch (Exception ex) when (ex is TransportSessionClosedException or OperationCanceledException)

@@ -228,30 +228,31 @@ public sealed partial class Http3Connection
             while (true)
             {
                 ITransportStream stream = await _session.AcceptBidirectionalStreamAsync(cancellationToken).ConfigureAwait(false);
-                Task task = Task.Run(async () =>
-                {
-                    try
-                    {
-                        var reader = new FrameStreamReader(stream);
-                        if (!await TryHandleWebTransportBidirectionalAsync(stream, reader, cancellationToken).ConfigureAwait(false))
-                            throw new Http3ConnectionErrorException(Http3ErrorCode.StreamCreationError, "A server-initiated bidirectional stream that is not WebTransport (§6.1).");
-                    }
-                    catch (Http3ConnectionErrorException ex)
-                    {
-                        await AbortAsync(ex).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (ex is TransportStreamAbortedException or TransportSessionClosedException or OperationCanceledException)
-                    {
-                        // Reset before its header, or the connection is ending.
-                    }
-                }, CancellationToken.None);
-                lock (_lock)
-                    _loops.Add(task);
+                Task task = HandleServerBidirectionalStreamAsync(stream, cancellationToken);
+                TrackTask(task);
             }
         }
         catch (Exception ex) when (ex is TransportSessionClosedException or OperationCanceledException)
         {
             // The session ended.
+        }
+    }
+
+    private async Task HandleServerBidirectionalStreamAsync(ITransportStream stream, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var reader = new FrameStreamReader(stream);
+            if (!await TryHandleWebTransportBidirectionalAsync(stream, reader, cancellationToken).ConfigureAwait(false))
+                throw new Http3ConnectionErrorException(Http3ErrorCode.StreamCreationError, "A server-initiated bidirectional stream that is not WebTransport (§6.1).");
+        }
+        catch (Http3ConnectionErrorException ex)
+        {
+            await AbortAsync(ex).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TransportStreamAbortedException or TransportSessionClosedException or OperationCanceledException)
+        {
+            // Reset before its header, or the connection is ending.
         }
     }
 

@@ -30,7 +30,8 @@ public sealed partial class Http3Connection : IAsyncDisposable
     private readonly CancellationTokenSource _cts = new();
     private readonly TaskCompletionSource<IReadOnlyDictionary<ulong, ulong>> _peerSettings =
         new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly List<Task> _loops = [];
+    // Background loops and per-stream tasks still running; finished ones remove themselves (bounded by open streams).
+    private readonly HashSet<Task> _loops = [];
     private readonly Lock _lock = new();
     private int _started;
     private int _aborted;
@@ -139,6 +140,20 @@ public sealed partial class Http3Connection : IAsyncDisposable
         {
             // Already closed by the peer: nothing left to tell it.
         }
+    }
+
+    private void TrackTask(Task task)
+    {
+        lock (_lock)
+            _loops.Add(task);
+        task.ContinueWith(
+            (finished, state) =>
+            {
+                var self = (Http3Connection)state!;
+                lock (self._lock)
+                    self._loops.Remove(finished);
+            },
+            this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private bool IsClosing => Volatile.Read(ref _aborted) != 0 || _session.Closed.IsCompleted;

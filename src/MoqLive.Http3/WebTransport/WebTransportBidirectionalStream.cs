@@ -19,6 +19,16 @@ internal sealed class WebTransportBidirectionalStream : IWebTransportStream, ITr
 
     public long Id => _inner.Id;
 
+    public bool AbortedBySession
+    {
+        get => _send.AbortedBySession;
+        set
+        {
+            _send.AbortedBySession = value;
+            _receive.AbortedBySession = value;
+        }
+    }
+
     public WebTransportSession? Session
     {
         get => _send.Session;
@@ -34,6 +44,9 @@ internal sealed class WebTransportBidirectionalStream : IWebTransportStream, ITr
         get => _send.Priority;
         set => _send.Priority = value;
     }
+
+    /// <summary>Completes when both halves are done.</summary>
+    internal Task Done => Task.WhenAll(_send.Done, _receive.Done);
 
     public Task WritesClosed => _send.WritesClosed;
 

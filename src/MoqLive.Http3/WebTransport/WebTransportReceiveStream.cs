@@ -11,6 +11,7 @@ internal sealed class WebTransportReceiveStream : IWebTransportStream, ITranspor
 {
     private readonly FrameStreamReader _reader;
     private Task? _readsClosed;
+    private bool _stopped;
 
     public WebTransportReceiveStream(FrameStreamReader reader)
     {
@@ -21,15 +22,28 @@ internal sealed class WebTransportReceiveStream : IWebTransportStream, ITranspor
 
     public WebTransportSession? Session { get; set; }
 
-    public Task ReadsClosed => _readsClosed ??= WebTransportStreamErrors.MapAsync(_reader.Stream.ReadsClosed);
+    public bool AbortedBySession { get; set; }
+
+    /// <summary>Completes (never faults) when the underlying receive side is done.</summary>
+    internal Task Done => _reader.Stream.ReadsClosed.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    public Task ReadsClosed => _readsClosed ??= WebTransportStreamErrors.MapAsync(_reader.Stream.ReadsClosed, this);
 
     public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (WebTransportStreamClosing.Closed(this) is { } alreadyClosed)
+            throw alreadyClosed;
+        if (_stopped)
+            throw new InvalidOperationException("The stream's receive side was stopped.");
+
         try
         {
-            if (buffer.IsEmpty)
-                return await _reader.Stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-            return await _reader.ReadDirectAsync(buffer, cancellationToken).ConfigureAwait(false);
+            int read = buffer.IsEmpty
+                ? await _reader.Stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)
+                : await _reader.ReadDirectAsync(buffer, cancellationToken).ConfigureAwait(false);
+            if (read == 0 && WebTransportStreamClosing.Closed(this) is { } ended)
+                throw ended;
+            return read;
         }
         catch (Exception ex) when (WebTransportStreamClosing.Translate(this, ex) is { } closed)
         {
@@ -37,11 +51,16 @@ internal sealed class WebTransportReceiveStream : IWebTransportStream, ITranspor
         }
         catch (TransportStreamAbortedException ex)
         {
-            throw WebTransportStreamErrors.Map(ex);
+            throw await WebTransportStreamClosing.TranslatePeerSessionGoneAsync(this, ex, cancellationToken).ConfigureAwait(false)
+                ?? WebTransportStreamErrors.Map(ex);
         }
     }
 
-    public void Stop(ulong errorCode) => _reader.Stream.Stop(WebTransportErrorCodes.ToHttp3(errorCode));
+    public void Stop(ulong errorCode)
+    {
+        _stopped = true;
+        _reader.Stream.Stop(WebTransportErrorCodes.ToHttp3(errorCode));
+    }
 
     /// <summary>Stops with a raw HTTP/3 code (WEBTRANSPORT_SESSION_GONE when the session ends).</summary>
     public void StopRaw(ulong http3Code) => _reader.Stream.Stop(http3Code);

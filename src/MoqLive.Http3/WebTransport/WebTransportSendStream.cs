@@ -20,13 +20,18 @@ internal sealed class WebTransportSendStream : IWebTransportStream, ITransportSe
 
     public WebTransportSession? Session { get; set; }
 
+    public bool AbortedBySession { get; set; }
+
     public StreamPriority Priority
     {
         get => _inner.Priority;
         set => _inner.Priority = value;
     }
 
-    public Task WritesClosed => _writesClosed ??= WebTransportStreamErrors.MapAsync(_inner.WritesClosed);
+    /// <summary>Completes (never faults) when the underlying send side is done.</summary>
+    internal Task Done => _inner.WritesClosed.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    public Task WritesClosed => _writesClosed ??= WebTransportStreamErrors.MapAsync(_inner.WritesClosed, this);
 
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, bool endStream = false, CancellationToken cancellationToken = default)
     {
@@ -40,7 +45,8 @@ internal sealed class WebTransportSendStream : IWebTransportStream, ITransportSe
         }
         catch (TransportStreamAbortedException ex)
         {
-            throw WebTransportStreamErrors.Map(ex);
+            throw await WebTransportStreamClosing.TranslatePeerSessionGoneAsync(this, ex, cancellationToken).ConfigureAwait(false)
+                ?? WebTransportStreamErrors.Map(ex);
         }
     }
 
@@ -56,7 +62,8 @@ internal sealed class WebTransportSendStream : IWebTransportStream, ITransportSe
         }
         catch (TransportStreamAbortedException ex)
         {
-            throw WebTransportStreamErrors.Map(ex);
+            throw await WebTransportStreamClosing.TranslatePeerSessionGoneAsync(this, ex, cancellationToken).ConfigureAwait(false)
+                ?? WebTransportStreamErrors.Map(ex);
         }
     }
 

@@ -36,6 +36,9 @@ public sealed class WebTransportSession : ITransportSession
     private readonly byte[] _datagramPrefix;
     private int _closing;
 
+    // Cancelled when the session ends, so opens waiting for stream credit on the connection fail with the close.
+    private readonly CancellationTokenSource _lifetime = new();
+
     internal WebTransportSession(Http3Connection connection, long sessionId, Http3MessageReader connectReader, Http3MessageWriter connectWriter, string? protocol)
     {
         _connection = connection;
@@ -66,7 +69,7 @@ public sealed class WebTransportSession : ITransportSession
     public async ValueTask<ITransportStream> OpenBidirectionalStreamAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfClosed();
-        ITransportStream inner = await _connection.Session.OpenBidirectionalStreamAsync(cancellationToken).ConfigureAwait(false);
+        ITransportStream inner = await OpenInnerAsync(ct => _connection.Session.OpenBidirectionalStreamAsync(ct), cancellationToken).ConfigureAwait(false);
         await WriteHeaderAsync(inner, (ulong)Frames.Http3FrameType.WebTransportStream, cancellationToken).ConfigureAwait(false);
         var stream = new WebTransportBidirectionalStream(inner, new FrameStreamReader(inner));
         return Track(stream);
@@ -76,7 +79,7 @@ public sealed class WebTransportSession : ITransportSession
     public async ValueTask<ITransportSendStream> OpenUnidirectionalStreamAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfClosed();
-        ITransportSendStream inner = await _connection.Session.OpenUnidirectionalStreamAsync(cancellationToken).ConfigureAwait(false);
+        ITransportSendStream inner = await OpenInnerAsync(ct => _connection.Session.OpenUnidirectionalStreamAsync(ct), cancellationToken).ConfigureAwait(false);
         await WriteHeaderAsync(inner, (ulong)Http3StreamType.WebTransport, cancellationToken).ConfigureAwait(false);
         return Track(new WebTransportSendStream(inner));
     }
@@ -271,11 +274,14 @@ public sealed class WebTransportSession : ITransportSession
             return false;
 
         _connection.UnregisterWebTransportSession(this);
+        _lifetime.Cancel();
         _bidirectional.Writer.TryComplete();
         _unidirectional.Writer.TryComplete();
         _datagrams.Writer.TryComplete();
         foreach (object stream in _streams.Keys)
         {
+            if (stream is IWebTransportStream owned)
+                owned.AbortedBySession = true;
             switch (stream)
             {
                 case WebTransportBidirectionalStream bidi: bidi.AbortRaw(WebTransportErrorCodes.SessionGone); break;
@@ -294,8 +300,22 @@ public sealed class WebTransportSession : ITransportSession
         if (stream is IWebTransportStream owned)
             owned.Session = this;
         _streams.TryAdd(stream, 0);
+
+        // Forget streams once finished, so a long session does not accumulate them.
+        Task done = stream switch
+        {
+            WebTransportBidirectionalStream bidi => bidi.Done,
+            WebTransportSendStream send => send.Done,
+            WebTransportReceiveStream receive => receive.Done,
+            _ => Task.CompletedTask,
+        };
+        done.ContinueWith((_, state) => _streams.TryRemove(state!, out byte _), stream, CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return stream;
     }
+
+    /// <summary>Streams of this session not yet finished (for tests that check nothing leaks).</summary>
+    internal int TrackedStreamCount => _streams.Count;
 
     /// <summary>How the session ended, or null while it is open.</summary>
     internal TransportCloseInfo? CloseInfo => _closed.Task.IsCompleted ? _closed.Task.Result : null;
@@ -306,6 +326,19 @@ public sealed class WebTransportSession : ITransportSession
         int offset = QuicVarInt.Write(header, type);
         QuicVarInt.Write(header.AsSpan(offset), (ulong)SessionId);
         await inner.WriteAsync(header, false, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<T> OpenInnerAsync<T>(Func<CancellationToken, ValueTask<T>> open, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+        try
+        {
+            return await open(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw ClosedException();
+        }
     }
 
     private void ThrowIfClosed()

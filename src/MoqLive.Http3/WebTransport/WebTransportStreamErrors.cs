@@ -8,15 +8,23 @@ internal static class WebTransportStreamErrors
     public static TransportStreamAbortedException Map(TransportStreamAbortedException ex) =>
         new(WebTransportErrorCodes.FromHttp3OrRaw(ex.ErrorCode), ex.PeerStoppedSending);
 
-    public static async Task MapAsync(Task closed)
+    /// <summary>Maps a WritesClosed/ReadsClosed task: abort codes to application codes, the session's end to its close.</summary>
+    public static async Task MapAsync(Task closed, IWebTransportStream stream)
     {
         try
         {
             await closed.ConfigureAwait(false);
         }
+        catch (Exception ex) when (WebTransportStreamClosing.Translate(stream, ex) is { } sessionClosed)
+        {
+            throw sessionClosed;
+        }
         catch (TransportStreamAbortedException ex)
         {
-            throw Map(ex);
+            throw await WebTransportStreamClosing.TranslatePeerSessionGoneAsync(stream, ex, CancellationToken.None).ConfigureAwait(false) ?? Map(ex);
         }
+
+        if (WebTransportStreamClosing.Closed(stream) is { } aborted)
+            throw aborted;
     }
 }
