@@ -97,6 +97,8 @@ public sealed class MoqtSessionHandlerTests
         var (client, server) = InMemorySessionPair.Create();
         Task serve = handler.RunAsync(server, isWebTransport: false, "client", CancellationToken.None);
         MoqtSession session = await MoqtSession.ConnectAsync(client).WithTimeout();
+        // The client's setup can finish before the server has read the client's SETUP.
+        await WaitUntilAsync(() => handler.ActiveSessions == 1);
 
         await session.DisposeAsync();
 
