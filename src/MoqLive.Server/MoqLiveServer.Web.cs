@@ -31,6 +31,7 @@ public sealed partial class MoqLiveServer
         });
         builder.Services.AddSingleton(_loggerFactory);
         builder.Services.AddRoutingCore();
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedHostLifetime>();
         builder.WebHost.UseKestrelCore();
         builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(kestrel =>
