@@ -93,6 +93,8 @@ internal sealed partial class Connection
             case PacketType.OneRtt: space = PacketSpace.ApplicationData; break;
             case PacketType.Retry:
                 return HandleRetry(header, packet);
+            case PacketType.VersionNegotiation:
+                return HandleVersionNegotiation(header, packet);
             default:
                 Stats.PacketsDropped++; // 0-RTT is not offered; Version Negotiation only matters before any reply
                 return false;
@@ -250,8 +252,13 @@ internal sealed partial class Connection
                     OnRetireConnectionId(reader.ReadRetireConnectionId().SequenceNumber, header.DestinationConnectionId);
                     break;
                 case FrameType.PathChallenge:
-                    _pathResponses.Enqueue(reader.ReadPathChallenge().Data);
+                {
+                    // Bounded: only the newest challenges are answered.
+                    var data = reader.ReadPathChallenge().Data;
+                    if (_pathResponses.Count >= 8) _pathResponses.Dequeue();
+                    _pathResponses.Enqueue(data);
                     break;
+                }
                 case FrameType.PathResponse:
                     if (reader.ReadPathResponse().Data == _pathChallengeData) _pathChallengeData = null;
                     break;
@@ -278,6 +285,7 @@ internal sealed partial class Connection
                 }
                 case FrameType.ImmediateAck:
                     reader.ReadImmediateAck();
+                    _spaces[(int)space].ReceivedPackets.RequestImmediateAck();
                     break;
                 case FrameType.AckFrequency:
                     reader.ReadAckFrequency();
@@ -394,6 +402,26 @@ internal sealed partial class Connection
         foreach (var p in _loss.Outstanding(PacketSpace.Initial).ToList()) RequeueFrames(PacketSpace.Initial, p.Frames);
         _loss.DiscardSpace(PacketSpace.Initial);
         Stats.Retries++;
+        return true;
+    }
+
+    /// <summary>
+    /// Version Negotiation (RFC 9000 §6.2): before anything else came from the server, a well-formed packet that
+    /// echoes our connection IDs and does not list QUIC v1 ends the attempt; one that lists v1 is ignored.
+    /// </summary>
+    private bool HandleVersionNegotiation(in PacketHeader header, Span<byte> packet)
+    {
+        if (IsServer || _peerScidKnown || _retrySourceCid is not null
+            || !VersionNegotiationPacket.TryParse(packet, out var dcid, out var scid, out var versions)
+            || !dcid.SequenceEqual(_localCids[0].Cid.Span) || !scid.SequenceEqual(_originalDcid.Span)
+            || VersionNegotiationPacket.Contains(versions, QuicVersion.Version1))
+        {
+            Stats.PacketsDropped++;
+            return false;
+        }
+        _closeInfo = new ConnectionCloseInfo(CloseOrigin.Peer, false, 0, 0, "server does not support QUIC version 1");
+        _events.Enqueue(new ConnectionEvent(ConnectionEventKind.ConnectionLost, Close: _closeInfo));
+        SetDrained();
         return true;
     }
 

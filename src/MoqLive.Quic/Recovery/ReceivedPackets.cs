@@ -79,6 +79,9 @@ internal sealed class ReceivedPackets
         }
     }
 
+    /// <summary>The peer asked for an acknowledgement now (IMMEDIATE_ACK).</summary>
+    public void RequestImmediateAck() => _immediate = true;
+
     /// <summary>True when an ACK must be sent at <paramref name="now"/>.</summary>
     public bool ShouldSendAck(Instant now) => _immediate || (AckDeadline is { } d && d <= now);
 

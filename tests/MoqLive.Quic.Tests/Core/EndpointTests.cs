@@ -166,6 +166,27 @@ public class EndpointTests
     }
 
     [Fact]
+    public void Client_VersionNegotiationWithoutV1_EndsAttempt_WithV1_Ignored()
+    {
+        var client = new Endpoint(new EndpointOptions { Connection = new ConnectionOptions { Random = new Random(1) } });
+        var c = client.Connect(Instant.Zero, ServerAddr, ClientTls());
+        var buf = new byte[2000];
+        Assert.True(c.PollTransmit(Instant.Zero, buf, out var t));
+        Assert.True(PacketHeader.TryParse(buf.AsSpan(0, t.Size), 8, out var h));
+        var vn = new byte[100];
+        var clientScid = h.SourceConnectionId.Span.ToArray();
+        var clientDcid = h.DestinationConnectionId.Span.ToArray();
+        // Lists v1: ignored (RFC 9000 §6.2).
+        int n = VersionNegotiationPacket.Write(vn, clientScid, clientDcid, [QuicVersion.Version1, 0x1a2a3a4a], 0);
+        client.HandleDatagram(Instant.Zero, ServerAddr, vn.AsSpan(0, n));
+        Assert.Equal(ConnectionState.Handshaking, c.State);
+        n = VersionNegotiationPacket.Write(vn, clientScid, clientDcid, [0x1a2a3a4a], 0);
+        client.HandleDatagram(Instant.Zero, ServerAddr, vn.AsSpan(0, n));
+        Assert.Equal(ConnectionState.Drained, c.State);
+        Assert.Contains("version", c.CloseInfo!.Reason);
+    }
+
+    [Fact]
     public void SmallInitial_IsDropped()
     {
         var server = new Endpoint(ServerOptions());
