@@ -16,6 +16,9 @@ internal static class MoqLiveCli
         {
             CertCommand.Create(timeProvider),
             H3Command.Create(timeProvider),
+            ServeCommand.Create(timeProvider),
+            PublishCommand.Create(timeProvider),
+            SubscribeCommand.Create(timeProvider),
             BenchCommand.Create(timeProvider),
         };
     }
@@ -28,7 +31,8 @@ internal static class MoqLiveCli
         TimeProvider? timeProvider = null,
         CancellationToken cancellationToken = default)
     {
-        var configuration = new InvocationConfiguration();
+        // Ctrl+C / SIGTERM cancel the command's token; it then has this long to close sessions before the process ends.
+        var configuration = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(10) };
         if (output is not null)
             configuration.Output = output;
         if (error is not null)

@@ -71,6 +71,16 @@ public sealed class QuicListener : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Serves <paramref name="certificate"/> to connections that start from now on (e.g. a renewed certificate);
+    /// connections in progress or established keep the one they started with. The caller keeps ownership.
+    /// </summary>
+    public void UpdateServerCertificate(TlsServerCertificate certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        _endpoint.UpdateServerCertificate(certificate);
+    }
+
     /// <summary>Stops accepting. Connections already accepted stay open; unaccepted ones are closed.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -67,6 +67,31 @@ internal sealed class QuicEndpoint
         AddUser();
     }
 
+    /// <summary>
+    /// New connections use <paramref name="certificate"/> (certificate renewal); connections already created keep theirs,
+    /// since each gets its own immutable TLS options.
+    /// </summary>
+    public void UpdateServerCertificate(TlsServerCertificate certificate)
+    {
+        ServerSide? current;
+        do
+        {
+            current = Volatile.Read(ref _server);
+            if (current is null) return;
+            var tls = new TlsServerOptions
+            {
+                Certificate = certificate,
+                ApplicationProtocols = current.Tls.ApplicationProtocols,
+                KeyLog = current.Tls.KeyLog,
+                CipherSuitesOverride = current.Tls.CipherSuitesOverride,
+                SupportedGroupsOverride = current.Tls.SupportedGroupsOverride,
+                TransportParametersOptional = current.Tls.TransportParametersOptional,
+            };
+            if (Interlocked.CompareExchange(ref _server, current with { Tls = tls }, current) == current) return;
+        }
+        while (true);
+    }
+
     /// <summary>Stops accepting new connections (listener disposed); existing ones keep the socket open.</summary>
     public void DisableServer()
     {

@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Logging;
+
+namespace MoqLive.Server;
+
+// The HTTPS site: Kestrel over TCP on the QUIC port's number, with the same certificate.
+public sealed partial class MoqLiveServer
+{
+    private WebApplication? _web;
+
+    /// <summary>The web root in use, or null when no static files are served.</summary>
+    public string? WebRoot { get; private set; }
+
+    private async Task StartWebAsync(CancellationToken cancellationToken)
+    {
+        WebRoot = _options.WebRoot is { } configured ? Path.GetFullPath(configured)
+            : Directory.Exists(Path.Combine(AppContext.BaseDirectory, "wwwroot")) ? Path.Combine(AppContext.BaseDirectory, "wwwroot")
+            : null;
+        WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Services.AddSingleton(_loggerFactory);
+        builder.Services.AddRoutingCore();
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedHostLifetime>();
+        builder.WebHost.UseKestrelCore();
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(UdpEndPoint.Address, UdpEndPoint.Port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(new HttpsConnectionAdapterOptions
+                {
+                    // Read per handshake, so a renewed development certificate is picked up.
+                    ServerCertificateSelector = (_, _) => Certificate.Current,
+                });
+            });
+        });
+
+        WebApplication app = builder.Build();
+        app.UseRouting();
+        if (WebRoot is not null)
+        {
+            var files = new PhysicalFileProvider(WebRoot);
+            app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+        }
+        else
+        {
+            app.MapGet("/", () => Results.Content(IndexPage(), "text/html; charset=utf-8"));
+        }
+
+        app.MapGet("/certificate.sha256", (HttpContext context) =>
+        {
+            context.Response.Headers.CacheControl = "no-store";
+            context.Response.Headers.AccessControlAllowOrigin = "*";
+            return Results.Text(Convert.ToHexStringLower(Certificate.Sha256) + "\n", "text/plain; charset=utf-8");
+        });
+        app.MapGet("/api/certificate", (HttpContext context) =>
+        {
+            context.Response.Headers.CacheControl = "no-store";
+            context.Response.Headers.AccessControlAllowOrigin = "*";
+            return Results.Json(CertificateInfo());
+        });
+        app.MapGet("/api/channels", () => Results.Json(ChannelsInfo()));
+        app.MapGet("/api/stats", () => Results.Json(StatsInfo()));
+
+        _web = app;
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"Cannot listen on TCP {UdpEndPoint} for the HTTPS site: {e.Message}", e);
+        }
+    }
+
+    private async Task StopWebAsync()
+    {
+        if (_web is null)
+            return;
+        try
+        {
+            await _web.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5), _timeProvider).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Long-lived requests are cut.
+        }
+        await _web.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>What a page needs for <c>serverCertificateHashes</c>: <c>{ algorithm: "sha-256", value }</c>.</summary>
+    internal object CertificateInfo()
+    {
+        byte[] hash = Certificate.Sha256;
+        return new
+        {
+            algorithm = "sha-256",
+            sha256 = Convert.ToHexStringLower(hash),
+            base64 = Convert.ToBase64String(hash),
+            value = hash.Select(b => (int)b).ToArray(),
+            notBefore = Certificate.Current.NotBefore.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
+            notAfter = Certificate.Current.NotAfter.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
+            development = Certificate.IsDevelopment,
+        };
+    }
+
+    internal object ChannelsInfo() => Channels.Snapshot().Select(ns => new
+    {
+        name = string.Join('/', Enumerable.Range(0, ns.Count).Select(i => Encoding.UTF8.GetString(ns[i].Span))),
+        @namespace = Enumerable.Range(0, ns.Count).Select(i => Encoding.UTF8.GetString(ns[i].Span)).ToArray(),
+    }).ToArray();
+
+    internal object StatsInfo()
+    {
+        var m = Relay.Metrics;
+        return new
+        {
+            sessions = new { active = Sessions.ActiveSessions, total = Sessions.TotalSessions },
+            relay = new
+            {
+                tracks = m.Tracks,
+                tracksAwaitingPublisher = m.TracksAwaitingPublisher,
+                downstreamSubscriptions = m.DownstreamSubscriptions,
+                objectsIn = m.ObjectsIn,
+                bytesIn = m.BytesIn,
+                objectsOut = m.ObjectsOut,
+                bytesOut = m.BytesOut,
+                droppedGroups = m.DroppedGroups,
+                bytesCached = m.BytesCached,
+                upstreamSubscribes = m.UpstreamSubscribes,
+                downstreamSubscribes = m.DownstreamSubscribes,
+                publishDoneSent = m.PublishDoneSent,
+                publisherResumes = m.PublisherResumes,
+            },
+        };
+    }
+
+    private string IndexPage()
+    {
+        string hash = Convert.ToHexStringLower(Certificate.Sha256);
+        return string.Create(CultureInfo.InvariantCulture, $"""
+            <!doctype html><meta charset="utf-8"><title>MoqLive</title>
+            <h1>MoqLive relay</h1>
+            <p>MOQT over WebTransport: <code>{WebUtility.HtmlEncode(WebTransportUrl.ToString())}</code> (protocol <code>moqt-19</code>)</p>
+            <p>MOQT over QUIC: <code>{WebUtility.HtmlEncode(MoqtUrl.ToString())}</code></p>
+            <p>Certificate SHA-256: <code>{hash}</code> (<a href="/certificate.sha256">/certificate.sha256</a>, <a href="/api/certificate">/api/certificate</a>)</p>
+            <p><a href="/api/channels">/api/channels</a> · <a href="/api/stats">/api/stats</a></p>
+            <p>No web apps are configured (WebRoot).</p>
+            """);
+    }
+}

@@ -1,0 +1,26 @@
+namespace MoqLive.Server;
+
+/// <summary>Default values of <see cref="MoqLiveServerOptions"/>.</summary>
+public static class MoqLiveServerDefaults
+{
+    /// <summary>Loopback only, port 4443 (UDP for QUIC, TCP for HTTPS).</summary>
+    public const string Listen = "127.0.0.1:4443";
+
+    /// <summary>WebTransport path of MOQT sessions.</summary>
+    public const string MoqtPath = "/moq";
+
+    /// <summary>Relay cache groups per track (as <c>MoqtRelayOptions</c>).</summary>
+    public const int CacheMaxGroups = 16;
+
+    /// <summary>Relay cache bytes per track: 64 MiB (as <c>MoqtRelayOptions</c>).</summary>
+    public const long CacheMaxBytes = 64L * 1024 * 1024;
+
+    /// <summary>Relay cache age: 30 s (as <c>MoqtRelayOptions</c>).</summary>
+    public const double CacheMaxAgeSeconds = 30;
+
+    /// <summary>Subscriber lag bound in groups (as <c>MoqtRelayOptions</c>).</summary>
+    public const int MaxSubscriberLagGroups = 4;
+
+    /// <summary>A development certificate is replaced this long before it expires.</summary>
+    public static readonly TimeSpan DevCertificateRenewBefore = TimeSpan.FromDays(1);
+}
