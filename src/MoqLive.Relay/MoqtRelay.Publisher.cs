@@ -35,17 +35,33 @@ public sealed partial class MoqtRelay
                     entry = new RelayTrack(track);
                     _tracks.Add(track, entry);
                 }
+
+                entry.PendingSubscribers++;
             }
 
             // Coalescing: only the subscriber that created the entry subscribes upstream; everyone awaits the same outcome.
             if (publisher is not null)
                 _ = EstablishAsync(entry, publisher);
-            var failure = await entry.Ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            SubscribeResult? failure;
+            try
+            {
+                failure = await entry.Ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                ReleasePendingSubscriber(entry);
+                throw;
+            }
+
             if (failure is not null)
+            {
+                ReleasePendingSubscriber(entry);
                 return failure;
+            }
 
             lock (_sync)
             {
+                entry.PendingSubscribers--;
                 if (entry.State != RelayTrackState.Closed && entry.Producer is { } producer)
                 {
                     var consumer = producer.Subscribe(new TrackConsumerOptions
@@ -61,6 +77,21 @@ public sealed partial class MoqtRelay
                     return SubscribeResult.Error(RequestErrorCode.InternalError, "The track closed while subscribing.", TimeSpan.Zero);
             }
         }
+    }
+
+    // A subscribe that will not attach after all: if it was what kept an unused track open, close the track now.
+    private void ReleasePendingSubscriber(RelayTrack entry)
+    {
+        TrackProducer? unused = null;
+        lock (_sync)
+        {
+            entry.PendingSubscribers--;
+            if (entry.PendingSubscribers == 0 && entry.Producer is { ConsumerCount: 0 } producer)
+                unused = producer;
+        }
+
+        if (unused is not null)
+            OnUnused(entry, unused);
     }
 
     /// <summary>

@@ -200,7 +200,8 @@ public sealed partial class MoqtRelay : IPublisher, ISubscriber, IAsyncDisposabl
                 return;
             }
 
-            if (entry.State == RelayTrackState.Closed || !ReferenceEquals(entry.Producer, producer) || producer.ConsumerCount > 0 || entry.IsPushed)
+            if (entry.State == RelayTrackState.Closed || !ReferenceEquals(entry.Producer, producer) || producer.ConsumerCount > 0
+                || entry.IsPushed || entry.PendingSubscribers > 0)
                 return;
 
             // No subscriber left: unsubscribe upstream (the pump disposes the upstream consumer) and drop the cache.

@@ -24,6 +24,12 @@ internal sealed class RelayTrack(FullTrackName name)
     /// <summary>Bumped for every upstream attachment so a stale pump's end is ignored.</summary>
     public int Generation { get; set; }
 
+    /// <summary>
+    /// Downstream subscribes waiting for <see cref="Ready"/> or about to attach: the track is not closed as unused
+    /// while any are in flight, so a churning last subscriber cannot close it under them.
+    /// </summary>
+    public int PendingSubscribers { get; set; }
+
     /// <summary>True for tracks pushed with PUBLISH: kept while the publisher pushes, even without subscribers.</summary>
     public bool IsPushed { get; set; }
 
