@@ -262,11 +262,13 @@ public sealed class MoqtRelaySubscribeTests
 
     internal static async Task WaitUntil(Func<bool> condition)
     {
-        // Polls with yields, not sleeps or clocks: the relay's pump runs on the thread pool. Bounded by iterations.
-        for (int i = 0; !condition(); i++)
+        // Polls with yields, not sleeps: the relay's pump runs on the thread pool. Bounded by TestTimeout rather than
+        // an iteration count, which a starved machine (other test assemblies in parallel) used up in seconds.
+        using var timeout = new CancellationTokenSource(TestTimeout);
+        while (!condition())
         {
-            if (i > 50_000_000)
-                Assert.Fail("Condition not reached.");
+            if (timeout.IsCancellationRequested)
+                Assert.Fail($"Condition not reached within {TestTimeout}.");
             await Task.Yield();
         }
     }
