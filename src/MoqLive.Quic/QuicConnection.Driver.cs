@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using MoqLive.Quic.Core;
 using MoqLive.Quic.Streams;
@@ -8,13 +7,38 @@ namespace MoqLive.Quic;
 /// <summary>The drive step: handle input → transmit → dispatch events → re-arm the timer.</summary>
 public sealed partial class QuicConnection
 {
-    /// <summary>A datagram for this connection, from the endpoint's receive loop.</summary>
-    internal void OnDatagram(ReadOnlySpan<byte> datagram, EndPoint remote)
+    // Room given to the core for each datagram: more than MaxUdpPayloadSize.
+    private const int DatagramRoom = 2048;
+
+    // Batches are assembled in a buffer per thread: filled and sent within one ProcessLocked, with no await between.
+    [ThreadStatic]
+    private static byte[]? t_sendBatch;
+
+    /// <summary>
+    /// A datagram for this connection, from the endpoint's receive loop, which owns <paramref name="datagram"/> (it is
+    /// decrypted in place) and calls <see cref="ProcessReceived"/> once its burst of datagrams is read.
+    /// </summary>
+    internal void OnDatagram(Span<byte> datagram, EndPoint remote)
     {
         lock (Sync)
         {
             if (_drained) return;
-            _core.HandleDatagram(_endpoint.Now, remote, datagram);
+            _core.HandleDatagramInPlace(_endpoint.Now, remote, datagram);
+            if (_processDeferred) return;
+            _processDeferred = true;
+            _endpoint.DeferProcessing(this);
+        }
+    }
+
+    /// <summary>
+    /// Sends what the datagrams given to <see cref="OnDatagram"/> since the last call produced: one ACK and one batch of
+    /// data for a whole burst instead of a reply per datagram.
+    /// </summary>
+    internal void ProcessReceived()
+    {
+        lock (Sync)
+        {
+            _processDeferred = false;
             ProcessLocked();
         }
     }
@@ -48,15 +72,57 @@ public sealed partial class QuicConnection
     {
         if (_drained) return;
         var now = _endpoint.Now;
-        while (_core.PollTransmit(now, _sendBuffer, out var transmit))
-        {
-            _endpoint.Send(_sendBuffer.AsSpan(0, transmit.Size), transmit.Destination);
-        }
-
+        TransmitLocked(now);
         while (!_drained && _core.TryPollEvent(out var ev)) OnEvent(ev);
         if (_drained) return;
         UpdateRoutesLocked();
         ArmTimerLocked(now);
+    }
+
+    /// <summary>
+    /// Sends every datagram the core has, in batches of equal-size datagrams (the last may be shorter) that the socket
+    /// sends with one system call each (UDP GSO) when it can.
+    /// </summary>
+    private void TransmitLocked(Instant now)
+    {
+        int maxSegments = _endpoint.MaxSegments;
+        byte[] batch = t_sendBatch ??= GC.AllocateUninitializedArray<byte>(64 * 1024);
+        int length = 0, count = 0, segment = 0;
+        EndPoint? destination = null;
+        while (true)
+        {
+            if (count == maxSegments || batch.Length - length < DatagramRoom)
+            {
+                _endpoint.Send(batch.AsSpan(0, length), segment, destination!);
+                length = count = 0;
+            }
+
+            if (!_core.PollTransmit(now, batch.AsSpan(length, DatagramRoom), out var transmit)) break;
+            if (count > 0 && (transmit.Size > segment || !Equals(transmit.Destination, destination)))
+            {
+                // It cannot join the batch: send the batch, and start the next one with it.
+                _endpoint.Send(batch.AsSpan(0, length), segment, destination!);
+                batch.AsSpan(length, transmit.Size).CopyTo(batch);
+                length = count = 0;
+            }
+
+            if (count == 0)
+            {
+                segment = transmit.Size;
+                destination = transmit.Destination;
+            }
+
+            length += transmit.Size;
+            count++;
+            if (transmit.Size < segment)
+            {
+                // A shorter datagram can only end a batch.
+                _endpoint.Send(batch.AsSpan(0, length), segment, destination!);
+                length = count = 0;
+            }
+        }
+
+        if (count > 0) _endpoint.Send(batch.AsSpan(0, length), segment, destination!);
     }
 
     private void ArmTimerLocked(Instant now)
@@ -136,7 +202,6 @@ public sealed partial class QuicConnection
         _timer.Dispose();
         foreach (var id in _routes) _endpoint.Unroute(id, this);
         _routes.Clear();
-        ArrayPool<byte>.Shared.Return(_sendBuffer);
         _endpoint.ReleaseUser();
         _drainedTcs.TrySetResult();
     }

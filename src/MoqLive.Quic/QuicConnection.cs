@@ -25,7 +25,6 @@ public sealed partial class QuicConnection : IAsyncDisposable
     private readonly QuicEndpoint _endpoint;
     private readonly Connection _core;
     private readonly ITimer _timer;
-    private readonly byte[] _sendBuffer;
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<ConnectionCloseInfo> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _drainedTcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -34,6 +33,7 @@ public sealed partial class QuicConnection : IAsyncDisposable
     private readonly string _logId;
     private Instant? _armed;
     private bool _drained;
+    private bool _processDeferred;
     private ConnectionCloseInfo? _closeInfo;
     private QuicException? _closeException;
 
@@ -42,7 +42,6 @@ public sealed partial class QuicConnection : IAsyncDisposable
         _endpoint = endpoint;
         _core = core;
         _onEstablished = onEstablished;
-        _sendBuffer = ArrayPool<byte>.Shared.Rent(Math.Max(2048, QuicDefaults.MaxUdpPayloadSize));
         _logId = core.LocalConnectionIds.First().ToString();
         endpoint.AddUser();
         _timer = endpoint.Time.CreateTimer(static s => ((QuicConnection)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);

@@ -45,9 +45,18 @@ internal sealed partial class Connection
     public void HandleDatagram(Instant now, EndPoint remote, ReadOnlySpan<byte> datagram)
     {
         if (State == ConnectionState.Drained) return;
-        if (IsServer && !_addressValidated) _bytesReceived += (ulong)datagram.Length;
         // Decryption works in place, so work on a copy the caller does not own.
-        var buffer = datagram.ToArray();
+        HandleDatagramInPlace(now, remote, datagram.ToArray());
+    }
+
+    /// <summary>
+    /// <see cref="HandleDatagram"/> without the copy: packets are decrypted in <paramref name="buffer"/>, which the
+    /// caller owns and may reuse as soon as this returns (nothing keeps a reference to it).
+    /// </summary>
+    public void HandleDatagramInPlace(Instant now, EndPoint remote, Span<byte> buffer)
+    {
+        if (State == ConnectionState.Drained) return;
+        if (IsServer && !_addressValidated) _bytesReceived += (ulong)buffer.Length;
         _lastReceiveTime = now;
         DiscardPreviousKeyIfDue(now);
         bool anyProcessed = false;
@@ -56,7 +65,7 @@ internal sealed partial class Connection
             var reader = new CoalescedPacketReader(buffer, _options.ConnectionIdLength);
             while (reader.TryReadNext(out var header, out var packetRo))
             {
-                var packet = buffer.AsSpan(reader.PacketOffset, packetRo.Length);
+                var packet = buffer.Slice(reader.PacketOffset, packetRo.Length);
                 if (HandlePacket(now, header, packet)) anyProcessed = true;
                 if (State is ConnectionState.Draining or ConnectionState.Drained) break;
             }

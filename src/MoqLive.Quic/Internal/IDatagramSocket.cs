@@ -10,7 +10,7 @@ internal readonly record struct DatagramReceiveResult(int Length, EndPoint Remot
 /// (<see cref="UdpDatagramSocket"/>), an in-process network in deterministic tests.
 /// </summary>
 /// <remarks>
-/// One receiver at a time. <see cref="Send"/> may be called concurrently from any thread and never blocks for long;
+/// One receiver at a time. <see cref="Send(ReadOnlySpan{byte}, EndPoint)"/> may be called concurrently from any thread and never blocks for long;
 /// a datagram it cannot send is dropped (QUIC recovers). Disposing makes a pending receive throw
 /// <see cref="ObjectDisposedException"/> or <see cref="OperationCanceledException"/>.
 /// </remarks>
@@ -24,4 +24,14 @@ internal interface IDatagramSocket : IDisposable
 
     /// <summary>Sends one datagram to <paramref name="remote"/>; false when it was dropped locally.</summary>
     bool Send(ReadOnlySpan<byte> datagram, EndPoint remote);
+
+    /// <summary>How many datagrams one <see cref="Send(ReadOnlySpan{byte}, int, EndPoint)"/> may carry; 1 when the socket has no segmentation offload.</summary>
+    int MaxSegments { get; }
+
+    /// <summary>
+    /// Sends <paramref name="datagrams"/> as consecutive datagrams of <paramref name="segmentSize"/> bytes (the last
+    /// may be shorter) to <paramref name="remote"/>, at most <see cref="MaxSegments"/> of them, in one system call
+    /// where the kernel segments them (UDP GSO); false when they were dropped locally.
+    /// </summary>
+    bool Send(ReadOnlySpan<byte> datagrams, int segmentSize, EndPoint remote);
 }

@@ -29,7 +29,12 @@ internal sealed class QuicEndpoint
     private readonly ILogger _logger;
     private readonly long _origin;
     private readonly int _connectionIdLength;
+    // Datagrams handled without replying yet (see DeferProcessing); a burst's replies go out together.
+    private const int MaxDeferredDatagrams = 64;
+
     private readonly Dictionary<ConnectionId, QuicConnection> _routes = new();
+    // Connections with replies deferred; touched only by the receive loop.
+    private readonly List<QuicConnection> _deferred = new();
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _cts = new();
     private readonly byte[] _resetKey = RandomNumberGenerator.GetBytes(32);
@@ -122,6 +127,19 @@ internal sealed class QuicEndpoint
 
     public bool Send(ReadOnlySpan<byte> datagram, EndPoint remote) => _socket.Send(datagram, remote);
 
+    /// <summary>How many datagrams one <see cref="Send(ReadOnlySpan{byte}, int, EndPoint)"/> may carry.</summary>
+    public int MaxSegments => _socket.MaxSegments;
+
+    /// <summary>Sends consecutive datagrams of <paramref name="segmentSize"/> bytes (the last may be shorter) in one call where the socket can.</summary>
+    public bool Send(ReadOnlySpan<byte> datagrams, int segmentSize, EndPoint remote) => _socket.Send(datagrams, segmentSize, remote);
+
+    /// <summary>
+    /// Called by a connection from the receive loop after it handled a datagram: the loop calls its
+    /// <see cref="QuicConnection.ProcessReceived"/> once the socket has no more datagrams queued (or after
+    /// <see cref="MaxDeferredDatagrams"/>), so replies are batched over a burst.
+    /// </summary>
+    public void DeferProcessing(QuicConnection connection) => _deferred.Add(connection);
+
     public void Route(ConnectionId id, QuicConnection connection)
     {
         lock (_lock) _routes[id] = connection;
@@ -137,15 +155,24 @@ internal sealed class QuicEndpoint
 
     private async Task ReceiveLoopAsync()
     {
-        // One receive buffer: each datagram is processed (and copied by the core) before the next receive.
+        // One receive buffer: each datagram is processed (decrypted in place by the core) before the next receive.
         byte[] buffer = GC.AllocateUninitializedArray<byte>(65536);
         var ct = _cts.Token;
+        int sinceProcessed = 0;
         while (!ct.IsCancellationRequested)
         {
             DatagramReceiveResult r;
             try
             {
-                r = await _socket.ReceiveAsync(buffer, ct).ConfigureAwait(false);
+                var receive = _socket.ReceiveAsync(buffer, ct);
+                if (!receive.IsCompleted || ++sinceProcessed >= MaxDeferredDatagrams)
+                {
+                    // The burst is read (or long enough): reply to it before waiting for more.
+                    ProcessDeferred();
+                    sinceProcessed = 0;
+                }
+
+                r = await receive.ConfigureAwait(false);
             }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
             {
@@ -167,9 +194,28 @@ internal sealed class QuicEndpoint
                 Log.ReceiveLoopFailed(_logger, LocalEndPoint, e);
             }
         }
+
+        ProcessDeferred();
     }
 
-    private void OnDatagram(ReadOnlySpan<byte> datagram, EndPoint remote)
+    private void ProcessDeferred()
+    {
+        foreach (var connection in _deferred)
+        {
+            try
+            {
+                connection.ProcessReceived();
+            }
+            catch (Exception e)
+            {
+                Log.ReceiveLoopFailed(_logger, LocalEndPoint, e);
+            }
+        }
+
+        _deferred.Clear();
+    }
+
+    private void OnDatagram(Span<byte> datagram, EndPoint remote)
     {
         if (!PacketInvariants.TryGetDestinationConnectionId(datagram, _connectionIdLength, out var dcidBytes)
             || !ConnectionId.TryCreate(dcidBytes, out var dcid))

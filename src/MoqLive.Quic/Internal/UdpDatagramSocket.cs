@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace MoqLive.Quic.Internal;
 
@@ -12,7 +13,17 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
     private readonly Socket _socket;
     private readonly EndPoint _anyRemote;
     private readonly SocketAddress _receiveAddress;
+    // UDP generic segmentation offload (Linux 4.18+, udp(7) UDP_SEGMENT): with a segment size set on the socket, one
+    // send of up to 64 datagrams' worth is split by the kernel, so a burst costs one system call instead of one per
+    // datagram. The option is socket-wide and applies to every send, hence _segmentSize and the send lock.
+    private const int SolUdp = 17;
+    private const int UdpSegment = 103;
+    private const int GsoMaxSegments = 64;
+    private const int GsoMaxBytes = 65000;
+
     private readonly Lock _sendLock = new();
+    private bool _gsoSupported;
+    private int _segmentSize;
     private SocketAddress? _receivedFrom;
     private EndPoint? _receivedFromEndPoint;
     private EndPoint? _sendTo;
@@ -26,6 +37,8 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
             ? new IPEndPoint(IPAddress.IPv6Any, 0)
             : new IPEndPoint(IPAddress.Any, 0);
         _receiveAddress = _anyRemote.Serialize();
+        // Probing with 0 (segmentation off) tells whether the kernel knows the option without changing any send.
+        _gsoSupported = OperatingSystem.IsLinux() && TrySetSegmentSizeLocked(0);
     }
 
     public EndPoint LocalEndPoint { get; }
@@ -79,11 +92,16 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
         }
     }
 
-    public bool Send(ReadOnlySpan<byte> datagram, EndPoint remote)
+    public int MaxSegments => _gsoSupported ? GsoMaxSegments : 1;
+
+    public bool Send(ReadOnlySpan<byte> datagram, EndPoint remote) => Send(datagram, datagram.Length, remote);
+
+    public bool Send(ReadOnlySpan<byte> datagrams, int segmentSize, EndPoint remote)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(segmentSize);
         try
         {
-            SocketAddress address;
+            // One sender at a time: the socket-wide segment size must not change between setting it and sending.
             lock (_sendLock)
             {
                 // Serializing the EndPoint on every send allocates; a connection sends to one address.
@@ -93,10 +111,13 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
                     _sendTo = remote;
                 }
 
-                address = _sendToAddress!;
+                if (datagrams.Length > segmentSize && _gsoSupported && TrySendSegmentedLocked(datagrams, segmentSize, _sendToAddress!)) return true;
+                for (int offset = 0; offset < datagrams.Length; offset += segmentSize)
+                {
+                    SendOneLocked(datagrams.Slice(offset, Math.Min(segmentSize, datagrams.Length - offset)), _sendToAddress!);
+                }
             }
 
-            _socket.SendTo(datagram, SocketFlags.None, address);
             return true;
         }
         catch (SocketException)
@@ -108,6 +129,72 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
         {
             return false;
         }
+    }
+
+    /// <summary>One send that the kernel splits into datagrams of <paramref name="segmentSize"/> bytes; false when GSO turned out unusable.</summary>
+    private bool TrySendSegmentedLocked(ReadOnlySpan<byte> datagrams, int segmentSize, SocketAddress address)
+    {
+        if (_segmentSize != segmentSize && !TrySetSegmentSizeLocked(segmentSize)) return false;
+        // The kernel takes at most 64 segments and 64 KiB per send.
+        int chunk = Math.Min(GsoMaxSegments, GsoMaxBytes / segmentSize) * segmentSize;
+        int offset = 0;
+        try
+        {
+            for (; offset < datagrams.Length; offset += chunk)
+            {
+                _socket.SendTo(datagrams.Slice(offset, Math.Min(chunk, datagrams.Length - offset)), SocketFlags.None, address);
+            }
+
+            return true;
+        }
+        catch (SocketException e) when (offset == 0 && IsGsoRefusal(e))
+        {
+            // The device cannot checksum segments (EIO) or the route's MTU is below the segment size (EINVAL).
+            DisableGsoLocked();
+            return false;
+        }
+    }
+
+    private void SendOneLocked(ReadOnlySpan<byte> datagram, SocketAddress address)
+    {
+        // With a segment size set, a longer datagram would be split: turn segmentation off for it.
+        if (_segmentSize != 0 && datagram.Length > _segmentSize) TrySetSegmentSizeLocked(0);
+        try
+        {
+            _socket.SendTo(datagram, SocketFlags.None, address);
+        }
+        catch (SocketException e) when (_segmentSize != 0 && IsGsoRefusal(e))
+        {
+            // A set segment size applies to every send, and this path refuses it: send without it from now on.
+            DisableGsoLocked();
+            _socket.SendTo(datagram, SocketFlags.None, address);
+        }
+    }
+
+    private static bool IsGsoRefusal(SocketException e) =>
+        e.SocketErrorCode is SocketError.InvalidArgument or SocketError.MessageSize or SocketError.SocketError;
+
+    private bool TrySetSegmentSizeLocked(int segmentSize)
+    {
+        try
+        {
+            Span<byte> value = stackalloc byte[sizeof(int)];
+            MemoryMarshal.Write(value, in segmentSize);
+            _socket.SetRawSocketOption(SolUdp, UdpSegment, value);
+            _segmentSize = segmentSize;
+            return true;
+        }
+        catch (SocketException)
+        {
+            _gsoSupported = false;
+            return false;
+        }
+    }
+
+    private void DisableGsoLocked()
+    {
+        TrySetSegmentSizeLocked(0);
+        _gsoSupported = false;
     }
 
     public void Dispose() => _socket.Dispose();

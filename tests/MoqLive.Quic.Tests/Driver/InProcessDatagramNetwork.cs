@@ -74,6 +74,18 @@ internal sealed class InProcessDatagramNetwork
             return true;
         }
 
+        // Batches are split here as the kernel's UDP segmentation offload would, so drivers' batching is exercised.
+        public int MaxSegments => 8;
+
+        public bool Send(ReadOnlySpan<byte> datagrams, int segmentSize, EndPoint remote)
+        {
+            for (int offset = 0; offset < datagrams.Length; offset += segmentSize)
+            {
+                Send(datagrams.Slice(offset, Math.Min(segmentSize, datagrams.Length - offset)), remote);
+            }
+            return true;
+        }
+
         public void Dispose()
         {
             network._sockets.TryRemove(local, out _);
