@@ -8,11 +8,17 @@ namespace MoqLive.Quic.Streams;
 /// [<see cref="AckedPrefix"/>, <see cref="UnsentOffset"/>) was sent at least once (some of it may be acked out of
 /// order, some queued for retransmission); data from <see cref="UnsentOffset"/> to <see cref="WriteOffset"/> was never sent.
 /// </summary>
-/// <remarks>Owns copies of the written data (segments released as soon as their prefix is acknowledged).</remarks>
+/// <remarks>
+/// Owns copies of the written data in arrays rented from <see cref="QuicBufferPool"/>, returned as soon as their
+/// prefix is acknowledged or the buffer is cleared (a buffer dropped with data still held leaves its arrays to the GC).
+/// </remarks>
 internal sealed class SendBuffer
 {
+    // Small writes go into a segment of at least this size, so that the next ones append to it.
+    private const int MinSegment = 4096;
+
     // Segments in offset order from _head; released ones before _head are compacted away in batches.
-    private readonly List<(ulong Start, byte[] Data)> _segments = new();
+    private readonly List<Segment> _segments = new();
     private int _head;
     private readonly RangeSet _acked = new();
     private readonly RangeSet _retransmit = new();
@@ -36,18 +42,17 @@ internal sealed class SendBuffer
     public void Write(ReadOnlySpan<byte> data)
     {
         if (data.IsEmpty) return;
-        // Small writes extend the previous segment while it is still small, keeping the segment count low.
-        if (_segments.Count > _head && _segments[^1] is var (start, last) && last.Length < 4096 && data.Length < 4096
-            && start + (ulong)last.Length == WriteOffset)
+        // Writes append to the last segment while its array has room, keeping the segment count low.
+        if (_segments.Count > _head && _segments[^1] is var last && last.Array.Length - last.Length >= data.Length)
         {
-            var merged = new byte[last.Length + data.Length];
-            last.CopyTo(merged, 0);
-            data.CopyTo(merged.AsSpan(last.Length));
-            _segments[^1] = (start, merged);
+            data.CopyTo(last.Array.AsSpan(last.Length));
+            _segments[^1] = last with { Length = last.Length + data.Length };
         }
         else
         {
-            _segments.Add((WriteOffset, data.ToArray()));
+            byte[] array = QuicBufferPool.Shared.Rent(Math.Max(MinSegment, data.Length));
+            data.CopyTo(array);
+            _segments.Add(new Segment(WriteOffset, array, data.Length));
         }
         WriteOffset += (ulong)data.Length;
     }
@@ -100,11 +105,11 @@ internal sealed class SendBuffer
         }
         for (int i = Math.Max(index, _head); i >= 0 && i < _segments.Count && !destination.IsEmpty; i++)
         {
-            var (segStart, seg) = _segments[i];
-            ulong segEnd = segStart + (ulong)seg.Length;
+            var (segStart, seg, segLength) = _segments[i];
+            ulong segEnd = segStart + (ulong)segLength;
             if (offset >= segEnd) continue;
             int from = (int)(offset - segStart);
-            int n = Math.Min(seg.Length - from, destination.Length);
+            int n = Math.Min(segLength - from, destination.Length);
             seg.AsSpan(from, n).CopyTo(destination);
             destination = destination[n..];
             offset += (ulong)n;
@@ -124,9 +129,10 @@ internal sealed class SendBuffer
         {
             AckedPrefix = _acked[0].End;
             _acked.RemoveFirst();
-            while (_head < _segments.Count && _segments[_head].Start + (ulong)_segments[_head].Data.Length <= AckedPrefix)
+            while (_head < _segments.Count && _segments[_head].Start + (ulong)_segments[_head].Length <= AckedPrefix)
             {
-                _segmentsStart += (ulong)_segments[_head].Data.Length;
+                _segmentsStart += (ulong)_segments[_head].Length;
+                QuicBufferPool.Shared.Return(_segments[_head].Array);
                 _segments[_head] = default;
                 _head++;
             }
@@ -153,6 +159,7 @@ internal sealed class SendBuffer
     /// <summary>Drops all buffered data at once (RESET_STREAM: nothing is ever retransmitted again).</summary>
     public void Clear()
     {
+        for (int i = _head; i < _segments.Count; i++) QuicBufferPool.Shared.Return(_segments[i].Array);
         _segments.Clear();
         _head = 0;
         _acked.Clear();
@@ -161,4 +168,7 @@ internal sealed class SendBuffer
         UnsentOffset = WriteOffset;
         AckedPrefix = WriteOffset;
     }
+
+    /// <summary>Bytes [Start, Start + Length) of the stream, held in the first Length bytes of a rented Array.</summary>
+    private readonly record struct Segment(ulong Start, byte[] Array, int Length);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using MoqLive.Quic.Internal;
 
 namespace MoqLive.Quic.Streams;
@@ -6,10 +7,18 @@ namespace MoqLive.Quic.Streams;
 /// Reassembles out-of-order stream data (RFC 9000 §2.2): stores only bytes not received before, tracks the received
 /// ranges and hands contiguous data to the reader from <see cref="ReadOffset"/>.
 /// </summary>
+/// <remarks>
+/// Each stored chunk is a copy in an array rented from <see cref="QuicBufferPool"/>, owned by the assembler and
+/// returned when the chunk is read or discarded (an assembler dropped with data still buffered leaves its arrays to
+/// the GC). Chunks are kept in offset order in a list: data arriving in order is appended, the reader takes from the
+/// front, and only out-of-order data pays for a search.
+/// </remarks>
 internal sealed class StreamAssembler
 {
-    private readonly SortedDictionary<ulong, ReadOnlyMemory<byte>> _chunks = new();
+    // Unread chunks from _head on, in offset order and non-overlapping.
+    private readonly List<Chunk> _chunks = new();
     private readonly RangeSet _received = new();
+    private int _head;
 
     public ulong ReadOffset { get; private set; }
 
@@ -20,7 +29,7 @@ internal sealed class StreamAssembler
     public ulong HighestReceived => _received.Max ?? 0;
 
     /// <summary>True when data is available at <see cref="ReadOffset"/>.</summary>
-    public bool HasReadableData => _chunks.Count > 0 && _chunks.Keys.First() == ReadOffset;
+    public bool HasReadableData => _head < _chunks.Count && _chunks[_head].Offset == ReadOffset;
 
     /// <summary>True when every byte in [0, <paramref name="end"/>) has been received.</summary>
     public bool IsCompleteUpTo(ulong end) => end == 0 || _received.ContainsRange(0, end);
@@ -31,12 +40,20 @@ internal sealed class StreamAssembler
         ulong end = offset + (ulong)data.Length;
         ulong start = Math.Max(offset, ReadOffset);
         if (start >= end) return;
-        // Bytes below ReadOffset are in _received already (prefix), so gaps cover only new data.
-        foreach (var (s, e) in _received.Gaps(start, end).ToList())
+        if (start >= HighestReceived)
         {
-            var copy = data.Slice((int)(s - offset), (int)(e - s)).ToArray();
-            _chunks.Add(s, copy);
-            Buffered += e - s;
+            // Beyond everything received (in order, the common case): one new chunk at the end.
+            _chunks.Add(Chunk.CopyOf(start, data[(int)(start - offset)..]));
+            Buffered += end - start;
+        }
+        else
+        {
+            // Bytes below ReadOffset are in _received already (prefix), so gaps cover only new data.
+            foreach (var (s, e) in _received.Gaps(start, end).ToList())
+            {
+                _chunks.Insert(IndexAfter(s), Chunk.CopyOf(s, data.Slice((int)(s - offset), (int)(e - s))));
+                Buffered += e - s;
+            }
         }
         _received.Insert(start, end);
     }
@@ -45,19 +62,29 @@ internal sealed class StreamAssembler
     public int Read(Span<byte> destination)
     {
         int total = 0;
-        while (!destination.IsEmpty && _chunks.Count > 0)
+        var chunks = CollectionsMarshal.AsSpan(_chunks);
+        while (!destination.IsEmpty && _head < chunks.Length && chunks[_head].Offset == ReadOffset)
         {
-            var first = _chunks.First();
-            if (first.Key != ReadOffset) break;
-            _chunks.Remove(first.Key);
-            var chunk = first.Value;
+            ref var chunk = ref chunks[_head];
             int n = Math.Min(chunk.Length, destination.Length);
-            chunk.Span[..n].CopyTo(destination);
+            chunk.Array.AsSpan(chunk.Start, n).CopyTo(destination);
             destination = destination[n..];
             total += n;
             ReadOffset += (ulong)n;
             Buffered -= (ulong)n;
-            if (n < chunk.Length) _chunks.Add(ReadOffset, chunk[n..]);
+            if (n < chunk.Length)
+            {
+                chunk = chunk with { Offset = chunk.Offset + (ulong)n, Start = chunk.Start + n, Length = chunk.Length - n };
+                break;
+            }
+            QuicBufferPool.Shared.Return(chunk.Array);
+            chunk = default;
+            _head++;
+        }
+        if (_head == _chunks.Count || (_head > 64 && _head * 2 > _chunks.Count))
+        {
+            _chunks.RemoveRange(0, _head);
+            _head = 0;
         }
         return total;
     }
@@ -66,9 +93,34 @@ internal sealed class StreamAssembler
     public ulong DiscardAll()
     {
         ulong released = Buffered;
+        for (int i = _head; i < _chunks.Count; i++) QuicBufferPool.Shared.Return(_chunks[i].Array);
         _chunks.Clear();
+        _head = 0;
         Buffered = 0;
         ReadOffset = Math.Max(ReadOffset, HighestReceived);
         return released;
+    }
+
+    /// <summary>Where a chunk starting at <paramref name="offset"/> goes: after every unread chunk that starts below it.</summary>
+    private int IndexAfter(ulong offset)
+    {
+        int lo = _head, hi = _chunks.Count;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (_chunks[mid].Offset < offset) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    private readonly record struct Chunk(ulong Offset, byte[] Array, int Start, int Length)
+    {
+        public static Chunk CopyOf(ulong offset, ReadOnlySpan<byte> data)
+        {
+            byte[] array = QuicBufferPool.Shared.Rent(data.Length);
+            data.CopyTo(array);
+            return new Chunk(offset, array, 0, data.Length);
+        }
     }
 }

@@ -1,0 +1,110 @@
+using MoqLive.Quic.Streams;
+
+namespace MoqLive.Quic.Tests.Streams;
+
+/// <summary>
+/// Seeded property tests for the pooled stream buffers: whatever the order, overlap and size of the pieces, the bytes
+/// that come out are the bytes that went in.
+/// </summary>
+public class StreamBufferPropertyTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Assembler_OutOfOrderOverlappingDuplicateFrames_ReadBackExactly(int seed)
+    {
+        var random = new Random(seed);
+        byte[] stream = new byte[200_000];
+        random.NextBytes(stream);
+        // Frames of random sizes covering the stream, sent in a shuffled order with duplicates and overlaps.
+        var frames = new List<(int Offset, int Length)>();
+        for (int offset = 0; offset < stream.Length;)
+        {
+            int length = Math.Min(random.Next(1, 3000), stream.Length - offset);
+            frames.Add((offset, length));
+            if (random.Next(4) == 0) frames.Add((Math.Max(0, offset - random.Next(500)), Math.Min(length + 700, stream.Length - Math.Max(0, offset - 500))));
+            offset += length;
+        }
+        var order = frames.OrderBy(_ => random.Next()).ToList();
+
+        var assembler = new StreamAssembler();
+        var output = new List<byte>();
+        byte[] readBuffer = new byte[4096];
+        foreach (var (offset, length) in order)
+        {
+            int end = Math.Min(stream.Length, offset + length);
+            assembler.Insert((ulong)offset, stream.AsSpan(offset, end - offset));
+            // Read in small, uneven pieces so chunks are split.
+            while (assembler.HasReadableData && random.Next(3) != 0)
+            {
+                int n = assembler.Read(readBuffer.AsSpan(0, random.Next(1, readBuffer.Length)));
+                output.AddRange(readBuffer.AsSpan(0, n).ToArray());
+            }
+        }
+        int read;
+        while ((read = assembler.Read(readBuffer)) > 0) output.AddRange(readBuffer.AsSpan(0, read).ToArray());
+
+        Assert.True(assembler.IsCompleteUpTo((ulong)stream.Length));
+        Assert.Equal(0UL, assembler.Buffered);
+        Assert.Equal(stream, output.ToArray());
+    }
+
+    [Fact]
+    public void Assembler_DiscardAll_ReleasesBufferedAndSkipsToHighestReceived()
+    {
+        var assembler = new StreamAssembler();
+        assembler.Insert(100, new byte[50]);
+        assembler.Insert(0, new byte[10]);
+        Assert.Equal(60UL, assembler.DiscardAll());
+        Assert.Equal(150UL, assembler.ReadOffset);
+        Assert.False(assembler.HasReadableData);
+        assembler.Insert(150, [7]);
+        Span<byte> one = stackalloc byte[1];
+        Assert.Equal(1, assembler.Read(one));
+        Assert.Equal(7, one[0]);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void SendBuffer_WritesOfAnySize_CopyOutExactlyAndReleaseOnAck(int seed)
+    {
+        var random = new Random(seed);
+        byte[] stream = new byte[300_000];
+        random.NextBytes(stream);
+        var buffer = new SendBuffer();
+        for (int offset = 0; offset < stream.Length;)
+        {
+            // Mostly small writes (which share segments), some larger than a pooled array.
+            int length = Math.Min(random.Next(8) == 0 ? random.Next(60_000, 70_000) : random.Next(1, 5000), stream.Length - offset);
+            buffer.Write(stream.AsSpan(offset, length));
+            offset += length;
+        }
+
+        // Send in packet-size ranges, ack them out of order, and check every range reads back right while held.
+        var sent = new List<(ulong Offset, int Length)>();
+        while (buffer.TryNextRange(random.Next(1, 1500), ulong.MaxValue, out ulong off, out int len, out _))
+        {
+            byte[] copy = new byte[len];
+            buffer.CopyTo(off, copy);
+            Assert.Equal(stream.AsSpan((int)off, len).ToArray(), copy);
+            sent.Add((off, len));
+        }
+        foreach (var (off, len) in sent.OrderBy(_ => random.Next()))
+        {
+            buffer.OnAcked(off, len);
+            if (buffer.AckedPrefix < buffer.WriteOffset)
+            {
+                // What is not yet acknowledged in order is still held and still right.
+                int probe = (int)Math.Min(100, buffer.WriteOffset - buffer.AckedPrefix);
+                byte[] copy = new byte[probe];
+                buffer.CopyTo(buffer.AckedPrefix, copy);
+                Assert.Equal(stream.AsSpan((int)buffer.AckedPrefix, probe).ToArray(), copy);
+            }
+        }
+
+        Assert.True(buffer.IsFullyAcked);
+        Assert.Equal(0UL, buffer.Buffered);
+    }
+}
