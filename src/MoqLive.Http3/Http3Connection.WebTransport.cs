@@ -21,6 +21,16 @@ public sealed partial class Http3Connection
     private readonly HashSet<long> _closedWebTransportSessions = [];
     private int _bufferedWebTransportStreamCount;
 
+    /// <summary>Streams waiting for their session to be established (for tests).</summary>
+    internal int BufferedWebTransportStreamCount
+    {
+        get
+        {
+            lock (_lock)
+                return _bufferedWebTransportStreamCount;
+        }
+    }
+
     /// <summary>True when our SETTINGS offer WebTransport (<see cref="WebTransportSettings"/>).</summary>
     public bool WebTransportEnabled => WebTransportSettings.SupportsWebTransport(_options.AdditionalSettings);
 
