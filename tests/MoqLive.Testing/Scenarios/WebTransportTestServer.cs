@@ -48,9 +48,6 @@ public sealed class WebTransportTestServer : IAsyncDisposable
     /// <summary>The protocol the listener selected for the first session (from wt-available-protocols), or null.</summary>
     public string? SelectedProtocol { get; private set; }
 
-    /// <summary>HTTP/3 connections served so far.</summary>
-    public int Connections => _tasks.Count;
-
     /// <summary>The first session (for its datagram drop counter).</summary>
     public WebTransportSession? FirstSession { get; private set; }
 
