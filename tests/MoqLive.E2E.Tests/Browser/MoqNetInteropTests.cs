@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using MoqLive.E2E.Tests.Server;
 using MoqLive.Testing;
@@ -18,19 +17,10 @@ namespace MoqLive.E2E.Tests.Browser;
 /// </summary>
 [Trait("Category", "Browser")]
 [Collection(nameof(BrowserCollection))]
-public sealed partial class MoqNetInteropTests(ITestOutputHelper output)
+public sealed class MoqNetInteropTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(90);
-
-    [GeneratedRegex(@"MOQT WebTransport\s+(https://\S+)")]
-    private static partial Regex WebTransportUrlPattern();
-
-    [GeneratedRegex(@"Web \(HTTPS\)\s+(https://\S+)")]
-    private static partial Regex WebUrlPattern();
-
-    [GeneratedRegex(@"Certificate SHA-256: ([0-9a-f]{64})")]
-    private static partial Regex HashPattern();
 
     private static string BundlePath => Path.Combine(RepositoryPaths.Root, "web", "interop", "moq-net", "dist", "moq-net-interop.js");
 
@@ -127,8 +117,8 @@ public sealed partial class MoqNetInteropTests(ITestOutputHelper output)
     }
 
     private static (string Url, string Hash, string Web) ServerUrls(CliHost server) =>
-        (WebTransportUrlPattern().Match(server.Output).Groups[1].Value, HashPattern().Match(server.Output).Groups[1].Value,
-         WebUrlPattern().Match(server.Output).Groups[1].Value);
+        (ServeBanner.WebTransportUrl().Match(server.Output).Groups[1].Value, ServeBanner.Hash().Match(server.Output).Groups[1].Value,
+         ServeBanner.WebUrl().Match(server.Output).Groups[1].Value);
 
     private static async Task<LoopbackPageServer> OpenPageAsync(ChromiumBrowser browser)
     {
