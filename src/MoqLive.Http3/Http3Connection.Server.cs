@@ -96,7 +96,9 @@ public sealed partial class Http3Connection
             var request = new Http3ServerRequest(this, stream.Id, head, reader);
             Log.RequestReceived(_logger, stream.Id, head.Method, head.Path);
 
-            bool handled = await InvokeHandlerAsync(stream, request, response, cancellationToken).ConfigureAwait(false);
+            bool handled = request.IsWebTransport && WebTransportEnabled
+                && await RefuseWebTransportWithoutClientSettingsAsync(response, cancellationToken).ConfigureAwait(false)
+                || await InvokeHandlerAsync(stream, request, response, cancellationToken).ConfigureAwait(false);
 
             // draft-02 §5: a WebTransport session ends with its CONNECT stream; close it properly first.
             WebTransport.WebTransportSession? session;
@@ -105,7 +107,8 @@ public sealed partial class Http3Connection
             if (session is not null)
                 await session.CloseAsync(0, string.Empty, cancellationToken).ConfigureAwait(false);
 
-            if (!handled)
+            // A CONNECT stream aborted for malformed capsules (RFC 9297 §3.3) has nothing left to complete.
+            if (!handled || session?.ConnectStreamAborted == true)
                 return;
 
             await response.CompleteAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -161,6 +164,30 @@ public sealed partial class Http3Connection
                     _goAwayDrained?.TrySetResult();
             }
         }
+    }
+
+    // draft-07 §3.1: the server must not process a WebTransport request before the client's SETTINGS arrived, and
+    // both sides must have sent the WebTransport setting (draft-02 §3.1: ENABLE_WEBTRANSPORT; draft-07 §3.1:
+    // WEBTRANSPORT_MAX_SESSIONS > 0) and SETTINGS_H3_DATAGRAM = 1 (draft-07 §3.1, RFC 9297 §2.1.1). The drafts name
+    // no error code for a client that did not, so the request is refused with 400 and the connection stays up.
+    // Returns true when it answered the request.
+    private async ValueTask<bool> RefuseWebTransportWithoutClientSettingsAsync(Http3ServerResponse response, CancellationToken cancellationToken)
+    {
+        IReadOnlyDictionary<ulong, ulong> settings;
+        try
+        {
+            settings = await PeerSettings.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Http3Exception)
+        {
+            return true; // the connection ended before the client's SETTINGS: nobody is left to answer
+        }
+
+        if (WebTransport.WebTransportSettings.SupportsWebTransport(settings) && WebTransport.WebTransportSettings.SupportsDatagrams(settings))
+            return false;
+
+        response.StatusCode = 400;
+        return true;
     }
 
     // Runs the application's handler; returns false when the stream was already dealt with after a failure.

@@ -16,7 +16,20 @@ public sealed partial class Http3Connection
 
     private readonly Dictionary<long, WebTransportSession> _webTransportSessions = [];
     private readonly Dictionary<long, List<object>> _bufferedWebTransportStreams = [];
+    // Sessions of this connection that have ended, so late streams for them get WEBTRANSPORT_SESSION_GONE instead of
+    // being buffered as if their session were still to come (one entry per session the connection ever had).
+    private readonly HashSet<long> _closedWebTransportSessions = [];
     private int _bufferedWebTransportStreamCount;
+
+    /// <summary>Streams waiting for their session to be established (for tests).</summary>
+    internal int BufferedWebTransportStreamCount
+    {
+        get
+        {
+            lock (_lock)
+                return _bufferedWebTransportStreamCount;
+        }
+    }
 
     /// <summary>True when our SETTINGS offer WebTransport (<see cref="WebTransportSettings"/>).</summary>
     public bool WebTransportEnabled => WebTransportSettings.SupportsWebTransport(_options.AdditionalSettings);
@@ -41,8 +54,12 @@ public sealed partial class Http3Connection
 
         IReadOnlyDictionary<ulong, ulong> settings = await MapErrorsAsync(null, () =>
             new ValueTask<IReadOnlyDictionary<ulong, ulong>>(PeerSettings.WaitAsync(cancellationToken))).ConfigureAwait(false);
+        // draft-02 §3.1 / draft-07 §3.1: the server's WebTransport setting, and (draft-07 §3.1, RFC 9297 §2.1.1)
+        // SETTINGS_H3_DATAGRAM = 1; SendRequestAsync checks SETTINGS_ENABLE_CONNECT_PROTOCOL (RFC 9220 §3).
         if (!WebTransportSettings.SupportsWebTransport(settings))
             throw new Http3Exception("The server does not support WebTransport (no ENABLE_WEBTRANSPORT / WEBTRANSPORT_MAX_SESSIONS).");
+        if (!WebTransportSettings.SupportsDatagrams(settings))
+            throw new Http3Exception("The server does not support HTTP/3 datagrams (no SETTINGS_H3_DATAGRAM), which WebTransport requires.");
 
         var headers = new List<HeaderField> { new("sec-webtransport-http3-draft02", "1") };
         if (origin is not null)
@@ -105,8 +122,16 @@ public sealed partial class Http3Connection
     internal void UnregisterWebTransportSession(WebTransportSession session)
     {
         lock (_lock)
+        {
             _webTransportSessions.Remove(session.SessionId);
+            _closedWebTransportSessions.Add(session.SessionId);
+        }
     }
+
+    internal void OnWebTransportDatagramDropped(long sessionId, long dropped) => Log.WebTransportDatagramDropped(_logger, sessionId, dropped);
+
+    internal void OnWebTransportCapsuleError(long sessionId, Http3StreamErrorException error) =>
+        Log.WebTransportCapsuleError(_logger, sessionId, error.ErrorCode, error.Message);
 
     private void RegisterWebTransportSession(WebTransportSession session)
     {
@@ -131,9 +156,16 @@ public sealed partial class Http3Connection
 
         WebTransportSession? session;
         bool rejected = false;
+        bool gone = false;
         lock (_lock)
         {
-            if (!_webTransportSessions.TryGetValue(sessionId, out session))
+            if (_closedWebTransportSessions.Contains(sessionId))
+            {
+                // draft-07 §6: a terminated session's streams are closed with WEBTRANSPORT_SESSION_GONE.
+                gone = true;
+                session = null;
+            }
+            else if (!_webTransportSessions.TryGetValue(sessionId, out session))
             {
                 if (_bufferedWebTransportStreamCount < MaxBufferedWebTransportStreams)
                 {
@@ -149,7 +181,9 @@ public sealed partial class Http3Connection
             }
         }
 
-        if (rejected)
+        if (gone)
+            Abort(stream, WebTransportErrorCodes.SessionGone);
+        else if (rejected)
             Abort(stream, WebTransportErrorCodes.BufferedStreamRejected);
         else if (session is not null)
             DeliverToSession(session, stream);
@@ -256,6 +290,8 @@ public sealed partial class Http3Connection
         }
     }
 
+    private const ulong MaxQuarterStreamId = (1UL << 60) - 1;
+
     // RFC 9297 §2.1: each HTTP/3 datagram starts with the quarter stream ID of its request stream.
     private async Task ReceiveDatagramsAsync()
     {
@@ -271,11 +307,19 @@ public sealed partial class Http3Connection
                     return;
                 }
 
+                // RFC 9297 §2.1: a Quarter Stream ID above 2^60-1 names no possible stream.
+                if (quarterStreamId > MaxQuarterStreamId)
+                {
+                    await AbortAsync(new Http3ConnectionErrorException(Http3ErrorCode.DatagramError, $"A datagram with Quarter Stream ID {quarterStreamId}, above 2^60-1 (RFC 9297 §2.1).")).ConfigureAwait(false);
+                    return;
+                }
+
                 WebTransportSession? session;
                 lock (_lock)
                     _webTransportSessions.TryGetValue((long)(quarterStreamId * 4), out session);
 
-                // Datagrams for unknown sessions are dropped (draft-02 §4.5 allows dropping what cannot be buffered).
+                // Datagrams for unknown sessions are dropped (draft-02 §4.5 / draft-07 §4.6 allow dropping what cannot
+                // be buffered); so are those of closed sessions (RFC 9297 §2.1: silently dropped).
                 session?.EnqueueDatagram(datagram[consumed..]);
             }
         }

@@ -26,6 +26,14 @@ public sealed record Http3ConnectionOptions
     /// <summary>Largest frame accepted on the control stream (SETTINGS, GOAWAY, ...). Default: 16 KiB.</summary>
     public int MaxControlFrameSize { get; init; } = 16 * 1024;
 
+    /// <summary>
+    /// Received datagrams each WebTransport session keeps until the application takes them. When full, the oldest is
+    /// dropped (RFC 9221 §5: datagrams are unreliable; for live media the newest matter most) and counted in
+    /// <see cref="WebTransport.WebTransportSession.DatagramsDropped"/>. Default: 256, a quarter second of 1000-byte
+    /// datagrams at 8 Mbit/s.
+    /// </summary>
+    public int WebTransportDatagramQueueCapacity { get; init; } = 256;
+
     /// <summary>Logger factory; default: no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 
@@ -33,6 +41,7 @@ public sealed record Http3ConnectionOptions
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxFieldSectionSize);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxControlFrameSize, 64);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(WebTransportDatagramQueueCapacity);
         ArgumentNullException.ThrowIfNull(AdditionalSettings);
         foreach (ulong id in AdditionalSettings.Keys)
         {

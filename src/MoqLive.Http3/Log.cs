@@ -40,4 +40,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2011, Level = LogLevel.Debug, Message = "HTTP/3 connection closed by transport: code 0x{ErrorCode:x}, {Reason}")]
     public static partial void TransportClosed(ILogger logger, ulong errorCode, string reason);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Information, Message = "WebTransport request on stream {StreamId} from origin {Origin} for {Path} refused with {Status}")]
+    public static partial void WebTransportRefused(ILogger logger, long streamId, string? origin, string? path, int status);
+
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Trace, Message = "WebTransport session {SessionId}: datagram receive queue full, oldest dropped ({Dropped} so far)")]
+    public static partial void WebTransportDatagramDropped(ILogger logger, long sessionId, long dropped);
+
+    [LoggerMessage(EventId = 2014, Level = LogLevel.Information, Message = "WebTransport session {SessionId}: malformed capsule stream, {ErrorCode}: {Reason}")]
+    public static partial void WebTransportCapsuleError(ILogger logger, long sessionId, Http3ErrorCode errorCode, string reason);
 }

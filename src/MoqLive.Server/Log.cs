@@ -24,9 +24,6 @@ internal static partial class Log
     [LoggerMessage(5005, LogLevel.Warning, "Connection from {Remote} with unexpected ALPN {Alpn} closed")]
     public static partial void UnknownAlpn(ILogger logger, string remote, string? alpn);
 
-    [LoggerMessage(5006, LogLevel.Information, "WebTransport request from origin {Origin} to {Path} refused with {Status}")]
-    public static partial void WebTransportRefused(ILogger logger, string? origin, string? path, int status);
-
     [LoggerMessage(5007, LogLevel.Warning, "Connection from {Remote} failed")]
     public static partial void ConnectionFailed(ILogger logger, string remote, Exception exception);
 

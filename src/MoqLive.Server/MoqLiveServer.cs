@@ -9,6 +9,7 @@ using MoqLive.Moqt.Wire;
 using MoqLive.Quic;
 using MoqLive.Quic.Transport;
 using MoqLive.Relay;
+using MoqLive.Transport;
 
 namespace MoqLive.Server;
 
@@ -30,9 +31,12 @@ public sealed partial class MoqLiveServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _cts = new();
     private readonly List<Task> _connections = [];
-    private readonly WebTransportMoqtEndpoint _webTransport;
+    // The one place WebTransport sessions are accepted (origin check, moqt-19 negotiation); MOQT_PATH is its only route.
+    private readonly WebTransportListener _webTransport;
+    private readonly Http3Router _router;
     private QuicListener? _listener;
     private Task _acceptLoop = Task.CompletedTask;
+    private Task _webTransportLoop = Task.CompletedTask;
     private int _disposed;
 
     private MoqLiveServer(MoqLiveServerOptions options, ILoggerFactory? loggerFactory, TimeProvider? timeProvider)
@@ -50,7 +54,12 @@ public sealed partial class MoqLiveServer : IAsyncDisposable
             LoggerFactory = loggerFactory,
         });
         Sessions = new MoqtSessionHandler(Relay, _timeProvider, loggerFactory);
-        _webTransport = new WebTransportMoqtEndpoint(Sessions, options.MoqtPath, options.AllowedOrigins, _logger);
+        _webTransport = new WebTransportListener(new WebTransportListenerOptions
+        {
+            Protocols = [MoqtVersion.Draft19.GetAlpn()],
+            AllowedOrigins = [.. options.AllowedOrigins],
+        }, loggerFactory);
+        _router = new Http3Router().Map(options.MoqtPath, _webTransport.HandleAsync);
         Certificate = ServerCertificateProvider.Create(options, _timeProvider, _logger);
     }
 
@@ -129,6 +138,7 @@ public sealed partial class MoqLiveServer : IAsyncDisposable
         }, cancellationToken).ConfigureAwait(false);
         Certificate.Renewed += provider => _listener?.UpdateServerCertificate(provider.CurrentTls);
         _acceptLoop = Task.Run(AcceptLoopAsync, CancellationToken.None);
+        _webTransportLoop = Task.Run(AcceptWebTransportSessionsAsync, CancellationToken.None);
         await StartWebAsync(cancellationToken).ConfigureAwait(false);
         Log.ServerStarted(_logger, UdpEndPoint, WebUrl.ToString());
     }
@@ -154,6 +164,28 @@ public sealed partial class MoqLiveServer : IAsyncDisposable
         catch (Exception e)
         {
             Log.AcceptLoopFailed(_logger, e);
+        }
+    }
+
+    // WebTransport sessions the listener accepted on MoqtPath (any h3 connection) go to the same MOQT handler.
+    private async Task AcceptWebTransportSessionsAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                ITransportSession session = await _webTransport.AcceptSessionAsync(_cts.Token).ConfigureAwait(false);
+                string remote = session is WebTransportSession wt ? $"WebTransport session {wt.SessionId}" : "WebTransport";
+                lock (_connections)
+                {
+                    _connections.RemoveAll(t => t.IsCompleted);
+                    _connections.Add(Task.Run(() => Sessions.RunAsync(session, isWebTransport: true, remote, _cts.Token), CancellationToken.None));
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or System.Threading.Channels.ChannelClosedException)
+        {
+            // Shutting down.
         }
     }
 
@@ -190,7 +222,7 @@ public sealed partial class MoqLiveServer : IAsyncDisposable
 
     private async Task ServeHttp3Async(QuicTransportSession transport)
     {
-        var http = Http3Connection.CreateServer(transport, _webTransport.HandleAsync, new Http3ConnectionOptions
+        var http = Http3Connection.CreateServer(transport, _router.HandleAsync, new Http3ConnectionOptions
         {
             AdditionalSettings = WebTransportSettings.Server(),
             LoggerFactory = _loggerFactory,
@@ -218,6 +250,8 @@ public sealed partial class MoqLiveServer : IAsyncDisposable
         if (_listener is not null)
             await _listener.DisposeAsync().ConfigureAwait(false);
         await _acceptLoop.ConfigureAwait(false);
+        await _webTransport.DisposeAsync().ConfigureAwait(false);
+        await _webTransportLoop.ConfigureAwait(false);
         Task[] connections;
         lock (_connections)
             connections = [.. _connections];

@@ -3,19 +3,7 @@ namespace MoqLive.Testbed.Tests;
 /// <summary>Locates the repository root (the folder with MoqLive.slnx) from the test binaries.</summary>
 internal static class RepositoryPaths
 {
-    public static string Root
-    {
-        get
-        {
-            string? directory = AppContext.BaseDirectory;
-            while (directory is not null && !File.Exists(Path.Combine(directory, "MoqLive.slnx")))
-            {
-                directory = Path.GetDirectoryName(directory);
-            }
-
-            return directory ?? throw new InvalidOperationException("Repository root (MoqLive.slnx) not found.");
-        }
-    }
+    public static string Root => MoqLive.Testing.RepositoryPaths.Root;
 
     public static string TraceDirectory => Path.Combine(Root, "testdata", "traces");
 }

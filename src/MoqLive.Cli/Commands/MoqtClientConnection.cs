@@ -1,11 +1,9 @@
 using System.Net;
-using MoqLive.Http3;
 using MoqLive.Http3.WebTransport;
 using MoqLive.Moqt.Model;
 using MoqLive.Moqt.Session;
 using MoqLive.Moqt.Wire;
 using MoqLive.Quic;
-using MoqLive.Quic.Tls;
 using MoqLive.Quic.Transport;
 
 namespace MoqLive.Cli.Commands;
@@ -17,13 +15,12 @@ namespace MoqLive.Cli.Commands;
 /// </summary>
 internal sealed class MoqtClientConnection : IAsyncDisposable
 {
-    private readonly QuicTransportSession _quic;
-    private readonly Http3Connection? _http;
+    // What carries the session: the QUIC connection, or the WebTransport client (HTTP/3 over QUIC).
+    private readonly IAsyncDisposable _carrier;
 
-    private MoqtClientConnection(QuicTransportSession quic, Http3Connection? http, MoqtSession session)
+    private MoqtClientConnection(IAsyncDisposable carrier, MoqtSession session)
     {
-        _quic = quic;
-        _http = http;
+        _carrier = carrier;
         Session = session;
     }
 
@@ -35,47 +32,53 @@ internal sealed class MoqtClientConnection : IAsyncDisposable
     public static async Task<MoqtClientConnection> ConnectAsync(
         Uri url, ClientCertificateOptions tls, IPublisher? publisher, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        bool webTransport = url.Scheme == Uri.UriSchemeHttps;
+        string alpn = MoqtVersion.Draft19.GetAlpn();
+        var options = new MoqtSessionOptions
+        {
+            Publisher = publisher,
+            ImplementationName = "MoqLive CLI",
+            TimeProvider = timeProvider,
+        };
+        if (url.Scheme == Uri.UriSchemeHttps)
+        {
+            WebTransportClient client = await WebTransportClient.ConnectAsync(url, new WebTransportClientOptions
+            {
+                CertificateValidation = tls.Validation,
+                PinnedCertificateSha256 = tls.PinnedSha256 is null ? [] : [tls.PinnedSha256],
+                TimeProvider = timeProvider,
+            }, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                WebTransportSession wt = await client.OpenSessionAsync(url, [alpn], cancellationToken: cancellationToken).ConfigureAwait(false);
+                MoqtSession session = await MoqtSession.ConnectAsync(wt, options with { IsWebTransport = true }, cancellationToken).ConfigureAwait(false);
+                return new MoqtClientConnection(client, session);
+            }
+            catch
+            {
+                await client.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
         int port = url.Port > 0 ? url.Port : 443;
         EndPoint remote = IPAddress.TryParse(url.IdnHost, out IPAddress? address) ? new IPEndPoint(address, port) : new DnsEndPoint(url.IdnHost, port);
-        string alpn = MoqtVersion.Draft19.GetAlpn();
         QuicConnection connection = await QuicConnection.ConnectAsync(new QuicClientConnectionOptions
         {
             RemoteEndPoint = remote,
             ServerName = url.IdnHost,
-            ApplicationProtocols = [webTransport ? "h3" : alpn],
+            ApplicationProtocols = [alpn],
             CertificateValidation = tls.Validation,
             PinnedCertificateSha256 = tls.PinnedSha256 is null ? [] : [tls.PinnedSha256],
             TimeProvider = timeProvider,
         }, cancellationToken).ConfigureAwait(false);
         var quic = new QuicTransportSession(connection);
-        Http3Connection? http = null;
         try
         {
-            var options = new MoqtSessionOptions
-            {
-                Publisher = publisher,
-                ImplementationName = "MoqLive CLI",
-                TimeProvider = timeProvider,
-            };
-            MoqtSession session;
-            if (webTransport)
-            {
-                http = Http3Connection.CreateClient(quic, new Http3ConnectionOptions { AdditionalSettings = WebTransportSettings.Client() });
-                await http.StartAsync(cancellationToken).ConfigureAwait(false);
-                WebTransportSession wt = await http.ConnectWebTransportAsync(url.Authority, url.PathAndQuery, [alpn], cancellationToken: cancellationToken).ConfigureAwait(false);
-                session = await MoqtSession.ConnectAsync(wt, options with { IsWebTransport = true }, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                session = await MoqtSession.ConnectAsync(quic, options with { Path = url.PathAndQuery, Authority = url.Authority }, cancellationToken).ConfigureAwait(false);
-            }
-            return new MoqtClientConnection(quic, http, session);
+            MoqtSession session = await MoqtSession.ConnectAsync(quic, options with { Path = url.PathAndQuery, Authority = url.Authority }, cancellationToken).ConfigureAwait(false);
+            return new MoqtClientConnection(quic, session);
         }
         catch
         {
-            if (http is not null)
-                await http.DisposeAsync().ConfigureAwait(false);
             await quic.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -84,8 +87,6 @@ internal sealed class MoqtClientConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Session.DisposeAsync().ConfigureAwait(false);
-        if (_http is not null)
-            await _http.DisposeAsync().ConfigureAwait(false);
-        await _quic.DisposeAsync().ConfigureAwait(false);
+        await _carrier.DisposeAsync().ConfigureAwait(false);
     }
 }

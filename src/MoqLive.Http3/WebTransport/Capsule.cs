@@ -55,8 +55,12 @@ internal static class Capsule
     /// <summary>Decodes a CLOSE_WEBTRANSPORT_SESSION value; a value shorter than 4 bytes is H3_MESSAGE_ERROR.</summary>
     public static (uint ErrorCode, string Message) DecodeClose(in ReadOnlySequence<byte> value)
     {
-        if (value.Length < 4 || value.Length > 4 + MaxCloseMessageLength)
-            throw new Http3StreamErrorException(Http3ErrorCode.MessageError, "CLOSE_WEBTRANSPORT_SESSION has an invalid length.");
+        // draft-02 §5 / draft-07 §5: Application Error Code (32) and a message of at most 1024 bytes; RFC 9297 §3.3:
+        // a capsule shorter or longer than its fields is a malformed message (H3_MESSAGE_ERROR, RFC 9114 §4.1.2).
+        if (value.Length < 4)
+            throw new Http3StreamErrorException(Http3ErrorCode.MessageError, $"CLOSE_WEBTRANSPORT_SESSION is {value.Length} bytes, shorter than its 4-byte error code.");
+        if (value.Length > 4 + MaxCloseMessageLength)
+            throw new Http3StreamErrorException(Http3ErrorCode.MessageError, $"CLOSE_WEBTRANSPORT_SESSION carries a {value.Length - 4}-byte message; the limit is {MaxCloseMessageLength}.");
 
         byte[] bytes = value.ToArray();
         return (BinaryPrimitives.ReadUInt32BigEndian(bytes), Encoding.UTF8.GetString(bytes, 4, bytes.Length - 4));

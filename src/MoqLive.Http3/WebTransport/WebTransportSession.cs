@@ -21,15 +21,14 @@ namespace MoqLive.Http3.WebTransport;
 public sealed class WebTransportSession : ITransportSession
 {
     private const int AcceptQueueCapacity = 64;
-    private const int DatagramQueueCapacity = 64;
 
     private readonly Http3Connection _connection;
     private readonly Http3MessageReader _connectReader;
     private readonly Http3MessageWriter _connectWriter;
     private readonly Channel<ITransportStream> _bidirectional = Channel.CreateBounded<ITransportStream>(AcceptQueueCapacity);
     private readonly Channel<ITransportReceiveStream> _unidirectional = Channel.CreateBounded<ITransportReceiveStream>(AcceptQueueCapacity);
-    private readonly Channel<ReadOnlyMemory<byte>> _datagrams = Channel.CreateBounded<ReadOnlyMemory<byte>>(
-        new BoundedChannelOptions(DatagramQueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly Channel<ReadOnlyMemory<byte>> _datagrams;
+    private long _datagramsDropped;
     private readonly TaskCompletionSource<TransportCloseInfo> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _draining = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<object, byte> _streams = new();
@@ -51,7 +50,23 @@ public sealed class WebTransportSession : ITransportSession
         Protocol = protocol;
         _datagramPrefix = new byte[QuicVarInt.GetEncodedLength((ulong)sessionId / 4)];
         QuicVarInt.Write(_datagramPrefix, (ulong)sessionId / 4);
+
+        // RFC 9221 §5: datagrams are unreliable, and a receiver may drop them when it cannot keep up. For live media
+        // the newest datagram is worth the most, so a full queue drops its oldest entry (and counts it).
+        _datagrams = Channel.CreateBounded<ReadOnlyMemory<byte>>(
+            new BoundedChannelOptions(connection.Options.WebTransportDatagramQueueCapacity)
+            {
+                FullMode = BoundedChannelFullMode.DropOldest,
+                SingleWriter = true,
+            },
+            _ => connection.OnWebTransportDatagramDropped(SessionId, Interlocked.Increment(ref _datagramsDropped)));
     }
+
+    /// <summary>
+    /// Received datagrams dropped because the application did not take them in time: the receive queue holds
+    /// <see cref="Http3ConnectionOptions.WebTransportDatagramQueueCapacity"/> and drops its oldest entry when full.
+    /// </summary>
+    public long DatagramsDropped => Interlocked.Read(ref _datagramsDropped);
 
     /// <summary>The session ID: the stream ID of the extended CONNECT request.</summary>
     public long SessionId { get; }
@@ -187,7 +202,13 @@ public sealed class WebTransportSession : ITransportSession
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => CloseAsync(0, string.Empty);
 
-    /// <summary>Reads capsules from the CONNECT stream until the session ends.</summary>
+    /// <summary>
+    /// Reads capsules from the CONNECT stream until the session ends. A malformed capsule stream (RFC 9297 §3.3:
+    /// a truncated capsule at FIN, a capsule over the size limit, a CLOSE_WEBTRANSPORT_SESSION shorter than its code
+    /// or with a message over 1024 bytes, a DRAIN with a payload, data after CLOSE_WEBTRANSPORT_SESSION) is a
+    /// malformed message (RFC 9114 §4.1.2): the CONNECT stream is aborted with H3_MESSAGE_ERROR, which ends this
+    /// session only; the connection and its other sessions go on.
+    /// </summary>
     internal async Task RunAsync()
     {
         var buffer = new ArrayBufferWriter<byte>(256);
@@ -198,6 +219,10 @@ public sealed class WebTransportSession : ITransportSession
                 int read = await _connectReader.ReadBodyAsync(buffer.GetMemory(4096), CancellationToken.None).ConfigureAwait(false);
                 if (read == 0)
                 {
+                    // RFC 9297 §3.3: a clean end in the middle of a capsule is a malformed message.
+                    if (buffer.WrittenCount > 0)
+                        throw new Http3StreamErrorException(Http3ErrorCode.MessageError, $"The CONNECT stream ended inside a capsule ({buffer.WrittenCount} bytes left over).");
+
                     // draft-02 §5: a clean end without a capsule is a close with code 0.
                     OnPeerClosed(0, string.Empty);
                     return;
@@ -205,17 +230,26 @@ public sealed class WebTransportSession : ITransportSession
 
                 buffer.Advance(read);
                 var sequence = new ReadOnlySequence<byte>(buffer.WrittenMemory);
-                while (Capsule.TryRead(ref sequence, 64 * 1024, out ulong type, out ReadOnlySequence<byte> value))
+                while (Capsule.TryRead(ref sequence, MaxCapsuleLength, out ulong type, out ReadOnlySequence<byte> value))
                 {
                     if (type == Capsule.CloseWebTransportSession)
                     {
                         (uint code, string message) = Capsule.DecodeClose(value);
+
+                        // draft-07 §5: data after CLOSE_WEBTRANSPORT_SESSION is H3_MESSAGE_ERROR.
+                        if (!sequence.IsEmpty)
+                            throw new Http3StreamErrorException(Http3ErrorCode.MessageError, "Data after CLOSE_WEBTRANSPORT_SESSION on the CONNECT stream.");
                         OnPeerClosed(code, message);
                         return;
                     }
 
                     if (type == Capsule.DrainWebTransportSession)
+                    {
+                        // draft-07 §4.6: Length = 0; RFC 9297 §3.3: extra bytes make the capsule malformed.
+                        if (!value.IsEmpty)
+                            throw new Http3StreamErrorException(Http3ErrorCode.MessageError, "DRAIN_WEBTRANSPORT_SESSION with a payload.");
                         _draining.TrySetResult();
+                    }
 
                     // RFC 9297 §3.2: unknown capsule types are skipped.
                 }
@@ -225,13 +259,46 @@ public sealed class WebTransportSession : ITransportSession
                 buffer.Write(rest);
             }
         }
-        catch (Exception ex) when (ex is TransportStreamAbortedException or TransportSessionClosedException or Http3Exception
-            or Http3StreamErrorException or Http3ConnectionErrorException or InvalidOperationException)
+        catch (Http3StreamErrorException ex)
         {
-            ulong code = ex is TransportSessionClosedException closed ? closed.CloseInfo.ErrorCode : 0;
+            AbortConnectStream(ex);
+        }
+        catch (Exception ex) when (ex is TransportStreamAbortedException or TransportSessionClosedException or Http3Exception
+            or Http3ConnectionErrorException or InvalidOperationException)
+        {
+            ulong code = ex switch
+            {
+                TransportSessionClosedException closed => closed.CloseInfo.ErrorCode,
+                TransportStreamAbortedException aborted => aborted.ErrorCode,
+                _ => 0,
+            };
             Terminate(new TransportCloseInfo(code, ex.Message, ClosedByPeer: true, TransportError: ex.Message));
         }
     }
+
+    // The largest capsule we take: a CLOSE_WEBTRANSPORT_SESSION is at most 4 + 1024 bytes, DRAIN is empty, and we
+    // know no other capsule type, so anything much bigger is refused instead of buffered.
+    private const int MaxCapsuleLength = 64 * 1024;
+
+    // RFC 9114 §4.1.2: a malformed message on the CONNECT stream is a stream error; abort both halves with its code.
+    private void AbortConnectStream(Http3StreamErrorException error)
+    {
+        _connection.OnWebTransportCapsuleError(SessionId, error);
+        ConnectStreamAborted = true;
+        if (_connectWriter.Stream is ITransportStream stream)
+        {
+            stream.Stop((ulong)error.ErrorCode);
+            stream.Reset((ulong)error.ErrorCode);
+        }
+
+        Terminate(new TransportCloseInfo((ulong)error.ErrorCode, error.Message, ClosedByPeer: false, TransportError: error.Message));
+    }
+
+    /// <summary>True once the CONNECT stream was aborted for a malformed capsule stream: nothing more may be written on it.</summary>
+    internal bool ConnectStreamAborted { get; private set; }
+
+    /// <summary>The CONNECT stream's writer (tests write malformed capsules with it).</summary>
+    internal Http3MessageWriter ConnectWriter => _connectWriter;
 
     internal bool TryEnqueue(ITransportStream stream)
     {

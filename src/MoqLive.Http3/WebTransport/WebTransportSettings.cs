@@ -22,6 +22,10 @@ public static class WebTransportSettings
         [Http3SettingId.EnableWebTransportDraft02] = 1,
     };
 
+    /// <summary>True when <paramref name="settings"/> enable HTTP/3 datagrams (SETTINGS_H3_DATAGRAM = 1, RFC 9297 §2.1.1).</summary>
+    public static bool SupportsDatagrams(IReadOnlyDictionary<ulong, ulong> settings) =>
+        settings.TryGetValue(Http3SettingId.H3Datagram, out ulong enabled) && enabled == 1;
+
     /// <summary>True when <paramref name="settings"/> offer WebTransport in either draft's form.</summary>
     public static bool SupportsWebTransport(IReadOnlyDictionary<ulong, ulong> settings) =>
         (settings.TryGetValue(Http3SettingId.EnableWebTransportDraft02, out ulong enabled) && enabled == 1)

@@ -5,7 +5,8 @@ using System.Text;
 namespace MoqLive.E2E.Tests.Browser;
 
 /// <summary>
-/// Serves one small HTML page over plain HTTP/1.1 on 127.0.0.1. The page must come from a loopback address:
+/// Serves one small HTML page (at every path) and optionally a few other files (by exact path) over plain HTTP/1.1
+/// on 127.0.0.1. The page must come from a loopback address:
 /// Chromium's Local Network Access checks block a WebTransport connection to 127.0.0.1 from a page whose address
 /// space is public (a Playwright-fulfilled route counts as one: ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS), and
 /// http://127.0.0.1 is a secure context.
@@ -15,13 +16,14 @@ internal sealed class LoopbackPageServer : IAsyncDisposable
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
     private readonly byte[] _response;
+    private readonly Dictionary<string, byte[]> _files = new(StringComparer.Ordinal);
     private readonly Task _loop;
 
-    public LoopbackPageServer(string html)
+    public LoopbackPageServer(string html, IReadOnlyDictionary<string, (byte[] Body, string ContentType)>? files = null)
     {
-        byte[] body = Encoding.UTF8.GetBytes(html);
-        _response = [.. Encoding.ASCII.GetBytes(
-            $"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"), .. body];
+        _response = Response(Encoding.UTF8.GetBytes(html), "text/html; charset=utf-8");
+        foreach ((string path, (byte[] body, string contentType)) in files ?? new Dictionary<string, (byte[], string)>())
+            _files[path] = Response(body, contentType);
         _listener.Start();
         _loop = ServeAsync();
     }
@@ -49,13 +51,19 @@ internal sealed class LoopbackPageServer : IAsyncDisposable
                     length += read;
                 }
 
-                await stream.WriteAsync(_response, timeout.Token);
+                // Request line: "GET /path HTTP/1.1".
+                string[] requestLine = Encoding.ASCII.GetString(buffer, 0, length).Split(' ', 3);
+                byte[] response = requestLine.Length > 1 && _files.TryGetValue(requestLine[1], out byte[]? file) ? file : _response;
+                await stream.WriteAsync(response, timeout.Token);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException or IOException or ObjectDisposedException)
         {
         }
     }
+
+    private static byte[] Response(byte[] body, string contentType) => [.. Encoding.ASCII.GetBytes(
+        $"HTTP/1.1 200 OK\r\nContent-Type: {contentType}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"), .. body];
 
     public async ValueTask DisposeAsync()
     {

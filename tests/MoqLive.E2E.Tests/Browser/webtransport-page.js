@@ -56,23 +56,39 @@ async (args) => {
     out.steps.push(step); out.ms[step] = Math.round(performance.now() - t0);
 
     step = 'datagrams';
+    // Datagrams are unreliable (RFC 9221 §5) and every queue on the way is bounded and drops, so payloads that have
+    // not come back are resent, in rounds, until each one made the round trip (as EchoScenarioClient does in C#).
     const dw = transport.datagrams.writable.getWriter();
     const dr = transport.datagrams.readable.getReader();
     const seen = new Set();
+    let allSeen;
+    const everyOneSeen = new Promise(r => { allSeen = r; });
     const receiving = (async () => {
       for (;;) {
         const { value, done } = await dr.read();
         if (done) return;
         seen.add(new TextDecoder().decode(value));
-        if (seen.size === args.datagrams) return;
+        if (seen.size >= args.datagrams) { allSeen(); return; }
       }
     })();
-    for (let i = 0; i < args.datagrams; i++) {
-      await dw.write(new TextEncoder().encode('datagram ' + i));
-      if (i % 10 === 9) await new Promise(r => setTimeout(r, 5));
+    receiving.catch(() => {});
+    let rounds = 0;
+    let sent = 0;
+    for (;;) {
+      const missing = [];
+      for (let i = 0; i < args.datagrams; i++) if (!seen.has('datagram ' + i)) missing.push('datagram ' + i);
+      if (missing.length === 0 || rounds === args.datagramRounds) break;
+      rounds++;
+      for (let i = 0; i < missing.length; i++) {
+        await dw.write(new TextEncoder().encode(missing[i]));
+        sent++;
+        if (i % 10 === 9) await new Promise(r => setTimeout(r, 5));
+      }
+      await Promise.race([everyOneSeen, new Promise(r => setTimeout(r, 500))]);
     }
-    await Promise.race([receiving, new Promise(r => setTimeout(r, 3000))]);
     out.datagramsEchoed = seen.size;
+    out.datagramRounds = rounds;
+    out.datagramsSent = sent;
     out.steps.push(step); out.ms[step] = Math.round(performance.now() - t0);
 
     step = 'close';

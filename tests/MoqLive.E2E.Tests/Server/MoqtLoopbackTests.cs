@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace MoqLive.E2E.Tests.Server;
 
@@ -10,22 +9,10 @@ namespace MoqLive.E2E.Tests.Server;
 /// raw QUIC (<c>moqt://</c>) and WebTransport (<c>https://…/moq</c>); plus the HTTPS site of the same server. All three
 /// commands run in-process through <c>MoqLiveCli.InvokeAsync</c>, the executable's code path. Binds 127.0.0.1 only.
 /// </summary>
-public sealed partial class MoqtLoopbackTests
+public sealed class MoqtLoopbackTests
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
-
-    [GeneratedRegex(@"MOQT raw QUIC\s+(moqt://\S+)")]
-    private static partial Regex MoqtUrlPattern();
-
-    [GeneratedRegex(@"MOQT WebTransport\s+(https://\S+)")]
-    private static partial Regex WebTransportUrlPattern();
-
-    [GeneratedRegex(@"Web \(HTTPS\)\s+(https://\S+)")]
-    private static partial Regex WebUrlPattern();
-
-    [GeneratedRegex(@"Certificate SHA-256: ([0-9a-f]{64})")]
-    private static partial Regex HashPattern();
 
     [Theory]
     [InlineData(false)]
@@ -34,8 +21,8 @@ public sealed partial class MoqtLoopbackTests
     {
         await using CliHost server = CliHost.Start("serve", "--listen", "127.0.0.1:0", "--log-level", "Warning");
         await server.WaitForOutputAsync("Press Ctrl+C", StartTimeout);
-        string url = (webTransport ? WebTransportUrlPattern() : MoqtUrlPattern()).Match(server.Output).Groups[1].Value;
-        string hash = HashPattern().Match(server.Output).Groups[1].Value;
+        string url = (webTransport ? ServeBanner.WebTransportUrl() : ServeBanner.MoqtUrl()).Match(server.Output).Groups[1].Value;
+        string hash = ServeBanner.Hash().Match(server.Output).Groups[1].Value;
         string ns = webTransport ? "e2e/wt" : "e2e/quic";
 
         await using CliHost publisher = CliHost.Start("publish", url, "--namespace", ns, "--track", "clock", "--clock", "--count", "600", "--cert-hash", hash);
@@ -71,9 +58,9 @@ public sealed partial class MoqtLoopbackTests
     {
         await using CliHost server = CliHost.Start("serve", "--listen", "127.0.0.1:0", "--log-level", "Warning");
         await server.WaitForOutputAsync("Press Ctrl+C", StartTimeout);
-        string web = WebUrlPattern().Match(server.Output).Groups[1].Value;
-        string moqt = MoqtUrlPattern().Match(server.Output).Groups[1].Value;
-        string hash = HashPattern().Match(server.Output).Groups[1].Value;
+        string web = ServeBanner.WebUrl().Match(server.Output).Groups[1].Value;
+        string moqt = ServeBanner.MoqtUrl().Match(server.Output).Groups[1].Value;
+        string hash = ServeBanner.Hash().Match(server.Output).Groups[1].Value;
         using var handler = new HttpClientHandler
         {
             // Pin the development certificate the same way browsers do with serverCertificateHashes.

@@ -1,5 +1,6 @@
 using MoqLive.Quic.Core;
 using MoqLive.Testing;
+using MoqLive.Testing.Quic;
 
 namespace MoqLive.Quic.Tests.Driver;
 

@@ -2,6 +2,7 @@ using MoqLive.Quic.Core;
 using MoqLive.Quic.Transport;
 using MoqLive.Testing;
 using MoqLive.Testing.Conformance;
+using MoqLive.Testing.Quic;
 
 namespace MoqLive.Quic.Tests.Driver;
 

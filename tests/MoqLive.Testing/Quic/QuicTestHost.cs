@@ -1,11 +1,12 @@
 using System.Net;
 using MoqLive.Quic.Core;
+using MoqLive.Quic;
 using MoqLive.Quic.Tls;
 
-namespace MoqLive.Quic.Tests.Driver;
+namespace MoqLive.Testing.Quic;
 
 /// <summary>Creates listeners and client connections over an <see cref="InProcessDatagramNetwork"/>.</summary>
-internal static class QuicTestHost
+public static class QuicTestHost
 {
     private static readonly Lazy<TlsServerCertificate> s_certificate = new(() =>
         TlsServerCertificate.FromCertificate(SelfSignedCertificate.Create(DateTimeOffset.UtcNow)));
