@@ -177,7 +177,8 @@ public sealed class Mp4ChannelPublisher : IDisposable
                     long nowUs = NowMicroseconds(time);
                     if (dueUs > nowUs)
                     {
-                        await Task.Delay(TimeSpan.FromMicroseconds(dueUs - nowUs), time, stop.Token).ConfigureAwait(false);
+                        // Whole milliseconds, rounded up: Task.Delay truncates to ms, which would send up to 1 ms early.
+                        await Task.Delay(TimeSpan.FromMilliseconds((dueUs - nowUs + 999) / 1000), time, stop.Token).ConfigureAwait(false);
                     }
                     else if (nowUs - dueUs > maxLatenessUs)
                     {
@@ -293,21 +294,26 @@ public sealed class Mp4ChannelPublisher : IDisposable
         group.Complete();
     }
 
-    /// <summary>Frame rate and bitrate of a track over the first fragment (what the catalog can know up front).</summary>
+    /// <summary>
+    /// Frame rate (from the most common sample duration, so an odd first frame does not skew it) and bitrate of a track
+    /// over the first fragment: what the catalog can know up front.
+    /// </summary>
     private static (double Framerate, long Bitrate) Measure(Mp4Track track, Mp4Fragment fragment)
     {
-        long count = 0, duration = 0, bytes = 0;
+        long duration = 0, bytes = 0;
+        var durations = new Dictionary<uint, int>();
         foreach (Mp4Sample s in fragment.Samples)
         {
             if (s.TrackId != track.TrackId)
                 continue;
-            count++;
             duration += s.Duration;
             bytes += s.Data.Length;
+            durations[s.Duration] = durations.GetValueOrDefault(s.Duration) + 1;
         }
-        if (count == 0 || duration == 0)
-            return (track.DefaultSampleDuration > 0 ? Math.Round((double)track.Timescale / track.DefaultSampleDuration, 2) : 30, 0);
-        return (Math.Round((double)count * track.Timescale / duration, 2), (long)((Int128)bytes * 8 * track.Timescale / duration));
+        uint typical = durations.Count == 0 ? track.DefaultSampleDuration : durations.MaxBy(d => d.Value).Key;
+        double framerate = typical > 0 ? Math.Round((double)track.Timescale / typical, 2) : 30;
+        long bitrate = duration == 0 ? 0 : (long)((Int128)bytes * 8 * track.Timescale / duration);
+        return (framerate, bitrate);
     }
 
     private static long NowMicroseconds(TimeProvider time) => (time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
