@@ -208,14 +208,9 @@ public sealed class Mp4ChannelPublisher : IDisposable
             await stop.CancelAsync().ConfigureAwait(false);
             video.Close();
             audio.Close();
-            try
-            {
-                await reading.ConfigureAwait(false);
-            }
-            catch (Exception) when (reading.IsFaulted || reading.IsCanceled)
-            {
-                // Already surfaced through the queue, or stopped with us.
-            }
+            // Not awaited: the reader can sit in a read that ignores cancellation (standard input). Its failure, if any,
+            // already surfaced through the queue; observe it so it is not reported as unobserved.
+            _ = reading.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 

@@ -2,7 +2,10 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using MoqLive.Cli.Commands;
 using MoqLive.Media.Catalog;
+using MoqLive.Moqt.Model;
+using MoqLive.Quic.Tls;
 
 namespace MoqLive.E2E.Tests.Server;
 
@@ -117,12 +120,36 @@ public sealed partial class MediaPublishTests
         Assert.Equal(0, await server.StopAsync(RunTimeout));
     }
 
+    /// <summary>
+    /// The current catalog, read as the audience app joins: SUBSCRIBE (new objects only) plus a relative joining FETCH of
+    /// the current group, which holds one independent catalog (docs/media-format.md).
+    /// </summary>
     private static async Task<MsfCatalog> ReadCatalogAsync(string url, string ns, string hash)
     {
-        await using CliHost subscriber = CliHost.Start("subscribe", url, "--namespace", ns, "--track", "catalog", "--count", "1", "--cert-hash", hash);
-        int exit = await subscriber.Exit.WaitAsync(RunTimeout);
-        Assert.True(exit == 0, $"subscribe catalog exited {exit}: {subscriber.Error}");
-        return MsfCatalogJson.Parse(Encoding.UTF8.GetBytes(subscriber.Output));
+        using var cts = new CancellationTokenSource(RunTimeout);
+        var tls = new ClientCertificateOptions(TlsCertificateValidation.PinnedSha256, Convert.FromHexString(hash));
+        MoqtClientConnection connection = await MoqtClientConnection.ConnectAsync(new Uri(url), tls, null, TimeProvider.System, cts.Token);
+        await using (connection)
+        {
+            var name = FullTrackName.Create(MoqtCommandOptions.ParseNamespace(ns)!, "catalog");
+            SubscribeResult subscribe = await connection.Session.SubscribeAsync(name, SubscribeOptions.Default, cts.Token);
+            Assert.True(subscribe.IsOk, $"SUBSCRIBE catalog: {subscribe.Reason}");
+            using TrackConsumer track = subscribe.Value!.Track;
+            FetchResult fetch = await connection.Session.FetchAsync(FetchRequest.RelativeJoining(track, 0), cts.Token);
+            Assert.True(fetch.IsOk, $"joining FETCH catalog: {fetch.Reason}");
+            using FetchConsumer objects = fetch.Value!.Objects;
+            ObjectReadResult read = await objects.ReadObjectAsync(cts.Token);
+            Assert.Equal(ObjectReadStatus.Object, read.Status);
+            MoqtObject obj = read.Object!;
+            try
+            {
+                return MsfCatalogJson.Parse(obj.Payload.Span);
+            }
+            finally
+            {
+                obj.Release();
+            }
+        }
     }
 
     private static async Task<long[]> ReadVideoTimestampsAsync(string url, string ns, string hash, int count) =>
