@@ -90,47 +90,47 @@ public sealed class FragmentedMp4ReaderFuzzTests
                     data[random.Next(Math.Min(data.Length, random.Next(2) == 0 ? 2048 : data.Length))] = (byte)random.Next(256);
                     break;
                 case 2: // overwrite a 32-bit field near a box type with an extreme value
-                {
-                    int at = random.Next(data.Length - 4);
-                    uint value = random.Next(4) switch { 0 => 0, 1 => 1, 2 => uint.MaxValue, _ => (uint)random.Next() };
-                    data[at] = (byte)(value >> 24);
-                    data[at + 1] = (byte)(value >> 16);
-                    data[at + 2] = (byte)(value >> 8);
-                    data[at + 3] = (byte)value;
-                    break;
-                }
+                    {
+                        int at = random.Next(data.Length - 4);
+                        uint value = random.Next(4) switch { 0 => 0, 1 => 1, 2 => uint.MaxValue, _ => (uint)random.Next() };
+                        data[at] = (byte)(value >> 24);
+                        data[at + 1] = (byte)(value >> 16);
+                        data[at + 2] = (byte)(value >> 8);
+                        data[at + 3] = (byte)value;
+                        break;
+                    }
                 case 3: // truncate
                     data = data[..random.Next(data.Length)];
                     break;
                 case 4: // delete a range
-                {
-                    int at = random.Next(data.Length);
-                    int length = Math.Min(random.Next(1, 64), data.Length - at);
-                    data = [.. data[..at], .. data[(at + length)..]];
-                    break;
-                }
-                case 5: // duplicate a range
-                {
-                    int at = random.Next(data.Length);
-                    int length = Math.Min(random.Next(1, 64), data.Length - at);
-                    data = [.. data[..(at + length)], .. data[at..]];
-                    break;
-                }
-                default: // corrupt a box size field: find a known type and change the 4 bytes before it
-                {
-                    ReadOnlySpan<byte> types = "moovtrakmdiamdhdstsdavcCdOpsmvextrexmooftraftfhdtfdttrunmdat"u8;
-                    int t = random.Next(types.Length / 4) * 4;
-                    int index = data.AsSpan().IndexOf(types.Slice(t, 4));
-                    if (index >= 4)
                     {
-                        uint value = random.Next(3) switch { 0 => (uint)random.Next(16), 1 => uint.MaxValue - (uint)random.Next(16), _ => (uint)random.Next(1 << 24) };
-                        data[index - 4] = (byte)(value >> 24);
-                        data[index - 3] = (byte)(value >> 16);
-                        data[index - 2] = (byte)(value >> 8);
-                        data[index - 1] = (byte)value;
+                        int at = random.Next(data.Length);
+                        int length = Math.Min(random.Next(1, 64), data.Length - at);
+                        data = [.. data[..at], .. data[(at + length)..]];
+                        break;
                     }
-                    break;
-                }
+                case 5: // duplicate a range
+                    {
+                        int at = random.Next(data.Length);
+                        int length = Math.Min(random.Next(1, 64), data.Length - at);
+                        data = [.. data[..(at + length)], .. data[at..]];
+                        break;
+                    }
+                default: // corrupt a box size field: find a known type and change the 4 bytes before it
+                    {
+                        ReadOnlySpan<byte> types = "moovtrakmdiamdhdstsdavcCdOpsmvextrexmooftraftfhdtfdttrunmdat"u8;
+                        int t = random.Next(types.Length / 4) * 4;
+                        int index = data.AsSpan().IndexOf(types.Slice(t, 4));
+                        if (index >= 4)
+                        {
+                            uint value = random.Next(3) switch { 0 => (uint)random.Next(16), 1 => uint.MaxValue - (uint)random.Next(16), _ => (uint)random.Next(1 << 24) };
+                            data[index - 4] = (byte)(value >> 24);
+                            data[index - 3] = (byte)(value >> 16);
+                            data[index - 2] = (byte)(value >> 8);
+                            data[index - 1] = (byte)value;
+                        }
+                        break;
+                    }
             }
         }
         return data;
