@@ -132,10 +132,19 @@ public sealed partial class MediaPublishTests
         await using (connection)
         {
             var name = FullTrackName.Create(MoqtCommandOptions.ParseNamespace(ns)!, "catalog");
-            SubscribeResult subscribe = await connection.Session.SubscribeAsync(name, SubscribeOptions.Default, cts.Token);
-            Assert.True(subscribe.IsOk, $"SUBSCRIBE catalog: {subscribe.Reason}");
-            using TrackConsumer track = subscribe.Value!.Track;
-            FetchResult fetch = await connection.Session.FetchAsync(FetchRequest.RelativeJoining(track, 0), cts.Token);
+            FetchResult fetch;
+            for (int attempt = 1; ; attempt++)
+            {
+                SubscribeResult subscribe = await connection.Session.SubscribeAsync(name, SubscribeOptions.Default, cts.Token);
+                Assert.True(subscribe.IsOk, $"SUBSCRIBE catalog: {subscribe.Reason}");
+                using TrackConsumer track = subscribe.Value!.Track;
+                fetch = await connection.Session.FetchAsync(FetchRequest.RelativeJoining(track, 0), cts.Token);
+                // The relay can answer INVALID_RANGE when its upstream subscription is new and has no Largest Location
+                // yet; a client tries again (bounded), as the audience app must.
+                if (fetch.IsOk || attempt == 5)
+                    break;
+                await Task.Delay(500, cts.Token);
+            }
             Assert.True(fetch.IsOk, $"joining FETCH catalog: {fetch.Reason}");
             using FetchConsumer objects = fetch.Value!.Objects;
             ObjectReadResult read = await objects.ReadObjectAsync(cts.Token);
