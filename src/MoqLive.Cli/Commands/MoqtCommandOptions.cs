@@ -19,9 +19,9 @@ internal static class MoqtCommandOptions
         return url;
     }
 
-    public static Option<string> CreateNamespaceOption()
+    public static Option<string> CreateNamespaceOption(bool required = true)
     {
-        var ns = new Option<string>("--namespace", "-n") { Description = "Track namespace; '/' separates its fields (live/alice).", Required = true, HelpName = "NS" };
+        var ns = new Option<string>("--namespace", "-n") { Description = "Track namespace; '/' separates its fields (live/alice).", Required = required, HelpName = "NS" };
         ns.Validators.Add(r =>
         {
             if (ParseNamespace(r.GetValueOrDefault<string>() ?? string.Empty) is null)
@@ -30,8 +30,8 @@ internal static class MoqtCommandOptions
         return ns;
     }
 
-    public static Option<string> CreateTrackOption() =>
-        new("--track", "-t") { Description = "Track name.", Required = true, HelpName = "T" };
+    public static Option<string> CreateTrackOption(bool required = true) =>
+        new("--track", "-t") { Description = "Track name.", Required = required, HelpName = "T" };
 
     public static TrackNamespace? ParseNamespace(string text)
     {

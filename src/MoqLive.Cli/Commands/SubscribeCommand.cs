@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using MoqLive.Media.Loc;
 using MoqLive.Moqt.Model;
 using MoqLive.Moqt.Session;
 using MoqLive.Quic;
@@ -10,7 +11,7 @@ namespace MoqLive.Cli.Commands;
 
 /// <summary>
 /// <c>moqlive subscribe URL --namespace NS --track T [--json]</c>: SUBSCRIBE through a relay and print the payloads, or one
-/// JSON line per object (group, subgroup, object, size, and latency for clock objects).
+/// JSON line per object (group, subgroup, object, size, and latency for clock objects and LOC objects with a TIMESTAMP).
 /// </summary>
 internal static class SubscribeCommand
 {
@@ -205,6 +206,12 @@ internal static class SubscribeCommand
             {
                 writer.WriteString("sent", sent.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
                 writer.WriteNumber("latencyMs", Math.Round((now - sent).TotalMilliseconds, 3));
+            }
+            else if (LocProperties.TryGetTimestamp(obj.Properties, out long captured))
+            {
+                // LOC TIMESTAMP (docs/media-format.md): capture time in µs since the epoch; glass-to-glass on one machine.
+                writer.WriteNumber("timestamp", captured);
+                writer.WriteNumber("latencyMs", Math.Round((now - DateTimeOffset.UnixEpoch).TotalMilliseconds - captured / 1000.0, 3));
             }
             writer.WriteEndObject();
         }

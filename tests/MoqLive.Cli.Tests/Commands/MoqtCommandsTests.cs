@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MoqLive.Cli.Commands;
+using MoqLive.Media.Loc;
 using MoqLive.Moqt.Model;
 using MoqLive.Testing;
 
@@ -41,6 +42,66 @@ public sealed class MoqtCommandsTests
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--channel alice", "--channel and --media go together")]
+    [InlineData("--channel bad/name --media x.mp4", "--channel 'bad/name' must be 1 to 64 characters")]
+    [InlineData("--channel alice --media - --loop", "--loop needs a file")]
+    [InlineData("--channel alice --media x.mp4 --namespace a --track b", "leave out --namespace")]
+    [InlineData("--namespace a --track b --loop", "--loop and --title go with --channel")]
+    [InlineData("--insecure", "Pass --namespace NS and --track T")]
+    public async Task PublishMedia_BadArguments_FailsWithMessage(string arguments, string expected)
+    {
+        (int exitCode, _, string error) = await RunAsync(["publish", "moqt://127.0.0.1:4443/", .. arguments.Split(' ')]);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PublishMedia_NotAnMp4File_FailsBeforeConnecting()
+    {
+        string path = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(path, "#EXTM3U\nthis is a playlist, not fragmented MP4\n");
+
+            // Port 9 has no server: the input is rejected before any connection attempt.
+            (int exitCode, _, string error) = await RunAsync("publish", "moqt://127.0.0.1:9/", "--channel", "alice", "--media", path, "--insecure");
+
+            Assert.Equal(1, exitCode);
+            Assert.Contains("is not an MP4 file", error, StringComparison.Ordinal);
+            Assert.Contains("frag_keyframe+empty_moov", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task PublishMedia_MissingFile_FailsWithMessage()
+    {
+        (int exitCode, _, string error) = await RunAsync("publish", "moqt://127.0.0.1:9/", "--channel", "alice", "--media", "/nonexistent/x.mp4", "--insecure");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("cannot be opened", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FormatJson_LocObject_HasTimestampAndLatency()
+    {
+        var captured = new DateTimeOffset(2026, 11, 24, 2, 0, 0, TimeSpan.Zero);
+        long capturedUs = (captured - DateTimeOffset.UnixEpoch).Ticks / 10;
+        var obj = new MoqtObject(5, 0, 0, 128, ObjectStatus.Normal, MoqtPayload.Wrap(new byte[] { 0, 0, 0, 1, 0x65 }),
+            LocProperties.Create(capturedUs, [1, 2, 3]), ForwardingPreference.Subgroup);
+
+        JsonElement json = JsonDocument.Parse(SubscribeCommand.FormatJson(obj, captured.AddMilliseconds(40.25))).RootElement;
+
+        Assert.Equal(capturedUs, json.GetProperty("timestamp").GetInt64());
+        Assert.Equal(40.25, json.GetProperty("latencyMs").GetDouble());
+        Assert.Equal(5, json.GetProperty("size").GetInt32());
     }
 
     [Fact]

@@ -1,0 +1,212 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Time.Testing;
+using MoqLive.Media.Catalog;
+using MoqLive.Media.Loc;
+using MoqLive.Media.Publishing;
+using MoqLive.Moqt.Model;
+using MoqLive.Moqt.Session;
+using MoqLive.Moqt.Wire;
+using MoqLive.Testing;
+using MoqLive.Transport.InMemory;
+using FullTrackName = MoqLive.Moqt.Model.FullTrackName;
+using ObjectStatus = MoqLive.Moqt.Model.ObjectStatus;
+using TrackNamespace = MoqLive.Moqt.Model.TrackNamespace;
+
+namespace MoqLive.Media.Tests.Publishing;
+
+/// <summary>
+/// The channel publisher over MOQT sessions on the in-memory transport, with fake time: track names, group/object
+/// mapping, LOC properties, catalog, pacing and loop.
+/// </summary>
+public sealed class Mp4ChannelPublisherTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 24, 4, 0, 0, TimeSpan.Zero);
+    private static readonly long StartUs = (Start - DateTimeOffset.UnixEpoch).Ticks / 10;
+    private static readonly ulong StartMs = (ulong)Start.ToUnixTimeMilliseconds();
+
+    private sealed record Received(ulong Group, ulong Object, long Timestamp, byte[]? Config, byte[] Payload);
+
+    private static Task<Mp4ChannelPublisher> OpenAsync(FakeTimeProvider time, bool loop = false) =>
+        Mp4ChannelPublisher.OpenAsync(() => File.OpenRead(TestMedia.FilePath),
+            new MediaPublishOptions { Channel = "test-1", Title = "Test pattern", Loop = loop, TimeProvider = time, CacheGroups = 64 });
+
+    /// <summary>Reads every object of a track into <paramref name="into"/> until the track ends or the token fires.</summary>
+    private static async Task CollectAsync(TrackConsumer consumer, ConcurrentQueue<Received> into, CancellationToken cancellationToken)
+    {
+        var readers = new List<Task>();
+        while (true)
+        {
+            TrackReadResult next = await consumer.NextGroupAsync(cancellationToken);
+            if (next.IsEnd)
+                break;
+            GroupConsumer group = next.Group!;
+            readers.Add(Task.Run(async () =>
+            {
+                while (await group.NextSubgroupAsync(cancellationToken) is { } subgroup)
+                {
+                    while (true)
+                    {
+                        ObjectReadResult read = await subgroup.ReadObjectAsync(cancellationToken);
+                        if (read.Status != ObjectReadStatus.Object)
+                            break;
+                        MoqtObject obj = read.Object!;
+                        if (obj.Status == ObjectStatus.Normal)
+                        {
+                            Assert.True(LocProperties.TryGetTimestamp(obj.Properties, out long timestamp) || obj.Properties.Count == 0);
+                            byte[]? config = LocProperties.TryGetVideoConfig(obj.Properties, out ReadOnlyMemory<byte> c) ? c.ToArray() : null;
+                            into.Enqueue(new Received(obj.GroupId, obj.ObjectId, obj.Properties.Count == 0 ? -1 : timestamp, config, obj.Payload.Span.ToArray()));
+                        }
+                        obj.Release();
+                    }
+                }
+            }, cancellationToken));
+        }
+        await Task.WhenAll(readers);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        using var limit = new CancellationTokenSource(TestTimeouts.Long);
+        while (!condition())
+        {
+            if (limit.IsCancellationRequested)
+                Assert.Fail($"Timed out waiting for {what}.");
+            await Task.Delay(1);
+        }
+    }
+
+    private static long VideoDueUs(int n) => TestMedia.VideoDecodeTime(n) * 1_000_000 / TestMedia.VideoTimescale;
+
+    [Fact]
+    public async Task Run_TestFileOverSession_GroupsObjectsPropertiesAndCatalog()
+    {
+        var time = new FakeTimeProvider(Start);
+        using Mp4ChannelPublisher media = await OpenAsync(time).WithTimeout();
+        (InMemorySession clientTransport, InMemorySession serverTransport) = InMemorySessionPair.Create(new InMemorySessionOptions { Protocol = MoqtVersion.Draft19.GetAlpn() });
+        Task<MoqtSession> connect = MoqtSession.ConnectAsync(clientTransport, new MoqtSessionOptions { Publisher = media.Publisher });
+        Task<MoqtSession> accept = MoqtSession.AcceptAsync(serverTransport);
+        await using MoqtSession publisherSession = await connect.WithTimeout();
+        await using MoqtSession relaySession = await accept.WithTimeout();
+
+        TrackNamespace ns = TrackNamespace.Of("live", "test-1");
+        Assert.Equal(ns, media.Namespace);
+        var video = new ConcurrentQueue<Received>();
+        var audio = new ConcurrentQueue<Received>();
+        var catalog = new ConcurrentQueue<Received>();
+        using var stop = new CancellationTokenSource();
+        var collectors = new List<Task>();
+        foreach ((string name, ConcurrentQueue<Received> queue) in new[] { ("video/hd", video), ("audio", audio), ("catalog", catalog) })
+        {
+            SubscribeResult result = await relaySession.SubscribeAsync(FullTrackName.Create(ns, name), SubscribeOptions.Default).WithTimeout();
+            Assert.True(result.IsOk, $"{name}: {result.Reason}");
+            collectors.Add(CollectAsync(result.Value!.Track, queue, stop.Token));
+        }
+        Assert.False((await relaySession.SubscribeAsync(FullTrackName.Create(ns, "video/sd"), SubscribeOptions.Default).WithTimeout()).IsOk);
+
+        Task<MediaPublishStatistics> run = media.RunAsync();
+        // Step the clock through the file; objects arrive when due, never before.
+        for (long elapsedUs = 0; !run.IsCompleted; elapsedUs += 10_000)
+        {
+            int due = Enumerable.Range(0, TestMedia.VideoSamples).Count(n => VideoDueUs(n) <= elapsedUs);
+            await WaitUntilAsync(() => video.Count >= due || run.IsCompleted, $"{due} video objects at {elapsedUs} µs");
+            Assert.True(video.Count <= due, $"{video.Count} video objects at {elapsedUs} µs, only {due} due");
+            time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+        MediaPublishStatistics stats = await run.WithTimeout();
+        await Task.WhenAll(collectors).WithTimeout(TestTimeouts.Long);
+
+        Assert.Equal(new MediaPublishStatistics(90, 3, 151, 1), stats);
+        Received[] frames = [.. video.OrderBy(r => r.Group).ThenBy(r => r.Object)];
+        Assert.Equal(TestMedia.VideoSamples, frames.Length);
+        byte[] avcC = TestMedia.AvcCBody;
+        for (int n = 0; n < frames.Length; n++)
+        {
+            Assert.Equal(StartMs + (ulong)(n / 30), frames[n].Group); // one group per GOP, IDs from the start time in ms
+            Assert.Equal((ulong)(n % 30), frames[n].Object);
+            Assert.Equal(StartUs + VideoDueUs(n), frames[n].Timestamp);
+            if (n % 30 == 0)
+                Assert.Equal(avcC, frames[n].Config);
+            else
+                Assert.Null(frames[n].Config);
+        }
+        Received[] packets = [.. audio.OrderBy(r => r.Group).ThenBy(r => r.Object)];
+        Assert.Equal(TestMedia.AudioSamples, packets.Length);
+        for (int n = 0; n < packets.Length; n++)
+        {
+            Assert.Equal(StartMs + (ulong)(n / 50), packets[n].Group); // a group per 50 packets (1 s)
+            Assert.Equal((ulong)(n % 50), packets[n].Object);
+            Assert.Equal(StartUs + n * 20_000L, packets[n].Timestamp);
+            Assert.Null(packets[n].Config);
+        }
+
+        Received[] catalogs = [.. catalog.OrderBy(r => r.Group)];
+        Assert.Equal([StartMs, StartMs + 1], catalogs.Select(c => c.Group));
+        MsfCatalog live = MsfCatalogJson.Parse(catalogs[0].Payload);
+        Assert.Equal("Test pattern", live.Title);
+        Assert.False(live.IsComplete);
+        Assert.Equal((long)StartMs, live.GeneratedAt);
+        MsfCatalogTrack v = live.Tracks.Single(t => t.Name == "video/hd");
+        Assert.Equal(("video", "avc1.64000d", 320, 180, 30.0, 1), (v.Role, v.Codec, v.Width, v.Height, v.Framerate, v.AltGroup));
+        Assert.Equal(avcC, v.InitData);
+        Assert.InRange(v.Bitrate!.Value, 100_000, 1_000_000);
+        MsfCatalogTrack a = live.Tracks.Single(t => t.Name == "audio");
+        Assert.Equal(("audio", "opus", 48000, "2"), (a.Role, a.Codec, a.Samplerate, a.ChannelConfig));
+        Assert.Equal(2, live.Tracks.Count);
+        MsfCatalog final = MsfCatalogJson.Parse(catalogs[1].Payload);
+        Assert.True(final.IsComplete);
+        Assert.Empty(final.Tracks);
+    }
+
+    [Fact]
+    public async Task Run_Paced_FrameWrittenOnlyWhenDue()
+    {
+        var time = new FakeTimeProvider(Start);
+        using Mp4ChannelPublisher media = await OpenAsync(time).WithTimeout();
+        using var stop = new CancellationTokenSource();
+        Task<MediaPublishStatistics> run = media.RunAsync(stop.Token);
+        long Written() => media.VideoTrack!.GetStatistics().ObjectsWritten;
+
+        await WaitUntilAsync(() => Written() == 1, "the first frame at once");
+        // Frame 1 is due at 612/15360 s = 39.84 ms.
+        time.Advance(TimeSpan.FromMilliseconds(39));
+        await Task.Delay(50);
+        Assert.Equal(1, Written());
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await WaitUntilAsync(() => Written() == 2, "the second frame when due");
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WithTimeout());
+    }
+
+    [Fact]
+    public async Task Run_Loop_TimestampsAndGroupIdsKeepIncreasing()
+    {
+        var time = new FakeTimeProvider(Start);
+        using Mp4ChannelPublisher media = await OpenAsync(time, loop: true).WithTimeout();
+        using TrackConsumer consumer = media.VideoTrack!.Subscribe(new TrackConsumerOptions { Start = TrackStart.LargestObject, MaxLagGroups = 100 });
+        var video = new ConcurrentQueue<Received>();
+        using var stop = new CancellationTokenSource();
+        Task collect = CollectAsync(consumer, video, stop.Token);
+        Task<MediaPublishStatistics> run = media.RunAsync(stop.Token);
+
+        // Two passes and a bit: 7 GOPs. Each pass lasts until the end of its last video frame, 46180/15360 s.
+        const long PassUs = 3_006_510;
+        for (long elapsedUs = 0; video.Count < 7 * 30; elapsedUs += 10_000)
+        {
+            int due = Enumerable.Range(0, 3).Sum(p => Enumerable.Range(0, TestMedia.VideoSamples).Count(n => p * PassUs + VideoDueUs(n) <= elapsedUs));
+            await WaitUntilAsync(() => video.Count >= due, $"{due} video objects at {elapsedUs} µs");
+            time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WithTimeout());
+
+        Received[] frames = [.. video.OrderBy(r => r.Group).ThenBy(r => r.Object)];
+        Assert.Equal(Enumerable.Range(0, 7).Select(i => StartMs + (ulong)i), frames.Select(f => f.Group).Distinct().Take(7));
+        for (int i = 1; i < frames.Length; i++)
+            Assert.True(frames[i].Timestamp > frames[i - 1].Timestamp, $"timestamp went back at frame {i}");
+        // Seamless: the first frame of the second pass follows the last of the first by about one frame duration.
+        Assert.Equal(StartUs + PassUs, frames[90].Timestamp);
+        Assert.Equal(StartUs + 2 * PassUs + VideoDueUs(1), frames[181].Timestamp);
+        Assert.Equal(TestMedia.AvcCBody, frames[90].Config);
+    }
+}

@@ -1,0 +1,44 @@
+namespace MoqLive.Media.Tests;
+
+/// <summary>The committed test fMP4 (testdata/media/README.md has the ffmpeg command that made it) and facts about it.</summary>
+internal static class TestMedia
+{
+    public const string FileName = "testsrc2-320x180-h264-opus.mp4";
+
+    /// <summary>mdhd timescale of the video track.</summary>
+    public const uint VideoTimescale = 15360;
+
+    public const int VideoSamples = 90;
+
+    public const int AudioSamples = 151;
+
+    public static string Root
+    {
+        get
+        {
+            string? directory = AppContext.BaseDirectory;
+            while (directory is not null && !File.Exists(Path.Combine(directory, "MoqLive.slnx")))
+                directory = Path.GetDirectoryName(directory);
+            return directory ?? throw new InvalidOperationException("Repository root (MoqLive.slnx) not found.");
+        }
+    }
+
+    public static string FilePath => Path.Combine(Root, "testdata", "media", FileName);
+
+    public static byte[] Bytes => File.ReadAllBytes(FilePath);
+
+    /// <summary>The avcC box body, found in the file independently of the demuxer.</summary>
+    public static byte[] AvcCBody
+    {
+        get
+        {
+            byte[] file = Bytes;
+            int type = file.AsSpan().IndexOf("avcC"u8);
+            int size = (file[type - 4] << 24) | (file[type - 3] << 16) | (file[type - 2] << 8) | file[type - 1];
+            return file.AsSpan(type + 4, size - 8).ToArray();
+        }
+    }
+
+    /// <summary>Video decode time of frame <paramref name="n"/>: ffmpeg made the first frame 612 ticks long, the rest 512 (30 fps).</summary>
+    public static long VideoDecodeTime(int n) => n == 0 ? 0 : 612 + (n - 1) * 512L;
+}
