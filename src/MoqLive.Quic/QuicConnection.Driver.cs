@@ -19,18 +19,6 @@ public sealed partial class QuicConnection
         }
     }
 
-    /// <summary>Delivers a datagram that routes nowhere if it is a Stateless Reset for this connection.</summary>
-    internal bool TryHandleStatelessReset(ReadOnlySpan<byte> datagram, EndPoint remote)
-    {
-        lock (Sync)
-        {
-            if (_drained || !Equals(_core.RemoteAddress, remote) || !_core.MatchesStatelessReset(datagram)) return false;
-            _core.HandleDatagram(_endpoint.Now, remote, datagram);
-            ProcessLocked();
-            return true;
-        }
-    }
-
     private void OnTimer()
     {
         lock (Sync)
@@ -74,13 +62,7 @@ public sealed partial class QuicConnection
         _timer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }
 
-    private void UpdateRoutesLocked()
-    {
-        foreach (var id in _core.LocalConnectionIds)
-        {
-            if (_routes.Add(id)) _endpoint.Route(id, this);
-        }
-    }
+    private void UpdateRoutesLocked() => _endpoint.Refresh(this);
 
     private void OnEvent(ConnectionEvent ev)
     {
@@ -134,8 +116,7 @@ public sealed partial class QuicConnection
         if (_closeInfo is null) OnConnectionLost(new ConnectionCloseInfo(CloseOrigin.Local, false, 0, 0, "drained"));
         _drained = true;
         _timer.Dispose();
-        foreach (var id in _routes) _endpoint.Unroute(id, this);
-        _routes.Clear();
+        _endpoint.Refresh(this); // drained: the endpoint forgets its routes
         ArrayPool<byte>.Shared.Return(_sendBuffer);
         _endpoint.ReleaseUser();
         _drainedTcs.TrySetResult();
