@@ -12,13 +12,14 @@ internal static class QuicTestHost
 
     public static TlsServerCertificate Certificate => s_certificate.Value;
 
-    public static ValueTask<QuicListener> ListenAsync(InProcessDatagramNetwork network, string[] alpn, ConnectionOptions? options = null) =>
+    public static ValueTask<QuicListener> ListenAsync(InProcessDatagramNetwork network, string[] alpn, ConnectionOptions? options = null, bool requireRetry = false) =>
         QuicListener.ListenAsync(new QuicListenerOptions
         {
             ListenEndPoint = new IPEndPoint(IPAddress.Parse("10.0.0.2"), 443),
             ApplicationProtocols = alpn,
             ServerCertificate = Certificate,
             ConnectionOptions = options,
+            RequireRetry = requireRetry,
         }, network.Bind, CancellationToken.None);
 
     public static QuicClientConnectionOptions ClientOptions(QuicListener listener, string[] alpn, ConnectionOptions? options = null) => new()
