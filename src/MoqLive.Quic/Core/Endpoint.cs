@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using MoqLive.Quic.Frames;
 using MoqLive.Quic.Packets;
 using MoqLive.Quic.Tls;
 
@@ -241,7 +242,7 @@ internal sealed class Endpoint
             var token = header.GetToken(datagram);
             if (token.IsEmpty) return SendRetry(now, remote, header);
             // A token we cannot validate (forged, expired, from another address) gets no connection state.
-            if (!_retryTokens.TryValidate(now, token, remote, header.DestinationConnectionId, out originalDcid)) return DatagramDisposition.Dropped;
+            if (!_retryTokens.TryValidate(now, token, remote, header.DestinationConnectionId, out originalDcid)) return SendInvalidToken(remote, header);
             retrySource = header.DestinationConnectionId;
         }
         var c = Connection.CreateServer(_connectionOptions, server, remote, originalDcid, header.SourceConnectionId, now, retrySource);
@@ -263,6 +264,28 @@ internal sealed class Endpoint
         var packet = new byte[RetryPacket.GetLength(header.SourceConnectionId, retryCid, token.Length)];
         int tagOffset = RetryPacket.WriteWithoutTag(packet, QuicVersion.Version1, header.SourceConnectionId, retryCid, token, 0);
         Crypto.RetryIntegrity.ComputeTag(header.DestinationConnectionId.Span, packet.AsSpan(0, tagOffset), packet.AsSpan(tagOffset));
+        _responses.Enqueue((remote, packet));
+        return DatagramDisposition.Answered;
+    }
+
+    /// <summary>
+    /// RFC 9000 §8.1.2: the client will not accept a second Retry, so an invalid Retry token is answered at once with
+    /// CONNECTION_CLOSE (INVALID_TOKEN) in an Initial packet, keeping no state (no closing period). The reply is far
+    /// smaller than the 1200-byte trigger, so it cannot amplify.
+    /// </summary>
+    private DatagramDisposition SendInvalidToken(EndPoint remote, in PacketHeader header)
+    {
+        const int pnLength = 4;
+        var close = ConnectionCloseFrame.FromTransportError(TransportErrorCode.InvalidToken, null, "invalid Retry token"u8);
+        int headerLength = PacketHeaderWriter.GetLongHeaderLength(PacketType.Initial, header.SourceConnectionId, header.DestinationConnectionId, 0, pnLength);
+        var packet = new byte[headerLength + close.GetEncodedLength() + Crypto.PacketKey.AeadTagLength];
+        var layout = PacketHeaderWriter.WriteLongHeader(packet, PacketType.Initial, QuicVersion.Version1,
+            header.SourceConnectionId, header.DestinationConnectionId, [], 0, pnLength);
+        close.Write(packet.AsSpan(layout.HeaderLength));
+        PacketHeaderWriter.FinishLength(packet, layout, packet.Length - layout.HeaderLength);
+        using var keys = Crypto.QuicKeyDerivation.InitialKeys(header.DestinationConnectionId.Span, isServer: true);
+        keys.Local.Packet.Encrypt(0, packet, layout.HeaderLength);
+        keys.Local.Header.Protect(packet, layout.PacketNumberOffset);
         _responses.Enqueue((remote, packet));
         return DatagramDisposition.Answered;
     }

@@ -150,7 +150,7 @@ public class EndpointTests
     }
 
     [Fact]
-    public void RequireRetry_TokenEchoedAfterItExpired_IsRejected()
+    public void RequireRetry_TokenEchoedAfterItExpired_ClosedWithInvalidToken()
     {
         var server = new Endpoint(ServerOptions() with { RequireRetry = true, RetryTokenLifetime = TimeSpan.FromSeconds(5) });
         var client = new Endpoint(new EndpointOptions { Connection = new ConnectionOptions { Random = new Random(1) } });
@@ -163,9 +163,15 @@ public class EndpointTests
         Assert.True(c.PollTransmit(Instant.Zero, buf, out t));
 
         var late = Instant.Zero + TimeSpan.FromSeconds(6);
-        Assert.Equal(DatagramDisposition.Dropped, server.Dispatch(late, ClientAddr, buf.AsSpan(0, t.Size), out _));
+        var initial = buf[..t.Size];
+        Assert.Equal(DatagramDisposition.Answered, server.Dispatch(late, ClientAddr, initial, out _));
         Assert.Empty(server.Connections);
-        Assert.Equal(DatagramDisposition.Accepted, server.Dispatch(Instant.Zero + TimeSpan.FromSeconds(4), ClientAddr, buf.AsSpan(0, t.Size), out var s));
+        // RFC 9000 §8.1.2: the client learns at once, from a stateless CONNECTION_CLOSE with INVALID_TOKEN.
+        Assert.True(server.PollTransmit(buf, out var close));
+        Assert.True(close.Size < 200);
+        client.HandleDatagram(late, ServerAddr, buf.AsSpan(0, close.Size));
+        Assert.Equal((CloseOrigin.Peer, (ulong)TransportErrorCode.InvalidToken), (c.CloseInfo!.Origin, c.CloseInfo.ErrorCode));
+        Assert.Equal(DatagramDisposition.Accepted, server.Dispatch(Instant.Zero + TimeSpan.FromSeconds(4), ClientAddr, initial, out var s));
         Assert.NotNull(s);
     }
 
