@@ -29,4 +29,10 @@ internal static partial class Log
 
     [LoggerMessage(1008, LogLevel.Debug, "Handshake with {RemoteEndPoint} timed out")]
     public static partial void HandshakeTimedOut(ILogger logger, EndPoint remoteEndPoint);
+
+    [LoggerMessage(1009, LogLevel.Debug, "Connection {ConnectionId} to {RemoteEndPoint} closed after its idle timeout")]
+    public static partial void IdleTimeout(ILogger logger, string connectionId, EndPoint remoteEndPoint);
+
+    [LoggerMessage(1010, LogLevel.Information, "TLS handshake of connection {ConnectionId} with {RemoteEndPoint} failed ({Origin}): alert {Alert} {Reason}")]
+    public static partial void TlsHandshakeFailed(ILogger logger, string connectionId, EndPoint remoteEndPoint, string origin, byte alert, string reason);
 }

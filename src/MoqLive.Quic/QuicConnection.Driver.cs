@@ -97,7 +97,7 @@ public sealed partial class QuicConnection
         if (_closeInfo is not null) return;
         _closeInfo = info;
         _closeException = QuicException.FromClose(info);
-        Log.ConnectionClosed(Logger, _logId, info.Origin.ToString(), info.IsApplicationError, info.ErrorCode, info.Reason);
+        LogClose(info);
         _connected.TrySetException(_closeException);
         _ = _connected.Task.Exception; // observed: a server connection may never be awaited
         _closed.TrySetResult(info);
@@ -108,6 +108,18 @@ public sealed partial class QuicConnection
             _acceptSignal[i].Set();
             _openSignal[i].Set();
         }
+    }
+
+    // One log line per close, by kind (STYLE.md: log each error once, where it is handled).
+    private void LogClose(ConnectionCloseInfo info)
+    {
+        var code = (TransportErrorCode)info.ErrorCode;
+        if (info.Origin == CloseOrigin.IdleTimeout)
+            Log.IdleTimeout(Logger, _logId, _core.RemoteAddress);
+        else if (!info.IsApplicationError && code.IsCryptoError() && !_connected.Task.IsCompleted)
+            Log.TlsHandshakeFailed(Logger, _logId, _core.RemoteAddress, info.Origin.ToString(), code.GetTlsAlert() ?? 0, info.Reason);
+        else
+            Log.ConnectionClosed(Logger, _logId, info.Origin.ToString(), info.IsApplicationError, info.ErrorCode, info.Reason);
     }
 
     private void OnDrained()
