@@ -171,80 +171,80 @@ public class ListenerFuzzTests(ITestOutputHelper output)
             case 0:
                 return (RandomBytes(rng.Next(1, 1501)), Expect.Anything);
             case 1:
-            {
-                var d = Pick();
-                return (d[..rng.Next(0, d.Length)], Expect.Anything);
-            }
+                {
+                    var d = Pick();
+                    return (d[..rng.Next(0, d.Length)], Expect.Anything);
+                }
             case 2:
-            {
-                var d = Pick();
-                for (int i = rng.Next(1, 9); i > 0; i--) d[rng.Next(d.Length)] ^= (byte)(1 << rng.Next(8));
-                return (d, Expect.Anything);
-            }
+                {
+                    var d = Pick();
+                    for (int i = rng.Next(1, 9); i > 0; i--) d[rng.Next(d.Length)] ^= (byte)(1 << rng.Next(8));
+                    return (d, Expect.Anything);
+                }
             case 3:
-            {
-                // Splice: a slice of one datagram over a random place in another (or random bytes).
-                var d = Pick();
-                var source = rng.Next(2) == 0 ? Pick() : RandomBytes(64);
-                int length = rng.Next(1, Math.Min(source.Length, d.Length) + 1);
-                source.AsSpan(rng.Next(source.Length - length + 1), length).CopyTo(d.AsSpan(rng.Next(d.Length - length + 1)));
-                return (d, Expect.Anything);
-            }
+                {
+                    // Splice: a slice of one datagram over a random place in another (or random bytes).
+                    var d = Pick();
+                    var source = rng.Next(2) == 0 ? Pick() : RandomBytes(64);
+                    int length = rng.Next(1, Math.Min(source.Length, d.Length) + 1);
+                    source.AsSpan(rng.Next(source.Length - length + 1), length).CopyTo(d.AsSpan(rng.Next(d.Length - length + 1)));
+                    return (d, Expect.Anything);
+                }
             case 4:
-            {
-                // A well-formed long header of an unknown version (or the Version Negotiation version 0).
-                int length = rng.Next(2) == 0 ? rng.Next(1200, 1501) : rng.Next(30, 1200);
-                var d = RandomBytes(length);
-                uint version = rng.Next(8) == 0 ? QuicVersion.Negotiation : (uint)rng.NextInt64(2, uint.MaxValue);
-                d[0] |= 0x80;
-                BinaryPrimitives.WriteUInt32BigEndian(d.AsSpan(1), version);
-                d[5] = (byte)rng.Next(0, 21);
-                d[6 + d[5]] = (byte)rng.Next(0, 21);
-                bool answer = length >= 1200 && version != QuicVersion.Negotiation;
-                return (d, answer ? Expect.VersionNegotiation : Expect.Nothing);
-            }
+                {
+                    // A well-formed long header of an unknown version (or the Version Negotiation version 0).
+                    int length = rng.Next(2) == 0 ? rng.Next(1200, 1501) : rng.Next(30, 1200);
+                    var d = RandomBytes(length);
+                    uint version = rng.Next(8) == 0 ? QuicVersion.Negotiation : (uint)rng.NextInt64(2, uint.MaxValue);
+                    d[0] |= 0x80;
+                    BinaryPrimitives.WriteUInt32BigEndian(d.AsSpan(1), version);
+                    d[5] = (byte)rng.Next(0, 21);
+                    d[6 + d[5]] = (byte)rng.Next(0, 21);
+                    bool answer = length >= 1200 && version != QuicVersion.Negotiation;
+                    return (d, answer ? Expect.VersionNegotiation : Expect.Nothing);
+                }
             case 5:
-            {
-                // A short header for a connection ID nobody issued: a Stateless Reset when large enough.
-                var d = RandomBytes(rng.Next(1, 1501));
-                d[0] &= 0x7f;
-                return (d, d.Length > StatelessReset.MinLength ? Expect.StatelessReset : Expect.Nothing);
-            }
+                {
+                    // A short header for a connection ID nobody issued: a Stateless Reset when large enough.
+                    var d = RandomBytes(rng.Next(1, 1501));
+                    d[0] &= 0x7f;
+                    return (d, d.Length > StatelessReset.MinLength ? Expect.StatelessReset : Expect.Nothing);
+                }
             case 6:
-            {
-                // Coalesced: a real datagram followed by garbage or by another real datagram.
-                var head = Pick();
-                var tail = rng.Next(2) == 0 ? Pick() : RandomBytes(rng.Next(1, 600));
-                return ([.. head, .. tail], Expect.Anything);
-            }
+                {
+                    // Coalesced: a real datagram followed by garbage or by another real datagram.
+                    var head = Pick();
+                    var tail = rng.Next(2) == 0 ? Pick() : RandomBytes(rng.Next(1, 600));
+                    return ([.. head, .. tail], Expect.Anything);
+                }
             case 7:
-            {
-                // A mutated packet addressed to the live connection: it must reach it and be dropped there.
-                var d = RandomBytes(rng.Next(20, 1400));
-                d[0] = (byte)((d[0] & 0x3f) | 0x40);
-                liveConnectionId.CopyTo(d.AsSpan(1));
-                return (d, Expect.Nothing);
-            }
+                {
+                    // A mutated packet addressed to the live connection: it must reach it and be dropped there.
+                    var d = RandomBytes(rng.Next(20, 1400));
+                    d[0] = (byte)((d[0] & 0x3f) | 0x40);
+                    liveConnectionId.CopyTo(d.AsSpan(1));
+                    return (d, Expect.Nothing);
+                }
             case 8:
-            {
-                // A v1 Initial of full size with a new connection ID and a payload that does not decrypt.
-                var d = RandomBytes(rng.Next(1200, 1501));
-                d[0] = (byte)(0xc0 | (d[0] & 0x0f));
-                BinaryPrimitives.WriteUInt32BigEndian(d.AsSpan(1), QuicVersion.Version1);
-                d[5] = 8;
-                d[14] = 8;
-                d[23] = 0; // no token
-                d[24] = 0x40 | 0x04; // 2-byte length: 0x4xx
-                return (d, Expect.Nothing);
-            }
+                {
+                    // A v1 Initial of full size with a new connection ID and a payload that does not decrypt.
+                    var d = RandomBytes(rng.Next(1200, 1501));
+                    d[0] = (byte)(0xc0 | (d[0] & 0x0f));
+                    BinaryPrimitives.WriteUInt32BigEndian(d.AsSpan(1), QuicVersion.Version1);
+                    d[5] = 8;
+                    d[14] = 8;
+                    d[23] = 0; // no token
+                    d[24] = 0x40 | 0x04; // 2-byte length: 0x4xx
+                    return (d, Expect.Nothing);
+                }
             default:
-            {
-                // A real datagram with its connection ID replaced by a random one.
-                var d = Pick();
-                if ((d[0] & 0x80) == 0 && d.Length > 9) rng.NextBytes(d.AsSpan(1, 8));
-                else if (d.Length > 6 + d[5] && d[5] <= 20) rng.NextBytes(d.AsSpan(6, d[5]));
-                return (d, Expect.Anything);
-            }
+                {
+                    // A real datagram with its connection ID replaced by a random one.
+                    var d = Pick();
+                    if ((d[0] & 0x80) == 0 && d.Length > 9) rng.NextBytes(d.AsSpan(1, 8));
+                    else if (d.Length > 6 + d[5] && d[5] <= 20) rng.NextBytes(d.AsSpan(6, d[5]));
+                    return (d, Expect.Anything);
+                }
         }
     }
 }
