@@ -15,8 +15,8 @@ internal static partial class Log
     [LoggerMessage(1003, LogLevel.Debug, "Connection {ConnectionId} closed: {Origin} {IsApplicationError} code 0x{ErrorCode:x} {Reason}")]
     public static partial void ConnectionClosed(ILogger logger, string connectionId, string origin, bool isApplicationError, ulong errorCode, string reason);
 
-    [LoggerMessage(1004, LogLevel.Debug, "Sent Version Negotiation to {RemoteEndPoint} for version 0x{Version:x8}")]
-    public static partial void VersionNegotiationSent(ILogger logger, EndPoint remoteEndPoint, uint version);
+    [LoggerMessage(1004, LogLevel.Debug, "Sent a {Length}-byte Version Negotiation, Retry or Stateless Reset to {RemoteEndPoint}")]
+    public static partial void StatelessResponseSent(ILogger logger, EndPoint remoteEndPoint, int length);
 
     [LoggerMessage(1005, LogLevel.Trace, "Dropped a {Length}-byte datagram from {RemoteEndPoint}: {Why}")]
     public static partial void DatagramDropped(ILogger logger, int length, EndPoint remoteEndPoint, string why);
@@ -29,4 +29,10 @@ internal static partial class Log
 
     [LoggerMessage(1008, LogLevel.Debug, "Handshake with {RemoteEndPoint} timed out")]
     public static partial void HandshakeTimedOut(ILogger logger, EndPoint remoteEndPoint);
+
+    [LoggerMessage(1009, LogLevel.Debug, "Connection {ConnectionId} to {RemoteEndPoint} closed after its idle timeout")]
+    public static partial void IdleTimeout(ILogger logger, string connectionId, EndPoint remoteEndPoint);
+
+    [LoggerMessage(1010, LogLevel.Information, "TLS handshake of connection {ConnectionId} with {RemoteEndPoint} failed ({Origin}): alert {Alert} {Reason}")]
+    public static partial void TlsHandshakeFailed(ILogger logger, string connectionId, EndPoint remoteEndPoint, string origin, byte alert, string reason);
 }

@@ -43,18 +43,6 @@ public sealed partial class QuicConnection
         }
     }
 
-    /// <summary>Delivers a datagram that routes nowhere if it is a Stateless Reset for this connection.</summary>
-    internal bool TryHandleStatelessReset(ReadOnlySpan<byte> datagram, EndPoint remote)
-    {
-        lock (Sync)
-        {
-            if (_drained || !Equals(_core.RemoteAddress, remote) || !_core.MatchesStatelessReset(datagram)) return false;
-            _core.HandleDatagram(_endpoint.Now, remote, datagram);
-            ProcessLocked();
-            return true;
-        }
-    }
-
     private void OnTimer()
     {
         lock (Sync)
@@ -140,13 +128,7 @@ public sealed partial class QuicConnection
         _timer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }
 
-    private void UpdateRoutesLocked()
-    {
-        foreach (var id in _core.LocalConnectionIds)
-        {
-            if (_routes.Add(id)) _endpoint.Route(id, this);
-        }
-    }
+    private void UpdateRoutesLocked() => _endpoint.Refresh(this);
 
     private void OnEvent(ConnectionEvent ev)
     {
@@ -181,7 +163,7 @@ public sealed partial class QuicConnection
         if (_closeInfo is not null) return;
         _closeInfo = info;
         _closeException = QuicException.FromClose(info);
-        Log.ConnectionClosed(Logger, _logId, info.Origin.ToString(), info.IsApplicationError, info.ErrorCode, info.Reason);
+        LogClose(info);
         _connected.TrySetException(_closeException);
         _ = _connected.Task.Exception; // observed: a server connection may never be awaited
         _closed.TrySetResult(info);
@@ -194,14 +176,25 @@ public sealed partial class QuicConnection
         }
     }
 
+    // One log line per close, by kind (STYLE.md: log each error once, where it is handled).
+    private void LogClose(ConnectionCloseInfo info)
+    {
+        var code = (TransportErrorCode)info.ErrorCode;
+        if (info.Origin == CloseOrigin.IdleTimeout)
+            Log.IdleTimeout(Logger, _logId, _core.RemoteAddress);
+        else if (!info.IsApplicationError && code.IsCryptoError() && !_connected.Task.IsCompleted)
+            Log.TlsHandshakeFailed(Logger, _logId, _core.RemoteAddress, info.Origin.ToString(), code.GetTlsAlert() ?? 0, info.Reason);
+        else
+            Log.ConnectionClosed(Logger, _logId, info.Origin.ToString(), info.IsApplicationError, info.ErrorCode, info.Reason);
+    }
+
     private void OnDrained()
     {
         if (_drained) return;
         if (_closeInfo is null) OnConnectionLost(new ConnectionCloseInfo(CloseOrigin.Local, false, 0, 0, "drained"));
         _drained = true;
         _timer.Dispose();
-        foreach (var id in _routes) _endpoint.Unroute(id, this);
-        _routes.Clear();
+        _endpoint.Refresh(this); // drained: the endpoint forgets its routes
         _endpoint.ReleaseUser();
         _drainedTcs.TrySetResult();
     }

@@ -29,7 +29,6 @@ public sealed partial class QuicConnection : IAsyncDisposable
     private readonly TaskCompletionSource<ConnectionCloseInfo> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _drainedTcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Func<QuicConnection, bool>? _onEstablished;
-    private readonly HashSet<ConnectionId> _routes = new();
     private readonly string _logId;
     private Instant? _armed;
     private bool _drained;
@@ -44,6 +43,7 @@ public sealed partial class QuicConnection : IAsyncDisposable
         _onEstablished = onEstablished;
         _logId = core.LocalConnectionIds.First().ToString();
         endpoint.AddUser();
+        endpoint.Register(this);
         _timer = endpoint.Time.CreateTimer(static s => ((QuicConnection)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _closed.Task.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
     }
@@ -106,11 +106,11 @@ public sealed partial class QuicConnection : IAsyncDisposable
         ILogger logger = options.LoggerFactory?.CreateLogger<QuicConnection>() ?? NullLogger<QuicConnection>.Instance;
 
         IDatagramSocket socket = socketFactory is null ? UdpDatagramSocket.Bind(local) : socketFactory(local);
-        var endpoint = new QuicEndpoint(socket, options.TimeProvider, logger, settings.ConnectionIdLength);
+        var endpoint = new QuicEndpoint(socket, options.TimeProvider, logger, settings);
         QuicConnection connection;
         try
         {
-            var core = Connection.CreateClient(endpoint.WithResetTokens(settings), tls, remote, endpoint.Now);
+            var core = endpoint.Connect(remote, tls);
             connection = new QuicConnection(endpoint, core, null);
         }
         catch

@@ -50,9 +50,9 @@ public sealed class QuicListener : IAsyncDisposable
         var settings = options.ConnectionOptions ?? QuicDefaults.ConnectionOptions;
         ILogger logger = options.LoggerFactory?.CreateLogger<QuicListener>() ?? NullLogger<QuicListener>.Instance;
         IDatagramSocket socket = socketFactory is null ? UdpDatagramSocket.Bind(options.ListenEndPoint!) : socketFactory(options.ListenEndPoint!);
-        var endpoint = new QuicEndpoint(socket, options.TimeProvider, logger, settings.ConnectionIdLength);
+        var endpoint = new QuicEndpoint(socket, options.TimeProvider, logger, settings);
         var listener = new QuicListener(endpoint, options.ListenBacklog);
-        endpoint.EnableServer(tls, settings, options.HandshakeTimeout, listener.OnEstablished);
+        endpoint.EnableServer(tls, options.HandshakeTimeout, options.RequireRetry, listener.OnEstablished);
         endpoint.Start();
         Log.ListenerStarted(logger, endpoint.LocalEndPoint, string.Join(",", options.ApplicationProtocols));
         return ValueTask.FromResult(listener);

@@ -135,6 +135,7 @@ public sealed partial class MoqLiveServer : IAsyncDisposable
             ServerCertificate = Certificate.CurrentTls,
             TimeProvider = _timeProvider,
             LoggerFactory = _loggerFactory,
+            RequireRetry = _options.RequireRetry,
         }, cancellationToken).ConfigureAwait(false);
         Certificate.Renewed += provider => _listener?.UpdateServerCertificate(provider.CurrentTls);
         _acceptLoop = Task.Run(AcceptLoopAsync, CancellationToken.None);

@@ -38,6 +38,13 @@ public sealed class MoqLiveServerOptions
     public List<string> AllowedOrigins { get; set; } = [];
 
     /// <summary>
+    /// Validate every QUIC client's address with a Retry round trip before keeping state for it (RFC 9000 §8.1.2,
+    /// <see cref="Quic.QuicListenerOptions.RequireRetry"/>): protects against spoofed-source floods at the cost of one
+    /// round trip per connection. Default false.
+    /// </summary>
+    public bool RequireRetry { get; set; }
+
+    /// <summary>
     /// Folder of static files (the web apps) served by the HTTPS site. Default null: <c>wwwroot</c> next to the
     /// executable if it exists, else no static files.
     /// </summary>

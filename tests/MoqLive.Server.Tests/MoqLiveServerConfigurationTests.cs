@@ -20,6 +20,15 @@ public sealed class MoqLiveServerConfigurationTests : IDisposable
         Assert.Equal("/moq", options.MoqtPath);
         Assert.Null(options.CertificatePath);
         Assert.Empty(options.AllowedOrigins);
+        Assert.False(options.RequireRetry);
+    }
+
+    [Fact]
+    public void Load_RetryFromEnvironmentOrFlag_RequiresRetry()
+    {
+        var none = new Dictionary<string, string?>();
+        Assert.True(MoqLiveServerConfiguration.Load(MoqLiveServerConfiguration.Build(_dir, environment: new Dictionary<string, string?> { ["MOQLIVE_RequireRetry"] = "true" })).RequireRetry);
+        Assert.True(MoqLiveServerConfiguration.Load(MoqLiveServerConfiguration.Build(_dir, new Dictionary<string, string?> { ["RequireRetry"] = "true" }, none)).RequireRetry);
     }
 
     [Fact]

@@ -36,15 +36,17 @@ internal static class H3Command
         });
         var certOption = new Option<FileInfo>("--cert") { Description = "Certificate chain PEM (e.g. from 'moqlive cert create').", Required = true, HelpName = "PEM" };
         var keyOption = new Option<FileInfo>("--key") { Description = "Private key PEM.", Required = true, HelpName = "PEM" };
+        var retryOption = new Option<bool>("--retry") { Description = "Validate each client's address with a Retry round trip first (RFC 9000 §8.1.2; costs one round trip)." };
         var command = new Command("serve", "Serve the files under --root over HTTP/3 (ALPN h3) until interrupted.")
         {
-            rootOption, listenOption, certOption, keyOption,
+            rootOption, listenOption, certOption, keyOption, retryOption,
         };
         command.SetAction((parseResult, cancellationToken) => ServeAsync(
             parseResult.GetRequiredValue(rootOption),
             IPEndPoint.Parse(parseResult.GetRequiredValue(listenOption)),
             parseResult.GetRequiredValue(certOption),
             parseResult.GetRequiredValue(keyOption),
+            parseResult.GetValue(retryOption),
             timeProvider,
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error,
@@ -102,7 +104,7 @@ internal static class H3Command
     }
 
     private static async Task<int> ServeAsync(
-        DirectoryInfo root, IPEndPoint listen, FileInfo cert, FileInfo key, TimeProvider timeProvider,
+        DirectoryInfo root, IPEndPoint listen, FileInfo cert, FileInfo key, bool requireRetry, TimeProvider timeProvider,
         TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         if (!root.Exists)
@@ -133,6 +135,7 @@ internal static class H3Command
                     ApplicationProtocols = [Alpn],
                     ServerCertificate = certificate,
                     TimeProvider = timeProvider,
+                    RequireRetry = requireRetry,
                 }, cancellationToken).ConfigureAwait(false);
             }
             catch (System.Net.Sockets.SocketException e)

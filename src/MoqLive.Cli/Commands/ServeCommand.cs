@@ -30,10 +30,11 @@ internal static class ServeCommand
         var cacheBytes = new Option<long?>("--cache-bytes") { Description = $"Relay cache: bytes kept per track (default {MoqLiveServerDefaults.CacheMaxBytes}).", HelpName = "N" };
         var cacheAge = new Option<double?>("--cache-age") { Description = $"Relay cache: seconds a group is kept, 0 = no limit (default {MoqLiveServerDefaults.CacheMaxAgeSeconds}).", HelpName = "SECONDS" };
         var lag = new Option<int?>("--max-lag-groups") { Description = $"Groups a subscriber may fall behind before it loses whole groups (default {MoqLiveServerDefaults.MaxSubscriberLagGroups}).", HelpName = "N" };
+        var retry = new Option<bool>("--retry") { Description = "Validate each QUIC client's address with a Retry round trip first (RFC 9000 §8.1.2; costs one round trip)." };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Console log level.", DefaultValueFactory = _ => LogLevel.Information, HelpName = "LEVEL" };
         var command = new Command("serve", "Run the MoqLive relay: MOQT over QUIC and WebTransport on one UDP port, and the HTTPS site.")
         {
-            listen, cert, key, webRoot, moqtPath, origins, cacheGroups, cacheBytes, cacheAge, lag, logLevel,
+            listen, cert, key, webRoot, moqtPath, origins, cacheGroups, cacheBytes, cacheAge, lag, logLevel, retry,
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -55,6 +56,7 @@ internal static class ServeCommand
             Add(nameof(MoqLiveServerOptions.CacheMaxBytes), parseResult.GetValue(cacheBytes)?.ToString(CultureInfo.InvariantCulture));
             Add(nameof(MoqLiveServerOptions.CacheMaxAgeSeconds), parseResult.GetValue(cacheAge)?.ToString(CultureInfo.InvariantCulture));
             Add(nameof(MoqLiveServerOptions.MaxSubscriberLagGroups), parseResult.GetValue(lag)?.ToString(CultureInfo.InvariantCulture));
+            if (parseResult.GetValue(retry)) Add(nameof(MoqLiveServerOptions.RequireRetry), "true");
             return RunAsync(overrides, parseResult.GetValue(logLevel), timeProvider,
                 parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, cancellationToken);
         });

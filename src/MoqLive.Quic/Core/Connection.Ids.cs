@@ -25,6 +25,12 @@ internal sealed partial class Connection
     /// <summary>The Destination Connection ID we currently send with.</summary>
     public ConnectionId RemoteConnectionId => _peerCids[_peerCidSeq].Cid;
 
+    /// <summary>
+    /// The stateless reset token the peer gave with the connection ID we send with, if any: the endpoint matches
+    /// unroutable datagrams against it (RFC 9000 §10.3.1).
+    /// </summary>
+    public StatelessResetToken? PeerResetToken => _peerCids.TryGetValue(_peerCidSeq, out var p) ? p.Token : null;
+
     private void InitConnectionIds(ConnectionId scid, ConnectionId dcid, ConnectionId originalDcid)
     {
         _localCids[0] = (scid, null);

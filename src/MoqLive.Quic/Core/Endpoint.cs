@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using MoqLive.Quic.Frames;
 using MoqLive.Quic.Packets;
 using MoqLive.Quic.Tls;
 
@@ -26,36 +27,69 @@ internal sealed record EndpointOptions
     /// </summary>
     public bool RequireRetry { get; init; }
 
+    /// <summary>How long a Retry token stays valid. Default 10 s.</summary>
+    public TimeSpan RetryTokenLifetime { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Connections accepted but not yet taken with <see cref="Endpoint.TryAccept"/> before new ones are refused.</summary>
     public int AcceptQueueLength { get; init; } = 64;
 }
 
+/// <summary>What <see cref="Endpoint.Dispatch"/> did with a datagram.</summary>
+internal enum DatagramDisposition
+{
+    /// <summary>Dropped: unparseable, for no connection and not worth an answer.</summary>
+    Dropped,
+
+    /// <summary>Answered by the endpoint itself (Version Negotiation, Retry or Stateless Reset): poll <see cref="Endpoint.PollTransmit"/>.</summary>
+    Answered,
+
+    /// <summary>For an existing connection: the caller passes the datagram to its <see cref="Connection.HandleDatagram"/>.</summary>
+    Routed,
+
+    /// <summary>Created a server connection, which already processed the datagram; the caller drives it from now on.</summary>
+    Accepted,
+}
+
 /// <summary>
-/// Sans-IO QUIC endpoint: owns the connections behind one UDP socket. It routes datagrams by Destination Connection
-/// ID, creates server connections for new Initials, answers unknown versions with Version Negotiation and packets for
-/// unknown connections with a Stateless Reset (RFC 9000 §5.2, §6, §10.3).
+/// Sans-IO QUIC endpoint: owns the routing of the connections behind one UDP socket. It routes datagrams by Destination
+/// Connection ID, creates server connections for new Initials (after a Retry round trip when asked to), answers
+/// unknown versions with Version Negotiation and packets for unknown connections with a Stateless Reset
+/// (RFC 9000 §5.2, §6, §8.1.2, §10.3). The UDP driver (<c>QuicEndpoint</c>) uses it under one lock; tests drive it
+/// directly.
 /// </summary>
 /// <remarks>
 /// Drive it like a connection: pass datagrams to <see cref="HandleDatagram"/> (it forwards to the right connection and
-/// returns it), then drain <see cref="PollTransmit"/> for endpoint-level responses and each connection's own
-/// transmits, timers and events; call <see cref="Refresh"/> after driving a connection so new or retired connection
-/// IDs are routed and terminated connections are dropped.
+/// returns it), or to <see cref="Dispatch"/> when the caller delivers to connections itself; then drain
+/// <see cref="PollTransmit"/> for endpoint-level responses and each connection's own transmits, timers and events;
+/// call <see cref="Refresh"/> after driving a connection so new or retired connection IDs are routed and terminated
+/// connections are dropped.
 /// </remarks>
 internal sealed class Endpoint
 {
     private readonly EndpointOptions _options;
     private readonly Dictionary<ConnectionId, Connection> _routes = new();
-    private readonly Dictionary<Connection, List<ConnectionId>> _routesOf = new();
+    private readonly Dictionary<Connection, RouteState> _routesOf = new();
+    private readonly Dictionary<StatelessResetToken, Connection> _peerResetTokens = new();
     private readonly Queue<Connection> _incoming = new();
     private readonly Queue<(EndPoint Remote, byte[] Data)> _responses = new();
     private readonly ConnectionOptions _connectionOptions;
+    private readonly RetryTokens _retryTokens;
 
     public Endpoint(EndpointOptions options)
     {
         _options = options;
         var key = options.StatelessResetKey;
         _connectionOptions = options.Connection with { ResetTokenGenerator = cid => ResetToken(key, cid) };
+        _retryTokens = new RetryTokens { Lifetime = options.RetryTokenLifetime };
+        ServerTls = options.Server;
+        RequireRetry = options.RequireRetry;
     }
+
+    /// <summary>TLS settings for new server connections; null refuses new connections (client-only endpoint).</summary>
+    public TlsServerOptions? ServerTls { get; set; }
+
+    /// <summary>Whether new connections need a Retry round trip first (<see cref="EndpointOptions.RequireRetry"/>).</summary>
+    public bool RequireRetry { get; set; }
 
     /// <summary>Live connections.</summary>
     public IReadOnlyCollection<Connection> Connections => _routesOf.Keys;
@@ -73,40 +107,53 @@ internal sealed class Endpoint
     public bool TryAccept(out Connection connection) => _incoming.TryDequeue(out connection!);
 
     /// <summary>
-    /// Routes a datagram. Returns the connection it went to (new or existing), or null when it was answered by the
-    /// endpoint itself (Version Negotiation, Stateless Reset) or dropped.
+    /// Routes a datagram and delivers it. Returns the connection it went to (new or existing), or null when it was
+    /// answered by the endpoint itself (Version Negotiation, Retry, Stateless Reset) or dropped.
     /// </summary>
     public Connection? HandleDatagram(Instant now, EndPoint remote, ReadOnlySpan<byte> datagram)
     {
-        int cidLength = _connectionOptions.ConnectionIdLength;
-        if (!PacketInvariants.TryGetDestinationConnectionId(datagram, cidLength, out var dcidBytes) || dcidBytes.Length > ConnectionId.MaxLength)
-            return null;
-        var dcid = new ConnectionId(dcidBytes);
-        if (_routes.TryGetValue(dcid, out var existing))
+        switch (Dispatch(now, remote, datagram, out var c))
         {
-            existing.HandleDatagram(now, remote, datagram);
-            Refresh(existing);
-            return existing;
-        }
-        if (PacketInvariants.IsLongHeader(datagram[0]))
-        {
-            return HandleUnroutedLongHeader(now, remote, datagram);
-        }
-        // An unroutable short header may be a Stateless Reset for one of our connections to that address.
-        foreach (var c in _routesOf.Keys)
-        {
-            if (Equals(c.RemoteAddress, remote) && c.MatchesStatelessReset(datagram))
-            {
-                c.HandleDatagram(now, remote, datagram);
+            case DatagramDisposition.Routed:
+                c!.HandleDatagram(now, remote, datagram);
                 Refresh(c);
                 return c;
-            }
+            case DatagramDisposition.Accepted:
+                _incoming.Enqueue(c!);
+                return c;
+            default:
+                return null;
         }
-        SendStatelessReset(remote, datagram, dcid);
-        return null;
     }
 
-    /// <summary>The next endpoint-level datagram (Version Negotiation or Stateless Reset).</summary>
+    /// <summary>
+    /// Decides where a datagram goes, without delivering it to an existing connection (the caller does that, under
+    /// whatever lock guards the connection, and then calls <see cref="Refresh"/>). A new server connection is created,
+    /// fed the datagram and routed here (<see cref="DatagramDisposition.Accepted"/>).
+    /// </summary>
+    public DatagramDisposition Dispatch(Instant now, EndPoint remote, ReadOnlySpan<byte> datagram, out Connection? connection)
+    {
+        connection = null;
+        if (!PacketInvariants.TryGetDestinationConnectionId(datagram, _connectionOptions.ConnectionIdLength, out var dcidBytes)
+            || !ConnectionId.TryCreate(dcidBytes, out var dcid))
+        {
+            return DatagramDisposition.Dropped;
+        }
+        if (_routes.TryGetValue(dcid, out connection)) return DatagramDisposition.Routed;
+        if (PacketInvariants.IsLongHeader(datagram[0])) return HandleUnroutedLongHeader(now, remote, datagram, out connection);
+
+        // RFC 9000 §10.3.1: an unroutable datagram whose last 16 bytes are the reset token of a connection to that
+        // address is a Stateless Reset for it; the connection checks the token again and ends.
+        if (StatelessReset.TryGetToken(datagram, out var tail) && _peerResetTokens.TryGetValue(tail, out connection)
+            && Equals(_routesOf[connection].Remote, remote))
+        {
+            return DatagramDisposition.Routed;
+        }
+        connection = null;
+        return SendStatelessReset(remote, datagram.Length, dcid);
+    }
+
+    /// <summary>The next endpoint-level datagram (Version Negotiation, Retry or Stateless Reset).</summary>
     public bool PollTransmit(Span<byte> buffer, out Transmit transmit)
     {
         if (!_responses.TryDequeue(out var r))
@@ -119,114 +166,139 @@ internal sealed class Endpoint
         return true;
     }
 
-    /// <summary>Updates routing for a connection after it was driven; forgets it once drained.</summary>
+    /// <summary>
+    /// Updates routing for a connection after it was driven (its connection IDs, the peer's reset token and address);
+    /// forgets it once drained. Cheap when nothing changed.
+    /// </summary>
     public void Refresh(Connection c)
     {
-        if (!_routesOf.TryGetValue(c, out var routed)) return;
-        var current = c.State == ConnectionState.Drained ? [] : c.LocalConnectionIds.ToList();
-        foreach (var cid in routed.Except(current).ToList())
-        {
-            // The client's original Destination Connection ID stays routed until the connection ends (Initial retransmits).
-            if (c.State != ConnectionState.Drained && cid == c.OriginalDestinationConnectionId && IsServerSide(c)) continue;
-            _routes.Remove(cid);
-            routed.Remove(cid);
-        }
-        foreach (var cid in current.Except(routed).ToList())
-        {
-            _routes[cid] = c;
-            routed.Add(cid);
-        }
+        if (!_routesOf.TryGetValue(c, out var state)) return;
         if (c.State == ConnectionState.Drained)
         {
-            foreach (var cid in routed) _routes.Remove(cid);
+            foreach (var cid in state.Routed) _routes.Remove(cid);
+            SetPeerResetToken(c, state, null);
             _routesOf.Remove(c);
+            return;
         }
+        if (!Equals(state.Remote, c.RemoteAddress)) state.Remote = c.RemoteAddress;
+        var token = c.PeerResetToken;
+        if (!Nullable.Equals(token, state.PeerResetToken)) SetPeerResetToken(c, state, token);
+        int current = 0;
+        bool upToDate = true;
+        foreach (var cid in c.LocalConnectionIds)
+        {
+            current++;
+            if (!state.Routed.Contains(cid)) upToDate = false;
+        }
+        if (upToDate && current == state.Current) return;
+
+        var ids = c.LocalConnectionIds.ToHashSet();
+        // The client's original Destination Connection ID stays routed until the connection ends (Initial retransmits).
+        if (c.IsServer) ids.Add(c.OriginalDestinationConnectionId);
+        foreach (var cid in state.Routed.Where(cid => !ids.Contains(cid)).ToList())
+        {
+            if (_routes.TryGetValue(cid, out var owner) && owner == c) _routes.Remove(cid);
+            state.Routed.Remove(cid);
+        }
+        foreach (var cid in ids)
+        {
+            if (state.Routed.Add(cid)) _routes[cid] = c;
+        }
+        state.Current = current;
     }
 
-    private static bool IsServerSide(Connection c) => c.IsServer;
-
-    private Connection? HandleUnroutedLongHeader(Instant now, EndPoint remote, ReadOnlySpan<byte> datagram)
+    private void SetPeerResetToken(Connection c, RouteState state, StatelessResetToken? token)
     {
-        if (!PacketInvariants.TryParseLongHeader(datagram, out uint version, out _, out _, out _)) return null;
+        if (state.PeerResetToken is { } old && _peerResetTokens.TryGetValue(old, out var owner) && owner == c) _peerResetTokens.Remove(old);
+        state.PeerResetToken = token;
+        if (token is { } t) _peerResetTokens[t] = c;
+    }
+
+    private DatagramDisposition HandleUnroutedLongHeader(Instant now, EndPoint remote, ReadOnlySpan<byte> datagram, out Connection? connection)
+    {
+        connection = null;
+        if (!PacketInvariants.TryParseLongHeader(datagram, out uint version, out _, out _, out _)) return DatagramDisposition.Dropped;
+        var server = ServerTls;
+        if (server is null) return DatagramDisposition.Dropped;
         if (!QuicVersion.IsSupported(version))
         {
+            // RFC 9000 §6.1: only for datagrams large enough to start a connection (no amplification), never for a
+            // Version Negotiation packet (TryWriteResponse checks both).
             var response = new byte[256];
-            if (VersionNegotiationPacket.TryWriteResponse(datagram, QuicVersion.Supported, (byte)Random.Shared.Next(), response, out int n))
-            {
-                _responses.Enqueue((remote, response[..n]));
-            }
-            return null;
+            if (!VersionNegotiationPacket.TryWriteResponse(datagram, QuicVersion.Supported, (byte)Random.Shared.Next(), response, out int n))
+                return DatagramDisposition.Dropped;
+            _responses.Enqueue((remote, response[..n]));
+            return DatagramDisposition.Answered;
         }
         // RFC 9000 §14.1: a server drops Initial datagrams smaller than 1200 bytes.
-        if (_options.Server is null || datagram.Length < 1200 || _incoming.Count >= _options.AcceptQueueLength) return null;
-        if (!PacketHeader.TryParse(datagram, _connectionOptions.ConnectionIdLength, out var header) || header.Type != PacketType.Initial) return null;
-        if (header.DestinationConnectionId.Length < 8) return null; // RFC 9000 §7.2
+        if (datagram.Length < 1200 || _incoming.Count >= _options.AcceptQueueLength) return DatagramDisposition.Dropped;
+        if (!PacketHeader.TryParse(datagram, _connectionOptions.ConnectionIdLength, out var header) || header.Type != PacketType.Initial)
+            return DatagramDisposition.Dropped;
+        if (header.DestinationConnectionId.Length < 8) return DatagramDisposition.Dropped; // RFC 9000 §7.2
         ConnectionId originalDcid = header.DestinationConnectionId;
         ConnectionId? retrySource = null;
-        if (_options.RequireRetry)
+        if (RequireRetry)
         {
             var token = header.GetToken(datagram);
-            if (token.IsEmpty)
-            {
-                SendRetry(remote, header);
-                return null;
-            }
-            if (!TryValidateRetryToken(token, remote, header.DestinationConnectionId, out originalDcid)) return null;
+            if (token.IsEmpty) return SendRetry(now, remote, header);
+            // A token we cannot validate (forged, expired, from another address) gets no connection state.
+            if (!_retryTokens.TryValidate(now, token, remote, header.DestinationConnectionId, out originalDcid)) return SendInvalidToken(remote, header);
             retrySource = header.DestinationConnectionId;
         }
-        var c = Connection.CreateServer(_connectionOptions, _options.Server, remote, originalDcid, header.SourceConnectionId, now, retrySource);
-        _routesOf[c] = new List<ConnectionId> { header.DestinationConnectionId };
-        _routes[header.DestinationConnectionId] = c;
+        var c = Connection.CreateServer(_connectionOptions, server, remote, originalDcid, header.SourceConnectionId, now, retrySource);
         c.HandleDatagram(now, remote, datagram);
+        // Nothing authenticated (garbage or a corrupted Initial): keep no state for it.
+        if (c.Stats.PacketsReceived == 0) return DatagramDisposition.Dropped;
+        _routesOf[c] = new RouteState { Remote = remote };
         Refresh(c);
-        _incoming.Enqueue(c);
-        return c;
+        connection = c;
+        return DatagramDisposition.Accepted;
     }
 
-    private void SendRetry(EndPoint remote, in PacketHeader header)
+    private DatagramDisposition SendRetry(Instant now, EndPoint remote, in PacketHeader header)
     {
-        Span<byte> cidBytes = stackalloc byte[8];
+        Span<byte> cidBytes = stackalloc byte[Math.Max(8, _connectionOptions.ConnectionIdLength)];
         RandomNumberGenerator.Fill(cidBytes);
         var retryCid = new ConnectionId(cidBytes);
-        var token = RetryToken(remote, header.DestinationConnectionId, retryCid);
+        var token = _retryTokens.Create(now, remote, header.DestinationConnectionId, retryCid);
         var packet = new byte[RetryPacket.GetLength(header.SourceConnectionId, retryCid, token.Length)];
         int tagOffset = RetryPacket.WriteWithoutTag(packet, QuicVersion.Version1, header.SourceConnectionId, retryCid, token, 0);
-        MoqLive.Quic.Crypto.RetryIntegrity.ComputeTag(header.DestinationConnectionId.Span, packet.AsSpan(0, tagOffset), packet.AsSpan(tagOffset));
+        Crypto.RetryIntegrity.ComputeTag(header.DestinationConnectionId.Span, packet.AsSpan(0, tagOffset), packet.AsSpan(tagOffset));
         _responses.Enqueue((remote, packet));
+        return DatagramDisposition.Answered;
     }
 
-    // Token: ODCID length, ODCID, then a MAC binding the client address, the ODCID and the Retry's connection ID.
-    private byte[] RetryToken(EndPoint remote, ConnectionId originalDcid, ConnectionId retryCid)
+    /// <summary>
+    /// RFC 9000 §8.1.2: the client will not accept a second Retry, so an invalid Retry token is answered at once with
+    /// CONNECTION_CLOSE (INVALID_TOKEN) in an Initial packet, keeping no state (no closing period). The reply is far
+    /// smaller than the 1200-byte trigger, so it cannot amplify.
+    /// </summary>
+    private DatagramDisposition SendInvalidToken(EndPoint remote, in PacketHeader header)
     {
-        var token = new byte[1 + originalDcid.Length + 16];
-        token[0] = (byte)originalDcid.Length;
-        originalDcid.CopyTo(token.AsSpan(1));
-        RetryMac(remote, originalDcid, retryCid).CopyTo(token.AsSpan(1 + originalDcid.Length));
-        return token;
+        const int pnLength = 4;
+        var close = ConnectionCloseFrame.FromTransportError(TransportErrorCode.InvalidToken, null, "invalid Retry token"u8);
+        int headerLength = PacketHeaderWriter.GetLongHeaderLength(PacketType.Initial, header.SourceConnectionId, header.DestinationConnectionId, 0, pnLength);
+        var packet = new byte[headerLength + close.GetEncodedLength() + Crypto.PacketKey.AeadTagLength];
+        var layout = PacketHeaderWriter.WriteLongHeader(packet, PacketType.Initial, QuicVersion.Version1,
+            header.SourceConnectionId, header.DestinationConnectionId, [], 0, pnLength);
+        close.Write(packet.AsSpan(layout.HeaderLength));
+        PacketHeaderWriter.FinishLength(packet, layout, packet.Length - layout.HeaderLength);
+        using var keys = Crypto.QuicKeyDerivation.InitialKeys(header.DestinationConnectionId.Span, isServer: true);
+        keys.Local.Packet.Encrypt(0, packet, layout.HeaderLength);
+        keys.Local.Header.Protect(packet, layout.PacketNumberOffset);
+        _responses.Enqueue((remote, packet));
+        return DatagramDisposition.Answered;
     }
 
-    private bool TryValidateRetryToken(ReadOnlySpan<byte> token, EndPoint remote, ConnectionId retryCid, out ConnectionId originalDcid)
+    private DatagramDisposition SendStatelessReset(EndPoint remote, int receivedLength, ConnectionId dcid)
     {
-        originalDcid = default;
-        if (token.Length < 1 || token[0] > ConnectionId.MaxLength || token.Length != 1 + token[0] + 16) return false;
-        originalDcid = new ConnectionId(token.Slice(1, token[0]));
-        var expected = RetryMac(remote, originalDcid, retryCid);
-        return CryptographicOperations.FixedTimeEquals(expected, token[(1 + token[0])..]);
-    }
-
-    private byte[] RetryMac(EndPoint remote, ConnectionId originalDcid, ConnectionId retryCid)
-    {
-        var input = System.Text.Encoding.UTF8.GetBytes("retry|" + remote + "|" + Convert.ToHexString(originalDcid.Span) + "|" + Convert.ToHexString(retryCid.Span));
-        return HMACSHA256.HashData(_options.StatelessResetKey, input)[..16];
-    }
-
-    private void SendStatelessReset(EndPoint remote, ReadOnlySpan<byte> datagram, ConnectionId dcid)
-    {
-        int length = StatelessReset.GetResponseLength(datagram.Length);
-        if (length == 0) return;
+        // RFC 9000 §10.3, §10.3.3: always smaller than the trigger (no loops, no amplification), none for tiny ones.
+        int length = StatelessReset.GetResponseLength(receivedLength);
+        if (length == 0) return DatagramDisposition.Dropped;
         var response = new byte[length];
         StatelessReset.Write(response, ResetToken(_options.StatelessResetKey, dcid));
         _responses.Enqueue((remote, response));
+        return DatagramDisposition.Answered;
     }
 
     private static StatelessResetToken ResetToken(byte[] key, ConnectionId cid)
@@ -234,5 +306,16 @@ internal sealed class Endpoint
         Span<byte> mac = stackalloc byte[32];
         HMACSHA256.HashData(key, cid.Span, mac);
         return new StatelessResetToken(mac[..StatelessResetToken.Length]);
+    }
+
+    private sealed class RouteState
+    {
+        public HashSet<ConnectionId> Routed { get; } = new();
+
+        public int Current { get; set; } = -1;
+
+        public EndPoint? Remote { get; set; }
+
+        public StatelessResetToken? PeerResetToken { get; set; }
     }
 }

@@ -1,23 +1,21 @@
 using System.Net;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using MoqLive.Quic.Core;
-using MoqLive.Quic.Packets;
 using MoqLive.Quic.Tls;
 
 namespace MoqLive.Quic.Internal;
 
 /// <summary>
-/// One datagram socket and the connections behind it (quinn's <c>Endpoint</c> + driver): a receive loop routes each
-/// datagram by its Destination Connection ID to a connection, which processes it inline and sends what follows.
-/// On a server endpoint, a client Initial of at least 1200 bytes for an unknown connection ID creates a connection,
-/// and a long header with an unsupported version gets a Version Negotiation reply (RFC 9000 §6.1).
+/// One datagram socket and the connections behind it (quinn's <c>Endpoint</c> driver): a receive loop hands each
+/// datagram to the sans-IO <see cref="Endpoint"/>, which routes it by Destination Connection ID, creates server
+/// connections (after a Retry round trip when asked to) and answers with Version Negotiation or a Stateless Reset
+/// (RFC 9000 §6.1, §8.1.2, §10.3); this driver only moves datagrams and runs the connections it is given.
 /// </summary>
 /// <remarks>
 /// The endpoint lives while it has users: the listener (server) and each connection until it is drained. The last
-/// user to leave closes the socket. Reset tokens are an HMAC of the connection ID under a per-endpoint key, so a
-/// short-header datagram for a connection ID the endpoint no longer knows is answered with a Stateless Reset
-/// (RFC 9000 §10.3), and one that matches a live connection's peer token ends that connection. Retry is not used.
+/// user to leave closes the socket. The core endpoint is not thread-safe: every call into it holds <c>_lock</c>. A
+/// connection calls <see cref="Refresh"/> while holding its own lock, so <c>_lock</c> is never held while taking a
+/// connection's lock.
 /// </remarks>
 internal sealed class QuicEndpoint
 {
@@ -28,28 +26,28 @@ internal sealed class QuicEndpoint
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly long _origin;
-    private readonly int _connectionIdLength;
     // Datagrams handled without replying yet (see DeferProcessing); a burst's replies go out together.
     private const int MaxDeferredDatagrams = 64;
 
-    private readonly Dictionary<ConnectionId, QuicConnection> _routes = new();
+    private readonly Endpoint _core;
+    private readonly Dictionary<Connection, QuicConnection> _connections = new();
+    private readonly byte[] _responseBuffer = new byte[QuicDefaults.MaxUdpPayloadSize];
     // Connections with replies deferred; touched only by the receive loop.
     private readonly List<QuicConnection> _deferred = new();
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _cts = new();
-    private readonly byte[] _resetKey = RandomNumberGenerator.GetBytes(32);
     private ServerSide? _server;
     private int _users;
     private bool _closed;
     private Task _receiveLoop = Task.CompletedTask;
 
-    public QuicEndpoint(IDatagramSocket socket, TimeProvider time, ILogger logger, int connectionIdLength)
+    public QuicEndpoint(IDatagramSocket socket, TimeProvider time, ILogger logger, ConnectionOptions options)
     {
         _socket = socket;
         _time = time;
         _logger = logger;
         _origin = time.GetTimestamp();
-        _connectionIdLength = connectionIdLength;
+        _core = new Endpoint(new EndpointOptions { Connection = options });
         LocalEndPoint = socket.LocalEndPoint;
     }
 
@@ -65,10 +63,18 @@ internal sealed class QuicEndpoint
     /// <summary>Completes when the receive loop has stopped and the socket is closed.</summary>
     public Task Completion => _receiveLoop;
 
-    /// <summary>Accept new connections: called once by the listener, which becomes a user.</summary>
-    public void EnableServer(TlsServerOptions tls, ConnectionOptions options, TimeSpan handshakeTimeout, Func<QuicConnection, bool> onEstablished)
+    /// <summary>
+    /// Accept new connections: called once by the listener, which becomes a user. With <paramref name="requireRetry"/>
+    /// every client first proves its address with a Retry round trip (RFC 9000 §8.1.2).
+    /// </summary>
+    public void EnableServer(TlsServerOptions tls, TimeSpan handshakeTimeout, bool requireRetry, Func<QuicConnection, bool> onEstablished)
     {
-        _server = new ServerSide(tls, WithResetTokens(options), handshakeTimeout, onEstablished);
+        lock (_lock)
+        {
+            _core.ServerTls = tls;
+            _core.RequireRetry = requireRetry;
+            _server = new ServerSide(handshakeTimeout, onEstablished);
+        }
         AddUser();
     }
 
@@ -78,34 +84,39 @@ internal sealed class QuicEndpoint
     /// </summary>
     public void UpdateServerCertificate(TlsServerCertificate certificate)
     {
-        ServerSide? current;
-        do
+        lock (_lock)
         {
-            current = Volatile.Read(ref _server);
-            if (current is null) return;
-            var tls = new TlsServerOptions
+            if (_core.ServerTls is not { } current) return;
+            _core.ServerTls = new TlsServerOptions
             {
                 Certificate = certificate,
-                ApplicationProtocols = current.Tls.ApplicationProtocols,
-                KeyLog = current.Tls.KeyLog,
-                CipherSuitesOverride = current.Tls.CipherSuitesOverride,
-                SupportedGroupsOverride = current.Tls.SupportedGroupsOverride,
-                TransportParametersOptional = current.Tls.TransportParametersOptional,
+                ApplicationProtocols = current.ApplicationProtocols,
+                KeyLog = current.KeyLog,
+                CipherSuitesOverride = current.CipherSuitesOverride,
+                SupportedGroupsOverride = current.SupportedGroupsOverride,
+                TransportParametersOptional = current.TransportParametersOptional,
             };
-            if (Interlocked.CompareExchange(ref _server, current with { Tls = tls }, current) == current) return;
         }
-        while (true);
     }
 
     /// <summary>Stops accepting new connections (listener disposed); existing ones keep the socket open.</summary>
     public void DisableServer()
     {
-        if (Interlocked.Exchange(ref _server, null) is not null) ReleaseUser();
+        bool wasServer;
+        lock (_lock)
+        {
+            wasServer = _server is not null;
+            _server = null;
+            _core.ServerTls = null;
+        }
+        if (wasServer) ReleaseUser();
     }
 
-    /// <summary><paramref name="options"/> with reset tokens this endpoint can recompute (RFC 9000 §10.3.2).</summary>
-    public ConnectionOptions WithResetTokens(ConnectionOptions options) =>
-        options with { ResetTokenGenerator = ResetToken };
+    /// <summary>Starts a client connection core (with reset tokens this endpoint can recompute, RFC 9000 §10.3.2).</summary>
+    public Connection Connect(EndPoint remote, TlsClientOptions tls)
+    {
+        lock (_lock) return _core.Connect(Now, remote, tls);
+    }
 
     public void Start() => _receiveLoop = Task.Run(ReceiveLoopAsync);
 
@@ -140,16 +151,22 @@ internal sealed class QuicEndpoint
     /// </summary>
     public void DeferProcessing(QuicConnection connection) => _deferred.Add(connection);
 
-    public void Route(ConnectionId id, QuicConnection connection)
+    /// <summary>Makes <paramref name="connection"/> the receiver of the datagrams routed to its core.</summary>
+    public void Register(QuicConnection connection)
     {
-        lock (_lock) _routes[id] = connection;
+        lock (_lock) _connections[connection.Core] = connection;
     }
 
-    public void Unroute(ConnectionId id, QuicConnection connection)
+    /// <summary>
+    /// Updates the routes of a connection after it was driven (new or retired connection IDs, the peer's reset token);
+    /// forgets it once drained. Called under the connection's lock.
+    /// </summary>
+    public void Refresh(QuicConnection connection)
     {
         lock (_lock)
         {
-            if (_routes.TryGetValue(id, out var c) && c == connection) _routes.Remove(id);
+            _core.Refresh(connection.Core);
+            if (connection.Core.State == ConnectionState.Drained) _connections.Remove(connection.Core);
         }
     }
 
@@ -217,86 +234,37 @@ internal sealed class QuicEndpoint
 
     private void OnDatagram(Span<byte> datagram, EndPoint remote)
     {
-        if (!PacketInvariants.TryGetDestinationConnectionId(datagram, _connectionIdLength, out var dcidBytes)
-            || !ConnectionId.TryCreate(dcidBytes, out var dcid))
+        DatagramDisposition disposition;
+        Connection? core;
+        QuicConnection? connection = null;
+        ServerSide? server;
+        lock (_lock)
         {
-            Log.DatagramDropped(_logger, datagram.Length, remote, "no connection ID");
-            return;
-        }
-
-        QuicConnection? connection;
-        lock (_lock) _routes.TryGetValue(dcid, out connection);
-        if (connection is not null)
-        {
-            connection.OnDatagram(datagram, remote);
-            return;
-        }
-
-        if (!PacketInvariants.IsLongHeader(datagram[0]))
-        {
-            OnUnroutedShortHeader(datagram, remote, dcid);
-            return;
-        }
-
-        var server = _server;
-        if (server is null)
-        {
-            Log.DatagramDropped(_logger, datagram.Length, remote, "unknown connection ID");
-            return;
-        }
-
-        if (!PacketInvariants.TryParseLongHeader(datagram, out uint version, out _, out var scidBytes, out _))
-            return;
-        if (!QuicVersion.IsSupported(version))
-        {
-            Span<byte> reply = stackalloc byte[256];
-            if (VersionNegotiationPacket.TryWriteResponse(datagram, QuicVersion.Supported, (byte)Random.Shared.Next(), reply, out int n))
+            disposition = _core.Dispatch(Now, remote, datagram, out core);
+            if (disposition == DatagramDisposition.Routed) _connections.TryGetValue(core!, out connection);
+            server = _server;
+            while (_core.PollTransmit(_responseBuffer, out var response))
             {
-                _socket.Send(reply[..n], remote);
-                Log.VersionNegotiationSent(_logger, remote, version);
+                _socket.Send(_responseBuffer.AsSpan(0, response.Size), response.Destination);
+                Log.StatelessResponseSent(_logger, response.Destination, response.Size);
             }
-            return;
         }
 
-        // RFC 9000 §14.1: a server drops an Initial in a datagram smaller than 1200 bytes. §7.2: its DCID is at least 8 bytes.
-        bool isInitial = ((datagram[0] >> 4) & 0x3) == (int)PacketType.Initial;
-        if (!isInitial || datagram.Length < 1200 || dcid.Length < 8 || !ConnectionId.TryCreate(scidBytes, out var scid))
+        switch (disposition)
         {
-            Log.DatagramDropped(_logger, datagram.Length, remote, "not a valid first Initial");
-            return;
+            case DatagramDisposition.Routed when connection is not null:
+                connection.OnDatagram(datagram, remote);
+                break;
+            case DatagramDisposition.Accepted when server is not null:
+                // The core already processed the Initial: wrap the new connection, then send its first flight.
+                connection = QuicConnection.CreateInbound(this, core!, server.HandshakeTimeout, server.OnEstablished);
+                lock (connection.Sync) connection.ProcessLocked();
+                break;
+            case DatagramDisposition.Dropped:
+                Log.DatagramDropped(_logger, datagram.Length, remote, "no connection for it");
+                break;
         }
-
-        var core = Connection.CreateServer(server.Options, server.Tls, remote, dcid, scid, Now);
-        connection = QuicConnection.CreateInbound(this, core, server.HandshakeTimeout, server.OnEstablished);
-        Route(dcid, connection);
-        connection.OnDatagram(datagram, remote);
     }
 
-    private void OnUnroutedShortHeader(ReadOnlySpan<byte> datagram, EndPoint remote, ConnectionId dcid)
-    {
-        // It may be a Stateless Reset from the peer of one of our connections (§10.3.1).
-        List<QuicConnection> candidates;
-        lock (_lock) candidates = _routes.Values.Distinct().ToList();
-        foreach (var c in candidates)
-        {
-            if (c.TryHandleStatelessReset(datagram, remote)) return;
-        }
-
-        // Otherwise answer with one, smaller than what arrived so two endpoints cannot loop (§10.3.3).
-        int length = StatelessReset.GetResponseLength(datagram.Length);
-        if (length == 0) return;
-        Span<byte> reply = stackalloc byte[length];
-        StatelessReset.Write(reply, ResetToken(dcid));
-        _socket.Send(reply, remote);
-        Log.DatagramDropped(_logger, datagram.Length, remote, "unknown connection ID; sent a stateless reset");
-    }
-
-    private StatelessResetToken ResetToken(ConnectionId cid)
-    {
-        Span<byte> mac = stackalloc byte[32];
-        HMACSHA256.HashData(_resetKey, cid.Span, mac);
-        return new StatelessResetToken(mac[..StatelessResetToken.Length]);
-    }
-
-    private sealed record ServerSide(TlsServerOptions Tls, ConnectionOptions Options, TimeSpan HandshakeTimeout, Func<QuicConnection, bool> OnEstablished);
+    private sealed record ServerSide(TimeSpan HandshakeTimeout, Func<QuicConnection, bool> OnEstablished);
 }

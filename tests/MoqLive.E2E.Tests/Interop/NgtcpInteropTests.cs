@@ -73,6 +73,42 @@ public sealed class NgtcpInteropTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task GtlsClient_FollowsRetryFromH3ServeWithRetry_DownloadHashMatches()
+    {
+        RequireTool(GtlsClient);
+        int port = FreeUdpPort();
+        byte[] small = new byte[256 * 1024];
+        new Random(7).NextBytes(small);
+        File.WriteAllBytes(Path.Combine(_root, "small.bin"), small);
+        using var stop = new CancellationTokenSource();
+        var serverOutput = new StringWriter();
+        Task<int> server = Task.Run(() => MoqLiveCli.InvokeAsync(
+            ["h3", "serve", "--root", _root, "--listen", $"127.0.0.1:{port}", "--cert", _certPath, "--key", _keyPath, "--retry"],
+            serverOutput, serverOutput, cancellationToken: stop.Token));
+        string download = Directory.CreateDirectory(Path.Combine(_dir, "download-retry")).FullName;
+        try
+        {
+            // Not quiet: ngtcp2's packet log shows the Retry it received and the retry_source_connection_id it checked.
+            await using var client = ExternalProcess.Start(GtlsClient,
+                ["--exit-on-all-streams-close", "--download", download, "--timeout=30s",
+                    "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), $"https://127.0.0.1:{port}/small.bin"]);
+            int exit = await client.WaitForExitAsync(s_transferTimeout);
+
+            string saved = Path.Combine(download, "small.bin");
+            Assert.True(exit == 0 && File.Exists(saved),
+                $"gtlsclient exited with {exit}. Its output:\n{ExternalProcess.Tail(client.Output)}\nh3 serve:\n{serverOutput}");
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(small)), Hash(saved));
+            Assert.Contains("type=Retry", client.Output, StringComparison.Ordinal);
+            Assert.Contains("retry_source_connection_id=", client.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            Assert.Equal(0, await server.WithTimeout(TimeSpan.FromSeconds(30)));
+        }
+    }
+
     [Theory]
     [InlineData(0.0)]
     [InlineData(0.05)]

@@ -150,6 +150,60 @@ public class EndpointTests
     }
 
     [Fact]
+    public void RequireRetry_TokenEchoedAfterItExpired_ClosedWithInvalidToken()
+    {
+        var server = new Endpoint(ServerOptions() with { RequireRetry = true, RetryTokenLifetime = TimeSpan.FromSeconds(5) });
+        var client = new Endpoint(new EndpointOptions { Connection = new ConnectionOptions { Random = new Random(1) } });
+        var c = client.Connect(Instant.Zero, ServerAddr, ClientTls());
+        var buf = new byte[2000];
+        Assert.True(c.PollTransmit(Instant.Zero, buf, out var t));
+        Assert.Equal(DatagramDisposition.Answered, server.Dispatch(Instant.Zero, ClientAddr, buf.AsSpan(0, t.Size), out _));
+        Assert.True(server.PollTransmit(buf, out var retry));
+        client.HandleDatagram(Instant.Zero, ServerAddr, buf.AsSpan(0, retry.Size));
+        Assert.True(c.PollTransmit(Instant.Zero, buf, out t));
+
+        var late = Instant.Zero + TimeSpan.FromSeconds(6);
+        var initial = buf[..t.Size];
+        Assert.Equal(DatagramDisposition.Answered, server.Dispatch(late, ClientAddr, initial, out _));
+        Assert.Empty(server.Connections);
+        // RFC 9000 §8.1.2: the client learns at once, from a stateless CONNECTION_CLOSE with INVALID_TOKEN.
+        Assert.True(server.PollTransmit(buf, out var close));
+        Assert.True(close.Size < 200);
+        client.HandleDatagram(late, ServerAddr, buf.AsSpan(0, close.Size));
+        Assert.Equal((CloseOrigin.Peer, (ulong)TransportErrorCode.InvalidToken), (c.CloseInfo!.Origin, c.CloseInfo.ErrorCode));
+        Assert.Equal(DatagramDisposition.Accepted, server.Dispatch(Instant.Zero + TimeSpan.FromSeconds(4), ClientAddr, initial, out var s));
+        Assert.NotNull(s);
+    }
+
+    [Fact]
+    public void AfterRetry_ServerNamesWrongOriginalDestination_ClientClosesWithTransportParameterError()
+    {
+        var server = new Endpoint(ServerOptions() with { RequireRetry = true });
+        var client = new Endpoint(new EndpointOptions { Connection = new ConnectionOptions { Random = new Random(1) } });
+        var c = client.Connect(Instant.Zero, ServerAddr, ClientTls());
+        var buf = new byte[2000];
+        Assert.True(c.PollTransmit(Instant.Zero, buf, out var t));
+        server.HandleDatagram(Instant.Zero, ClientAddr, buf.AsSpan(0, t.Size));
+        Assert.True(server.PollTransmit(buf, out var retry));
+        client.HandleDatagram(Instant.Zero, ServerAddr, buf.AsSpan(0, retry.Size));
+        Assert.True(c.PollTransmit(Instant.Zero, buf, out t));
+        Assert.True(PacketHeader.TryParse(buf.AsSpan(0, t.Size), 8, out var h));
+
+        // RFC 9000 §7.3: after a Retry the client checks original_destination_connection_id against its first
+        // Destination Connection ID; a server that names the Retry's connection ID instead is refused.
+        var rogue = Connection.CreateServer(new ConnectionOptions { Random = new Random(3) }, ServerOptions().Server!, ClientAddr,
+            h.DestinationConnectionId, h.SourceConnectionId, Instant.Zero, retrySource: h.DestinationConnectionId);
+        rogue.HandleDatagram(Instant.Zero, ClientAddr, buf.AsSpan(0, t.Size));
+        for (int i = 0; i < 20 && c.CloseInfo is null; i++)
+        {
+            while (rogue.PollTransmit(Instant.Zero, buf, out var r)) c.HandleDatagram(Instant.Zero, ServerAddr, buf.AsSpan(0, r.Size));
+            while (c.PollTransmit(Instant.Zero, buf, out var r)) rogue.HandleDatagram(Instant.Zero, ClientAddr, buf.AsSpan(0, r.Size));
+        }
+
+        Assert.Equal(TransportErrorCode.TransportParameterError, c.Stats.LocalTransportError);
+    }
+
+    [Fact]
     public void UnknownVersion_AnsweredWithVersionNegotiation()
     {
         var server = new Endpoint(ServerOptions());

@@ -28,6 +28,24 @@ public sealed class QuicEndpointTests
     }
 
     [Fact]
+    public async Task Connect_ListenerRequiresRetry_ConnectsAfterOneRetryAndTransfers()
+    {
+        var network = new InProcessDatagramNetwork();
+        await using var listener = await QuicTestHost.ListenAsync(network, ["x"], requireRetry: true);
+        var accept = listener.AcceptConnectionAsync().AsTask();
+        await using var client = await QuicTestHost.ConnectAsync(network, QuicTestHost.ClientOptions(listener, ["x"])).AsTask().WithTimeout();
+        await using var server = await accept.WithTimeout();
+
+        lock (client.Sync) Assert.Equal(1L, client.Core.Stats.Retries);
+        var stream = await client.OpenOutboundStreamAsync(QuicStreamType.Unidirectional).AsTask().WithTimeout();
+        await stream.WriteAsync("after retry"u8.ToArray(), completeWrites: true).AsTask().WithTimeout();
+        var inbound = await server.AcceptInboundStreamAsync().AsTask().WithTimeout();
+        var received = new MemoryStream();
+        await inbound.CopyToAsync(received).WithTimeout();
+        Assert.Equal("after retry"u8.ToArray(), received.ToArray());
+    }
+
+    [Fact]
     public async Task Connect_WrongAlpn_FailsWithTransportError()
     {
         var network = new InProcessDatagramNetwork();

@@ -13,13 +13,16 @@ public static class QuicTestHost
 
     public static TlsServerCertificate Certificate => s_certificate.Value;
 
-    public static ValueTask<QuicListener> ListenAsync(InProcessDatagramNetwork network, string[] alpn, ConnectionOptions? options = null) =>
+    public static ValueTask<QuicListener> ListenAsync(InProcessDatagramNetwork network, string[] alpn, ConnectionOptions? options = null, bool requireRetry = false,
+        Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null) =>
         QuicListener.ListenAsync(new QuicListenerOptions
         {
             ListenEndPoint = new IPEndPoint(IPAddress.Parse("10.0.0.2"), 443),
             ApplicationProtocols = alpn,
             ServerCertificate = Certificate,
             ConnectionOptions = options,
+            RequireRetry = requireRetry,
+            LoggerFactory = loggerFactory,
         }, network.Bind, CancellationToken.None);
 
     public static QuicClientConnectionOptions ClientOptions(QuicListener listener, string[] alpn, ConnectionOptions? options = null) => new()
