@@ -16,6 +16,8 @@ internal static class TestbedCommand
             CreateUpCommand(timeProvider),
             CreateDownCommand(),
             TestbedCheckCommand.Create(timeProvider),
+            TestbedRunCommand.CreateRun(timeProvider),
+            TestbedRunCommand.CreateMatrix(timeProvider),
         };
 
     /// <summary><c>--profile</c>: a profile name, validated against <see cref="LinkProfiles.All"/>.</summary>
