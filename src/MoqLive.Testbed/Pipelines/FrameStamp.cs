@@ -1,11 +1,12 @@
 namespace MoqLive.Testbed.Pipelines;
 
 /// <summary>
-/// The capture time burnt into each source frame, so a viewer page can read it back from the rendered picture and
-/// compute glass-to-glass latency with the same clock (every namespace shares the host clock). The top 48 rows carry
-/// the low 32 bits of the Unix time in milliseconds as 32 black/white blocks of 20 × 24 pixels (bit 31 first), and
-/// below them the same bits inverted, so a reader can tell a clean frame from one smeared by compression. Big flat
-/// blocks survive any sane encoder setting. The page's reader (player/measure.js) is the mirror of <see cref="TryRead"/>.
+/// The capture time and frame number burnt into each source frame, so a viewer page can read them back from the
+/// rendered picture and compute glass-to-glass latency with the same clock (every namespace shares the host clock)
+/// and count frames that never arrived. Two bands of 48 rows: the low 32 bits of the Unix time in milliseconds, then
+/// the frame number, each as 32 black/white blocks of 20 × 24 pixels (bit 31 first) with the same bits inverted
+/// below, so a reader can tell a clean frame from one smeared by compression. Big flat blocks survive any sane
+/// encoder setting. The page's reader (Player/measure.js) is the mirror of <see cref="TryRead"/>.
 /// </summary>
 public static class FrameStamp
 {
@@ -15,6 +16,9 @@ public static class FrameStamp
     public const int BlockWidth = Width / Bits;
     public const int BlockHeight = 24;
 
+    /// <summary>Rows of one band (the bits, then their inverse).</summary>
+    public const int BandHeight = 2 * BlockHeight;
+
     /// <summary>Bytes of one 8-bit gray frame.</summary>
     public const int FrameBytes = Width * Height;
 
@@ -22,21 +26,12 @@ public static class FrameStamp
     public static void Draw(Span<byte> gray, long unixMilliseconds, long frameIndex)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(gray.Length, FrameBytes, nameof(gray));
-        uint stamp = unchecked((uint)unixMilliseconds);
-        for (int y = 0; y < 2 * BlockHeight; y++)
-        {
-            var row = gray.Slice(y * Width, Width);
-            bool inverted = y >= BlockHeight;
-            for (int bit = 0; bit < Bits; bit++)
-            {
-                bool one = ((stamp >> (Bits - 1 - bit)) & 1) != 0;
-                row.Slice(bit * BlockWidth, BlockWidth).Fill(one ^ inverted ? (byte)235 : (byte)16);
-            }
-        }
+        DrawBand(gray, 0, unchecked((uint)unixMilliseconds));
+        DrawBand(gray, 1, unchecked((uint)frameIndex));
 
         // Below the stamp: a moving diagonal pattern, so the encoder has motion to spend bits on, as with a camera.
         int shift = (int)(frameIndex * 4 % 256);
-        for (int y = 2 * BlockHeight; y < Height; y++)
+        for (int y = 2 * BandHeight; y < Height; y++)
         {
             var row = gray.Slice(y * Width, Width);
             for (int x = 0; x < Width; x++)
@@ -46,11 +41,32 @@ public static class FrameStamp
         }
     }
 
-    /// <summary>Reads the stamp back (threshold at mid-gray at each block's centre); false when the two rows disagree.</summary>
-    public static bool TryRead(ReadOnlySpan<byte> gray, out uint stamp)
+    /// <summary>Reads the stamp back (threshold at mid-gray at each block's centre); false when a bit and its inverse agree.</summary>
+    public static bool TryRead(ReadOnlySpan<byte> gray, out uint stamp, out uint frameIndex)
     {
-        stamp = 0;
-        if (gray.Length < 2 * BlockHeight * Width)
+        frameIndex = 0;
+        return TryReadBand(gray, 0, out stamp) && TryReadBand(gray, 1, out frameIndex);
+    }
+
+    private static void DrawBand(Span<byte> gray, int band, uint value)
+    {
+        for (int y = 0; y < BandHeight; y++)
+        {
+            var row = gray.Slice(((band * BandHeight) + y) * Width, Width);
+            bool inverted = y >= BlockHeight;
+            for (int bit = 0; bit < Bits; bit++)
+            {
+                bool one = ((value >> (Bits - 1 - bit)) & 1) != 0;
+                row.Slice(bit * BlockWidth, BlockWidth).Fill(one ^ inverted ? (byte)235 : (byte)16);
+            }
+        }
+    }
+
+    private static bool TryReadBand(ReadOnlySpan<byte> gray, int band, out uint value)
+    {
+        value = 0;
+        int top = band * BandHeight;
+        if (gray.Length < (top + BandHeight) * Width)
         {
             return false;
         }
@@ -58,14 +74,14 @@ public static class FrameStamp
         for (int bit = 0; bit < Bits; bit++)
         {
             int x = (bit * BlockWidth) + (BlockWidth / 2);
-            bool one = gray[(BlockHeight / 2 * Width) + x] >= 128;
-            bool inverse = gray[((BlockHeight + (BlockHeight / 2)) * Width) + x] >= 128;
+            bool one = gray[((top + (BlockHeight / 2)) * Width) + x] >= 128;
+            bool inverse = gray[((top + BlockHeight + (BlockHeight / 2)) * Width) + x] >= 128;
             if (one == inverse)
             {
                 return false;
             }
 
-            stamp = (stamp << 1) | (one ? 1u : 0u);
+            value = (value << 1) | (one ? 1u : 0u);
         }
 
         return true;

@@ -59,7 +59,7 @@ public static class RunMetrics
             Stalls = snapshots.Sum(s => s.Stalls.Count),
             StallSeconds = stalledMs / 1000,
             StallRatio = playingMs <= 0 ? 0 : stalledMs / playingMs,
-            DroppedFrames = snapshots.Sum(s => s.MissingFrames + s.DroppedVideoFrames),
+            DroppedFrames = snapshots.Sum(s => s.MissingFrames),
             ReceivedKbps = bytesBySecond.Sum() * 8 / 1000.0 / viewers / duration.TotalSeconds,
             Errors = snapshots.SelectMany(s => s.Errors).Distinct().ToList(),
         };

@@ -29,7 +29,10 @@ public sealed record SystemResult
     /// <summary>Stalled time over the time since the first frame, summed over viewers.</summary>
     public double StallRatio { get; init; }
 
-    /// <summary>Source frames never presented (gaps in the burnt-in stamps) plus frames the player dropped.</summary>
+    /// <summary>
+    /// Source frames never presented: gaps in the burnt-in stamps, which covers frames the player dropped as well as
+    /// frames lost before it (so the player's own dropped-frame counter is not added again).
+    /// </summary>
     public long DroppedFrames { get; init; }
 
     public double ReceivedKbps { get; init; }

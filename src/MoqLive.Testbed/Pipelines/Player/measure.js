@@ -1,6 +1,7 @@
-// Glass-to-glass measurement shared by every player page of `moqlive testbed run`: reads the capture time burnt into
-// each presented frame (FrameStamp.cs is the writer: 32 blocks of 20 x 24 px, bit 31 first, then the same bits
-// inverted) and keeps per-frame latency, time to first frame, stalls, dropped frames and received bytes.
+// Glass-to-glass measurement shared by every player page of `moqlive testbed run`: reads the capture time and frame
+// number burnt into each presented frame (FrameStamp.cs is the writer: two bands of 32 blocks of 20 x 24 px, bit 31
+// first, each followed by the same bits inverted) and keeps per-frame latency, time to first frame, stalls, frames
+// that never showed (gaps in the frame numbers) and received bytes.
 "use strict";
 window.testbedMeasure = (() => {
   const width = 640;
@@ -9,7 +10,8 @@ window.testbedMeasure = (() => {
   const blockHeight = 24;
   const canvas = document.createElement("canvas");
   canvas.width = width;
-  canvas.height = 2 * blockHeight;
+  const bandHeight = 2 * blockHeight;
+  canvas.height = 2 * bandHeight;
   const context = canvas.getContext("2d", { willReadFrequently: true });
   const pageStart = Date.now();
   const state = {
@@ -23,38 +25,36 @@ window.testbedMeasure = (() => {
     errors: [],
   };
   let stallStart = null;
-  let lastStamp = null;
+  let lastIndex = null;
 
-  function readStamp(video) {
-    context.drawImage(video, 0, 0, width, 2 * blockHeight, 0, 0, width, 2 * blockHeight);
-    const pixels = context.getImageData(0, 0, width, 2 * blockHeight).data;
-    let stamp = 0;
+  function readBand(pixels, band) {
+    const top = band * bandHeight;
+    let value = 0;
     for (let bit = 0; bit < bits; bit++) {
       const x = bit * blockWidth + blockWidth / 2;
-      const one = pixels[((blockHeight / 2) * width + x) * 4] >= 128;
-      const inverse = pixels[((blockHeight + blockHeight / 2) * width + x) * 4] >= 128;
+      const one = pixels[((top + blockHeight / 2) * width + x) * 4] >= 128;
+      const inverse = pixels[((top + blockHeight + blockHeight / 2) * width + x) * 4] >= 128;
       if (one === inverse) return null;
-      stamp = stamp * 2 + (one ? 1 : 0);
+      value = value * 2 + (one ? 1 : 0);
     }
-    return stamp;
+    return value;
   }
 
   function onFrame(video) {
     const now = Date.now();
-    const stamp = readStamp(video);
-    if (stamp === null) {
+    context.drawImage(video, 0, 0, width, canvas.height, 0, 0, width, canvas.height);
+    const pixels = context.getImageData(0, 0, width, canvas.height).data;
+    const stamp = readBand(pixels, 0);
+    const index = readBand(pixels, 1);
+    if (stamp === null || index === null) {
       state.unreadable++;
       return;
     }
     // Latency modulo 2^32 ms, as the stamp carries the low 32 bits of the Unix time.
     const latency = (now - stamp) % 2 ** 32;
     if (state.firstFrameAt === null) state.firstFrameAt = now;
-    if (lastStamp !== null) {
-      const gap = (stamp - lastStamp) % 2 ** 32;
-      const skipped = Math.round(gap / (1000 / 30)) - 1;
-      if (skipped > 0 && skipped < 3000) state.missingFrames += skipped;
-    }
-    lastStamp = stamp;
+    if (lastIndex !== null && index > lastIndex + 1) state.missingFrames += index - lastIndex - 1;
+    if (lastIndex === null || index > lastIndex) lastIndex = index;
     state.frames.push([now, latency]);
   }
 
