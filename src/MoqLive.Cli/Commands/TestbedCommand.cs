@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using MoqLive.Testbed.Emulation;
 using MoqLive.Testbed.Network;
 using MoqLive.Testbed.Profiles;
 
@@ -125,7 +127,13 @@ internal static class TestbedCommand
                     // Ctrl+C: tear down below.
                 }
 
-                await output.WriteLineAsync("Tearing down.").ConfigureAwait(false);
+                await output.WriteLineAsync("Tearing down. Link statistics (delivered / dropped by loss, full queue):").ConfigureAwait(false);
+                foreach (var link in network.Links)
+                {
+                    await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"  {link.Host.Label,-9} up {Describe(link.Up.Statistics)}; down {Describe(link.Down.Statistics)}")).ConfigureAwait(false);
+                }
+
                 if (network.Failure is { } failure)
                 {
                     await error.WriteLineAsync($"testbed up: the router stopped: {failure.Message}").ConfigureAwait(false);
@@ -137,6 +145,9 @@ internal static class TestbedCommand
         });
         return command;
     }
+
+    private static string Describe(LinkStatistics s) => string.Create(CultureInfo.InvariantCulture,
+        $"{s.PacketsDelivered} pkts {s.BytesDelivered / 1e6:0.0} MB / {s.PacketsDroppedLoss} loss, {s.PacketsDroppedQueueFull} queue");
 
     private static Command CreateDownCommand()
     {
