@@ -140,8 +140,8 @@ public sealed class TestbedNetwork : IAsyncDisposable
             var emulatorOptions = host.Profile.ToEmulatorOptions(options.TraceDirectory);
             links.Add(new EmulatedLink(
                 host,
-                new LinkEmulator(emulatorOptions, new Random(HashCode.Combine(seed, host.Subnet, 0))),
-                new LinkEmulator(emulatorOptions, new Random(HashCode.Combine(seed, host.Subnet, 1)))));
+                new LinkEmulator(emulatorOptions, new Random(DirectionSeed(seed, host.Subnet, 0))),
+                new LinkEmulator(emulatorOptions, new Random(DirectionSeed(seed, host.Subnet, 1)))));
         }
 
         Links = links;
@@ -149,7 +149,9 @@ public sealed class TestbedNetwork : IAsyncDisposable
         // Everything that arrives on a veth goes into the TUN (policy routing by input interface); what the
         // emulator writes back into the TUN is forwarded by the main table to the destination's veth.
         _tun = TunDevice.Create(RouterNamespace, TunName);
-        await NetworkNamespaces.IpInAsync(RouterNamespace, ct, "link", "set", TunName, "up").ConfigureAwait(false);
+        // A long transmit queue on the TUN: when the router thread is descheduled for a moment, packets wait in the
+        // kernel instead of being dropped there (which would add loss the profile does not have).
+        await NetworkNamespaces.IpInAsync(RouterNamespace, ct, "link", "set", TunName, "txqueuelen", "10000", "up").ConfigureAwait(false);
         await NetworkNamespaces.SysctlAsync(RouterNamespace, ct, $"net.ipv4.conf.{TunName}.rp_filter=0").ConfigureAwait(false);
         await NetworkNamespaces.IpInAsync(RouterNamespace, ct, "route", "add", "default", "dev", TunName, "table", EmulationTable).ConfigureAwait(false);
         foreach (var host in hosts)
@@ -166,6 +168,9 @@ public sealed class TestbedNetwork : IAsyncDisposable
                 $"  {host.Label,-9} {host.Address,-12} netns {host.Namespace,-22} link {host.Profile.Name} ({host.Profile.Description})").ConfigureAwait(false);
         }
     }
+
+    /// <summary>A seed per link direction that is the same in every process (HashCode.Combine is randomized per process).</summary>
+    private static int DirectionSeed(int seed, int subnet, int direction) => unchecked((seed * 1_000_003) + (subnet * 2) + direction);
 
     private async Task AddHostAsync(TestbedHost host, CancellationToken ct)
     {
