@@ -20,6 +20,7 @@ internal static class MoqLiveCli
             PublishCommand.Create(timeProvider),
             SubscribeCommand.Create(timeProvider),
             BenchCommand.Create(timeProvider),
+            TestbedCommand.Create(timeProvider),
         };
     }
 

@@ -122,6 +122,10 @@ public sealed class MahimahiTrace
         return (cycle * _ticks.Length) + k;
     }
 
+    /// <summary>Delivery opportunities in [<paramref name="from"/>, <paramref name="to"/>), counting across loops.</summary>
+    public long OpportunitiesBetween(TimeSpan from, TimeSpan to) =>
+        to <= from ? 0 : FirstOpportunityAtOrAfter(to) - FirstOpportunityAtOrAfter(from);
+
     private int LowerBound(long value)
     {
         int lo = 0, hi = _ticks.Length;

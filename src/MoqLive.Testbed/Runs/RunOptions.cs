@@ -1,0 +1,27 @@
+using MoqLive.Testbed.Profiles;
+
+namespace MoqLive.Testbed.Runs;
+
+/// <summary>What <see cref="TestbedRun.RunAsync"/> does.</summary>
+public sealed record RunOptions
+{
+    public const string Hls = "hls";
+    public const string MoqLive = "moqlive";
+
+    public required LinkProfile Profile { get; init; }
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(30);
+
+    public IReadOnlyList<string> Systems { get; init; } = [MoqLive, Hls];
+
+    public int Viewers { get; init; } = 1;
+
+    public int FramesPerSecond { get; init; } = 30;
+
+    public int BitrateKbps { get; init; } = 1000;
+
+    public string TraceDirectory { get; init; } = LinkProfiles.TraceDirectory;
+
+    /// <summary>Folder with hls.js (web/node_modules/hls.js/dist).</summary>
+    public required string HlsJsDirectory { get; init; }
+}
