@@ -514,8 +514,7 @@ internal static class FanoutBench
                 if (moqt is null || web is null || sha256 is null)
                     throw new BenchException("'moqlive serve' exited or printed no URLs");
                 // Keep draining stdout so the relay never blocks on a full pipe.
-                process.OutputDataReceived += static (_, _) => { };
-                process.BeginOutputReadLine();
+                _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
                 return new RelayProcess(process, directory, moqt, web, sha256);
             }
             catch
