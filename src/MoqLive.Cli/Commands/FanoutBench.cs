@@ -20,7 +20,7 @@ internal static class FanoutBench
     private const long BucketMicros = 100;
     private const int Buckets = 100_000;
     private const int ConnectConcurrency = 8;
-    private const int ConnectAttempts = 3;
+    private const int ConnectAttempts = 5;
     // USER_HZ: the unit of utime/stime in /proc/PID/stat, fixed at 100 on Linux for every architecture .NET runs on.
     private const double ClockTicksPerSecond = 100;
     private static readonly FullTrackName Track = FullTrackName.Create(TrackNamespace.Of("bench"), "fanout");
@@ -337,16 +337,28 @@ internal static class FanoutBench
 
         public static async Task<Subscriber> StartAsync(Uri url, ClientCertificateOptions tls, long[] histogram, TimeSpan late, TimeProvider time, CancellationToken cancellationToken)
         {
-            var connection = await ConnectAsync(url, tls, null, time, cancellationToken).ConfigureAwait(false);
+            MoqtClientConnection connection;
             SubscribeResult result;
-            try
+            for (int attempt = 1; ; attempt++)
             {
-                result = await connection.Session.SubscribeAsync(Track, SubscribeOptions.Default, cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                await connection.DisposeAsync().ConfigureAwait(false);
-                throw;
+                connection = await ConnectAsync(url, tls, null, time, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    result = await connection.Session.SubscribeAsync(Track, SubscribeOptions.Default, cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+                catch (Exception e) when (e is Moqt.Session.MoqtSessionException or Transport.TransportSessionClosedException)
+                {
+                    // A starved relay can let a session time out while it sets up; start over on a new connection.
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                    if (attempt >= ConnectAttempts)
+                        throw new BenchException($"SUBSCRIBE failed {attempt} times: {e.Message}");
+                }
+                catch
+                {
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                    throw;
+                }
             }
 
             if (!result.IsOk)
