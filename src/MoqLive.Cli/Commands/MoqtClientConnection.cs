@@ -33,7 +33,7 @@ internal sealed class MoqtClientConnection : IAsyncDisposable
         Uri.TryCreate(text, UriKind.Absolute, out Uri? url) && (url.Scheme == "moqt" || url.Scheme == Uri.UriSchemeHttps) && url.Host.Length > 0 ? url : null;
 
     public static async Task<MoqtClientConnection> ConnectAsync(
-        Uri url, ClientCertificateOptions tls, IPublisher? publisher, TimeProvider timeProvider, CancellationToken cancellationToken)
+        Uri url, ClientCertificateOptions tls, IPublisher? publisher, TimeProvider timeProvider, CancellationToken cancellationToken, TimeSpan? handshakeTimeout = null)
     {
         bool webTransport = url.Scheme == Uri.UriSchemeHttps;
         int port = url.Port > 0 ? url.Port : 443;
@@ -46,6 +46,7 @@ internal sealed class MoqtClientConnection : IAsyncDisposable
             ApplicationProtocols = [webTransport ? "h3" : alpn],
             CertificateValidation = tls.Validation,
             PinnedCertificateSha256 = tls.PinnedSha256 is null ? [] : [tls.PinnedSha256],
+            HandshakeTimeout = handshakeTimeout ?? QuicDefaults.HandshakeTimeout,
             TimeProvider = timeProvider,
         }, cancellationToken).ConfigureAwait(false);
         var quic = new QuicTransportSession(connection);
