@@ -146,6 +146,13 @@ public sealed partial class MoqLiveServer
                 publishDoneSent = m.PublishDoneSent,
                 publisherResumes = m.PublisherResumes,
             },
+            // For 'moqlive bench fanout': managed heap as of the last GC (no GC is forced) and allocations so far.
+            process = new
+            {
+                gcHeapBytes = GC.GetGCMemoryInfo().HeapSizeBytes,
+                gcTotalAllocatedBytes = GC.GetTotalAllocatedBytes(),
+                gcCollections = GC.CollectionCount(0),
+            },
         };
     }
 

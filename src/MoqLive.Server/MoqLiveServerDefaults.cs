@@ -21,6 +21,13 @@ public static class MoqLiveServerDefaults
     /// <summary>Subscriber lag bound in groups (as <c>MoqtRelayOptions</c>).</summary>
     public const int MaxSubscriberLagGroups = 4;
 
+    /// <summary>
+    /// Unacknowledged bytes a relay connection may buffer across its streams: 1 MiB (QUIC's default is 8 MiB). A
+    /// subscriber that stops reading pins at most this much until its groups go stale and their streams are reset; that
+    /// is still several groups of a 1–6 Mbit/s track and many round trips of data on any path.
+    /// </summary>
+    public const ulong ConnectionSendBufferBytes = 1024 * 1024;
+
     /// <summary>A development certificate is replaced this long before it expires.</summary>
     public static readonly TimeSpan DevCertificateRenewBefore = TimeSpan.FromDays(1);
 }

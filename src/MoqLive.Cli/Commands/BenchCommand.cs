@@ -14,7 +14,63 @@ internal static class BenchCommand
         new("bench", "Macro benchmarks.")
         {
             CreateQuicCommand(timeProvider),
+            CreateFanoutCommand(timeProvider),
         };
+
+    private static Command CreateFanoutCommand(TimeProvider timeProvider)
+    {
+        var subscribers = new Option<int>("--subscribers", "-n") { Description = "Subscriber sessions (each its own QUIC connection).", DefaultValueFactory = _ => 100, HelpName = "N" };
+        subscribers.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+                r.AddError("--subscribers must be at least 1.");
+        });
+        var matrix = new Option<bool>("--matrix") { Description = "Run N = 10, 100, 500 and 1000 in turn (each with a fresh relay) instead of --subscribers." };
+        var bitrate = new Option<string>("--bitrate") { Description = "Track bitrate in bit/s; k and M suffixes allowed (default 1M).", DefaultValueFactory = _ => "1M", HelpName = "B" };
+        bitrate.Validators.Add(r =>
+        {
+            if (ParseBitrate(r.GetValueOrDefault<string>()) is null)
+                r.AddError($"--bitrate '{r.GetValueOrDefault<string>()}' is not a positive bit rate such as 1M, 500k or 250000.");
+        });
+        var duration = new Option<int>("--duration") { Description = "Seconds measured (whole groups), after every subscriber is connected.", DefaultValueFactory = _ => 20, HelpName = "S" };
+        var objects = new Option<int>("--objects-per-group") { Description = "Objects per group (one group per second).", DefaultValueFactory = _ => 30, HelpName = "N" };
+        var late = new Option<int>("--late-ms") { Description = "An object arriving later than this after it was sent counts as late.", DefaultValueFactory = _ => 100, HelpName = "MS" };
+        foreach (var option in new[] { duration, objects, late })
+        {
+            option.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<int>() < 1)
+                    r.AddError($"{option.Name} must be at least 1.");
+            });
+        }
+        var command = new Command("fanout", "MOQT relay fan-out over QUIC loopback: 'moqlive serve' in a child process, one publisher and N subscribers here; reports delivered bitrate, p50/p99 object latency, late and dropped objects, relay CPU and relay memory per subscriber.")
+        {
+            subscribers, matrix, bitrate, duration, objects, late,
+        };
+        command.SetAction((parseResult, cancellationToken) => FanoutBench.RunAsync(
+            new FanoutBench.Settings(
+                parseResult.GetValue(matrix) ? [10, 100, 500, 1000] : [parseResult.GetRequiredValue(subscribers)],
+                ParseBitrate(parseResult.GetRequiredValue(bitrate))!.Value,
+                parseResult.GetRequiredValue(duration),
+                parseResult.GetRequiredValue(objects),
+                GroupDuration: TimeSpan.FromSeconds(1),
+                LateThreshold: TimeSpan.FromMilliseconds(parseResult.GetRequiredValue(late)),
+                Baseline: TimeSpan.FromSeconds(3),
+                Drain: TimeSpan.FromSeconds(2)),
+            timeProvider, parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, cancellationToken));
+        return command;
+    }
+
+    private static long? ParseBitrate(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+            return null;
+        long scale = text[^1] switch { 'k' or 'K' => 1000, 'm' or 'M' => 1_000_000, _ => 1 };
+        string digits = scale == 1 ? text : text[..^1];
+        return double.TryParse(digits, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value > 0 && value * scale < long.MaxValue
+            ? (long)(value * scale)
+            : null;
+    }
 
     private static Command CreateQuicCommand(TimeProvider timeProvider)
     {

@@ -30,7 +30,7 @@ internal sealed class MoqtClientConnection : IAsyncDisposable
         Uri.TryCreate(text, UriKind.Absolute, out Uri? url) && (url.Scheme == "moqt" || url.Scheme == Uri.UriSchemeHttps) && url.Host.Length > 0 ? url : null;
 
     public static async Task<MoqtClientConnection> ConnectAsync(
-        Uri url, ClientCertificateOptions tls, IPublisher? publisher, TimeProvider timeProvider, CancellationToken cancellationToken)
+        Uri url, ClientCertificateOptions tls, IPublisher? publisher, TimeProvider timeProvider, CancellationToken cancellationToken, TimeSpan? handshakeTimeout = null)
     {
         string alpn = MoqtVersion.Draft19.GetAlpn();
         var options = new MoqtSessionOptions
@@ -69,6 +69,7 @@ internal sealed class MoqtClientConnection : IAsyncDisposable
             ApplicationProtocols = [alpn],
             CertificateValidation = tls.Validation,
             PinnedCertificateSha256 = tls.PinnedSha256 is null ? [] : [tls.PinnedSha256],
+            HandshakeTimeout = handshakeTimeout ?? QuicDefaults.HandshakeTimeout,
             TimeProvider = timeProvider,
         }, cancellationToken).ConfigureAwait(false);
         var quic = new QuicTransportSession(connection);

@@ -12,7 +12,7 @@ public sealed partial class MoqtSession
 
     private async Task PumpAsync(OutboundSubscription outbound)
     {
-        var groups = new List<Task>();
+        var groups = new List<GroupSend>();
         TrackEnd? end = null;
         try
         {
@@ -25,11 +25,22 @@ public sealed partial class MoqtSession
                     break;
                 }
 
-                groups.RemoveAll(t => t.IsCompleted);
-                groups.Add(SendGroupAsync(outbound, next.Group!));
+                // A new group is what makes older ones stale for this subscriber (lag bound): their writes may be stuck
+                // on flow control, where no read would notice, so cancel them here and their streams are reset.
+                groups.RemoveAll(static g => g.Finish());
+                foreach (GroupSend stale in groups)
+                {
+                    if (stale.Group.IsAbandoned)
+                        stale.Abandon();
+                }
+
+                var send = new GroupSend(next.Group!, outbound.Token);
+                send.Task = SendGroupAsync(outbound, send);
+                groups.Add(send);
             }
 
-            await Task.WhenAll(groups).ConfigureAwait(false);
+            await Task.WhenAll(groups.Select(static g => g.Task)).ConfigureAwait(false);
+            groups.RemoveAll(static g => g.Finish());
 
             // draft-19 §"PUBLISH_DONE": only after every data stream of the subscription is closed.
             var done = new W.PublishDone((W.MoqtPublishDoneCode)end!.StatusCode, outbound.StreamCount, Truncate(end.Reason));
@@ -41,19 +52,23 @@ public sealed partial class MoqtSession
         }
         finally
         {
+            // Sends still running end with the subscription's token; their sources are left to the GC.
+            groups.RemoveAll(static g => g.Finish());
             RemoveOutbound(outbound);
         }
     }
 
-    private async Task SendGroupAsync(OutboundSubscription outbound, GroupConsumer group)
+    private async Task SendGroupAsync(OutboundSubscription outbound, GroupSend send)
     {
+        GroupConsumer group = send.Group;
+        CancellationToken token = send.Token;
         var subgroups = new List<Task>();
         try
         {
-            while (await group.NextSubgroupAsync(outbound.Token).ConfigureAwait(false) is { } subgroup)
-                subgroups.Add(subgroup.IsDatagram ? SendDatagramsAsync(outbound, subgroup) : SendSubgroupAsync(outbound, group, subgroup));
+            while (await group.NextSubgroupAsync(token).ConfigureAwait(false) is { } subgroup)
+                subgroups.Add(subgroup.IsDatagram ? SendDatagramsAsync(outbound, subgroup, token) : SendSubgroupAsync(outbound, group, subgroup, token));
         }
-        catch (OperationCanceledException) when (outbound.IsCancelled)
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
         }
 
@@ -73,7 +88,7 @@ public sealed partial class MoqtSession
         return new StreamPriority((subscriberPriority << 8) | publisherPriority, orderValue);
     }
 
-    private async Task SendSubgroupAsync(OutboundSubscription outbound, GroupConsumer group, SubgroupConsumer subgroup)
+    private async Task SendSubgroupAsync(OutboundSubscription outbound, GroupConsumer group, SubgroupConsumer subgroup, CancellationToken cancellationToken)
     {
         ITransportSendStream? stream = null;
         W.SubgroupHeader? header = null;
@@ -83,13 +98,13 @@ public sealed partial class MoqtSession
         {
             while (true)
             {
-                ObjectReadResult read = await subgroup.ReadObjectAsync(outbound.Token).ConfigureAwait(false);
+                ObjectReadResult read = await subgroup.ReadObjectAsync(cancellationToken).ConfigureAwait(false);
                 if (read.Status != ObjectReadStatus.Object)
                 {
                     if (stream is not null)
                     {
                         if (read.Status == ObjectReadStatus.End)
-                            await stream.CompleteWritesAsync(outbound.Token).ConfigureAwait(false);
+                            await stream.CompleteWritesAsync(cancellationToken).ConfigureAwait(false);
                         else
                             stream.Reset((ulong)read.ResetCode);
                     }
@@ -102,7 +117,8 @@ public sealed partial class MoqtSession
                 {
                     if (!outbound.Forward || obj.Status == ObjectStatus.DoesNotExist)
                         continue;
-                    if (stream is null)
+                    bool opening = stream is null;
+                    if (opening)
                     {
                         header = new W.SubgroupHeader
                         {
@@ -114,21 +130,13 @@ public sealed partial class MoqtSession
                             HasProperties = true,
                             FirstObject = subgroup.StartsAtSubgroupStart,
                         };
-                        stream = await _transport.OpenUnidirectionalStreamAsync(outbound.Token).ConfigureAwait(false);
+                        stream = await _transport.OpenUnidirectionalStreamAsync(cancellationToken).ConfigureAwait(false);
                         stream.Priority = GetPriority(outbound.SubscriberPriority, subgroup.PublisherPriority, outbound.GroupOrder, group.GroupId, subgroup.SubgroupId);
                         outbound.StreamOpened(stream);
-                        byte[] headerBytes = new byte[header.GetEncodedLength()];
-                        header.Write(headerBytes);
-                        await stream.WriteAsync(headerBytes, false, outbound.Token).ConfigureAwait(false);
                     }
 
-                    var objectHeader = new W.SubgroupObjectHeader(obj.ObjectId, obj.Properties.ToWire(), (ulong)obj.Payload.Length, (W.ObjectStatus)obj.Status);
-                    byte[] bytes = new byte[objectHeader.GetEncodedLength(header!, previous)];
-                    objectHeader.Write(bytes, header!, previous);
+                    await WriteSubgroupObjectAsync(stream!, opening ? header : null, header!, previous, obj, cancellationToken).ConfigureAwait(false);
                     previous = obj.ObjectId;
-                    await stream.WriteAsync(bytes, false, outbound.Token).ConfigureAwait(false);
-                    if (obj.Payload.Length > 0)
-                        await stream.WriteAsync(obj.Payload.Memory, false, outbound.Token).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -145,6 +153,11 @@ public sealed partial class MoqtSession
         {
             stream?.Reset((ulong)W.MoqtStreamResetCode.Cancelled);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The group went stale while a write waited for credit (§"Closing Subgroup Streams": TOO_FAR_BEHIND).
+            stream?.Reset((ulong)W.MoqtStreamResetCode.TooFarBehind);
+        }
         finally
         {
             if (stream is not null)
@@ -152,14 +165,53 @@ public sealed partial class MoqtSession
         }
     }
 
-    private async Task SendDatagramsAsync(OutboundSubscription outbound, SubgroupConsumer subgroup)
+    /// <summary>
+    /// Payloads up to this size go out in the same write as their object header (and the SUBGROUP_HEADER before the first
+    /// object): one transport write, one packet-building pass and no header-only packet per object. Larger payloads are
+    /// written as they are, from the shared buffer.
+    /// </summary>
+    internal const int MaxCoalescedPayload = 16 * 1024;
+
+    /// <summary>
+    /// Writes one object (after <paramref name="streamHeader"/> when it opens the stream). The scratch buffer is pooled and
+    /// returned once the write completes: every transport copies written bytes into its own send buffer before
+    /// <see cref="ITransportSendStream.WriteAsync"/> completes.
+    /// </summary>
+    private static async ValueTask WriteSubgroupObjectAsync(
+        ITransportSendStream stream, W.SubgroupHeader? streamHeader, W.SubgroupHeader header, ulong? previous, MoqtObject obj, CancellationToken cancellationToken)
+    {
+        var objectHeader = new W.SubgroupObjectHeader(obj.ObjectId, obj.Properties.ToWire(), (ulong)obj.Payload.Length, (W.ObjectStatus)obj.Status);
+        int prefixLength = streamHeader?.GetEncodedLength() ?? 0;
+        int headerLength = objectHeader.GetEncodedLength(header, previous);
+        int payloadLength = obj.Payload.Length;
+        bool coalesce = payloadLength <= MaxCoalescedPayload;
+        int length = prefixLength + headerLength + (coalesce ? payloadLength : 0);
+        byte[] scratch = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            streamHeader?.Write(scratch);
+            objectHeader.Write(scratch.AsSpan(prefixLength, headerLength), header, previous);
+            if (coalesce && payloadLength > 0)
+                obj.Payload.Span.CopyTo(scratch.AsSpan(prefixLength + headerLength));
+            await stream.WriteAsync(scratch.AsMemory(0, length), false, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+
+        if (!coalesce)
+            await stream.WriteAsync(obj.Payload.Memory, false, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task SendDatagramsAsync(OutboundSubscription outbound, SubgroupConsumer subgroup, CancellationToken cancellationToken)
     {
         byte defaultPriority = outbound.Track.Info.PublisherPriority;
         try
         {
             while (true)
             {
-                ObjectReadResult read = await subgroup.ReadObjectAsync(outbound.Token).ConfigureAwait(false);
+                ObjectReadResult read = await subgroup.ReadObjectAsync(cancellationToken).ConfigureAwait(false);
                 if (read.Status != ObjectReadStatus.Object)
                     return;
                 MoqtObject obj = read.Object!;
@@ -190,7 +242,7 @@ public sealed partial class MoqtSession
                 }
             }
         }
-        catch (OperationCanceledException) when (outbound.IsCancelled)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
     }

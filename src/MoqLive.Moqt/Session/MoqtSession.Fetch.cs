@@ -152,7 +152,7 @@ public sealed partial class MoqtSession
         if (fetch.FetchType == W.FetchType.Standalone)
         {
             FullTrackName name = FullTrackName.Create(fetch.TrackNamespace!.ToModel(), fetch.TrackName.Span);
-            request = FetchRequest.Standalone(name, fetch.StartLocation.ToModel(), WireMapping.ToModelEnd(fetch.EndLocation));
+            request = FetchRequest.Standalone(name, fetch.StartLocation.ToModel(), WireMapping.ToModelEnd(fetch.EndLocation), order, subscriberPriority);
             handler = ResolvePublisher(name.Namespace);
         }
         else
@@ -170,17 +170,9 @@ public sealed partial class MoqtSession
             }
 
             request = fetch.FetchType == W.FetchType.RelativeJoining
-                ? FetchRequest.RelativeJoining(joined.Track, fetch.JoiningStart)
-                : FetchRequest.AbsoluteJoining(joined.Track, fetch.JoiningStart);
+                ? FetchRequest.RelativeJoining(joined.Track, fetch.JoiningStart, order, subscriberPriority)
+                : FetchRequest.AbsoluteJoining(joined.Track, fetch.JoiningStart, order, subscriberPriority);
             handler = ResolvePublisher(joined.Track.Name.Namespace);
-        }
-
-        // FetchRequest's priority and group order are init-only behind factories, so the handler always sees the
-        // defaults (ascending); a descending FETCH cannot be served faithfully yet.
-        if (order != GroupOrder.Ascending)
-        {
-            await RejectAsync(stream, W.MoqtRequestErrorCode.NotSupported, "descending FETCH is not supported").ConfigureAwait(false);
-            return;
         }
 
         if (handler is null)

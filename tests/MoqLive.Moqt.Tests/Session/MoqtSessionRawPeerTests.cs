@@ -45,12 +45,16 @@ public sealed class MoqtSessionRawPeerTests
         public static byte[] Encode(W.MoqtControlMessage message) => W.ControlMessageCodec.Encode(message, W.MoqtVersion.Draft19);
     }
 
-    private static async Task<RawServer> ConnectAsync(W.MoqtVersion version)
+    private static async Task<RawServer> ConnectAsync(W.MoqtVersion version, int streamReceiveWindow = 64 * 1024, IPublisher? publisher = null)
     {
-        (InMemorySession client, InMemorySession server) = InMemorySessionPair.Create(new InMemorySessionOptions { Protocol = W.MoqtVersions.GetAlpn(version) });
+        (InMemorySession client, InMemorySession server) = InMemorySessionPair.Create(new InMemorySessionOptions
+        {
+            Protocol = W.MoqtVersions.GetAlpn(version),
+            StreamReceiveWindow = streamReceiveWindow,
+        });
         ITransportSendStream control = await server.OpenUnidirectionalStreamAsync().AsTask().WithTimeout();
         await control.WriteAsync(RawServer.Encode(new W.Setup { MoqtImplementation = "raw" })).AsTask().WithTimeout();
-        MoqtSession session = await MoqtSession.ConnectAsync(client).WithTimeout();
+        MoqtSession session = await MoqtSession.ConnectAsync(client, new MoqtSessionOptions { Publisher = publisher }).WithTimeout();
         return new RawServer { Transport = server, Client = session, Control = control };
     }
 
@@ -176,5 +180,35 @@ public sealed class MoqtSessionRawPeerTests
             }
         });
         Assert.Equal((ulong)W.MoqtStreamResetCode.Cancelled, e.ErrorCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task SubscriberStopsReading_WriteStuckOnFlowControl_StaleGroupStreamIsResetTooFarBehind(W.MoqtVersion version)
+    {
+        const int MaxLag = 2;
+        var publisher = new TestPublisher { MaxLagGroups = MaxLag };
+        TrackProducer track = publisher.AddTrack(Video);
+        RawServer server = await ConnectAsync(version, streamReceiveWindow: 1024, publisher);
+        await using MoqtSession client = server.Client;
+
+        // The raw peer subscribes (server Request IDs are odd) and then never reads its data streams.
+        ITransportStream request = await server.Transport.OpenBidirectionalStreamAsync().AsTask().WithTimeout();
+        await request.WriteAsync(RawServer.Encode(new W.Subscribe(1, W.TrackNamespace.FromStrings("live"), "video"u8.ToArray()))).AsTask().WithTimeout();
+        Assert.IsType<W.SubscribeOk>(await RawServer.ReadMessageAsync(request));
+
+        // Group 0's one object is ten times the stream window: the write of it blocks on flow control after the first KiB.
+        track.CreateGroup(0).CreateSubgroup(0).Write(0, MoqtPayload.Wrap(new byte[10_000]));
+        // The client's first unidirectional stream is its control stream (SETUP); the next one carries group 0.
+        await server.Transport.AcceptUnidirectionalStreamAsync().AsTask().WithTimeout();
+        ITransportReceiveStream stream0 = await server.Transport.AcceptUnidirectionalStreamAsync().AsTask().WithTimeout();
+
+        // Newer groups make group 0 stale for this subscriber; only its reset can unblock the write.
+        for (ulong g = 1; g <= MaxLag + 1; g++)
+            track.CreateGroup(g).CreateSubgroup(0).Write(0, MoqtPayload.Wrap(new byte[10]));
+
+        // Without reading a byte (reading would grant credit and let the writer notice on its next read), the reset arrives.
+        TransportStreamAbortedException reset = await Assert.ThrowsAsync<TransportStreamAbortedException>(() => stream0.ReadsClosed.WithTimeout());
+        Assert.Equal((ulong)W.MoqtStreamResetCode.TooFarBehind, reset.ErrorCode);
     }
 }

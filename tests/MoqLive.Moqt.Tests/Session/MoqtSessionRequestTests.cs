@@ -64,6 +64,21 @@ public sealed class MoqtSessionRequestTests
 
     [Theory]
     [MemberData(nameof(Versions))]
+    public async Task Fetch_Descending_GroupsNewestFirstObjectsAscendingWithinAGroup(MoqtVersion version)
+    {
+        var publisher = new TestPublisher();
+        TrackWithGroups(publisher, groups: 3, objectsPerGroup: 2);
+        await using SessionPair pair = await SessionPair.CreateAsync(version, server: new MoqtSessionOptions { Publisher = publisher });
+
+        // draft-19 §"FETCH": GROUP_ORDER Descending sends the groups newest first, objects by ID within each group.
+        FetchResult result = await pair.Client.FetchAsync(FetchRequest.Standalone(Video, new Location(0, 1), new Location(2, ulong.MaxValue), GroupOrder.Descending)).AsTask().WithTimeout();
+        Assert.True(result.IsOk, result.ToString());
+        using FetchConsumer objects = result.Value!.Objects;
+        Assert.Equal(["{2, 0}=g2o0", "{2, 1}=g2o1", "{1, 0}=g1o0", "{1, 1}=g1o1", "{0, 1}=g0o1"], await ReadAllAsync(objects));
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
     public async Task Fetch_BeyondLargest_EndLocationIsLargest(MoqtVersion version)
     {
         var publisher = new TestPublisher();

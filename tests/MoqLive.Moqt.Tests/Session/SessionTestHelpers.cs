@@ -53,6 +53,9 @@ internal sealed class TestPublisher : IPublisher
 
     public SubscribeOptions? LastSubscribeOptions { get; private set; }
 
+    /// <summary>Lag bound of the consumers handed to subscribers (default: large enough never to skip).</summary>
+    public int MaxLagGroups { get; init; } = 1000;
+
     public TrackProducer AddTrack(FullTrackName name, byte publisherPriority = TrackInfo.DefaultPublisherPriority)
     {
         var producer = new TrackProducer(new TrackInfo(name, publisherPriority), TrackProducerOptions.Default with { MaxGroups = 100 });
@@ -73,7 +76,7 @@ internal sealed class TestPublisher : IPublisher
         TrackProducer? producer = Find(track);
         if (producer is null)
             return ValueTask.FromResult(SubscribeResult.Error(RequestErrorCode.DoesNotExist, "no such track"));
-        TrackConsumer consumer = producer.Subscribe(new TrackConsumerOptions { Start = (options ?? SubscribeOptions.Default).Start, MaxLagGroups = 1000 });
+        TrackConsumer consumer = producer.Subscribe(new TrackConsumerOptions { Start = (options ?? SubscribeOptions.Default).Start, MaxLagGroups = MaxLagGroups });
         return ValueTask.FromResult(SubscribeResult.Ok(consumer));
     }
 

@@ -1,0 +1,585 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text.Json;
+using MoqLive.Moqt.Model;
+
+namespace MoqLive.Cli.Commands;
+
+/// <summary>
+/// <c>moqlive bench fanout</c>: one publisher and N subscribers in this process, a relay (<c>moqlive serve</c>) in a child
+/// process, raw QUIC over loopback. The relay's CPU and memory are read from /proc/PID so they are measured apart from
+/// the clients; each object carries its send time, so every subscriber measures object latency.
+/// </summary>
+internal static class FanoutBench
+{
+    /// <summary>Latency histogram resolution (100 µs) and range (10 s; later objects land in the last bucket).</summary>
+    private const long BucketMicros = 100;
+    private const int Buckets = 100_000;
+    private const int ConnectConcurrency = 8;
+    private const int ConnectAttempts = 5;
+    // Longer than QUIC's default 10 s: hundreds of handshakes queue up at the relay on a shared, loaded machine.
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(60);
+    // USER_HZ: the unit of utime/stime in /proc/PID/stat, fixed at 100 on Linux for every architecture .NET runs on.
+    private const double ClockTicksPerSecond = 100;
+    private static readonly FullTrackName Track = FullTrackName.Create(TrackNamespace.Of("bench"), "fanout");
+
+    public sealed record Settings(
+        int[] Subscribers, long BitsPerSecond, int DurationSeconds, int ObjectsPerGroup, TimeSpan GroupDuration,
+        TimeSpan LateThreshold, TimeSpan Baseline, TimeSpan Drain);
+
+    public static async Task<int> RunAsync(Settings settings, TimeProvider time, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        int objectSize = (int)Math.Max(Payload.HeaderSize, settings.BitsPerSecond / 8 * settings.GroupDuration.Ticks / TimeSpan.TicksPerSecond / settings.ObjectsPerGroup);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"MOQT fan-out over QUIC loopback, {Environment.ProcessorCount} cores, .NET {Environment.Version}: 1 publisher → relay (child process) → N subscribers, "
+            + $"{settings.BitsPerSecond / 1e6:0.###} Mbit/s, groups of {settings.GroupDuration.TotalSeconds:0.###} s × {settings.ObjectsPerGroup} objects of {objectSize} B, "
+            + $"{settings.DurationSeconds} s measured, late > {settings.LateThreshold.TotalMilliseconds:0} ms")).ConfigureAwait(false);
+        await output.WriteLineAsync("| subscribers | delivered Mbit/s per sub (mean / min) | p50 ms | p99 ms | max ms | late | dropped | relay dropped groups | relay CPU % of a core | relay CPU s | relay RSS baseline → loaded MB | relay KB / sub | relay GC heap KB / sub | bench CPU % | load avg before / after |").ConfigureAwait(false);
+        await output.WriteLineAsync("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|").ConfigureAwait(false);
+        await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        foreach (int n in settings.Subscribers)
+        {
+            Result result;
+            try
+            {
+                result = await RunOneAsync(settings, n, objectSize, time, error, cancellationToken).ConfigureAwait(false);
+            }
+            catch (BenchException e)
+            {
+                await error.WriteLineAsync($"error: {n} subscribers: {e.Message}").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+
+            await output.WriteLineAsync(result.Format()).ConfigureAwait(false);
+            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static async Task<Result> RunOneAsync(Settings settings, int subscriberCount, int objectSize, TimeProvider time, TextWriter error, CancellationToken cancellationToken)
+    {
+        string loadBefore = LoadAverage();
+        await using var relay = await RelayProcess.StartAsync(error, cancellationToken).ConfigureAwait(false);
+        var tls = new ClientCertificateOptions(Quic.Tls.TlsCertificateValidation.PinnedSha256, relay.CertificateSha256);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        // Publisher: PUBLISH_NAMESPACE, then groups of ObjectsPerGroup objects paced over GroupDuration, from now on.
+        using var producer = new TrackProducer(new TrackInfo(Track));
+        var publisher = new SingleTrackPublisher(producer);
+        var publisherConnection = await ConnectAsync(relay.MoqtUrl, tls, publisher, time, cancellationToken).ConfigureAwait(false);
+        var subscribers = new List<Subscriber>(subscriberCount);
+        try
+        {
+            var published = await publisherConnection.Session.PublishNamespaceAsync(Track.Namespace, publisher, cancellationToken).ConfigureAwait(false);
+            if (!published.IsOk)
+                throw new BenchException($"the relay refused PUBLISH_NAMESPACE: {published.ErrorCode} {published.Reason}");
+            await using var publishing = published.Value!;
+            var pacer = new Pacer(producer, settings, objectSize, time);
+            Task publishLoop = pacer.RunAsync(stop.Token);
+
+            // Baseline: the relay with its publisher session and no subscriber.
+            await Task.Delay(settings.Baseline, time, cancellationToken).ConfigureAwait(false);
+            long rssBaseline = relay.ReadRssBytes();
+            long heapBaseline = await relay.ReadGcHeapBytesAsync(cancellationToken).ConfigureAwait(false);
+
+            // Subscribers, a few handshakes at a time (each is a full QUIC + TLS handshake and a MOQT SETUP).
+            var histogram = new long[Buckets];
+            using (var gate = new SemaphoreSlim(ConnectConcurrency))
+            {
+                var connecting = Enumerable.Range(0, subscriberCount).Select(async _ =>
+                {
+                    await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        var subscriber = await Subscriber.StartAsync(relay.MoqtUrl, tls, histogram, settings.LateThreshold, time, stop.Token).ConfigureAwait(false);
+                        lock (subscribers)
+                            subscribers.Add(subscriber);
+                    }
+                    finally
+                    {
+                        gate.Release();
+                    }
+                }).ToList();
+                await Task.WhenAll(connecting).ConfigureAwait(false);
+            }
+
+            // Measured window: the next DurationSeconds worth of whole groups, counted from the group after the current one.
+            ulong firstGroup = pacer.CurrentGroup + 1;
+            ulong groups = (ulong)Math.Max(1, (long)Math.Round(settings.DurationSeconds / settings.GroupDuration.TotalSeconds));
+            ulong endGroup = firstGroup + groups;
+            foreach (var s in subscribers)
+                s.Measure(firstGroup, endGroup);
+            await pacer.WaitForGroupAsync(firstGroup, cancellationToken).ConfigureAwait(false);
+            var cpuStart = relay.ReadCpuSeconds();
+            TimeSpan benchCpuStart = Process.GetCurrentProcess().TotalProcessorTime;
+            long windowStart = time.GetTimestamp();
+            await pacer.WaitForGroupAsync(endGroup, cancellationToken).ConfigureAwait(false);
+            double windowSeconds = time.GetElapsedTime(windowStart).TotalSeconds;
+            double relayCpu = relay.ReadCpuSeconds() - cpuStart;
+            double benchCpu = (Process.GetCurrentProcess().TotalProcessorTime - benchCpuStart).TotalSeconds;
+            long rssLoaded = relay.ReadRssBytes();
+            long heapLoaded = await relay.ReadGcHeapBytesAsync(cancellationToken).ConfigureAwait(false);
+
+            // Objects of the last measured group still in flight get the drain time to arrive, then count as dropped.
+            await Task.Delay(settings.Drain, time, cancellationToken).ConfigureAwait(false);
+            foreach (var s in subscribers)
+                s.StopMeasuring();
+            JsonElement stats = await relay.ReadStatsAsync(cancellationToken).ConfigureAwait(false);
+            await stop.CancelAsync().ConfigureAwait(false);
+            await publishLoop.ConfigureAwait(false);
+
+            long expected = (long)groups * settings.ObjectsPerGroup;
+            double measuredSeconds = groups * settings.GroupDuration.TotalSeconds;
+            var rates = subscribers.Select(s => s.Bytes * 8 / measuredSeconds / 1e6).ToList();
+            return new Result(
+                subscriberCount,
+                rates.Average(),
+                rates.Min(),
+                Percentile(histogram, 0.50),
+                Percentile(histogram, 0.99),
+                Percentile(histogram, 1.0),
+                subscribers.Sum(s => s.Late),
+                subscribers.Sum(s => Math.Max(0, expected - s.Objects)),
+                stats.GetProperty("relay").GetProperty("droppedGroups").GetInt64(),
+                relayCpu / windowSeconds * 100,
+                relayCpu,
+                rssBaseline,
+                rssLoaded,
+                heapBaseline,
+                heapLoaded,
+                benchCpu / windowSeconds * 100,
+                loadBefore,
+                LoadAverage());
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            foreach (var s in subscribers)
+                await s.DisposeAsync().ConfigureAwait(false);
+            producer.Complete();
+            await publisherConnection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<MoqtClientConnection> ConnectAsync(Uri url, ClientCertificateOptions tls, IPublisher? publisher, TimeProvider time, CancellationToken cancellationToken)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await MoqtClientConnection.ConnectAsync(url, tls, publisher, time, cancellationToken, HandshakeTimeout).ConfigureAwait(false);
+            }
+            catch (Exception e) when (attempt < ConnectAttempts && ClientErrors.IsConnectFailure(e))
+            {
+                // A loaded machine can make a handshake time out; try again.
+            }
+            catch (Exception e) when (ClientErrors.IsConnectFailure(e))
+            {
+                throw new BenchException(ClientErrors.DescribeConnectFailure(url, e));
+            }
+        }
+    }
+
+    /// <summary>The latency at quantile <paramref name="q"/> in milliseconds (bucket upper bound), or NaN with no samples.</summary>
+    private static double Percentile(long[] histogram, double q)
+    {
+        long total = histogram.Sum();
+        if (total == 0)
+            return double.NaN;
+        long rank = Math.Max(1, (long)Math.Ceiling(q * total));
+        long seen = 0;
+        for (int i = 0; i < histogram.Length; i++)
+        {
+            seen += histogram[i];
+            if (seen >= rank)
+                return (i + 1) * BucketMicros / 1000.0;
+        }
+
+        return Buckets * BucketMicros / 1000.0;
+    }
+
+    private static string LoadAverage()
+    {
+        string[] fields = File.ReadAllText("/proc/loadavg").Split(' ');
+        return $"{fields[0]} {fields[1]} {fields[2]}";
+    }
+
+    private sealed class BenchException(string message) : Exception(message);
+
+    private sealed record Result(
+        int Subscribers, double MeanMbps, double MinMbps, double P50, double P99, double Max, long Late, long Dropped, long RelayDroppedGroups,
+        double RelayCpuPercent, double RelayCpuSeconds, long RssBaseline, long RssLoaded, long HeapBaseline, long HeapLoaded,
+        double BenchCpuPercent, string LoadBefore, string LoadAfter)
+    {
+        public string Format() => string.Create(CultureInfo.InvariantCulture,
+            $"| {Subscribers} | {MeanMbps:0.000} / {MinMbps:0.000} | {P50:0.0} | {P99:0.0} | {Max:0.0} | {Late} | {Dropped} | {RelayDroppedGroups} | {RelayCpuPercent:0} | {RelayCpuSeconds:0.0} | {RssBaseline / 1e6:0} → {RssLoaded / 1e6:0} | {(RssLoaded - RssBaseline) / 1024.0 / Subscribers:0} | {(HeapLoaded - HeapBaseline) / 1024.0 / Subscribers:0} | {BenchCpuPercent:0} | {LoadBefore} / {LoadAfter} |");
+    }
+
+    /// <summary>Object payload: the send time (<see cref="TimeProvider.GetTimestamp"/> of this process) then filler bytes.</summary>
+    private static class Payload
+    {
+        public const int HeaderSize = sizeof(long);
+
+        public static MoqtPayload Create(int size, long timestamp)
+        {
+            var payload = MoqtPayload.Rent(size);
+            Span<byte> span = payload.GetWritableSpan();
+            BinaryPrimitives.WriteInt64LittleEndian(span, timestamp);
+            span[HeaderSize..].Clear();
+            return payload;
+        }
+
+        public static long ReadTimestamp(ReadOnlySpan<byte> payload) => BinaryPrimitives.ReadInt64LittleEndian(payload);
+    }
+
+    /// <summary>Writes groups of <see cref="Settings.ObjectsPerGroup"/> objects, each on its due time (no drift).</summary>
+    private sealed class Pacer(TrackProducer producer, Settings settings, int objectSize, TimeProvider time)
+    {
+        private readonly Lock _sync = new();
+        private readonly List<(ulong Group, TaskCompletionSource Started)> _waiters = [];
+        private ulong _group;
+
+        public ulong CurrentGroup
+        {
+            get
+            {
+                lock (_sync)
+                    return _group;
+            }
+        }
+
+        public Task WaitForGroupAsync(ulong group, CancellationToken cancellationToken)
+        {
+            lock (_sync)
+            {
+                if (_group >= group)
+                    return Task.CompletedTask;
+                var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiters.Add((group, started));
+                return started.Task.WaitAsync(cancellationToken);
+            }
+        }
+
+        public async Task RunAsync(CancellationToken cancellationToken)
+        {
+            TimeSpan interval = settings.GroupDuration / settings.ObjectsPerGroup;
+            long start = time.GetTimestamp();
+            long sent = 0;
+            try
+            {
+                for (ulong groupId = 0; ; groupId++)
+                {
+                    lock (_sync)
+                    {
+                        _group = groupId;
+                        foreach (var w in _waiters.Where(w => w.Group <= groupId).ToList())
+                        {
+                            w.Started.TrySetResult();
+                            _waiters.Remove(w);
+                        }
+                    }
+
+                    GroupProducer group = producer.CreateGroup(groupId);
+                    SubgroupProducer subgroup = group.CreateSubgroup(0);
+                    for (ulong objectId = 0; objectId < (ulong)settings.ObjectsPerGroup; objectId++, sent++)
+                    {
+                        TimeSpan wait = interval * sent - time.GetElapsedTime(start);
+                        if (wait > TimeSpan.Zero)
+                            await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+                        subgroup.Write(objectId, Payload.Create(objectSize, time.GetTimestamp()));
+                    }
+
+                    subgroup.Complete();
+                    group.Complete();
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Stopped.
+            }
+        }
+    }
+
+    /// <summary>One subscriber session: reads every group concurrently and counts objects of the measured groups.</summary>
+    private sealed class Subscriber : IAsyncDisposable
+    {
+        private readonly MoqtClientConnection _connection;
+        private readonly TrackConsumer _track;
+        private readonly long[] _histogram;
+        private readonly long _lateTicks;
+        private readonly TimeProvider _time;
+        private readonly Task _reader;
+        private ulong _firstGroup = ulong.MaxValue;
+        private ulong _endGroup = ulong.MaxValue;
+        private volatile bool _measuring;
+        private long _bytes;
+        private long _objects;
+        private long _late;
+
+        private Subscriber(MoqtClientConnection connection, TrackConsumer track, long[] histogram, TimeSpan late, TimeProvider time, CancellationToken cancellationToken)
+        {
+            _connection = connection;
+            _track = track;
+            _histogram = histogram;
+            _lateTicks = (long)(late.TotalSeconds * time.TimestampFrequency);
+            _time = time;
+            _reader = Task.Run(() => ReadAsync(cancellationToken), CancellationToken.None);
+        }
+
+        public long Bytes => Interlocked.Read(ref _bytes);
+
+        public long Objects => Interlocked.Read(ref _objects);
+
+        public long Late => Interlocked.Read(ref _late);
+
+        public static async Task<Subscriber> StartAsync(Uri url, ClientCertificateOptions tls, long[] histogram, TimeSpan late, TimeProvider time, CancellationToken cancellationToken)
+        {
+            MoqtClientConnection connection;
+            SubscribeResult result;
+            for (int attempt = 1; ; attempt++)
+            {
+                connection = await ConnectAsync(url, tls, null, time, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    result = await connection.Session.SubscribeAsync(Track, SubscribeOptions.Default, cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+                catch (Exception e) when (e is Moqt.Session.MoqtSessionException or Transport.TransportSessionClosedException)
+                {
+                    // A starved relay can let a session time out while it sets up; start over on a new connection.
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                    if (attempt >= ConnectAttempts)
+                        throw new BenchException($"SUBSCRIBE failed {attempt} times: {e.Message}");
+                }
+                catch
+                {
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                    throw;
+                }
+            }
+
+            if (!result.IsOk)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw new BenchException($"SUBSCRIBE refused: {result.ErrorCode} {result.Reason}");
+            }
+
+            return new Subscriber(connection, result.Value!.Track, histogram, late, time, cancellationToken);
+        }
+
+        public void Measure(ulong firstGroup, ulong endGroup)
+        {
+            Volatile.Write(ref _firstGroup, firstGroup);
+            Volatile.Write(ref _endGroup, endGroup);
+            _measuring = true;
+        }
+
+        public void StopMeasuring() => _measuring = false;
+
+        private async Task ReadAsync(CancellationToken cancellationToken)
+        {
+            var groups = new List<Task>();
+            try
+            {
+                while (true)
+                {
+                    TrackReadResult next = await _track.NextGroupAsync(cancellationToken).ConfigureAwait(false);
+                    if (next.IsEnd)
+                        break;
+                    groups.RemoveAll(static t => t.IsCompleted);
+                    groups.Add(ReadGroupAsync(next.Group!, cancellationToken));
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+
+            try
+            {
+                await Task.WhenAll(groups).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+        }
+
+        // Groups are read concurrently: a new group's stream may start before the previous one's last object arrives.
+        private async Task ReadGroupAsync(GroupConsumer group, CancellationToken cancellationToken)
+        {
+            bool measured = group.GroupId >= Volatile.Read(ref _firstGroup) && group.GroupId < Volatile.Read(ref _endGroup);
+            while (await group.NextSubgroupAsync(cancellationToken).ConfigureAwait(false) is { } subgroup)
+            {
+                while (true)
+                {
+                    ObjectReadResult read = await subgroup.ReadObjectAsync(cancellationToken).ConfigureAwait(false);
+                    if (read.Status != ObjectReadStatus.Object)
+                        break;
+                    MoqtObject obj = read.Object!;
+                    try
+                    {
+                        if (!measured || !_measuring || obj.Status != ObjectStatus.Normal || obj.Payload.Length < Payload.HeaderSize)
+                            continue;
+                        long latency = _time.GetTimestamp() - Payload.ReadTimestamp(obj.Payload.Span);
+                        long micros = (long)(latency * 1_000_000.0 / _time.TimestampFrequency);
+                        Interlocked.Increment(ref _histogram[Math.Clamp(micros / BucketMicros, 0, Buckets - 1)]);
+                        Interlocked.Add(ref _bytes, obj.Payload.Length);
+                        Interlocked.Increment(ref _objects);
+                        if (latency > _lateTicks)
+                            Interlocked.Increment(ref _late);
+                    }
+                    finally
+                    {
+                        obj.Release();
+                    }
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _track.Dispose();
+            await _connection.DisposeAsync().ConfigureAwait(false);
+            try
+            {
+                await _reader.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException or Moqt.Session.MoqtSessionException or Transport.TransportSessionClosedException)
+            {
+                // The session is gone: the reader ends either way.
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>moqlive serve</c> as a child process on a free loopback port with a development certificate; its CPU and RSS come
+    /// from /proc/PID/stat and /proc/PID/status, its GC heap and relay counters from /api/stats. Killed by PID on dispose.
+    /// </summary>
+    private sealed class RelayProcess : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly string _directory;
+        private readonly HttpClient _http;
+
+        private RelayProcess(Process process, string directory, Uri moqtUrl, Uri webUrl, byte[] sha256)
+        {
+            _process = process;
+            _directory = directory;
+            MoqtUrl = moqtUrl;
+            CertificateSha256 = sha256;
+            _http = new HttpClient(new HttpClientHandler
+            {
+                ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
+                    certificate is not null && CryptographicOperations.FixedTimeEquals(SHA256.HashData(certificate.RawData), sha256),
+            })
+            { BaseAddress = webUrl, Timeout = TimeSpan.FromSeconds(30) };
+        }
+
+        public Uri MoqtUrl { get; }
+
+        public byte[] CertificateSha256 { get; }
+
+        public static async Task<RelayProcess> StartAsync(TextWriter error, CancellationToken cancellationToken)
+        {
+            // An empty working directory: no appsettings.json of the caller's folder changes the relay under test.
+            string directory = Directory.CreateTempSubdirectory("moqlive-fanout-").FullName;
+            var info = new ProcessStartInfo(Environment.ProcessPath!)
+            {
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                WorkingDirectory = directory,
+            };
+            // Under 'dotnet moqlive.dll' the process is the host; pass it the same entry assembly.
+            if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+                info.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
+            foreach (string a in (string[])["serve", "--listen", "127.0.0.1:0", "--log-level", "Warning"])
+                info.ArgumentList.Add(a);
+            var process = Process.Start(info) ?? throw new BenchException("could not start 'moqlive serve'");
+            process.ErrorDataReceived += (_, e) =>
+            {
+                if (e.Data is { Length: > 0 } line)
+                    error.WriteLine($"relay: {line}");
+            };
+            process.BeginErrorReadLine();
+            try
+            {
+                Uri? moqt = null, web = null;
+                byte[]? sha256 = null;
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(TimeSpan.FromSeconds(60));
+                while (await process.StandardOutput.ReadLineAsync(timeout.Token).ConfigureAwait(false) is { } line)
+                {
+                    string text = line.Trim();
+                    if (text.StartsWith("MOQT raw QUIC", StringComparison.Ordinal))
+                        moqt = new Uri(text["MOQT raw QUIC".Length..].Trim());
+                    else if (text.StartsWith("Web (HTTPS)", StringComparison.Ordinal))
+                        web = new Uri(text["Web (HTTPS)".Length..].Trim());
+                    else if (text.StartsWith("Certificate SHA-256:", StringComparison.Ordinal))
+                        sha256 = Convert.FromHexString(text["Certificate SHA-256:".Length..].Trim());
+                    else if (text.StartsWith("Press Ctrl+C", StringComparison.Ordinal))
+                        break;
+                }
+
+                if (moqt is null || web is null || sha256 is null)
+                    throw new BenchException("'moqlive serve' exited or printed no URLs");
+                // Keep draining stdout so the relay never blocks on a full pipe.
+                _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
+                return new RelayProcess(process, directory, moqt, web, sha256);
+            }
+            catch
+            {
+                process.Kill();
+                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                process.Dispose();
+                Directory.Delete(directory, recursive: true);
+                throw;
+            }
+        }
+
+        /// <summary>utime + stime of /proc/PID/stat, in seconds.</summary>
+        public double ReadCpuSeconds()
+        {
+            string stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+            // Fields after "(comm)": state is field 3, utime 14, stime 15 (proc(5)).
+            string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / ClockTicksPerSecond;
+        }
+
+        /// <summary>VmRSS of /proc/PID/status, in bytes.</summary>
+        public long ReadRssBytes()
+        {
+            foreach (string line in File.ReadLines($"/proc/{_process.Id}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                    return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+            }
+
+            throw new BenchException("no VmRSS in /proc/PID/status");
+        }
+
+        public async Task<JsonElement> ReadStatsAsync(CancellationToken cancellationToken) =>
+            await _http.GetFromJsonAsync<JsonElement>("api/stats", cancellationToken).ConfigureAwait(false);
+
+        /// <summary>The relay's managed heap as of its last GC (from /api/stats).</summary>
+        public async Task<long> ReadGcHeapBytesAsync(CancellationToken cancellationToken)
+        {
+            JsonElement stats = await ReadStatsAsync(cancellationToken).ConfigureAwait(false);
+            return stats.GetProperty("process").GetProperty("gcHeapBytes").GetInt64();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _http.Dispose();
+            if (!_process.HasExited)
+                _process.Kill();
+            await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            _process.Dispose();
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+}
