@@ -16,8 +16,8 @@ namespace MoqLive.Relay;
 /// bytes and age) and the fan-out (every downstream subscriber gets its own <see cref="TrackConsumer"/> over the same
 /// shared, ref-counted objects; nothing is copied per subscriber). Concurrent SUBSCRIBEs for a track share one upstream
 /// SUBSCRIBE. Each subscriber's queue is its consumer's cursor into the shared cache, bounded by
-/// <see cref="MoqtRelayOptions.MaxSubscriberLagGroups"/>: a slow subscriber loses whole groups (a partly sent group is
-/// abandoned, i.e. its streams are reset) and never slows anyone else down.</para>
+/// <see cref="MoqtRelayOptions.MaxSubscriberLagGroups"/>: a slow subscriber loses whole stale groups and continues at the
+/// newest one (a partly sent group is abandoned, i.e. its streams are reset) and never slows anyone else down.</para>
 /// <para>When a publisher's session goes away its tracks wait <see cref="MoqtRelayOptions.PublisherReconnectGrace"/> for
 /// a publisher to PUBLISH_NAMESPACE a matching namespace again, then resume into the same consumers; otherwise the
 /// subscribers see the end of the track (PUBLISH_DONE). When the last subscriber of a track leaves, the upstream

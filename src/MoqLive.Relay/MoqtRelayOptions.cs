@@ -18,7 +18,8 @@ public sealed record MoqtRelayOptions
 
     /// <summary>
     /// Per-subscriber queue bound in groups: a downstream subscriber that has more unsent groups than this loses the
-    /// oldest whole groups (and a partly sent group that becomes this stale is abandoned: its streams are reset).
+    /// stale whole groups and continues at the newest one (and a partly sent group that becomes this stale is abandoned:
+    /// its streams are reset).
     /// Default 4.
     /// </summary>
     public int MaxSubscriberLagGroups { get; init; } = 4;

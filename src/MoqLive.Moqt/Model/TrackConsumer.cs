@@ -4,8 +4,9 @@ namespace MoqLive.Moqt.Model;
 
 /// <summary>
 /// One reader of a track with its own cursor (after kixelated/moq's model). <see cref="Clone"/> gives another reader
-/// at the same position: that is fan-out. Readers never block the producer: one that falls more than
-/// <see cref="TrackConsumerOptions.MaxLagGroups"/> groups behind skips whole groups and is told how many it lost.
+/// at the same position: that is fan-out. Readers never block the producer: one whose next group is
+/// <see cref="TrackConsumerOptions.MaxLagGroups"/> groups behind the newest (it would go stale with the next group)
+/// skips whole groups to the newest one and is told how many it lost.
 /// </summary>
 /// <remarks>
 /// <para>How a session sends a subscription it accepted (the consumer came from <see cref="IPublisher.SubscribeAsync"/>):</para>
@@ -106,10 +107,18 @@ public sealed class TrackConsumer : IDisposable
                         _cursor = first;
                     }
 
+                    // Groups before the start position are filtered out, not pending: they do not count as lag.
+                    while (_cursor < _state.NextSequence && _state.GroupAt(_cursor).GroupId < _min.Group)
+                        _cursor++;
+
+                    // Fallen behind: jump to the newest group, losing the stale ones whole. A reader whose next group is
+                    // MaxLagGroups behind the newest would see that group go stale with the next one published, so a
+                    // reader slower than real time would hover at the bound and abandon every group it starts; from
+                    // the newest it has MaxLagGroups groups' time to finish one (live media wants the current group).
                     long pending = _state.NextSequence - _cursor;
-                    if (pending > MaxLagGroups)
+                    if (pending > 1 && pending >= MaxLagGroups)
                     {
-                        long skip = pending - MaxLagGroups;
+                        long skip = pending - 1;
                         lost += (int)skip;
                         _cursor += skip;
                     }
