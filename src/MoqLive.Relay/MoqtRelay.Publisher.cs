@@ -97,26 +97,51 @@ public sealed partial class MoqtRelay
     /// <summary>
     /// FETCH through the relay. A range the cache holds from its start (standalone or joining) is served from the cache;
     /// otherwise the range is fetched from the upstream publisher as a standalone FETCH (a joining FETCH cannot be
-    /// forwarded: the upstream knows nothing of the downstream subscription).
+    /// forwarded: the upstream knows nothing of the downstream subscription). A joining FETCH whose subscription has no
+    /// Joining Location yet waits (at most <see cref="MoqtRelayOptions.JoiningFetchWait"/>) for the first object that
+    /// subscription gets, and ends just before it.
     /// </summary>
     public async ValueTask<FetchResult> FetchAsync(FetchRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        Location? joiningLocation = null;
+        if (request.Type != FetchType.Standalone)
+        {
+            TrackProducer? joinedProducer;
+            lock (_sync)
+            {
+                _tracks.TryGetValue(request.Track, out var joinedEntry);
+                joinedProducer = joinedEntry?.Producer;
+
+                // §"Joining Fetches": the joined subscription must be one of ours.
+                if (joinedProducer is null || request.JoiningSubscription is not { } joined || !joined.IsFrom(joinedProducer))
+                    return FetchResult.Error(RequestErrorCode.InvalidJoiningRequestId, "Not an established subscription at this relay.");
+            }
+
+            joiningLocation = request.JoiningSubscription.JoiningLocation
+                              ?? await AwaitJoiningLocationAsync(joinedProducer, cancellationToken).ConfigureAwait(false);
+            if (joiningLocation is null)
+                return FetchResult.Error(RequestErrorCode.InvalidRange, "Nothing published yet.");
+        }
+
         PublisherRegistration? publisher;
         FetchRequest upstreamRequest;
         lock (_sync)
         {
             _tracks.TryGetValue(request.Track, out var entry);
             var producer = entry?.Producer;
-            if (request.Type != FetchType.Standalone)
+            Location start;
+            Location end;
+            if (joiningLocation is { } joining)
             {
-                // §"Joining Fetches": the joined subscription must be one of ours.
-                if (producer is null || request.JoiningSubscription is not { } joined || !joined.IsFrom(producer))
-                    return FetchResult.Error(RequestErrorCode.InvalidJoiningRequestId, "Not an established subscription at this relay.");
+                if (!request.TryResolveRange(joining, out start, out end))
+                    return FetchResult.Error(RequestErrorCode.InvalidRange, "The range is empty.");
+            }
+            else
+            {
+                (start, end) = (request.Start, request.End);
             }
 
-            if (!request.TryResolveRange(out var start, out var end))
-                return FetchResult.Error(RequestErrorCode.InvalidRange, "Nothing published yet.");
             if (producer is not null && producer.CachedFrom is { } cachedFrom && cachedFrom <= start)
                 return producer.Fetch(start, end, request.GroupOrder);
             publisher = FindPublisher(request.Track.Namespace);
@@ -132,6 +157,46 @@ public sealed partial class MoqtRelay
         }
 
         return await publisher.Publisher.FetchAsync(upstreamRequest, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The Joining Location of a subscription that began before anything reached the relay (the upstream's SUBSCRIBE_OK
+    /// carried no LARGEST_OBJECT, or it had published nothing): that subscription gets every object from the first one
+    /// the relay receives, so a joining FETCH must end just before that object to stay contiguous and non-overlapping
+    /// (§"Joining Fetch Range Calculation"). Waits for it at most <see cref="MoqtRelayOptions.JoiningFetchWait"/>, as a
+    /// publisher buffers a joining FETCH until the subscription is established (§"Joining Fetches"). Null if nothing came
+    /// or nothing can precede the first object.
+    /// </summary>
+    private async Task<Location?> AwaitJoiningLocationAsync(TrackProducer producer, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(_options.JoiningFetchWait, _options.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using var reader = producer.Subscribe(new TrackConsumerOptions { Start = TrackStart.At(Location.Zero), MaxLagGroups = int.MaxValue });
+        try
+        {
+            while (true)
+            {
+                var next = await reader.NextGroupAsync(linked.Token).ConfigureAwait(false);
+                if (next.IsEnd)
+                    return null;
+                if (await next.Group!.NextSubgroupAsync(linked.Token).ConfigureAwait(false) is not { } subgroup)
+                    continue;
+                var read = await subgroup.ReadObjectAsync(linked.Token).ConfigureAwait(false);
+                if (read.Status != ObjectReadStatus.Object)
+                    continue;
+                var first = read.Object!.Location;
+                read.Object.Release();
+                if (first.Object > 0)
+                    return new Location(first.Group, first.Object - 1);
+
+                // The subscription starts at a group boundary: the joining location is the end of the previous group.
+                return first.Group > 0 ? new Location(first.Group - 1, ulong.MaxValue) : null;
+            }
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
     }
 
     /// <summary>TRACK_STATUS from the relay's state for relayed tracks, else from the upstream publisher.</summary>

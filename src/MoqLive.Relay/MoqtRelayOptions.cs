@@ -33,7 +33,13 @@ public sealed record MoqtRelayOptions
     /// <summary>How often cached groups are checked against the age bound. Default 1 s.</summary>
     public TimeSpan CacheTrimInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Clock for cache age, reconnect grace and trimming. Default <see cref="TimeProvider.System"/>.</summary>
+    /// <summary>
+    /// How long a joining FETCH waits for the first object of the subscription it joins when that subscription has no
+    /// Joining Location yet (the upstream's SUBSCRIBE_OK carried no LARGEST_OBJECT); then INVALID_RANGE. Default 2 s.
+    /// </summary>
+    public TimeSpan JoiningFetchWait { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Clock for cache age, reconnect grace, trimming and the joining FETCH wait. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>Logger factory; null for no logging.</summary>
@@ -45,6 +51,7 @@ public sealed record MoqtRelayOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxSubscriberLagGroups, 1, nameof(MaxSubscriberLagGroups));
         ArgumentOutOfRangeException.ThrowIfLessThan(PublisherReconnectGrace, TimeSpan.Zero, nameof(PublisherReconnectGrace));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CacheTrimInterval, TimeSpan.Zero, nameof(CacheTrimInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThan(JoiningFetchWait, TimeSpan.Zero, nameof(JoiningFetchWait));
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using MoqLive.Moqt.Model;
 using static MoqLive.Relay.Tests.MoqtRelaySubscribeTests;
 using static MoqLive.Relay.Tests.RelayTestHelpers;
@@ -95,16 +96,55 @@ public sealed class MoqtRelayFetchTests
     }
 
     [Fact]
-    public async Task JoiningFetch_NothingPublished_InvalidRange()
+    public async Task JoiningFetch_NothingPublished_InvalidRangeAfterTheWait()
     {
-        await using var relay = new MoqtRelay();
+        var time = new FakeTimeProvider();
+        await using var relay = new MoqtRelay(new MoqtRelayOptions { TimeProvider = time, JoiningFetchWait = TimeSpan.FromSeconds(2) });
         var publisher = new TestPublisher();
         publisher.AddTrack(Video);
         await relay.PublishNamespaceAsync(Ns, publisher);
         using var subscription = await SubscribeOk(relay, Video);
 
-        var fetch = await relay.FetchAsync(FetchRequest.AbsoluteJoining(subscription, 0)).AsTask().WaitAsync(TestTimeout);
-        Assert.Equal(RequestErrorCode.InvalidRange, fetch.ErrorCode);
+        var fetch = relay.FetchAsync(FetchRequest.AbsoluteJoining(subscription, 0)).AsTask();
+        Assert.False(fetch.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(RequestErrorCode.InvalidRange, (await fetch.WaitAsync(TestTimeout)).ErrorCode);
+    }
+
+    [Fact]
+    public async Task JoiningFetch_UpstreamSubscribeOkWithoutLargest_WaitsForTheFirstObjectAndEndsJustBeforeIt()
+    {
+        // The race: the relay's new upstream subscription has no Largest Location yet when the joining FETCH arrives
+        // right after the first SUBSCRIBE; objects are already flowing upstream.
+        var time = new FakeTimeProvider();
+        await using var relay = new MoqtRelay(new MoqtRelayOptions { TimeProvider = time });
+        var publisher = new TestPublisher { OmitLargestLocation = true };
+        var source = publisher.AddTrack(Video);
+        var current = source.CreateGroup(2);
+        var subgroup = current.CreateSubgroup(0);
+        for (ulong o = 0; o < 3; o++)
+            subgroup.Write(o, Payload(2, o));
+        await relay.PublishNamespaceAsync(Ns, publisher);
+
+        using var late = await SubscribeOk(relay, Video);
+        Assert.Null(late.JoiningLocation);
+        var fetching = relay.FetchAsync(FetchRequest.RelativeJoining(late, 0)).AsTask();
+        var live = Task.Run(() => ReadTrack(late));
+
+        // The next object reaches the relay: the subscription starts there, the FETCH ends just before it.
+        subgroup.Write(3, Payload(2, 3));
+        var fetch = await fetching.WaitAsync(TestTimeout);
+        Assert.True(fetch.IsOk, fetch.ToString());
+        var fetched = await ReadFetch(fetch.Value!.Objects);
+
+        subgroup.Write(4, Payload(2, 4));
+        subgroup.Complete();
+        current.Complete();
+        source.Complete();
+        var subscribed = (await live.WaitAsync(TestTimeout)).Objects;
+
+        Assert.Equal([new Location(2, 0), new Location(2, 1), new Location(2, 2)], fetched);
+        Assert.Equal([new Location(2, 3), new Location(2, 4)], subscribed);
     }
 
     [Fact]

@@ -15,6 +15,9 @@ internal sealed class TestPublisher : IPublisher
 
     public SubscribeResult? FailWith { get; set; }
 
+    /// <summary>Answers SUBSCRIBE without LARGEST_OBJECT even when it has published (as some peers do).</summary>
+    public bool OmitLargestLocation { get; set; }
+
     public int Subscribes => Volatile.Read(ref _subscribes);
 
     public TrackProducer AddTrack(FullTrackName name, TrackProducerOptions? options = null)
@@ -38,7 +41,7 @@ internal sealed class TestPublisher : IPublisher
         if (producer is null)
             return SubscribeResult.Error(RequestErrorCode.DoesNotExist, "no such track");
         var consumer = producer.Subscribe(new TrackConsumerOptions { Start = (options ?? SubscribeOptions.Default).Start, MaxLagGroups = 100_000 });
-        return SubscribeResult.Ok(consumer);
+        return OmitLargestLocation ? SubscribeResult.Ok(new SubscribeOk(consumer, null)) : SubscribeResult.Ok(consumer);
     }
 
     public ValueTask<FetchResult> FetchAsync(FetchRequest request, CancellationToken cancellationToken = default)

@@ -101,6 +101,20 @@ public sealed class FetchRequest
             return false;
         }
 
+        return TryResolveRange(joining, out start, out end);
+    }
+
+    /// <summary>
+    /// The inclusive range of a joining fetch against <paramref name="joiningLocation"/> (§"Joining Fetch Range
+    /// Calculation"), for a publisher that learns the Joining Location of the joined subscription later than it was
+    /// created (a relay whose upstream had not said it yet). An object of <see cref="ulong.MaxValue"/> means "the whole
+    /// group". False if the range is empty.
+    /// </summary>
+    public bool TryResolveRange(Location joiningLocation, out Location start, out Location end)
+    {
+        if (Type == FetchType.Standalone)
+            throw new InvalidOperationException("A standalone fetch has no Joining Location.");
+        var joining = joiningLocation;
         end = joining;
         ulong startGroup = Type == FetchType.RelativeJoining
             ? (JoiningStart >= joining.Group ? 0 : joining.Group - JoiningStart)
