@@ -17,7 +17,6 @@ namespace MoqLive.E2E.Tests.Browser;
 [Collection(nameof(BrowserCollection))]
 public sealed class ChromiumWebTransportTests(ITestOutputHelper output)
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
     private const int Datagrams = 100;
     private const int CloseCode = 4242;
     private const string CloseReason = "bye from chromium";
@@ -67,61 +66,45 @@ public sealed class ChromiumWebTransportTests(ITestOutputHelper output)
 
     private async Task<(JsonElement Result, NetLogSummary NetLog)> RunPageAsync(WebTransportTestServer server, bool draft07, bool offerProtocol)
     {
-        string userDataDir = Directory.CreateTempSubdirectory("moqlive-chromium-").FullName;
-        string netLog = Path.Combine(userDataDir, "netlog.json");
         var stopwatch = Stopwatch.StartNew();
-        JsonElement result;
-        try
+        string? netLog = null;
+        Chromium chromium = await Chromium.LaunchAsync(
+            draft07 ? ["--enable-features=EnableWebTransportDraft07"] : [],
+            argumentsForUserDataDir: dir => [$"--log-net-log={netLog = Path.Combine(dir, "netlog.json")}"]);
+        await using (chromium)
         {
-            using IPlaywright playwright = await Playwright.CreateAsync().WithTimeout(TimeSpan.FromSeconds(60));
-            var args = new List<string>
-            {
-                "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", $"--log-net-log={netLog}",
-            };
-            if (draft07)
-                args.Add("--enable-features=EnableWebTransportDraft07");
-            await using IBrowserContext context = await playwright.Chromium.LaunchPersistentContextAsync(userDataDir, new BrowserTypeLaunchPersistentContextOptions
-            {
-                ExecutablePath = ChromiumPath,
-                Headless = true,
-                Args = args,
-                Timeout = 60_000,
-            }).WithTimeout(TimeSpan.FromSeconds(90));
-            output.WriteLine($"chromium launched after {stopwatch.ElapsedMilliseconds} ms");
-            IPage page = context.Pages.Count > 0 ? context.Pages[0] : await context.NewPageAsync();
-            page.Console += (_, message) => output.WriteLine("console: " + message.Text);
-            await using var pageServer = new LoopbackPageServer("<!doctype html><title>MoqLive WebTransport test</title>");
-            await page.GotoAsync(pageServer.Url.ToString(), new PageGotoOptions { Timeout = 30_000 });
-            Assert.True(await page.EvaluateAsync<bool>("() => window.isSecureContext && typeof WebTransport === 'function'"));
-
-            stopwatch.Restart();
-            JsonElement? evaluated = await page.EvaluateAsync<JsonElement>(LoadScript(), new
-            {
-                url = $"https://127.0.0.1:{server.Port}/moq",
-                hash = Convert.ToBase64String(server.Certificate.LeafSha256),
-                protocols = offerProtocol ? new[] { "moqt-19" } : null,
-                datagrams = Datagrams,
-                closeCode = CloseCode,
-                reason = CloseReason,
-            }).WithTimeout(TimeSpan.FromSeconds(120));
-            output.WriteLine($"page scenario took {stopwatch.ElapsedMilliseconds} ms");
-            result = evaluated!.Value;
-            stopwatch.Restart();
-            await context.DisposeAsync();
-            output.WriteLine($"chromium closed after {stopwatch.ElapsedMilliseconds} ms");
-            return (result, NetLogSummary.Read(File.Exists(netLog) ? await File.ReadAllTextAsync(netLog) : ""));
-        }
-        finally
-        {
-            if (Environment.GetEnvironmentVariable("MOQLIVE_KEEP_NETLOG") is { Length: > 0 } keep && File.Exists(netLog))
-                File.Copy(netLog, keep, overwrite: true);
             try
             {
-                Directory.Delete(userDataDir, recursive: true);
+                output.WriteLine($"chromium launched after {stopwatch.ElapsedMilliseconds} ms");
+                IBrowserContext context = chromium.Context;
+                IPage page = context.Pages.Count > 0 ? context.Pages[0] : await context.NewPageAsync();
+                page.Console += (_, message) => output.WriteLine("console: " + message.Text);
+                await using var pageServer = new LoopbackPageServer("<!doctype html><title>MoqLive WebTransport test</title>");
+                await page.GotoAsync(pageServer.Url.ToString(), new PageGotoOptions { Timeout = 30_000 });
+                Assert.True(await page.EvaluateAsync<bool>("() => window.isSecureContext && typeof WebTransport === 'function'"));
+
+                stopwatch.Restart();
+                JsonElement? evaluated = await page.EvaluateAsync<JsonElement>(LoadScript(), new
+                {
+                    url = $"https://127.0.0.1:{server.Port}/moq",
+                    hash = Convert.ToBase64String(server.Certificate.LeafSha256),
+                    protocols = offerProtocol ? new[] { "moqt-19" } : null,
+                    datagrams = Datagrams,
+                    closeCode = CloseCode,
+                    reason = CloseReason,
+                }).WithTimeout(TimeSpan.FromSeconds(120));
+                output.WriteLine($"page scenario took {stopwatch.ElapsedMilliseconds} ms");
+                JsonElement result = evaluated!.Value;
+                stopwatch.Restart();
+                // Closing the browser flushes the net-log; the user-data-dir goes when `chromium` is disposed.
+                await context.DisposeAsync();
+                output.WriteLine($"chromium closed after {stopwatch.ElapsedMilliseconds} ms");
+                return (result, NetLogSummary.Read(File.Exists(netLog) ? await File.ReadAllTextAsync(netLog) : ""));
             }
-            catch (IOException)
+            finally
             {
+                if (Environment.GetEnvironmentVariable("MOQLIVE_KEEP_NETLOG") is { Length: > 0 } keep && File.Exists(netLog))
+                    File.Copy(netLog, keep, overwrite: true);
             }
         }
     }

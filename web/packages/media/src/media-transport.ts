@@ -29,3 +29,12 @@ export interface ReceivedObject {
 export interface TrackReader extends AsyncIterable<ReceivedObject> {
   close(): void;
 }
+
+/** Subscribes to tracks of one channel. */
+export interface ChannelSubscriber {
+  /**
+   * Subscribes from the next object on. With `joining`, the current group's objects from its first (the key frame)
+   * come first, through a joining FETCH, for a fast start.
+   */
+  subscribe(track: string, joining: boolean): Promise<TrackReader>;
+}
