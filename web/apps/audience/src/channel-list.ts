@@ -1,7 +1,11 @@
 import { channelNameOf } from "@moqlive/media";
 
 /** Keeps a list element filled with the live channels from /api/channels, refreshed every few seconds. */
-export function followChannelList(list: HTMLUListElement, href: (name: string) => string, current?: () => string | undefined): () => Promise<string[]> {
+export function followChannelList(
+  list: HTMLUListElement,
+  href: (name: string) => string,
+  current?: () => string | undefined,
+): () => Promise<string[]> {
   const refresh = async (): Promise<string[]> => {
     let names: string[];
     try {

@@ -21,10 +21,10 @@ interface AudienceStats {
   error?: string;
   channel?: string;
   joinedAt?: number;
-  timeToFirstFrameMs?: number;
+  timeToFirstFrameMs?: number | undefined;
   /** Every rendered frame's glass-to-glass latency since the page loaded, ms (the newest 20000). */
   latencySamplesMs: number[];
-  latencyMs?: number;
+  latencyMs?: number | undefined;
   framesRendered: number;
   framesDecoded: number;
   audioFramesDecoded: number;
@@ -157,7 +157,10 @@ async function join(): Promise<void> {
   } catch (e) {
     if (current?.session !== session) return;
     const notLive = e instanceof MoqtRequestError;
-    retry(notLive ? `Channel ${channel} is not live right now. Waiting for it…` : `Cannot play ${channel}: ${String(e)}. Retrying…`, notLive ? "ended" : "error");
+    retry(
+      notLive ? `Channel ${channel} is not live right now. Waiting for it…` : `Cannot play ${channel}: ${String(e)}. Retrying…`,
+      notLive ? "ended" : "error",
+    );
   }
 }
 

@@ -1,3 +1,4 @@
+export { type CaptureDevices, CaptureError, type CaptureOptions, captureErrorMessage, listCaptureDevices, openCapture } from "./capture.ts";
 export {
   type AudioTrack,
   audioTrack,
@@ -10,9 +11,8 @@ export {
   type VideoTrack,
   videoRenditions,
 } from "./catalog.ts";
-export { CaptureError, type CaptureDevices, type CaptureOptions, captureErrorMessage, listCaptureDevices, openCapture } from "./capture.ts";
 export { channelNameOf, channelNamespace, GroupSequence, isValidChannelName, PublisherPriority, TrackName } from "./channel.ts";
-export { type ClockSample, ClockOffsetEstimator, estimateClockOffset, localNowUs } from "./clock-offset.ts";
+export { ClockOffsetEstimator, type ClockSample, estimateClockOffset, localNowUs } from "./clock-offset.ts";
 export type { PlayerStats } from "./decode/decoder-messages.ts";
 export { MediaPlayer, type MediaPlayerOptions } from "./decode/media-player.ts";
 export type { EncodedFrame, EncoderSettings, EncoderStats, RenditionSettings, TrackConfig } from "./encode/encoder-messages.ts";

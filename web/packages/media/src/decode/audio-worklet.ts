@@ -74,7 +74,12 @@ class MoqLivePlayer extends AudioWorkletProcessor {
     this.#sinceReport += frames;
     if (this.#sinceReport >= sampleRate / 4) {
       this.#sinceReport = 0;
-      this.port.postMessage({ type: "played", frames: this.#played, underruns: this.#underruns, queuedMs: (this.#queued / sampleRate) * 1000 });
+      this.port.postMessage({
+        type: "played",
+        frames: this.#played,
+        underruns: this.#underruns,
+        queuedMs: (this.#queued / sampleRate) * 1000,
+      });
     }
     return true;
   }

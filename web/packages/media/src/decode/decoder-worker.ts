@@ -144,7 +144,9 @@ function decodeVideo(frame: BufferedFrame<Encoded>): void {
     configuredDescription = description;
   }
   needKeyframe = false;
-  videoDecoder.decode(new EncodedVideoChunk({ type: frame.keyframe ? "key" : "delta", timestamp: frame.timestampUs, data: frame.data.data }));
+  videoDecoder.decode(
+    new EncodedVideoChunk({ type: frame.keyframe ? "key" : "delta", timestamp: frame.timestampUs, data: frame.data.data }),
+  );
 }
 
 function render(frame: VideoFrame): void {
@@ -188,7 +190,10 @@ function decodeAudio(frame: BufferedFrame<Encoded>): void {
           channels.push(plane);
         }
         data.close();
-        postAudio({ type: "pcm", channels }, channels.map((c) => c.buffer as ArrayBuffer));
+        postAudio(
+          { type: "pcm", channels },
+          channels.map((c) => c.buffer as ArrayBuffer),
+        );
       },
       error: (e) => {
         post({ type: "error", message: `Audio decoder: ${e.message}` });

@@ -20,7 +20,6 @@ export class MediaPlayer {
   #node: AudioWorkletNode | undefined;
   #audioPlayed = { frames: 0, underruns: 0 };
   #videoTrack: string | undefined;
-  #audioTrack: string | undefined;
   readonly #ready: Promise<void>;
 
   constructor(options: MediaPlayerOptions) {
@@ -46,16 +45,21 @@ export class MediaPlayer {
         node.port.postMessage({ type: "port", port: channel.port1 }, [channel.port1]);
         this.#node = node;
         this.#send(
-          { type: "init", canvas: offscreen, audioPort: channel.port2, targetLatencyMs: options.targetLatencyMs, clockOffsetUs: options.clockOffsetUs },
+          {
+            type: "init",
+            canvas: offscreen,
+            audioPort: channel.port2,
+            targetLatencyMs: options.targetLatencyMs,
+            clockOffsetUs: options.clockOffsetUs,
+          },
           [offscreen, channel.port2],
         );
       },
       (e: unknown) => {
         options.onError?.(`Audio output unavailable (${e instanceof Error ? e.message : String(e)}); playing video only.`);
-        this.#send(
-          { type: "init", canvas: offscreen, targetLatencyMs: options.targetLatencyMs, clockOffsetUs: options.clockOffsetUs },
-          [offscreen],
-        );
+        this.#send({ type: "init", canvas: offscreen, targetLatencyMs: options.targetLatencyMs, clockOffsetUs: options.clockOffsetUs }, [
+          offscreen,
+        ]);
       },
     );
     void this.#audio.resume().catch(() => {});
@@ -79,7 +83,6 @@ export class MediaPlayer {
 
   async setAudio(track: AudioTrack): Promise<void> {
     await this.#ready;
-    this.#audioTrack = track.name;
     const channels = Number.parseInt(track.channelConfig, 10);
     this.#configure({
       type: "configure",

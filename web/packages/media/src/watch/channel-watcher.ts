@@ -1,4 +1,4 @@
-import { type Catalog, CatalogError, parseCatalog, type VideoTrack, videoRenditions, audioTrack as findAudio } from "../catalog.ts";
+import { type Catalog, CatalogError, audioTrack as findAudio, parseCatalog, type VideoTrack, videoRenditions } from "../catalog.ts";
 import { TrackName } from "../channel.ts";
 import type { MediaPlayer } from "../decode/media-player.ts";
 import { decodeLocProperties } from "../loc-properties.ts";
