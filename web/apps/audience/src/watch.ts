@@ -3,6 +3,7 @@ import {
   ChannelWatcher,
   channelNamespace,
   channelSubscriber,
+  defineStatsView,
   estimateClockOffset,
   formatBitrate,
   formatMs,
@@ -41,6 +42,10 @@ interface AudienceStats {
   audioBitrate: number;
   clockOffsetMs: number;
   joins: number;
+  decoderState?: string;
+  decodeQueueSize?: number;
+  /** The newest playback problem (decoder, track), for diagnostics. */
+  lastError?: string;
 }
 
 declare global {
@@ -49,6 +54,8 @@ declare global {
     __moqliveStats?: AudienceStats;
   }
 }
+
+defineStatsView();
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const status = byId<HTMLParagraphElement>("status");
@@ -111,8 +118,13 @@ async function join(): Promise<void> {
   let session: MoqtSession;
   let clockOffsetUs: number;
   try {
-    clockOffsetUs = (await estimateClockOffset("/api/time")).offsetUs;
-    session = await connect(new URL("/moq", location.origin).toString(), { serverCertificateHashes: "fetch" });
+    // In parallel: both are round trips to the server, and time to first frame counts from here.
+    const [clock, connected] = await Promise.all([
+      estimateClockOffset("/api/time", 3),
+      connect(new URL("/moq", location.origin).toString(), { serverCertificateHashes: "fetch" }),
+    ]);
+    clockOffsetUs = clock.offsetUs;
+    session = connected;
   } catch (e) {
     retry(`Cannot reach the MoqLive server (${e instanceof Error ? e.message : String(e)}). Retrying…`, "error");
     return;
@@ -130,7 +142,10 @@ async function join(): Promise<void> {
     targetLatencyMs: Number(latencyInput.value),
     clockOffsetUs,
     onStats: (s) => onStats(s, joinedAt),
-    onError: (message) => console.warn(message),
+    onError: (message) => {
+      stats.lastError = message;
+      console.warn(message);
+    },
   });
   const watcher = new ChannelWatcher(channelSubscriber(session, channelNamespace(channel)), player, {
     catalog: (catalog) => {
@@ -146,7 +161,10 @@ async function join(): Promise<void> {
       stats.rendition = track;
     },
     ended: (reason) => retry(`${reason} Waiting for it to come back…`, "ended"),
-    error: (message) => console.warn(message),
+    error: (message) => {
+      stats.lastError = message;
+      console.warn(message);
+    },
   });
   current = { session, player, watcher, base: { ...totals } };
   void session.closed.then((info) => {
@@ -179,6 +197,8 @@ function onStats(s: PlayerStats & { audioFramesPlayed: number }, joinedAt: numbe
   stats.fps = s.fps;
   stats.bufferMs = s.bufferMs;
   stats.delayMs = s.delayMs;
+  stats.decoderState = s.decoderState;
+  stats.decodeQueueSize = s.decodeQueueSize;
   stats.width = s.width;
   stats.height = s.height;
   stats.videoBitrate = s.videoBitrate;

@@ -3,6 +3,7 @@ import {
   CaptureError,
   ChannelBroadcast,
   channelNamespace,
+  defineStatsView,
   estimateClockOffset,
   formatBitrate,
   isValidChannelName,
@@ -33,6 +34,8 @@ declare global {
     __moqliveStats?: StreamerStats;
   }
 }
+
+defineStatsView();
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const preview = byId<HTMLVideoElement>("preview");

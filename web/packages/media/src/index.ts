@@ -25,5 +25,5 @@ export { PlayoutDelay, type PlayoutDelayOptions } from "./playout-delay.ts";
 export { ChannelBroadcast, type ChannelBroadcastOptions } from "./publish/channel-broadcast.ts";
 export { RateMeter } from "./rate-meter.ts";
 export { formatBitrate, formatMs, percentile } from "./stats-format.ts";
-export { StatsView } from "./ui/stats-view.ts";
+export { defineStatsView, StatsView } from "./ui/stats-view.ts";
 export { ChannelWatcher, type ChannelWatcherEvents } from "./watch/channel-watcher.ts";

@@ -54,8 +54,14 @@ export function channelSubscriber(session: MoqtSession, namespace: readonly stri
       return {
         [Symbol.asyncIterator]: () => objects(),
         close: () => {
-          fetch?.cancel();
-          subscription.unsubscribe();
+          // Best effort: the session may already be closing, and a failed cancel must not stop a rendition switch.
+          for (const stop of [() => fetch?.cancel(), () => subscription.unsubscribe()]) {
+            try {
+              stop();
+            } catch (e) {
+              console.warn(`Closing ${track}:`, e);
+            }
+          }
         },
       };
     },

@@ -62,6 +62,9 @@ export interface PlayerStats {
   readonly rendition: string | undefined;
   readonly width: number;
   readonly height: number;
+  /** The video decoder's state and queue (diagnostics). */
+  readonly decoderState: string;
+  readonly decodeQueueSize: number;
   /** When the first frame was rendered: ms since the Unix epoch, local clock. */
   readonly firstFrameAt: number | undefined;
 }

@@ -9,6 +9,9 @@ import type { ConfigureTrack, FromDecoder, InitDecoder, MediaObject, ToAudioWork
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
+/** Frames queued in the video decoder beyond which delta frames are dropped until the next key frame. */
+const MAX_DECODE_BACKLOG = 8;
+
 interface Encoded {
   readonly data: ArrayBuffer;
   readonly videoConfig: ArrayBuffer | undefined;
@@ -132,10 +135,30 @@ function decodeVideo(frame: BufferedFrame<Encoded>): void {
     counters.decodeDropped++;
     return;
   }
+  const backlog = videoDecoder?.decodeQueueSize ?? 0;
+  if (backlog > MAX_DECODE_BACKLOG && !frame.keyframe) {
+    // The decoder cannot keep up (a slow machine, or a catch-up burst): drop to the next key frame rather than let
+    // latency grow.
+    counters.decodeDropped++;
+    needKeyframe = true;
+    return;
+  }
+  // A key frame with a backlog: abandon the stale frames still queued and start from this one.
+  if (frame.keyframe && backlog > 1) videoDecoder?.reset();
   const description = frame.data.videoConfig ?? config.description;
-  if (videoDecoder === undefined || videoDecoder.state === "closed" || (frame.keyframe && !sameBytes(description, configuredDescription))) {
-    if (videoDecoder?.state === "configured") videoDecoder.close();
-    videoDecoder = new VideoDecoder({ output: render, error: (e) => decoderFailed(`Video decoder: ${e.message}`) });
+  if (
+    videoDecoder === undefined ||
+    videoDecoder.state !== "configured" ||
+    (frame.keyframe && !sameBytes(description, configuredDescription))
+  ) {
+    if (!frame.keyframe) {
+      counters.decodeDropped++;
+      needKeyframe = true;
+      return;
+    }
+    if (videoDecoder === undefined || videoDecoder.state === "closed") {
+      videoDecoder = new VideoDecoder({ output: render, error: (e) => decoderFailed(`Video decoder: ${e.message}`) });
+    }
     videoDecoder.configure({
       codec: config.codec,
       optimizeForLatency: true,
@@ -235,6 +258,8 @@ function postStats(): void {
     width: size.width,
     height: size.height,
     firstFrameAt,
+    decoderState: videoDecoder?.state ?? "none",
+    decodeQueueSize: videoDecoder?.decodeQueueSize ?? 0,
   });
   latencySamples = [];
 }

@@ -27,4 +27,7 @@ export class StatsView extends HTMLElement {
   }
 }
 
-if (customElements.get("moqlive-stats") === undefined) customElements.define("moqlive-stats", StatsView);
+/** Registers `<moqlive-stats>` (once); call before using the element. */
+export function defineStatsView(): void {
+  if (customElements.get("moqlive-stats") === undefined) customElements.define("moqlive-stats", StatsView);
+}

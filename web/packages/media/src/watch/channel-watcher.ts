@@ -15,6 +15,8 @@ export interface ChannelWatcherEvents {
 /** Late frames within the window that make an automatic switch to the next lower rendition. */
 const LATE_SWITCH_THRESHOLD = 8;
 const LATE_WINDOW_MS = 3000;
+/** After a (re)subscription, late frames do not count for this long. */
+const LATE_GRACE_MS = 3000;
 
 /**
  * Watches one channel: subscribes to the catalog (joining, so the current catalog arrives at once), then to the chosen
@@ -34,6 +36,7 @@ export class ChannelWatcher {
   #closed = false;
   #auto = true;
   #lateHistory: { at: number; late: number }[] = [];
+  #lateGraceUntil = 0;
 
   constructor(subscriber: ChannelSubscriber, player: MediaPlayer, events: ChannelWatcherEvents = {}) {
     this.#subscriber = subscriber;
@@ -80,6 +83,10 @@ export class ChannelWatcher {
 
   /** Feeds player stats: frames arriving late repeatedly move playback to the next lower rendition. */
   observeLateFrames(lateFrames: number, nowMs: number): void {
+    if (nowMs < this.#lateGraceUntil) {
+      this.#lateHistory = [{ at: nowMs, late: lateFrames }];
+      return;
+    }
     this.#lateHistory.push({ at: nowMs, late: lateFrames });
     while ((this.#lateHistory[0]?.at ?? nowMs) < nowMs - LATE_WINDOW_MS) this.#lateHistory.shift();
     const oldest = this.#lateHistory[0];
@@ -104,10 +111,11 @@ export class ChannelWatcher {
     const current = renditions.find((r) => r.name === this.#player.videoTrack);
     // A later catalog (title change, restarted publisher) keeps the current rendition; VIDEO_CONFIG on each group's
     // first object carries a changed decoder description. Only a new codec needs a reconfiguration.
-    if (current === undefined || current.codec !== this.#playing?.codec) {
-      const video = current ?? renditions[0];
-      if (video !== undefined) await this.#playVideo(video, false);
-    }
+    const video = current === undefined || current.codec !== this.#playing?.codec ? (current ?? renditions[0]) : undefined;
+    await Promise.all([video === undefined ? undefined : this.#playVideo(video, false), this.#followAudio(catalog)]);
+  }
+
+  async #followAudio(catalog: Catalog): Promise<void> {
     const audio = findAudio(catalog);
     if (audio !== undefined && (this.#audioName !== audio.name || this.#audio === undefined)) {
       await this.#player.setAudio(audio);
@@ -120,6 +128,9 @@ export class ChannelWatcher {
 
   async #playVideo(rendition: VideoTrack, automatic: boolean): Promise<void> {
     this.#playing = rendition;
+    // The joining FETCH's backlog arrives behind its playout time; it is not a reason to switch down.
+    this.#lateHistory = [];
+    this.#lateGraceUntil = performance.now() + LATE_GRACE_MS;
     await this.#player.setVideo(rendition);
     this.#video?.close();
     this.#video = await this.#subscriber.subscribe(rendition.name, true);
