@@ -4,12 +4,17 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-dotnet test MoqLive.slnx "$@"
-
 cd web
 # npm ci only when node_modules is missing or older than the lockfile.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
+# The browser E2E tests (tests/MoqLive.E2E.Tests/Browser) load page bundles from web/packages/e2e-pages/dist.
+npm run build -w @moqlive/e2e-pages
+cd ..
+
+dotnet test MoqLive.slnx "$@"
+
+cd web
 npm run check
 npm test

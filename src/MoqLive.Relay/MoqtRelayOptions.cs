@@ -35,6 +35,9 @@ public sealed record MoqtRelayOptions
     /// <summary>Clock for cache age, reconnect grace and trimming. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>Limits on chat tracks (<c>["live", NAME, "chat", PARTICIPANT]</c>); default <see cref="ChatPolicyOptions.Default"/>.</summary>
+    public ChatPolicyOptions Chat { get; init; } = ChatPolicyOptions.Default;
+
     /// <summary>Logger factory; null for no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 
@@ -45,5 +48,7 @@ public sealed record MoqtRelayOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(PublisherReconnectGrace, TimeSpan.Zero, nameof(PublisherReconnectGrace));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CacheTrimInterval, TimeSpan.Zero, nameof(CacheTrimInterval));
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
+        ArgumentNullException.ThrowIfNull(Chat, nameof(Chat));
+        Chat.Validate();
     }
 }

@@ -124,9 +124,10 @@ public sealed partial class MoqLiveServer
         };
     }
 
+    /// <summary>The live channels: <c>name</c> is NAME of the channel namespace <c>["live", NAME]</c>.</summary>
     internal object ChannelsInfo() => Channels.Snapshot().Select(ns => new
     {
-        name = string.Join('/', Enumerable.Range(0, ns.Count).Select(i => Encoding.UTF8.GetString(ns[i].Span))),
+        name = Encoding.UTF8.GetString(ns[1].Span),
         @namespace = Enumerable.Range(0, ns.Count).Select(i => Encoding.UTF8.GetString(ns[i].Span)).ToArray(),
     }).ToArray();
 
@@ -157,6 +158,8 @@ public sealed partial class MoqLiveServer
                 downstreamSubscribes = m.DownstreamSubscribes,
                 publishDoneSent = m.PublishDoneSent,
                 publisherResumes = m.PublisherResumes,
+                chatOversizedDropped = m.ChatOversizedDropped,
+                chatOverRateDropped = m.ChatOverRateDropped,
             },
         };
     }

@@ -94,7 +94,7 @@ public sealed partial class MoqtLoopbackTests
         await using CliHost publisher = CliHost.Start("publish", moqt, "--namespace", "live/alice", "--track", "clock", "--clock", "--count", "600", "--cert-hash", hash);
         await publisher.WaitForOutputAsync("Publishing", StartTimeout);
         JsonElement channels = await http.GetFromJsonAsync<JsonElement>("/api/channels");
-        Assert.Equal("live/alice", Assert.Single(channels.EnumerateArray()).GetProperty("name").GetString());
+        Assert.Equal("alice", Assert.Single(channels.EnumerateArray()).GetProperty("name").GetString());
         JsonElement stats = await http.GetFromJsonAsync<JsonElement>("/api/stats");
         Assert.Equal(1, stats.GetProperty("sessions").GetProperty("active").GetInt64());
 

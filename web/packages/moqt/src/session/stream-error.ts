@@ -7,12 +7,24 @@ interface StreamErrorInit {
   streamErrorCode?: number;
 }
 
-type WebTransportErrorConstructor = new (message?: string, init?: StreamErrorInit) => Error;
+type WebTransportErrorConstructor = new (first?: string | StreamErrorInit, init?: StreamErrorInit) => Error;
 
 /** An error that carries `code` as RESET_STREAM / STOP_SENDING application error code. */
 export function streamError(code: number, message = "stream cancelled"): Error {
   const ctor = (globalThis as { WebTransportError?: WebTransportErrorConstructor }).WebTransportError;
-  if (ctor !== undefined) return new ctor(message, { streamErrorCode: code });
+  if (ctor !== undefined) {
+    try {
+      // Chromium: WebTransportError(WebTransportErrorInit { streamErrorCode, message }).
+      return new ctor({ streamErrorCode: code, message });
+    } catch {
+      try {
+        // The W3C draft: WebTransportError(message, { streamErrorCode }).
+        return new ctor(message, { streamErrorCode: code });
+      } catch {
+        // Fall through to a plain error: the stream is then reset with code 0.
+      }
+    }
+  }
   return Object.assign(new Error(message), { name: "WebTransportError", source: "stream", streamErrorCode: code });
 }
 
