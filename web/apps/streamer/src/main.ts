@@ -11,6 +11,7 @@ import {
   MediaEncoder,
   openCapture,
   publishedTrackOpener,
+  type RenditionSettings,
   type StatsView,
   TrackName,
 } from "@moqlive/media";
@@ -74,7 +75,13 @@ async function startPreview(): Promise<void> {
   for (const track of stream?.getTracks() ?? []) track.stop();
   stream = undefined;
   try {
-    stream = await openCapture({ cameraId: cameraSelect.value, microphoneId: microphoneSelect.value });
+    const top = renditions()[0];
+    stream = await openCapture({
+      cameraId: cameraSelect.value,
+      microphoneId: microphoneSelect.value,
+      width: top?.width ?? 1280,
+      height: top?.height ?? 720,
+    });
   } catch (e) {
     setStatus("error", e instanceof CaptureError ? e.message : String(e));
     return;
@@ -142,10 +149,7 @@ async function goLive(): Promise<void> {
   const encoder = new MediaEncoder(
     stream,
     {
-      renditions: [
-        { track: TrackName.videoHd, width: 1280, height: 720, bitrate: 2_500_000 },
-        { track: TrackName.videoSd, width: 640, height: 360, bitrate: 600_000 },
-      ],
+      renditions: renditions(),
       framerate: 30,
       keyframeIntervalMs,
       audioBitrate: 64_000,
@@ -189,6 +193,17 @@ async function goLive(): Promise<void> {
     setStatus("error", `Disconnected from the server (${info.reason || "connection lost"}). Reconnecting…`);
     scheduleRetry();
   });
+}
+
+/** The two renditions: 720p + 360p by default; `?resolution=H` scales both (the top one to height H, 16:9). */
+function renditions(): RenditionSettings[] {
+  const height = Math.min(1080, Math.max(90, Number(params.get("resolution")) || 720));
+  const scale = height / 720;
+  const even = (n: number) => Math.round(n / 2) * 2;
+  return [
+    { track: TrackName.videoHd, width: even(1280 * scale), height: even(720 * scale), bitrate: Math.round(2_500_000 * scale * scale) },
+    { track: TrackName.videoSd, width: even(640 * scale), height: even(360 * scale), bitrate: Math.round(600_000 * scale * scale) },
+  ];
 }
 
 function scheduleRetry(): void {
