@@ -1,4 +1,6 @@
 // Audience player page: wiring only. Playback lives in @moqlive/media, MOQT in @moqlive/moqt.
+
+import { ChatRoom, defineChatElement, type MoqliveChatElement } from "@moqlive/chat";
 import {
   ChannelWatcher,
   channelNamespace,
@@ -46,6 +48,8 @@ interface AudienceStats {
   decodeQueueSize?: number;
   /** The newest playback problem (decoder, track), for diagnostics. */
   lastError?: string;
+  /** Chat messages shown, as "from: text". */
+  chat: string[];
 }
 
 declare global {
@@ -56,6 +60,7 @@ declare global {
 }
 
 defineStatsView();
+defineChatElement();
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const status = byId<HTMLParagraphElement>("status");
@@ -67,6 +72,7 @@ const latencyValue = byId<HTMLOutputElement>("latency-value");
 const showStats = byId<HTMLInputElement>("show-stats");
 const statsView = byId<StatsView>("stats");
 const titleView = byId<HTMLSpanElement>("title");
+const chatView = byId<MoqliveChatElement>("chat");
 
 const params = new URLSearchParams(location.search);
 const channel = params.get("channel") ?? "";
@@ -87,10 +93,11 @@ const stats: AudienceStats = {
   audioBitrate: 0,
   clockOffsetMs: 0,
   joins: 0,
+  chat: [],
 };
 window.__moqliveStats = stats;
 
-let current: { session: MoqtSession; player: MediaPlayer; watcher: ChannelWatcher; base: typeof totals } | undefined;
+let current: { session: MoqtSession; player: MediaPlayer; watcher: ChannelWatcher; base: typeof totals; chat?: ChatRoom } | undefined;
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
 
 function setStatus(state: AudienceStats["state"], text: string): void {
@@ -166,7 +173,24 @@ async function join(): Promise<void> {
       console.warn(message);
     },
   });
-  current = { session, player, watcher, base: { ...totals } };
+  const joined: NonNullable<typeof current> = { session, player, watcher, base: { ...totals } };
+  current = joined;
+  ChatRoom.join(session, channel, { displayName: "Viewer" }).then(
+    (room) => {
+      if (current !== joined) {
+        room.leave();
+        return;
+      }
+      joined.chat = room;
+      chatView.room = room;
+      const show = () => {
+        stats.chat = room.messages.map((m) => `${m.from}: ${m.text}`);
+      };
+      room.addEventListener("message", show);
+      show();
+    },
+    (e: unknown) => console.warn("Chat unavailable:", e),
+  );
   void session.closed.then((info) => {
     if (current?.session === session) retry(`Disconnected from the server (${info.reason || "connection lost"}). Reconnecting…`, "error");
   });
@@ -230,6 +254,8 @@ function leave(): void {
   const c = current;
   current = undefined;
   if (c === undefined) return;
+  c.chat?.leave();
+  chatView.room = null;
   c.watcher.close();
   c.player.close();
   c.session.close();

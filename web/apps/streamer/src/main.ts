@@ -1,4 +1,6 @@
 // Streamer app: wiring only. Capture, encoding and the channel format live in @moqlive/media; MOQT in @moqlive/moqt.
+
+import { ChatRoom, defineChatElement, type MoqliveChatElement } from "@moqlive/chat";
 import {
   CaptureError,
   ChannelBroadcast,
@@ -27,6 +29,8 @@ interface StreamerStats {
   framesSent: Record<string, number>;
   bitrate: Record<string, number>;
   encodeMs: Record<string, number>;
+  /** Chat messages shown, as "from: text". */
+  chat: string[];
 }
 
 declare global {
@@ -37,6 +41,7 @@ declare global {
 }
 
 defineStatsView();
+defineChatElement();
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const preview = byId<HTMLVideoElement>("preview");
@@ -51,17 +56,20 @@ const liveButton = byId<HTMLButtonElement>("live");
 const stopButton = byId<HTMLButtonElement>("stop");
 const watchLink = byId<HTMLAnchorElement>("watch-link");
 const statsView = byId<StatsView>("stats");
+const chatView = byId<MoqliveChatElement>("chat");
 
 const params = new URLSearchParams(location.search);
 channelInput.value = params.get("channel") ?? localStorage.getItem("moqlive.channel") ?? "";
 titleInput.value = params.get("title") ?? localStorage.getItem("moqlive.title") ?? "";
 if (params.has("keyframe")) keyframeInput.value = params.get("keyframe") ?? "1000";
 
-const stats: StreamerStats = { state: "idle", fps: 0, droppedFrames: 0, framesSent: {}, bitrate: {}, encodeMs: {} };
+const stats: StreamerStats = { state: "idle", fps: 0, droppedFrames: 0, framesSent: {}, bitrate: {}, encodeMs: {}, chat: [] };
 window.__moqliveStats = stats;
 
 let stream: MediaStream | undefined;
-let live: { session: MoqtSession; published: PublishedNamespace; broadcast: ChannelBroadcast; encoder: MediaEncoder } | undefined;
+let live:
+  | { session: MoqtSession; published: PublishedNamespace; broadcast: ChannelBroadcast; encoder: MediaEncoder; chat?: ChatRoom }
+  | undefined;
 let stopping = false;
 
 function setStatus(state: StreamerStats["state"], text: string): void {
@@ -185,8 +193,16 @@ async function goLive(): Promise<void> {
       error: (message) => setStatus("error", message),
     },
   );
-  live = { session, published, broadcast, encoder };
+  const current = { session, published, broadcast, encoder } as NonNullable<typeof live>;
+  live = current;
   stopButton.disabled = false;
+  joinChat(session, channel, "Streamer").then(
+    (room) => {
+      if (live === current) current.chat = room;
+      else room.leave();
+    },
+    (e: unknown) => console.warn("Chat unavailable:", e),
+  );
   void session.closed.then((info) => {
     if (live?.session !== session || stopping) return;
     teardown(false);
@@ -206,6 +222,17 @@ function renditions(): RenditionSettings[] {
   ];
 }
 
+async function joinChat(session: MoqtSession, channel: string, displayName: string): Promise<ChatRoom> {
+  const room = await ChatRoom.join(session, channel, { displayName });
+  chatView.room = room;
+  const show = () => {
+    stats.chat = room.messages.map((m) => `${m.from}: ${m.text}`);
+  };
+  room.addEventListener("message", show);
+  show();
+  return room;
+}
+
 function scheduleRetry(): void {
   setTimeout(() => {
     if (live === undefined && stats.state === "error" && isValidChannelName(channelInput.value.trim())) void goLive();
@@ -218,6 +245,8 @@ function teardown(final: boolean): void {
   live = undefined;
   if (current === undefined) return;
   current.encoder.stop();
+  current.chat?.leave();
+  chatView.room = null;
   if (final) current.broadcast.end();
   // Let the final catalog leave before the session closes.
   setTimeout(
