@@ -12,7 +12,8 @@ namespace MoqLive.E2E.Tests.Browser;
 /// The web apps as `moqlive serve` serves them (wwwroot built from web/apps by the Server project), in real Chromium
 /// with a fake camera and microphone: the streamer goes live, two viewers play (video frames advancing, audio decoded)
 /// with their glass-to-glass latency recorded, a third viewer joins mid-stream, the streamer reloads and the viewers
-/// resume without reloading. Stats come from each page's <c>window.__moqliveStats</c>.
+/// resume without reloading, and a chat message from one viewer reaches the other and the streamer. Stats come from each
+/// page's <c>window.__moqliveStats</c>.
 /// </summary>
 [Trait("Category", "Browser")]
 [Collection(nameof(BrowserCollection))]
@@ -99,6 +100,17 @@ public sealed partial class BrowserAppsTests(ITestOutputHelper output)
             await WaitForAsync(viewer, $"s => s.framesRendered > {rendered + 30}", StartTimeout, "playback resuming after the streamer reload");
         }
         output.WriteLine($"viewers resumed {stopwatch.ElapsedMilliseconds} ms after the reloaded streamer went live");
+
+        // Chat: a message typed on one viewer appears on the other viewer and on the streamer (as text).
+        const string message = "hello from viewer1 <b>not bold</b>";
+        await WaitForAsync(viewers[1], "s => Array.isArray(s.chat)", StartTimeout, "the chat hook");
+        IPage sender = viewers[0];
+        await sender.Locator("moqlive-chat input.text").FillAsync(message, new LocatorFillOptions { Timeout = 30_000 });
+        await sender.Locator("moqlive-chat button[type=submit]").ClickAsync(new LocatorClickOptions { Timeout = 30_000 });
+        string expected = JsonSerializer.Serialize("Viewer: " + message);
+        foreach (IPage page in new[] { viewers[1], streamer })
+            await WaitForAsync(page, $"s => s.chat.includes({expected})", StartTimeout, "the chat message");
+        Assert.Equal(message, await viewers[1].Locator("moqlive-chat li", new PageLocatorOptions { HasText = "hello from viewer1" }).Locator(".text").TextContentAsync());
     }
 
     private async Task<IPage> OpenAsync(Chromium chromium, Uri url, string name)
