@@ -75,6 +75,12 @@ public sealed partial class MoqLiveServer
         });
         app.MapGet("/api/channels", () => Results.Json(ChannelsInfo()));
         app.MapGet("/api/stats", () => Results.Json(StatsInfo()));
+        app.MapGet("/api/time", (HttpContext context) =>
+        {
+            // Pages estimate their clock offset from this (min-RTT sample, NTP-style) for glass-to-glass latency.
+            context.Response.Headers.CacheControl = "no-store";
+            return Results.Json(TimeInfo(_timeProvider));
+        });
 
         _web = app;
         try
@@ -124,6 +130,12 @@ public sealed partial class MoqLiveServer
         name = Encoding.UTF8.GetString(ns[1].Span),
         @namespace = Enumerable.Range(0, ns.Count).Select(i => Encoding.UTF8.GetString(ns[i].Span)).ToArray(),
     }).ToArray();
+
+    /// <summary>The server's wall clock: <c>{ unixMicros }</c>, microseconds since the Unix epoch.</summary>
+    internal static object TimeInfo(TimeProvider timeProvider) => new
+    {
+        unixMicros = (timeProvider.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond,
+    };
 
     internal object StatsInfo()
     {

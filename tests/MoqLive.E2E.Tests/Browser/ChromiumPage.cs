@@ -10,19 +10,14 @@ namespace MoqLive.E2E.Tests.Browser;
 /// </summary>
 internal sealed class ChromiumPage : IAsyncDisposable
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
-    private readonly IPlaywright _playwright;
-    private readonly IBrowserContext _context;
+    private readonly Chromium _chromium;
     private readonly LoopbackPageServer _pageServer;
-    private readonly string _userDataDir;
     private readonly ITestOutputHelper _output;
 
-    private ChromiumPage(IPlaywright playwright, IBrowserContext context, LoopbackPageServer pageServer, string userDataDir, ITestOutputHelper output)
+    private ChromiumPage(Chromium chromium, LoopbackPageServer pageServer, ITestOutputHelper output)
     {
-        _playwright = playwright;
-        _context = context;
+        _chromium = chromium;
         _pageServer = pageServer;
-        _userDataDir = userDataDir;
         _output = output;
     }
 
@@ -39,27 +34,15 @@ internal sealed class ChromiumPage : IAsyncDisposable
     public static async Task<ChromiumPage> LaunchAsync(string bundle, ITestOutputHelper output)
     {
         string script = LoadBundle(bundle);
-        string userDataDir = Directory.CreateTempSubdirectory("moqlive-chromium-").FullName;
-        IPlaywright playwright = await Playwright.CreateAsync().WithTimeout(TimeSpan.FromSeconds(60));
-        IBrowserContext context = await playwright.Chromium.LaunchPersistentContextAsync(userDataDir, new BrowserTypeLaunchPersistentContextOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args =
-            [
-                "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync",
-            ],
-            Timeout = 60_000,
-        }).WithTimeout(TimeSpan.FromSeconds(90));
+        Chromium chromium = await Chromium.LaunchAsync([]);
         var pageServer = new LoopbackPageServer($"<!doctype html><meta charset=\"utf-8\"><title>MoqLive E2E</title><body><script>{script}</script>");
-        return new ChromiumPage(playwright, context, pageServer, userDataDir, output);
+        return new ChromiumPage(chromium, pageServer, output);
     }
 
     /// <summary>Opens a new tab on the page (each tab runs the bundle on its own).</summary>
     public async Task<IPage> OpenTabAsync(string label)
     {
-        IPage page = await _context.NewPageAsync();
+        IPage page = await _chromium.Context.NewPageAsync();
         page.Console += (_, message) => _output.WriteLine($"{label} console: {message.Text}");
         page.PageError += (_, error) => _output.WriteLine($"{label} page error: {error}");
         await page.GotoAsync(_pageServer.Url.ToString(), new PageGotoOptions { Timeout = 30_000 });
@@ -68,15 +51,7 @@ internal sealed class ChromiumPage : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _context.DisposeAsync();
-        _playwright.Dispose();
+        await _chromium.DisposeAsync();
         await _pageServer.DisposeAsync();
-        try
-        {
-            Directory.Delete(_userDataDir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
     }
 }
