@@ -12,6 +12,8 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 # The @moq/net interop page the browser E2E tests serve (tests/MoqLive.E2E.Tests/Browser/MoqNetInteropTests.cs).
 npm run build -w @moqlive/interop-moq-net
+# The browser E2E tests (tests/MoqLive.E2E.Tests/Browser) load page bundles from web/packages/e2e-pages/dist.
+npm run build -w @moqlive/e2e-pages
 cd ..
 
 dotnet test MoqLive.slnx "$@"

@@ -32,7 +32,7 @@ public sealed partial class MoqtRelay
                     publisher = FindPublisher(track.Namespace);
                     if (publisher is null)
                         return SubscribeResult.Error(RequestErrorCode.DoesNotExist, $"No publisher for {track.Namespace}.");
-                    entry = new RelayTrack(track);
+                    entry = NewTrack(track);
                     _tracks.Add(track, entry);
                 }
 

@@ -68,7 +68,8 @@ public sealed partial class MoqtRelay
             }
             else
             {
-                entry = new RelayTrack(track.Name) { IsPushed = true };
+                entry = NewTrack(track.Name);
+                entry.IsPushed = true;
                 CreateProducer(entry, track.Info);
                 _tracks.Add(track.Name, entry);
                 Attach(entry, track, ++_registrationOrder);

@@ -86,6 +86,10 @@ public sealed partial class MoqtRelay
         }
     }
 
+    /// <summary>A new track entry; chat tracks get the chat policy (docs/media-format.md "Chat").</summary>
+    private RelayTrack NewTrack(FullTrackName name) =>
+        new(name) { Chat = ChatGate.IsChatNamespace(name.Namespace) ? new ChatGate(_options.Chat, _options.TimeProvider) : null };
+
     /// <summary>Creates the track's cache/fan-out producer. Under the lock.</summary>
     private void CreateProducer(RelayTrack entry, TrackInfo info)
     {
@@ -146,7 +150,7 @@ public sealed partial class MoqtRelay
                 }
 
                 groups.RemoveAll(static t => t.IsCompleted);
-                groups.Add(PumpGroupAsync(next.Group, group, cancellationToken));
+                groups.Add(PumpGroupAsync(next.Group, group, entry.Chat, cancellationToken));
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -166,13 +170,13 @@ public sealed partial class MoqtRelay
             OnUpstreamEnded(entry, generation, end ?? new TrackEnd(PublishDoneStatusCode.InternalError, "Upstream stopped.", Aborted: true));
     }
 
-    private async Task PumpGroupAsync(GroupConsumer upstream, GroupProducer group, CancellationToken cancellationToken)
+    private async Task PumpGroupAsync(GroupConsumer upstream, GroupProducer group, ChatGate? chat, CancellationToken cancellationToken)
     {
         var subgroups = new List<Task>();
         try
         {
             while (await upstream.NextSubgroupAsync(cancellationToken).ConfigureAwait(false) is { } subgroup)
-                subgroups.Add(PumpSubgroupAsync(subgroup, group, cancellationToken));
+                subgroups.Add(PumpSubgroupAsync(subgroup, group, chat, cancellationToken));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -183,7 +187,7 @@ public sealed partial class MoqtRelay
             group.Complete();
     }
 
-    private async Task PumpSubgroupAsync(SubgroupConsumer upstream, GroupProducer group, CancellationToken cancellationToken)
+    private async Task PumpSubgroupAsync(SubgroupConsumer upstream, GroupProducer group, ChatGate? chat, CancellationToken cancellationToken)
     {
         SubgroupProducer? subgroup = null;
         try
@@ -198,6 +202,14 @@ public sealed partial class MoqtRelay
                     case ObjectReadStatus.Object:
                         var obj = read.Object!;
                         Metrics.AddObjectIn(obj.Payload.Length);
+                        if (chat?.Check(obj) is { } verdict && verdict != ChatVerdict.Forward)
+                        {
+                            // docs/media-format.md "Chat": oversized and over-rate objects are not forwarded.
+                            Metrics.AddChatDropped(verdict == ChatVerdict.Oversized);
+                            obj.Release();
+                            break;
+                        }
+
                         if (!Forward(obj, group, subgroup))
                             return;
                         break;

@@ -42,6 +42,9 @@ public sealed record MoqtRelayOptions
     /// <summary>Clock for cache age, reconnect grace, trimming and the joining FETCH wait. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>Limits on chat tracks (<c>["live", NAME, "chat", PARTICIPANT]</c>); default <see cref="ChatPolicyOptions.Default"/>.</summary>
+    public ChatPolicyOptions Chat { get; init; } = ChatPolicyOptions.Default;
+
     /// <summary>Logger factory; null for no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 
@@ -53,5 +56,7 @@ public sealed record MoqtRelayOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CacheTrimInterval, TimeSpan.Zero, nameof(CacheTrimInterval));
         ArgumentOutOfRangeException.ThrowIfLessThan(JoiningFetchWait, TimeSpan.Zero, nameof(JoiningFetchWait));
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
+        ArgumentNullException.ThrowIfNull(Chat, nameof(Chat));
+        Chat.Validate();
     }
 }

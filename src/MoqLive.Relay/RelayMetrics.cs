@@ -12,6 +12,8 @@ public sealed class RelayMetrics
     private long _downstreamSubscribes;
     private long _publishDoneSent;
     private long _publisherResumes;
+    private long _chatOversized;
+    private long _chatOverRate;
 
     internal RelayMetrics(MoqtRelay relay) => _relay = relay;
 
@@ -60,6 +62,14 @@ public sealed class RelayMetrics
 
     /// <summary>Times a track resumed from a reconnected publisher.</summary>
     public long PublisherResumes => Interlocked.Read(ref _publisherResumes);
+
+    /// <summary>Chat objects not forwarded because their payload exceeded <see cref="ChatPolicyOptions.MaxPayloadBytes"/>.</summary>
+    public long ChatOversizedDropped => Interlocked.Read(ref _chatOversized);
+
+    /// <summary>Chat objects not forwarded because their sender exceeded the rate limit.</summary>
+    public long ChatOverRateDropped => Interlocked.Read(ref _chatOverRate);
+
+    internal void AddChatDropped(bool oversized) => Interlocked.Increment(ref oversized ? ref _chatOversized : ref _chatOverRate);
 
     internal void AddObjectIn(long bytes)
     {

@@ -4,8 +4,9 @@ using MoqLive.Relay;
 namespace MoqLive.Server;
 
 /// <summary>
-/// The namespaces currently published to the relay (for <c>/api/channels</c>), kept up to date through the relay's
-/// own SUBSCRIBE_NAMESPACE for the empty prefix, so the relay needs no extra query API.
+/// The channels currently published to the relay (for <c>/api/channels</c>): namespaces of the form
+/// <c>["live", NAME]</c> (docs/media-format.md), not their chat namespaces or anything else. Kept up to date through
+/// the relay's own SUBSCRIBE_NAMESPACE for the empty prefix, so the relay needs no extra query API.
 /// </summary>
 public sealed class ChannelDirectory : IAsyncDisposable
 {
@@ -24,7 +25,14 @@ public sealed class ChannelDirectory : IAsyncDisposable
         _loop = Task.Run(FollowAsync, CancellationToken.None);
     }
 
-    /// <summary>The namespaces published right now, in a stable order.</summary>
+    /// <summary>True for a channel namespace, <c>["live", NAME]</c>.</summary>
+    public static bool IsChannel(TrackNamespace ns)
+    {
+        ArgumentNullException.ThrowIfNull(ns);
+        return ns.Count == 2 && ns[0].Span.SequenceEqual("live"u8);
+    }
+
+    /// <summary>The channel namespaces published right now, in a stable order.</summary>
     public IReadOnlyList<TrackNamespace> Snapshot()
     {
         lock (_lock)
@@ -40,6 +48,8 @@ public sealed class ChannelDirectory : IAsyncDisposable
         {
             while (await _consumer!.NextAsync(_cts.Token).ConfigureAwait(false) is { } change)
             {
+                if (!IsChannel(change.Namespace))
+                    continue;
                 lock (_lock)
                 {
                     if (change.Active)

@@ -75,6 +75,12 @@ public sealed partial class MoqLiveServer
         });
         app.MapGet("/api/channels", () => Results.Json(ChannelsInfo()));
         app.MapGet("/api/stats", () => Results.Json(StatsInfo()));
+        app.MapGet("/api/time", (HttpContext context) =>
+        {
+            // Pages estimate their clock offset from this (min-RTT sample, NTP-style) for glass-to-glass latency.
+            context.Response.Headers.CacheControl = "no-store";
+            return Results.Json(TimeInfo(_timeProvider));
+        });
 
         _web = app;
         try
@@ -118,11 +124,18 @@ public sealed partial class MoqLiveServer
         };
     }
 
+    /// <summary>The live channels: <c>name</c> is NAME of the channel namespace <c>["live", NAME]</c>.</summary>
     internal object ChannelsInfo() => Channels.Snapshot().Select(ns => new
     {
-        name = string.Join('/', Enumerable.Range(0, ns.Count).Select(i => Encoding.UTF8.GetString(ns[i].Span))),
+        name = Encoding.UTF8.GetString(ns[1].Span),
         @namespace = Enumerable.Range(0, ns.Count).Select(i => Encoding.UTF8.GetString(ns[i].Span)).ToArray(),
     }).ToArray();
+
+    /// <summary>The server's wall clock: <c>{ unixMicros }</c>, microseconds since the Unix epoch.</summary>
+    internal static object TimeInfo(TimeProvider timeProvider) => new
+    {
+        unixMicros = (timeProvider.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond,
+    };
 
     internal object StatsInfo()
     {
@@ -145,6 +158,8 @@ public sealed partial class MoqLiveServer
                 downstreamSubscribes = m.DownstreamSubscribes,
                 publishDoneSent = m.PublishDoneSent,
                 publisherResumes = m.PublisherResumes,
+                chatOversizedDropped = m.ChatOversizedDropped,
+                chatOverRateDropped = m.ChatOverRateDropped,
             },
             // For 'moqlive bench fanout': managed heap as of the last GC (no GC is forced) and allocations so far.
             process = new

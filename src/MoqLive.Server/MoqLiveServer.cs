@@ -133,7 +133,11 @@ public sealed partial class MoqLiveServer : IAsyncDisposable
             ListenEndPoint = IPEndPoint.Parse(_options.Listen),
             ApplicationProtocols = [MoqtVersion.Draft19.GetAlpn(), "h3"],
             ServerCertificate = Certificate.CurrentTls,
-            ConnectionOptions = QuicDefaults.ConnectionOptions with { SendBufferSize = MoqLiveServerDefaults.ConnectionSendBufferBytes },
+            ConnectionOptions = QuicDefaults.ConnectionOptions with
+            {
+                SendBufferSize = MoqLiveServerDefaults.ConnectionSendBufferBytes,
+                KeepAliveInterval = MoqLiveServerDefaults.KeepAliveInterval,
+            },
             TimeProvider = _timeProvider,
             LoggerFactory = _loggerFactory,
             RequireRetry = _options.RequireRetry,

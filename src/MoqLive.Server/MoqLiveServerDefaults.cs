@@ -28,6 +28,12 @@ public static class MoqLiveServerDefaults
     /// </summary>
     public const ulong ConnectionSendBufferBytes = 1024 * 1024;
 
+    /// <summary>
+    /// The relay PINGs a connection after this much quiet (RFC 9000 §10.1.2), so a publisher nobody watches yet, or a
+    /// viewer of a paused channel, is not closed by the 30 s idle timeout.
+    /// </summary>
+    public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(10);
+
     /// <summary>A development certificate is replaced this long before it expires.</summary>
     public static readonly TimeSpan DevCertificateRenewBefore = TimeSpan.FromDays(1);
 }

@@ -124,6 +124,24 @@ public sealed class MoqtSessionHandlerTests
         await WaitUntilAsync(() => channels.Snapshot().Count == 0);
     }
 
+    [Fact]
+    public async Task ChannelDirectory_ListsOnlyLiveChannelNamespaces()
+    {
+        await using var relay = new MoqtRelay();
+        await using var channels = new ChannelDirectory();
+        await channels.StartAsync(relay).WithTimeout();
+        using var producer = new TrackProducer(new TrackInfo(FullTrackName.Create(TrackNamespace.Of("live", "bob"), "video")));
+        // Chat participants, other shapes and other roots are not channels (docs/media-format.md).
+        foreach (var other in new[] { TrackNamespace.Of("live", "bob", "chat", "0123456789abcdef"), TrackNamespace.Of("live"), TrackNamespace.Of("e2e", "x") })
+            (await relay.PublishNamespaceAsync(other, new OneTrack(producer)).WithTimeout()).GetValueOrThrow();
+        (await relay.PublishNamespaceAsync(TrackNamespace.Of("live", "bob"), new OneTrack(producer)).WithTimeout()).GetValueOrThrow();
+
+        await WaitUntilAsync(() => channels.Snapshot().Count == 1);
+        Assert.Equal(TrackNamespace.Of("live", "bob"), Assert.Single(channels.Snapshot()));
+        Assert.True(ChannelDirectory.IsChannel(TrackNamespace.Of("live", "x")));
+        Assert.False(ChannelDirectory.IsChannel(TrackNamespace.Of("live", "x", "chat", "p")));
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         // Bounded: the directory updates on the thread pool right after the relay's event.

@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text.Json;
+using MoqLive.Media.Publishing;
 using MoqLive.Moqt.Model;
 
 namespace MoqLive.Cli.Commands;
@@ -70,7 +71,7 @@ internal static class FanoutBench
 
         // Publisher: PUBLISH_NAMESPACE, then groups of ObjectsPerGroup objects paced over GroupDuration, from now on.
         using var producer = new TrackProducer(new TrackInfo(Track));
-        var publisher = new SingleTrackPublisher(producer);
+        var publisher = new TrackSetPublisher([producer]);
         var publisherConnection = await ConnectAsync(relay.MoqtUrl, tls, publisher, time, cancellationToken).ConfigureAwait(false);
         var subscribers = new List<Subscriber>(subscriberCount);
         try

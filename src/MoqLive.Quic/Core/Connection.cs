@@ -40,6 +40,7 @@ internal sealed partial class Connection
     private TimeSpan _idleTimeout;
     private Instant? _closeDeadline;
     private Instant? _pacingDeadline;
+    private Instant? _keepAliveDeadline;
     private QuicTransportParameters? _peerParameters;
     private ConnectionCloseInfo? _closeInfo;
     private bool _closeFramePending;
@@ -191,6 +192,7 @@ internal sealed partial class Connection
             if (s.Keys is not null && !s.Discarded && s.ReceivedPackets.AckDeadline is { } d) t = Instant.Earliest(t, d);
         }
         t = Instant.Earliest(t, _pacingDeadline);
+        if (_loss.HandshakeConfirmed) t = Instant.Earliest(t, _keepAliveDeadline);
         return t;
     }
 
@@ -211,6 +213,12 @@ internal sealed partial class Connection
             return;
         }
         if (_pacingDeadline is { } p && now >= p) _pacingDeadline = null;
+        if (_loss.HandshakeConfirmed && _keepAliveDeadline is { } k && now >= k)
+        {
+            // RFC 9000 §10.1.2: an ack-eliciting PING keeps both peers' idle timers from expiring.
+            _spaces[(int)PacketSpace.ApplicationData].PingPending = true;
+            _keepAliveDeadline = now + KeepAliveInterval();
+        }
         if (_loss.GetTimer(AmplificationBlocked) is { } lt && now >= lt)
         {
             var outcome = _loss.OnTimeout(now);
@@ -306,6 +314,13 @@ internal sealed partial class Connection
         var timeout = _idleTimeout > TimeSpan.Zero ? _idleTimeout : TimeSpan.FromDays(3650);
         var minimum = _loss.Pto() * 3;
         _idleDeadline = now + (timeout > minimum ? timeout : minimum);
+        if (_options.KeepAliveInterval > TimeSpan.Zero) _keepAliveDeadline = now + KeepAliveInterval();
+    }
+
+    private TimeSpan KeepAliveInterval()
+    {
+        var half = _idleTimeout / 2;
+        return _idleTimeout > TimeSpan.Zero && half < _options.KeepAliveInterval ? half : _options.KeepAliveInterval;
     }
 
     private static ConnectionId RandomConnectionId(Random rng, int length)

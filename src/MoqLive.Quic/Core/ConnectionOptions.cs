@@ -15,6 +15,12 @@ public sealed record ConnectionOptions
     /// <summary>Local idle timeout (max_idle_timeout); the effective one is the minimum of both peers'. Default 30 s.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Sends a PING when nothing was sent or received for this long, so a quiet connection outlives the idle timeout
+    /// (RFC 9000 §10.1.2). Capped at half the effective idle timeout. Zero (the default) sends none.
+    /// </summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.Zero;
+
     /// <summary>Largest UDP payload we send (and advertise as max_udp_payload_size). Default 1200, the QUIC minimum.</summary>
     public int MaxUdpPayloadSize { get; init; } = 1200;
 

@@ -40,4 +40,7 @@ internal sealed class RelayTrack(FullTrackName name)
 
     /// <summary>Registration order of the current upstream; a publisher registered later may replace it.</summary>
     public long UpstreamOrder { get; set; }
+
+    /// <summary>The chat policy for chat tracks (docs/media-format.md "Chat"), null for every other track.</summary>
+    public ChatGate? Chat { get; init; }
 }

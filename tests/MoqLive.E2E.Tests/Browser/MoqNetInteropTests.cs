@@ -38,14 +38,15 @@ public sealed class MoqNetInteropTests(ITestOutputHelper output)
         {
             url,
             certificateSha256 = hash,
-            @namespace = "interop/page",
+            @namespace = "live/moqnet",
             track = "text",
             groups,
             objectsPerGroup,
         });
-        await WaitForChannelAsync(web, hash, "interop/page", published);
+        // /api/channels lists ["live", NAME] namespaces by NAME (docs/media-format.md).
+        await WaitForChannelAsync(web, hash, "moqnet", published);
 
-        await using CliHost subscriber = CliHost.Start("subscribe", url, "--namespace", "interop/page", "--track", "text", "--json",
+        await using CliHost subscriber = CliHost.Start("subscribe", url, "--namespace", "live/moqnet", "--track", "text", "--json",
             "--count", (groups * objectsPerGroup).ToString(System.Globalization.CultureInfo.InvariantCulture), "--cert-hash", hash);
         int exit = await subscriber.Exit.WaitAsync(RunTimeout);
         JsonElement result = await published.WaitAsync(RunTimeout);
@@ -132,7 +133,7 @@ public sealed class MoqNetInteropTests(ITestOutputHelper output)
     }
 
     // The page's PUBLISH_NAMESPACE has reached the relay once the server's channel list shows it.
-    private static async Task WaitForChannelAsync(string web, string hash, string ns, Task<JsonElement> page)
+    private static async Task WaitForChannelAsync(string web, string hash, string channel, Task<JsonElement> page)
     {
         using var handler = new HttpClientHandler
         {
@@ -145,7 +146,7 @@ public sealed class MoqNetInteropTests(ITestOutputHelper output)
             if (page.IsCompleted)
                 Assert.Fail($"The page finished before its namespace was announced: {await page}");
             JsonElement channels = await http.GetFromJsonAsync<JsonElement>("/api/channels", limit.Token);
-            if (channels.EnumerateArray().Any(c => c.GetProperty("name").GetString() == ns))
+            if (channels.EnumerateArray().Any(c => c.GetProperty("name").GetString() == channel))
                 return;
             await Task.Delay(100, limit.Token);
         }

@@ -74,11 +74,14 @@ public sealed class MoqtLoopbackTests
         Assert.Equal("sha-256", certificate.GetProperty("algorithm").GetString());
         Assert.Equal(32, certificate.GetProperty("value").GetArrayLength());
         Assert.Equal(0, (await http.GetFromJsonAsync<JsonElement>("/api/channels")).GetArrayLength());
+        long before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
+        long serverMicros = (await http.GetFromJsonAsync<JsonElement>("/api/time")).GetProperty("unixMicros").GetInt64();
+        Assert.InRange(serverMicros, before - 1_000_000, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000 + 1_000_000);
 
         await using CliHost publisher = CliHost.Start("publish", moqt, "--namespace", "live/alice", "--track", "clock", "--clock", "--count", "600", "--cert-hash", hash);
         await publisher.WaitForOutputAsync("Publishing", StartTimeout);
         JsonElement channels = await http.GetFromJsonAsync<JsonElement>("/api/channels");
-        Assert.Equal("live/alice", Assert.Single(channels.EnumerateArray()).GetProperty("name").GetString());
+        Assert.Equal("alice", Assert.Single(channels.EnumerateArray()).GetProperty("name").GetString());
         JsonElement stats = await http.GetFromJsonAsync<JsonElement>("/api/stats");
         Assert.Equal(1, stats.GetProperty("sessions").GetProperty("active").GetInt64());
 

@@ -193,6 +193,20 @@ public class ScenarioTests
         Assert.InRange((pair.Now - start).TotalSeconds, 4.9, 5.5);
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3600)] // longer than the idle timeout: capped at half of it
+    public void KeepAlive_QuietConnectionOutlivesIdleTimeout(int keepAliveSeconds)
+    {
+        var opts = new ConnectionOptions { IdleTimeout = TimeSpan.FromSeconds(5) };
+        var pair = new QuicPair(8, client: opts, server: opts with { KeepAliveInterval = TimeSpan.FromSeconds(keepAliveSeconds) });
+        pair.Handshake();
+        pair.Advance(TimeSpan.FromSeconds(60));
+        Assert.Equal(ConnectionState.Established, pair.Client.State);
+        Assert.Equal(ConnectionState.Established, pair.Server!.State);
+        Assert.DoesNotContain(pair.ClientEvents, e => e.Kind == ConnectionEventKind.ConnectionLost);
+    }
+
     [Fact]
     public void WholeFlightLost_PtoProbesRecover()
     {

@@ -275,14 +275,21 @@ public sealed class InMemorySessionPairTests
         var pending = new List<Task>();
         for (int i = 0; i < 10; i++)
         {
+            // A writer stuck on flow control: 1000 bytes into a window of 8 whose reader takes only the first byte.
             ITransportSendStream send = await client.OpenUnidirectionalStreamAsync().WithTimeout();
             ITransportReceiveStream receive = await server.AcceptUnidirectionalStreamAsync().WithTimeout();
             pending.Add(send.WriteAsync(new byte[1000]).AsTask());
             await receive.ReadExactlyAsync(1).WithTimeout();
+
+            // A reader waiting for bytes that never come (its stream got one byte, already read).
+            ITransportSendStream quiet = await client.OpenUnidirectionalStreamAsync().WithTimeout();
+            await quiet.WriteAsync(new byte[1]).WithTimeout();
+            ITransportReceiveStream waiting = await server.AcceptUnidirectionalStreamAsync().WithTimeout();
+            await waiting.ReadExactlyAsync(1).WithTimeout();
             pending.Add(Task.Run(async () =>
             {
                 while (true)
-                    await receive.ReadAsync(new byte[3]);
+                    await waiting.ReadAsync(new byte[3]);
             }));
         }
 

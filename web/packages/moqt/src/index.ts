@@ -1,3 +1,18 @@
+export { AsyncQueue } from "./session/async-queue.ts";
+export { type CertificateHash, fetchCertificateHash } from "./session/certificate-hash.ts";
+export { type ConnectOptions, connect, MOQT_PROTOCOL } from "./session/connect.ts";
+export { MoqtRequestError, MoqtSessionClosedError } from "./session/errors.ts";
+export { type FetchOkInfo, FetchResponse } from "./session/fetch-response.ts";
+export { bytesProperty, intProperty, type MoqtObject } from "./session/moqt-object.ts";
+export { type NamespaceEvent, NamespaceSubscription } from "./session/namespace-subscription.ts";
+export { PublishedNamespace } from "./session/published-namespace.ts";
+export { PublishDoneCode, RequestErrorCode } from "./session/request-error-code.ts";
+export { type GoAwayInfo, MoqtSession, type MoqtSessionOptions, type SessionCloseInfo } from "./session/session.ts";
+export { MoqtStreamResetCode } from "./session/stream-reset-code.ts";
+export type { FetchOptions, FetchRange, JoiningFetchStart, SubscribeFilter, SubscribeOptions } from "./session/subscribe-options.ts";
+export { type PublishDoneInfo, Subscription, type SubscriptionUpdate } from "./session/subscription.ts";
+export { GroupWriter, TrackWriter, type TrackWriterOptions, type WriteObjectOptions } from "./session/track-writer.ts";
+export type { MoqtTransport, TransportBidirectionalStream, TransportCloseInfo } from "./session/web-transport.ts";
 export { BufferedStreamReader, type BufferedStreamReaderOptions, type TryRead } from "./stream/buffered-stream-reader.ts";
 export { type AuthorizationToken, AuthTokenAliasType } from "./wire/authorization-token.ts";
 export { ByteReader, type Truncation } from "./wire/byte-reader.ts";

@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using MoqLive.E2E.Tests.Server;
+using Xunit.Abstractions;
+
+namespace MoqLive.E2E.Tests.Browser;
+
+/// <summary>
+/// The web apps as `moqlive serve` serves them (wwwroot built from web/apps by the Server project), in real Chromium
+/// with a fake camera and microphone: the streamer goes live, two viewers play (video frames advancing, audio decoded)
+/// with their glass-to-glass latency recorded, a third viewer joins mid-stream, the streamer reloads and the viewers
+/// resume without reloading, and a chat message from one viewer reaches the other and the streamer. Stats come from each
+/// page's <c>window.__moqliveStats</c>.
+/// </summary>
+[Trait("Category", "Browser")]
+[Collection(nameof(BrowserCollection))]
+public sealed partial class BrowserAppsTests(ITestOutputHelper output)
+{
+    private const string Channel = "e2e";
+    // 640x360 + 320x180: one streamer and three viewers in one headless Chromium on 2 shared cores.
+    private const int Resolution = 360;
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan PlayTime = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan MidStreamFirstFrameLimit = TimeSpan.FromSeconds(10);
+
+    [GeneratedRegex(@"Web \(HTTPS\)\s+(https://\S+)")]
+    private static partial Regex WebUrlPattern();
+
+    [Fact]
+    public async Task StreamerAndAudience_PlayThroughTheRelay_ResumeAfterStreamerReload()
+    {
+        Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "wwwroot", "streamer", "index.html")),
+            "wwwroot/streamer is missing beside the test assembly: the Server project's web build (npm run build in web/) did not run.");
+        await using CliHost server = CliHost.Start("serve", "--listen", "127.0.0.1:0", "--log-level", "Warning");
+        await server.WaitForOutputAsync("Press Ctrl+C", TimeSpan.FromSeconds(30));
+        var web = new Uri(WebUrlPattern().Match(server.Output).Groups[1].Value);
+
+        await using Chromium chromium = await Chromium.LaunchAsync(
+            ["--use-fake-device-for-media-stream=fps=30", "--use-fake-ui-for-media-stream", "--autoplay-policy=no-user-gesture-required"],
+            ignoreHttpsErrors: true);
+
+        IPage streamer = await OpenAsync(chromium, new Uri(web, $"/streamer/?channel={Channel}&title=E2E&live=1&resolution={Resolution}"), "streamer");
+        await WaitForAsync(streamer, "s => s.state === 'live'", StartTimeout, "the streamer going live");
+        JsonElement streamerStats = await StatsAsync(streamer);
+        output.WriteLine($"streamer live, video codec {streamerStats.GetProperty("codec")}");
+
+        IPage[] viewers =
+        [
+            await OpenAsync(chromium, new Uri(web, $"/watch/?channel={Channel}"), "viewer1"),
+            await OpenAsync(chromium, new Uri(web, $"/watch/?channel={Channel}"), "viewer2"),
+        ];
+        foreach (IPage viewer in viewers)
+            await WaitForAsync(viewer, "s => s.framesRendered > 0 && s.timeToFirstFrameMs !== undefined", StartTimeout, "the first frame");
+
+        // Play for 10 s: video frames advance and audio frames flow on both; every rendered frame's latency is kept.
+        var before = new List<JsonElement>();
+        foreach (IPage viewer in viewers)
+            before.Add(await StatsAsync(viewer));
+        await Task.Delay(PlayTime);
+        for (int i = 0; i < viewers.Length; i++)
+        {
+            JsonElement after = await StatsAsync(viewers[i]);
+            int frames = after.GetProperty("framesRendered").GetInt32() - before[i].GetProperty("framesRendered").GetInt32();
+            int audio = after.GetProperty("audioFramesDecoded").GetInt32() - before[i].GetProperty("audioFramesDecoded").GetInt32();
+            double[] latencies = [.. after.GetProperty("latencySamplesMs").EnumerateArray().Skip(before[i].GetProperty("latencySamplesMs").GetArrayLength()).Select(e => e.GetDouble())];
+            double ttff = after.GetProperty("timeToFirstFrameMs").GetDouble();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"viewer{i + 1}: {frames} video frames and {audio} audio frames in {PlayTime.TotalSeconds} s, rendition {after.GetProperty("rendition")}, " +
+                $"glass-to-glass p50 {Percentile(latencies, 50):F1} ms p95 {Percentile(latencies, 95):F1} ms over {latencies.Length} frames, " +
+                $"first frame {ttff:F0} ms after join, late {after.GetProperty("lateFrames")}, dropped {after.GetProperty("droppedFrames")}"));
+            // Nominally 300 video frames (30 fps) and 500 Opus packets; a machine with a load average of 45 on 2 cores delivered
+            // 9 and 14 at 720p. The bounds only require playback to advance, and fail when it stalls.
+            Assert.True(frames >= 10, $"viewer{i + 1} rendered only {frames} frames in {PlayTime.TotalSeconds} s");
+            Assert.True(audio >= 10, $"viewer{i + 1} decoded only {audio} audio frames in {PlayTime.TotalSeconds} s");
+            Assert.NotEmpty(latencies);
+            Assert.InRange(Percentile(latencies, 50), -50, 2000);
+        }
+
+        // A viewer joining mid-stream starts from the current group's key frame (joining FETCH) and shows video within 1 s.
+        IPage late = await OpenAsync(chromium, new Uri(web, $"/watch/?channel={Channel}"), "viewer3");
+        await WaitForAsync(late, "s => s.framesRendered > 0 && s.timeToFirstFrameMs !== undefined", StartTimeout, "the mid-stream viewer's first frame");
+        double midStream = (await StatsAsync(late)).GetProperty("timeToFirstFrameMs").GetDouble();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"viewer3 (mid-stream join): first frame {midStream:F0} ms after join"));
+        // Target 1 s (BENCHMARKS.md records the measured value); the bound here leaves room for a machine shared by many
+        // builds (load average 45+ on 2 cores measured 3–6.5 s), yet fails when a mid-stream viewer cannot start playing.
+        Assert.True(midStream < MidStreamFirstFrameLimit.TotalMilliseconds,
+            $"the mid-stream viewer showed its first frame {midStream:F0} ms after joining (target 1000 ms, limit {MidStreamFirstFrameLimit.TotalMilliseconds} ms)");
+        await late.CloseAsync();
+
+        // The streamer reloads: the viewers keep their pages and play again once it is live.
+        await streamer.ReloadAsync(new PageReloadOptions { Timeout = 30_000 });
+        await WaitForAsync(streamer, "s => s.state === 'live'", StartTimeout, "the reloaded streamer going live");
+        var stopwatch = Stopwatch.StartNew();
+        foreach (IPage viewer in viewers)
+        {
+            int rendered = (await StatsAsync(viewer)).GetProperty("framesRendered").GetInt32();
+            await WaitForAsync(viewer, $"s => s.framesRendered > {rendered + 30}", StartTimeout, "playback resuming after the streamer reload");
+        }
+        output.WriteLine($"viewers resumed {stopwatch.ElapsedMilliseconds} ms after the reloaded streamer went live");
+
+        // Chat: a message typed on one viewer appears on the other viewer and on the streamer (as text).
+        const string message = "hello from viewer1 <b>not bold</b>";
+        await WaitForAsync(viewers[1], "s => Array.isArray(s.chat)", StartTimeout, "the chat hook");
+        IPage sender = viewers[0];
+        await sender.Locator("moqlive-chat input.text").FillAsync(message, new LocatorFillOptions { Timeout = 30_000 });
+        await sender.Locator("moqlive-chat button[type=submit]").ClickAsync(new LocatorClickOptions { Timeout = 30_000 });
+        string expected = JsonSerializer.Serialize("Viewer: " + message);
+        foreach (IPage page in new[] { viewers[1], streamer })
+            await WaitForAsync(page, $"s => s.chat.includes({expected})", StartTimeout, "the chat message");
+        Assert.Equal(message, await viewers[1].Locator("moqlive-chat li", new PageLocatorOptions { HasText = "hello from viewer1" }).Locator(".text").TextContentAsync());
+    }
+
+    private async Task<IPage> OpenAsync(Chromium chromium, Uri url, string name)
+    {
+        IPage page = await chromium.Context.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            if (message.Type is "error" or "warning")
+                output.WriteLine($"{name} console {message.Type}: {message.Text}");
+        };
+        page.PageError += (_, error) => output.WriteLine($"{name} page error: {error}");
+        await page.GotoAsync(url.ToString(), new PageGotoOptions { Timeout = 30_000 });
+        return page;
+    }
+
+    private static async Task<JsonElement> StatsAsync(IPage page) =>
+        await page.EvaluateAsync<JsonElement>("() => JSON.parse(JSON.stringify(window.__moqliveStats ?? null))");
+
+    /// <summary>Waits (bounded) for a predicate over the page's stats; on timeout fails with the page's last stats.</summary>
+    private static async Task WaitForAsync(IPage page, string predicate, TimeSpan timeout, string what)
+    {
+        try
+        {
+            await page.WaitForFunctionAsync($"() => window.__moqliveStats !== undefined && ({predicate})(window.__moqliveStats)", null,
+                new PageWaitForFunctionOptions { Timeout = (float)timeout.TotalMilliseconds, PollingInterval = 50 });
+        }
+        catch (TimeoutException)
+        {
+            JsonElement stats = await StatsAsync(page);
+            string summary = stats.ValueKind == JsonValueKind.Object
+                ? string.Join(", ", stats.EnumerateObject().Where(p => p.Name != "latencySamplesMs").Select(p => $"{p.Name}={p.Value}"))
+                : "no stats";
+            Assert.Fail($"Timed out after {timeout.TotalSeconds} s waiting for {what} on {page.Url}: {summary}");
+        }
+    }
+
+    private static double Percentile(double[] values, double p)
+    {
+        if (values.Length == 0)
+            return double.NaN;
+        double[] sorted = [.. values.Order()];
+        int rank = Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1);
+        return sorted[rank];
+    }
+}

@@ -1,0 +1,307 @@
+// Audience player page: wiring only. Playback lives in @moqlive/media, MOQT in @moqlive/moqt.
+
+import { ChatRoom, defineChatElement, type MoqliveChatElement } from "@moqlive/chat";
+import {
+  ChannelWatcher,
+  channelNamespace,
+  channelSubscriber,
+  defineStatsView,
+  estimateClockOffset,
+  formatBitrate,
+  formatMs,
+  isValidChannelName,
+  MediaPlayer,
+  type PlayerStats,
+  percentile,
+  type StatsView,
+  videoRenditions,
+} from "@moqlive/media";
+import { connect, MoqtRequestError, type MoqtSession } from "@moqlive/moqt";
+import { followChannelList } from "./channel-list.ts";
+
+interface AudienceStats {
+  state: "idle" | "connecting" | "playing" | "ended" | "error";
+  error?: string;
+  channel?: string;
+  joinedAt?: number;
+  timeToFirstFrameMs?: number | undefined;
+  /** Every rendered frame's glass-to-glass latency since the page loaded, ms (the newest 20000). */
+  latencySamplesMs: number[];
+  latencyMs?: number | undefined;
+  framesRendered: number;
+  framesDecoded: number;
+  audioFramesDecoded: number;
+  audioFramesPlayed: number;
+  fps: number;
+  bufferMs: number;
+  delayMs: number;
+  lateFrames: number;
+  droppedFrames: number;
+  rendition?: string;
+  width: number;
+  height: number;
+  videoBitrate: number;
+  audioBitrate: number;
+  clockOffsetMs: number;
+  joins: number;
+  decoderState?: string;
+  decodeQueueSize?: number;
+  /** The newest playback problem (decoder, track), for diagnostics. */
+  lastError?: string;
+  /** Chat messages shown, as "from: text". */
+  chat: string[];
+}
+
+declare global {
+  interface Window {
+    /** Test hook: the player's state and stats. */
+    __moqliveStats?: AudienceStats;
+  }
+}
+
+defineStatsView();
+defineChatElement();
+
+const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const status = byId<HTMLParagraphElement>("status");
+const screen = byId<HTMLDivElement>("screen");
+const joinButton = byId<HTMLButtonElement>("join");
+const renditionSelect = byId<HTMLSelectElement>("rendition");
+const latencyInput = byId<HTMLInputElement>("latency");
+const latencyValue = byId<HTMLOutputElement>("latency-value");
+const showStats = byId<HTMLInputElement>("show-stats");
+const statsView = byId<StatsView>("stats");
+const titleView = byId<HTMLSpanElement>("title");
+const chatView = byId<MoqliveChatElement>("chat");
+
+const params = new URLSearchParams(location.search);
+const channel = params.get("channel") ?? "";
+if (params.has("latency")) latencyInput.value = params.get("latency") ?? "150";
+latencyValue.textContent = `${latencyInput.value} ms`;
+
+const totals = { framesRendered: 0, framesDecoded: 0, audioFramesDecoded: 0, audioFramesPlayed: 0, lateFrames: 0, droppedFrames: 0 };
+const stats: AudienceStats = {
+  state: "idle",
+  latencySamplesMs: [],
+  ...totals,
+  fps: 0,
+  bufferMs: 0,
+  delayMs: 0,
+  width: 0,
+  height: 0,
+  videoBitrate: 0,
+  audioBitrate: 0,
+  clockOffsetMs: 0,
+  joins: 0,
+  chat: [],
+};
+window.__moqliveStats = stats;
+
+let current: { session: MoqtSession; player: MediaPlayer; watcher: ChannelWatcher; base: typeof totals; chat?: ChatRoom } | undefined;
+let retryTimer: ReturnType<typeof setTimeout> | undefined;
+
+function setStatus(state: AudienceStats["state"], text: string): void {
+  stats.state = state;
+  if (state === "error" || state === "ended") stats.error = text;
+  status.dataset.state = state;
+  status.textContent = text;
+}
+
+const refreshChannels = followChannelList(
+  byId<HTMLUListElement>("channels"),
+  (name) => `/watch/?channel=${encodeURIComponent(name)}`,
+  () => channel,
+);
+
+async function join(): Promise<void> {
+  clearTimeout(retryTimer);
+  leave();
+  joinButton.hidden = true;
+  stats.channel = channel;
+  stats.joinedAt = Date.now();
+  stats.timeToFirstFrameMs = undefined;
+  stats.joins++;
+  setStatus("connecting", `Joining ${channel}…`);
+  let session: MoqtSession;
+  let clockOffsetUs: number;
+  try {
+    // In parallel: both are round trips to the server, and time to first frame counts from here.
+    const [clock, connected] = await Promise.all([
+      estimateClockOffset("/api/time", 3),
+      connect(new URL("/moq", location.origin).toString(), { serverCertificateHashes: "fetch" }),
+    ]);
+    clockOffsetUs = clock.offsetUs;
+    session = connected;
+  } catch (e) {
+    retry(`Cannot reach the MoqLive server (${e instanceof Error ? e.message : String(e)}). Retrying…`, "error");
+    return;
+  }
+  stats.clockOffsetMs = clockOffsetUs / 1000;
+  // A canvas can be transferred to a worker once: each join draws on a fresh one.
+  const canvas = document.createElement("canvas");
+  canvas.width = 1280;
+  canvas.height = 720;
+  canvas.id = "video";
+  screen.replaceChildren(canvas);
+  const joinedAt = stats.joinedAt;
+  const player = new MediaPlayer({
+    canvas,
+    targetLatencyMs: Number(latencyInput.value),
+    clockOffsetUs,
+    onStats: (s) => onStats(s, joinedAt),
+    onError: (message) => {
+      stats.lastError = message;
+      console.warn(message);
+    },
+  });
+  const watcher = new ChannelWatcher(channelSubscriber(session, channelNamespace(channel)), player, {
+    catalog: (catalog) => {
+      titleView.textContent = catalog.title === "" ? `· ${channel}` : `· ${channel}: ${catalog.title}`;
+      const selected = renditionSelect.value;
+      renditionSelect.replaceChildren(
+        option("auto", "Auto"),
+        ...videoRenditions(catalog).map((r) => option(r.name, `${r.height}p (${formatBitrate(r.bitrate)})`)),
+      );
+      renditionSelect.value = [...renditionSelect.options].some((o) => o.value === selected) ? selected : "auto";
+    },
+    rendition: (track) => {
+      stats.rendition = track;
+    },
+    ended: (reason) => retry(`${reason} Waiting for it to come back…`, "ended"),
+    error: (message) => {
+      stats.lastError = message;
+      console.warn(message);
+    },
+  });
+  const joined: NonNullable<typeof current> = { session, player, watcher, base: { ...totals } };
+  current = joined;
+  ChatRoom.join(session, channel, { displayName: "Viewer" }).then(
+    (room) => {
+      if (current !== joined) {
+        room.leave();
+        return;
+      }
+      joined.chat = room;
+      chatView.room = room;
+      const show = () => {
+        stats.chat = room.messages.map((m) => `${m.from}: ${m.text}`);
+      };
+      room.addEventListener("message", show);
+      show();
+    },
+    (e: unknown) => console.warn("Chat unavailable:", e),
+  );
+  void session.closed.then((info) => {
+    if (current?.session === session) retry(`Disconnected from the server (${info.reason || "connection lost"}). Reconnecting…`, "error");
+  });
+  try {
+    await watcher.run();
+  } catch (e) {
+    if (current?.session !== session) return;
+    const notLive = e instanceof MoqtRequestError;
+    retry(
+      notLive ? `Channel ${channel} is not live right now. Waiting for it…` : `Cannot play ${channel}: ${String(e)}. Retrying…`,
+      notLive ? "ended" : "error",
+    );
+  }
+}
+
+function onStats(s: PlayerStats & { audioFramesPlayed: number }, joinedAt: number): void {
+  const base = current?.base ?? totals;
+  totals.framesRendered = base.framesRendered + s.framesRendered;
+  totals.framesDecoded = base.framesDecoded + s.framesDecoded;
+  totals.audioFramesDecoded = base.audioFramesDecoded + s.audioFramesDecoded;
+  totals.audioFramesPlayed = base.audioFramesPlayed + s.audioFramesPlayed;
+  totals.lateFrames = base.lateFrames + s.lateFrames;
+  totals.droppedFrames = base.droppedFrames + s.droppedFrames;
+  Object.assign(stats, totals);
+  stats.latencySamplesMs.push(...s.latencySamplesMs);
+  if (stats.latencySamplesMs.length > 20_000) stats.latencySamplesMs.splice(0, stats.latencySamplesMs.length - 20_000);
+  stats.latencyMs = s.latencyMs;
+  stats.fps = s.fps;
+  stats.bufferMs = s.bufferMs;
+  stats.delayMs = s.delayMs;
+  stats.decoderState = s.decoderState;
+  stats.decodeQueueSize = s.decodeQueueSize;
+  stats.width = s.width;
+  stats.height = s.height;
+  stats.videoBitrate = s.videoBitrate;
+  stats.audioBitrate = s.audioBitrate;
+  if (s.rendition !== undefined) stats.rendition = s.rendition;
+  if (s.firstFrameAt !== undefined && stats.timeToFirstFrameMs === undefined && joinedAt === stats.joinedAt) {
+    stats.timeToFirstFrameMs = s.firstFrameAt - joinedAt;
+  }
+  if (s.framesRendered > 0 && stats.state !== "playing" && stats.state !== "ended") setStatus("playing", `Playing ${channel}.`);
+  current?.watcher.observeLateFrames(s.lateFrames, performance.now());
+  const recent = stats.latencySamplesMs.slice(-300);
+  statsView.update({
+    "Latency (glass to glass)": formatMs(s.latencyMs),
+    "Latency p50 / p95 (last 10 s)": `${formatMs(percentile(recent, 50)) ?? "–"} / ${formatMs(percentile(recent, 95)) ?? "–"}`,
+    "Playout delay": formatMs(s.delayMs),
+    Buffer: formatMs(s.bufferMs),
+    "Frame rate": `${s.fps.toFixed(1)} fps`,
+    Rendition: s.rendition === undefined ? undefined : `${s.rendition} (${s.width}x${s.height})`,
+    "Video bitrate": formatBitrate(s.videoBitrate),
+    "Audio bitrate": formatBitrate(s.audioBitrate),
+    "Late / dropped frames": `${totals.lateFrames} / ${totals.droppedFrames}`,
+    "Audio frames decoded": totals.audioFramesDecoded,
+    "Time to first frame": formatMs(stats.timeToFirstFrameMs),
+    "Clock offset": formatMs(stats.clockOffsetMs),
+  });
+}
+
+function leave(): void {
+  const c = current;
+  current = undefined;
+  if (c === undefined) return;
+  c.chat?.leave();
+  chatView.room = null;
+  c.watcher.close();
+  c.player.close();
+  c.session.close();
+}
+
+/** Shows why playback stopped and re-joins once the channel is listed again (or after a pause, for a lost server). */
+function retry(message: string, state: "error" | "ended"): void {
+  leave();
+  setStatus(state, message);
+  clearTimeout(retryTimer);
+  retryTimer = setTimeout(async () => {
+    const live = await refreshChannels();
+    if (live.includes(channel)) void join();
+    else retry(message, state);
+  }, 1000);
+}
+
+function option(value: string, label: string): HTMLOptionElement {
+  const o = document.createElement("option");
+  o.value = value;
+  o.textContent = label;
+  return o;
+}
+
+renditionSelect.addEventListener("change", () => void current?.watcher.switchRendition(renditionSelect.value));
+latencyInput.addEventListener("input", () => {
+  latencyValue.textContent = `${latencyInput.value} ms`;
+  current?.player.setTargetLatency(Number(latencyInput.value));
+});
+showStats.addEventListener("change", () => {
+  statsView.hidden = !showStats.checked;
+});
+joinButton.addEventListener("click", () => void join());
+
+if (channel === "") {
+  setStatus("idle", "Pick a channel from the list.");
+} else if (!isValidChannelName(channel)) {
+  setStatus("error", `"${channel}" is not a channel name.`);
+} else {
+  // Audio may start only after a user gesture unless the browser allows autoplay; the Join button is that gesture.
+  const context = new AudioContext();
+  const autoplay = context.state === "running";
+  void context.close();
+  if (autoplay) void join();
+  else {
+    setStatus("idle", `Channel ${channel}: press Join to start watching.`);
+    joinButton.hidden = false;
+  }
+}

@@ -1,0 +1,80 @@
+/** Messages between the main thread and the decoder worker. */
+
+export interface InitDecoder {
+  readonly type: "init";
+  readonly canvas: OffscreenCanvas;
+  /** The AudioWorklet node's port: decoded PCM goes straight from the worker to the audio thread. */
+  readonly audioPort?: MessagePort;
+  readonly targetLatencyMs: number;
+  readonly clockOffsetUs: number;
+}
+
+export interface ConfigureTrack {
+  readonly type: "configure";
+  readonly role: "video" | "audio";
+  readonly track: string;
+  readonly codec: string;
+  readonly description?: ArrayBuffer;
+  readonly samplerate?: number;
+  readonly channels?: number;
+}
+
+export interface MediaObject {
+  readonly type: "object";
+  readonly track: string;
+  /** The first object of a video group is its key frame. */
+  readonly keyframe: boolean;
+  readonly timestampUs: number;
+  readonly videoConfig?: ArrayBuffer;
+  readonly data: ArrayBuffer;
+}
+
+export interface SetTargetLatency {
+  readonly type: "target";
+  readonly targetLatencyMs: number;
+}
+
+export interface SetClockOffset {
+  readonly type: "clock";
+  readonly clockOffsetUs: number;
+}
+
+export type ToDecoder = InitDecoder | ConfigureTrack | MediaObject | SetTargetLatency | SetClockOffset;
+
+export interface PlayerStats {
+  readonly type: "stats";
+  /** Glass-to-glass latency of the newest rendered frame, ms (now + clock offset − TIMESTAMP). */
+  readonly latencyMs: number | undefined;
+  /** Latencies of the frames rendered since the previous stats message, ms. */
+  readonly latencySamplesMs: number[];
+  /** Current playout delay (what the jitter buffer waits), ms. */
+  readonly delayMs: number;
+  /** Buffered capture time (video), ms. */
+  readonly bufferMs: number;
+  readonly fps: number;
+  readonly videoBitrate: number;
+  readonly audioBitrate: number;
+  readonly framesDecoded: number;
+  readonly framesRendered: number;
+  readonly audioFramesDecoded: number;
+  readonly lateFrames: number;
+  readonly droppedFrames: number;
+  readonly rendition: string | undefined;
+  readonly width: number;
+  readonly height: number;
+  /** The video decoder's state and queue (diagnostics). */
+  readonly decoderState: string;
+  readonly decodeQueueSize: number;
+  /** When the first frame was rendered: ms since the Unix epoch, local clock. */
+  readonly firstFrameAt: number | undefined;
+}
+
+export interface DecoderError {
+  readonly type: "error";
+  readonly message: string;
+}
+
+export type FromDecoder = PlayerStats | DecoderError;
+
+/** Messages to the AudioWorklet: planar PCM, or a flush. */
+export type ToAudioWorklet = { readonly type: "pcm"; readonly channels: Float32Array[] } | { readonly type: "flush" };

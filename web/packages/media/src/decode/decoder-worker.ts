@@ -1,0 +1,273 @@
+/// <reference lib="webworker" />
+// Decoder worker: jitter buffers per track on a shared playout delay, WebCodecs decode, video drawn to the transferred
+// OffscreenCanvas at its playout time, audio PCM posted to the AudioWorklet. Stats go to the main thread.
+import { localNowUs } from "../clock-offset.ts";
+import { type BufferedFrame, JitterBuffer } from "../jitter-buffer.ts";
+import { PlayoutDelay } from "../playout-delay.ts";
+import { RateMeter } from "../rate-meter.ts";
+import type { ConfigureTrack, FromDecoder, InitDecoder, MediaObject, ToAudioWorklet, ToDecoder } from "./decoder-messages.ts";
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+/** Frames queued in the video decoder beyond which delta frames are dropped until the next key frame. */
+const MAX_DECODE_BACKLOG = 8;
+
+interface Encoded {
+  readonly data: ArrayBuffer;
+  readonly videoConfig: ArrayBuffer | undefined;
+}
+
+let init: InitDecoder | undefined;
+let context: OffscreenCanvasRenderingContext2D | null = null;
+let clockOffsetUs = 0;
+let delay = new PlayoutDelay({ targetLatencyUs: 150_000 });
+let videoBuffer = new JitterBuffer<Encoded>(delay);
+let audioBuffer = new JitterBuffer<Encoded>(delay, { startWithKeyframe: false });
+let videoConfig: ConfigureTrack | undefined;
+let audioConfig: ConfigureTrack | undefined;
+let videoDecoder: VideoDecoder | undefined;
+let audioDecoder: AudioDecoder | undefined;
+let configuredDescription: ArrayBuffer | undefined;
+let needKeyframe = true;
+let timer: ReturnType<typeof setTimeout> | undefined;
+
+const counters = { framesDecoded: 0, framesRendered: 0, audioFramesDecoded: 0, decodeDropped: 0 };
+let latencyMs: number | undefined;
+let latencySamples: number[] = [];
+let firstFrameAt: number | undefined;
+let size = { width: 0, height: 0 };
+const renderMeter = new RateMeter();
+const videoBytes = new RateMeter();
+const audioBytes = new RateMeter();
+
+const serverNowUs = () => localNowUs() + clockOffsetUs;
+
+function post(message: FromDecoder): void {
+  scope.postMessage(message);
+}
+
+scope.onmessage = (event: MessageEvent<ToDecoder>) => {
+  const message = event.data;
+  switch (message.type) {
+    case "init":
+      init = message;
+      clockOffsetUs = message.clockOffsetUs;
+      delay = new PlayoutDelay({ targetLatencyUs: message.targetLatencyMs * 1000 });
+      videoBuffer = new JitterBuffer<Encoded>(delay);
+      audioBuffer = new JitterBuffer<Encoded>(delay, { startWithKeyframe: false });
+      context = message.canvas.getContext("2d");
+      setInterval(postStats, 250);
+      break;
+    case "configure":
+      configure(message);
+      break;
+    case "object":
+      receive(message);
+      break;
+    case "target":
+      delay.targetLatencyUs = message.targetLatencyMs * 1000;
+      break;
+    case "clock":
+      clockOffsetUs = message.clockOffsetUs;
+      break;
+  }
+};
+
+function configure(message: ConfigureTrack): void {
+  if (message.role === "video") {
+    // A rendition switch (or a restarted publisher): start again from the next key frame.
+    videoConfig = message;
+    videoBuffer.reset();
+    videoDecoder?.close();
+    videoDecoder = undefined;
+    needKeyframe = true;
+  } else {
+    audioConfig = message;
+    audioBuffer.reset();
+    audioDecoder?.close();
+    audioDecoder = undefined;
+    postAudio({ type: "flush" });
+  }
+}
+
+function receive(message: MediaObject): void {
+  const now = serverNowUs();
+  const frame: BufferedFrame<Encoded> = {
+    timestampUs: message.timestampUs,
+    keyframe: message.keyframe,
+    data: { data: message.data, videoConfig: message.videoConfig },
+  };
+  if (message.track === videoConfig?.track) {
+    videoBytes.add(performance.now(), message.data.byteLength);
+    videoBuffer.push(frame, now);
+  } else if (message.track === audioConfig?.track) {
+    audioBytes.add(performance.now(), message.data.byteLength);
+    audioBuffer.push(frame, now);
+  } else {
+    return;
+  }
+  schedule();
+}
+
+function schedule(): void {
+  if (timer !== undefined) clearTimeout(timer);
+  const due = Math.min(videoBuffer.nextDueUs() ?? Number.POSITIVE_INFINITY, audioBuffer.nextDueUs() ?? Number.POSITIVE_INFINITY);
+  if (!Number.isFinite(due)) {
+    timer = undefined;
+    return;
+  }
+  timer = setTimeout(tick, Math.max(0, (due - serverNowUs()) / 1000));
+}
+
+function tick(): void {
+  timer = undefined;
+  const now = serverNowUs();
+  for (const frame of audioBuffer.poll(now).frames) decodeAudio(frame);
+  const video = videoBuffer.poll(now);
+  for (const frame of video.frames) decodeVideo(frame);
+  schedule();
+}
+
+function decodeVideo(frame: BufferedFrame<Encoded>): void {
+  const config = videoConfig;
+  if (config === undefined) return;
+  if (needKeyframe && !frame.keyframe) {
+    counters.decodeDropped++;
+    return;
+  }
+  const backlog = videoDecoder?.decodeQueueSize ?? 0;
+  if (backlog > MAX_DECODE_BACKLOG && !frame.keyframe) {
+    // The decoder cannot keep up (a slow machine, or a catch-up burst): drop to the next key frame rather than let
+    // latency grow.
+    counters.decodeDropped++;
+    needKeyframe = true;
+    return;
+  }
+  // A key frame with a backlog: abandon the stale frames still queued and start from this one.
+  if (frame.keyframe && backlog > 1) videoDecoder?.reset();
+  const description = frame.data.videoConfig ?? config.description;
+  if (
+    videoDecoder === undefined ||
+    videoDecoder.state !== "configured" ||
+    (frame.keyframe && !sameBytes(description, configuredDescription))
+  ) {
+    if (!frame.keyframe) {
+      counters.decodeDropped++;
+      needKeyframe = true;
+      return;
+    }
+    if (videoDecoder === undefined || videoDecoder.state === "closed") {
+      videoDecoder = new VideoDecoder({ output: render, error: (e) => decoderFailed(`Video decoder: ${e.message}`) });
+    }
+    videoDecoder.configure({
+      codec: config.codec,
+      optimizeForLatency: true,
+      ...(description === undefined ? {} : { description }),
+    });
+    configuredDescription = description;
+  }
+  needKeyframe = false;
+  videoDecoder.decode(
+    new EncodedVideoChunk({ type: frame.keyframe ? "key" : "delta", timestamp: frame.timestampUs, data: frame.data.data }),
+  );
+}
+
+function render(frame: VideoFrame): void {
+  counters.framesDecoded++;
+  const latency = (serverNowUs() - frame.timestamp) / 1000;
+  const canvas = init?.canvas;
+  if (context !== null && canvas !== undefined) {
+    if (canvas.width !== frame.displayWidth || canvas.height !== frame.displayHeight) {
+      canvas.width = frame.displayWidth;
+      canvas.height = frame.displayHeight;
+    }
+    context.drawImage(frame, 0, 0);
+  }
+  size = { width: frame.displayWidth, height: frame.displayHeight };
+  frame.close();
+  counters.framesRendered++;
+  renderMeter.add(performance.now());
+  latencyMs = latency;
+  latencySamples.push(latency);
+  firstFrameAt ??= localNowUs() / 1000;
+}
+
+function decoderFailed(message: string): void {
+  post({ type: "error", message });
+  // Recover at the next key frame with a fresh decoder.
+  videoDecoder = undefined;
+  needKeyframe = true;
+}
+
+function decodeAudio(frame: BufferedFrame<Encoded>): void {
+  const config = audioConfig;
+  if (config === undefined) return;
+  if (audioDecoder === undefined || audioDecoder.state === "closed") {
+    audioDecoder = new AudioDecoder({
+      output: (data) => {
+        counters.audioFramesDecoded++;
+        const channels: Float32Array[] = [];
+        for (let c = 0; c < data.numberOfChannels; c++) {
+          const plane = new Float32Array(data.numberOfFrames);
+          data.copyTo(plane, { planeIndex: c, format: "f32-planar" });
+          channels.push(plane);
+        }
+        data.close();
+        postAudio(
+          { type: "pcm", channels },
+          channels.map((c) => c.buffer as ArrayBuffer),
+        );
+      },
+      error: (e) => {
+        post({ type: "error", message: `Audio decoder: ${e.message}` });
+        audioDecoder = undefined;
+      },
+    });
+    audioDecoder.configure({
+      codec: config.codec,
+      sampleRate: config.samplerate ?? 48_000,
+      numberOfChannels: config.channels ?? 2,
+      ...(config.description === undefined ? {} : { description: config.description }),
+    });
+  }
+  audioDecoder.decode(new EncodedAudioChunk({ type: "key", timestamp: frame.timestampUs, data: frame.data.data }));
+}
+
+function postAudio(message: ToAudioWorklet, transfer: Transferable[] = []): void {
+  init?.audioPort?.postMessage(message, transfer);
+}
+
+function postStats(): void {
+  const now = performance.now();
+  const video = videoBuffer.stats;
+  post({
+    type: "stats",
+    latencyMs,
+    latencySamplesMs: latencySamples,
+    delayMs: delay.delayUs / 1000,
+    bufferMs: videoBuffer.levelUs / 1000,
+    fps: renderMeter.perSecond(now),
+    videoBitrate: videoBytes.bitsPerSecond(now),
+    audioBitrate: audioBytes.bitsPerSecond(now),
+    framesDecoded: counters.framesDecoded,
+    framesRendered: counters.framesRendered,
+    audioFramesDecoded: counters.audioFramesDecoded,
+    lateFrames: video.late,
+    droppedFrames: video.dropped + counters.decodeDropped,
+    rendition: videoConfig?.track,
+    width: size.width,
+    height: size.height,
+    firstFrameAt,
+    decoderState: videoDecoder?.state ?? "none",
+    decodeQueueSize: videoDecoder?.decodeQueueSize ?? 0,
+  });
+  latencySamples = [];
+}
+
+function sameBytes(a: ArrayBuffer | undefined, b: ArrayBuffer | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a.byteLength !== b.byteLength) return false;
+  const x = new Uint8Array(a);
+  const y = new Uint8Array(b);
+  return x.every((v, i) => v === y[i]);
+}

@@ -1,0 +1,131 @@
+import type { AudioTrack, VideoTrack } from "../catalog.ts";
+import audioWorkletUrl from "./audio-worklet.ts?worker&url";
+import type { ConfigureTrack, FromDecoder, MediaObject, PlayerStats, ToDecoder } from "./decoder-messages.ts";
+
+export interface MediaPlayerOptions {
+  readonly canvas: HTMLCanvasElement;
+  readonly targetLatencyMs: number;
+  readonly clockOffsetUs: number;
+  readonly onStats?: (stats: PlayerStats & { audioFramesPlayed: number; audioUnderruns: number }) => void;
+  readonly onError?: (message: string) => void;
+}
+
+/**
+ * Plays one channel: a decoder worker (jitter buffers, WebCodecs, drawing to the canvas transferred to it) and an
+ * AudioWorklet fed directly by the worker. Create it from a user gesture so the AudioContext may start.
+ */
+export class MediaPlayer {
+  readonly #worker: Worker;
+  readonly #audio: AudioContext;
+  #node: AudioWorkletNode | undefined;
+  #audioPlayed = { frames: 0, underruns: 0 };
+  #videoTrack: string | undefined;
+  readonly #ready: Promise<void>;
+
+  constructor(options: MediaPlayerOptions) {
+    this.#worker = new Worker(new URL("./decoder-worker.ts", import.meta.url), { type: "module", name: "moqlive-decoder" });
+    this.#worker.onmessage = (event: MessageEvent<FromDecoder>) => {
+      const message = event.data;
+      if (message.type === "stats") {
+        options.onStats?.({ ...message, audioFramesPlayed: this.#audioPlayed.frames, audioUnderruns: this.#audioPlayed.underruns });
+      } else options.onError?.(message.message);
+    };
+    this.#worker.onerror = (event) => options.onError?.(`Decoder worker failed: ${event.message}`);
+    // Opus decodes at 48 kHz: a context at that rate plays the PCM without resampling.
+    this.#audio = new AudioContext({ sampleRate: 48_000, latencyHint: "interactive" });
+    const offscreen = options.canvas.transferControlToOffscreen();
+    this.#ready = this.#audio.audioWorklet.addModule(audioWorkletUrl).then(
+      () => {
+        const node = new AudioWorkletNode(this.#audio, "moqlive-player", { numberOfInputs: 0, outputChannelCount: [2] });
+        node.connect(this.#audio.destination);
+        node.port.onmessage = (event: MessageEvent<{ type: "played"; frames: number; underruns: number }>) => {
+          this.#audioPlayed = { frames: event.data.frames, underruns: event.data.underruns };
+        };
+        const channel = new MessageChannel();
+        node.port.postMessage({ type: "port", port: channel.port1 }, [channel.port1]);
+        this.#node = node;
+        this.#send(
+          {
+            type: "init",
+            canvas: offscreen,
+            audioPort: channel.port2,
+            targetLatencyMs: options.targetLatencyMs,
+            clockOffsetUs: options.clockOffsetUs,
+          },
+          [offscreen, channel.port2],
+        );
+      },
+      (e: unknown) => {
+        options.onError?.(`Audio output unavailable (${e instanceof Error ? e.message : String(e)}); playing video only.`);
+        this.#send({ type: "init", canvas: offscreen, targetLatencyMs: options.targetLatencyMs, clockOffsetUs: options.clockOffsetUs }, [
+          offscreen,
+        ]);
+      },
+    );
+    void this.#audio.resume().catch(() => {});
+  }
+
+  /** Resolves once the worker and the audio path are set up. */
+  get ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  get videoTrack(): string | undefined {
+    return this.#videoTrack;
+  }
+
+  /** Plays this video rendition from its next key frame on (a switch resets the video jitter buffer). */
+  async setVideo(track: VideoTrack): Promise<void> {
+    await this.#ready;
+    this.#videoTrack = track.name;
+    this.#configure({ type: "configure", role: "video", track: track.name, codec: track.codec, ...description(track.initData) });
+  }
+
+  async setAudio(track: AudioTrack): Promise<void> {
+    await this.#ready;
+    const channels = Number.parseInt(track.channelConfig, 10);
+    this.#configure({
+      type: "configure",
+      role: "audio",
+      track: track.name,
+      codec: track.codec,
+      samplerate: track.samplerate,
+      channels: Number.isFinite(channels) && channels > 0 ? channels : 2,
+      ...description(track.initData),
+    });
+  }
+
+  /** Hands a received object to the worker (its payload buffer is transferred). */
+  push(object: Omit<MediaObject, "type">): void {
+    const transfer: Transferable[] = [object.data];
+    if (object.videoConfig !== undefined) transfer.push(object.videoConfig);
+    this.#send({ type: "object", ...object }, transfer);
+  }
+
+  setTargetLatency(ms: number): void {
+    this.#send({ type: "target", targetLatencyMs: ms });
+  }
+
+  setClockOffset(us: number): void {
+    this.#send({ type: "clock", clockOffsetUs: us });
+  }
+
+  close(): void {
+    this.#worker.terminate();
+    this.#node?.disconnect();
+    void this.#audio.close().catch(() => {});
+  }
+
+  #configure(message: ConfigureTrack): void {
+    const transfer = message.description === undefined ? [] : [message.description];
+    this.#send(message, transfer);
+  }
+
+  #send(message: ToDecoder, transfer: Transferable[] = []): void {
+    this.#worker.postMessage(message, transfer);
+  }
+}
+
+function description(initData: Uint8Array | undefined): { description?: ArrayBuffer } {
+  return initData === undefined ? {} : { description: initData.slice().buffer };
+}

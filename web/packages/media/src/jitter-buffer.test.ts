@@ -1,0 +1,111 @@
+import { describe, expect, it } from "vitest";
+import { type BufferedFrame, JitterBuffer } from "./jitter-buffer.ts";
+import { PlayoutDelay } from "./playout-delay.ts";
+
+const FRAME = 33_333;
+const GOP = 30;
+
+/** Frame n of a 30 fps stream with a key frame every 30 frames, captured at n × 33.3 ms. */
+function frame(n: number): BufferedFrame<number> {
+  return { timestampUs: n * FRAME, keyframe: n % GOP === 0, data: n };
+}
+
+function setup(targetMs = 150, maxBufferUs?: number) {
+  const delay = new PlayoutDelay({ targetLatencyUs: targetMs * 1000, marginUs: 10_000 });
+  const buffer = new JitterBuffer<number>(delay, maxBufferUs === undefined ? {} : { maxBufferUs });
+  return { delay, buffer };
+}
+
+describe("JitterBuffer", () => {
+  it("holds frames for the arrival latency plus margin and releases them in order", () => {
+    const { delay, buffer } = setup();
+    // Every frame arrives 20 ms after capture: playout at +30 ms.
+    const released: number[] = [];
+    for (let n = 0; n < 10; n++) {
+      const arrival = n * FRAME + 20_000;
+      released.push(...buffer.poll(arrival).frames.map((f) => f.data));
+      buffer.push(frame(n), arrival);
+      expect(delay.delayUs).toBe(30_000);
+      expect(buffer.poll(arrival).frames).toEqual([]);
+      released.push(...buffer.poll(n * FRAME + 30_000).frames.map((f) => f.data));
+    }
+    expect(released).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(buffer.stats).toEqual({ late: 0, dropped: 0, released: 10 });
+  });
+
+  it("absorbs jitter: one late arrival raises the delay for the window, capped at the target", () => {
+    const { delay, buffer } = setup(150);
+    buffer.push(frame(0), 10_000);
+    buffer.push(frame(1), FRAME + 90_000);
+    expect(delay.delayUs).toBe(100_000);
+    buffer.push(frame(2), 2 * FRAME + 400_000);
+    expect(delay.delayUs).toBe(150_000);
+  });
+
+  it("starts at a key frame and discards what comes before it", () => {
+    const { buffer } = setup();
+    for (let n = 25; n < 31; n++) buffer.push(frame(n), n * FRAME);
+    expect(buffer.length).toBe(1);
+    expect(buffer.stats.dropped).toBe(5);
+    expect(buffer.poll(31 * FRAME + 200_000).frames.map((f) => f.data)).toEqual([30]);
+  });
+
+  it("catches up when behind: drops to the newest due key frame", () => {
+    const { buffer } = setup(150);
+    // A 2 s stall: frames 0..59 arrive at once at 2.2 s.
+    const now = 2_200_000;
+    for (let n = 0; n < 60; n++) buffer.push(frame(n), now);
+    const { frames, dropped } = buffer.poll(now);
+    expect(dropped).toBe(30);
+    expect(frames.map((f) => f.data)).toEqual(Array.from({ length: 30 }, (_, i) => 30 + i));
+    expect(buffer.stats.late).toBe(30);
+  });
+
+  it("releases late frames at once (speed-up) when no key frame lets it skip", () => {
+    const { buffer } = setup(150);
+    for (let n = 0; n < 5; n++) buffer.push(frame(n), 400_000);
+    const { frames, dropped } = buffer.poll(400_000);
+    expect(dropped).toBe(0);
+    expect(frames.map((f) => f.data)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it("never grows beyond maxBufferUs: drops the oldest GOP", () => {
+    const { buffer } = setup(150, 1_500_000);
+    // Never polled (a stuck renderer): 3 s of frames.
+    for (let n = 0; n < 90; n++) buffer.push(frame(n), n * FRAME);
+    expect(buffer.levelUs).toBeLessThanOrEqual(1_500_000);
+    expect(buffer.length).toBeLessThanOrEqual(46);
+    expect(buffer.poll(0).frames).toEqual([]);
+    expect(buffer.poll(100 * FRAME).frames[0]?.keyframe).toBe(true);
+  });
+
+  it("needs a key frame again after reset", () => {
+    const { buffer } = setup();
+    buffer.push(frame(0), 0);
+    buffer.push(frame(1), FRAME);
+    buffer.reset();
+    expect(buffer.stats.dropped).toBe(2);
+    buffer.push(frame(2), 2 * FRAME);
+    expect(buffer.length).toBe(0);
+    buffer.push(frame(30), 30 * FRAME);
+    expect(buffer.length).toBe(1);
+  });
+
+  it("accepts any frame first when configured for audio", () => {
+    const delay = new PlayoutDelay({ targetLatencyUs: 150_000 });
+    const buffer = new JitterBuffer<number>(delay, { startWithKeyframe: false });
+    buffer.push({ timestampUs: 0, keyframe: false, data: 1 }, 0);
+    expect(buffer.length).toBe(1);
+  });
+
+  it("follows a lowered target latency", () => {
+    const { delay, buffer } = setup(150);
+    buffer.push(frame(0), 120_000);
+    expect(buffer.nextDueUs()).toBe(130_000);
+    delay.targetLatencyUs = 50_000;
+    expect(buffer.nextDueUs()).toBe(50_000);
+    expect(() => {
+      delay.targetLatencyUs = -1;
+    }).toThrow(RangeError);
+  });
+});

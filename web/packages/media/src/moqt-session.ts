@@ -1,0 +1,73 @@
+import { type MoqtObject, type MoqtSession, ObjectStatus, type PublishedNamespace } from "@moqlive/moqt";
+import type { ChannelSubscriber, ReceivedObject, TrackReader, TrackWriter } from "./media-transport.ts";
+
+/** Opens the tracks of a published namespace for {@link ChannelBroadcast}. */
+export function publishedTrackOpener(published: PublishedNamespace): (name: string, priority: number) => TrackWriter {
+  return (name, priority) => {
+    const track = published.createTrack(name, { publisherPriority: priority });
+    return {
+      startGroup: (groupId) => {
+        const group = track.openGroup(groupId);
+        return {
+          write: (objectId, properties, payload) => {
+            const location = group.write(payload, { properties });
+            // The session numbers objects 0, 1, 2, ... per group, as docs/media-format.md does.
+            if (location.object !== objectId) throw new Error(`object ${objectId} written as ${location.object}`);
+          },
+          close: () => group.close(),
+        };
+      },
+      close: () => track.close(),
+    };
+  };
+}
+
+/**
+ * Subscribes to a channel's tracks over a MOQT session. A joining subscription first delivers the current group from
+ * its first object through a joining FETCH (draft-19 "Joining Fetches", 0 groups back), then the subscription's
+ * objects after the last fetched one.
+ */
+export function channelSubscriber(session: MoqtSession, namespace: readonly string[]): ChannelSubscriber {
+  return {
+    async subscribe(track: string, joining: boolean): Promise<TrackReader> {
+      const subscription = await session.subscribe(namespace, track);
+      const fetch = joining ? await session.joiningFetch(subscription).catch(() => undefined) : undefined;
+      async function* objects(): AsyncGenerator<ReceivedObject> {
+        let last: MoqtObject | undefined;
+        if (fetch !== undefined) {
+          try {
+            for await (const object of fetch.objects) {
+              if (object.status !== ObjectStatus.Normal) continue;
+              last = object;
+              yield received(object);
+            }
+          } catch {
+            // A failed fetch only costs the fast start; the subscription continues.
+          }
+        }
+        for await (const object of subscription.objects) {
+          if (object.status !== ObjectStatus.Normal) continue;
+          if (last !== undefined && (object.group < last.group || (object.group === last.group && object.id <= last.id))) continue;
+          yield received(object);
+        }
+      }
+      return {
+        [Symbol.asyncIterator]: () => objects(),
+        close: () => {
+          // Best effort: the session may already be closing, and a failed cancel must not stop a rendition switch.
+          for (const stop of [() => fetch?.cancel(), () => subscription.unsubscribe()]) {
+            try {
+              stop();
+            } catch (e) {
+              console.warn(`Closing ${track}:`, e);
+            }
+          }
+        },
+      };
+    },
+  };
+}
+
+function received(object: MoqtObject): ReceivedObject {
+  return { groupId: object.group, objectId: object.id, properties: object.properties, payload: object.payload };
+}

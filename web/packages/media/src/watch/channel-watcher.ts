@@ -1,0 +1,167 @@
+import { type Catalog, CatalogError, audioTrack as findAudio, parseCatalog, type VideoTrack, videoRenditions } from "../catalog.ts";
+import { TrackName } from "../channel.ts";
+import type { MediaPlayer } from "../decode/media-player.ts";
+import { decodeLocProperties } from "../loc-properties.ts";
+import type { ChannelSubscriber, TrackReader } from "../media-transport.ts";
+
+export interface ChannelWatcherEvents {
+  readonly catalog?: (catalog: Catalog) => void;
+  /** The publisher ended the broadcast (final catalog) or the catalog track ended. */
+  readonly ended?: (reason: string) => void;
+  readonly error?: (message: string) => void;
+  readonly rendition?: (track: string, automatic: boolean) => void;
+}
+
+/** Late frames within the window that make an automatic switch to the next lower rendition. */
+const LATE_SWITCH_THRESHOLD = 8;
+const LATE_WINDOW_MS = 3000;
+/** After a (re)subscription, late frames do not count for this long. */
+const LATE_GRACE_MS = 3000;
+
+/**
+ * Watches one channel: subscribes to the catalog (joining, so the current catalog arrives at once), then to the chosen
+ * video rendition and the audio track with a joining FETCH from the current group's key frame, and feeds LOC objects
+ * to the player. Switches renditions on request, or down automatically when frames keep arriving late.
+ */
+export class ChannelWatcher {
+  readonly #subscriber: ChannelSubscriber;
+  readonly #player: MediaPlayer;
+  readonly #events: ChannelWatcherEvents;
+  #catalog: Catalog | undefined;
+  #catalogReader: TrackReader | undefined;
+  #video: TrackReader | undefined;
+  #audio: TrackReader | undefined;
+  #audioName: string | undefined;
+  #playing: VideoTrack | undefined;
+  #closed = false;
+  #auto = true;
+  #lateHistory: { at: number; late: number }[] = [];
+  #lateGraceUntil = 0;
+
+  constructor(subscriber: ChannelSubscriber, player: MediaPlayer, events: ChannelWatcherEvents = {}) {
+    this.#subscriber = subscriber;
+    this.#player = player;
+    this.#events = events;
+  }
+
+  get catalog(): Catalog | undefined {
+    return this.#catalog;
+  }
+
+  /** Subscribes to the catalog and follows it until the broadcast ends; resolves when the catalog track ends. */
+  async run(): Promise<void> {
+    this.#catalogReader = await this.#subscriber.subscribe(TrackName.catalog, true);
+    for await (const object of this.#catalogReader) {
+      if (this.#closed) return;
+      let catalog: Catalog;
+      try {
+        catalog = parseCatalog(object.payload);
+      } catch (e) {
+        this.#events.error?.(e instanceof CatalogError ? `The channel's catalog is invalid: ${e.message}` : String(e));
+        continue;
+      }
+      this.#catalog = catalog;
+      this.#events.catalog?.(catalog);
+      if (catalog.isComplete) {
+        this.#events.ended?.("The streamer ended the broadcast.");
+        this.#stopMedia();
+        return;
+      }
+      await this.#follow(catalog);
+    }
+    if (!this.#closed) this.#events.ended?.("The channel ended.");
+  }
+
+  /** Switches to a rendition by track name; `auto` re-enables automatic switching. */
+  async switchRendition(track: string | "auto"): Promise<void> {
+    this.#auto = track === "auto";
+    const catalog = this.#catalog;
+    if (catalog === undefined || track === "auto") return;
+    const rendition = videoRenditions(catalog).find((r) => r.name === track);
+    if (rendition !== undefined && rendition.name !== this.#playing?.name) await this.#playVideo(rendition, false);
+  }
+
+  /** Feeds player stats: frames arriving late repeatedly move playback to the next lower rendition. */
+  observeLateFrames(lateFrames: number, nowMs: number): void {
+    if (nowMs < this.#lateGraceUntil) {
+      this.#lateHistory = [{ at: nowMs, late: lateFrames }];
+      return;
+    }
+    this.#lateHistory.push({ at: nowMs, late: lateFrames });
+    while ((this.#lateHistory[0]?.at ?? nowMs) < nowMs - LATE_WINDOW_MS) this.#lateHistory.shift();
+    const oldest = this.#lateHistory[0];
+    if (!this.#auto || this.#catalog === undefined || oldest === undefined) return;
+    if (lateFrames - oldest.late < LATE_SWITCH_THRESHOLD) return;
+    const renditions = videoRenditions(this.#catalog);
+    const index = renditions.findIndex((r) => r.name === this.#player.videoTrack);
+    const lower = renditions[index + 1];
+    if (index < 0 || lower === undefined) return;
+    this.#lateHistory = [];
+    void this.#playVideo(lower, true);
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#catalogReader?.close();
+    this.#stopMedia();
+  }
+
+  async #follow(catalog: Catalog): Promise<void> {
+    const renditions = videoRenditions(catalog);
+    const current = renditions.find((r) => r.name === this.#player.videoTrack);
+    // A later catalog (title change, restarted publisher) keeps the current rendition; VIDEO_CONFIG on each group's
+    // first object carries a changed decoder description. Only a new codec needs a reconfiguration.
+    const video = current === undefined || current.codec !== this.#playing?.codec ? (current ?? renditions[0]) : undefined;
+    await Promise.all([video === undefined ? undefined : this.#playVideo(video, false), this.#followAudio(catalog)]);
+  }
+
+  async #followAudio(catalog: Catalog): Promise<void> {
+    const audio = findAudio(catalog);
+    if (audio !== undefined && (this.#audioName !== audio.name || this.#audio === undefined)) {
+      await this.#player.setAudio(audio);
+      this.#audio?.close();
+      this.#audioName = audio.name;
+      this.#audio = await this.#subscriber.subscribe(audio.name, true);
+      void this.#pump(this.#audio, audio.name, false);
+    }
+  }
+
+  async #playVideo(rendition: VideoTrack, automatic: boolean): Promise<void> {
+    this.#playing = rendition;
+    // The joining FETCH's backlog arrives behind its playout time; it is not a reason to switch down.
+    this.#lateHistory = [];
+    this.#lateGraceUntil = performance.now() + LATE_GRACE_MS;
+    await this.#player.setVideo(rendition);
+    this.#video?.close();
+    this.#video = await this.#subscriber.subscribe(rendition.name, true);
+    void this.#pump(this.#video, rendition.name, true);
+    this.#events.rendition?.(rendition.name, automatic);
+  }
+
+  async #pump(reader: TrackReader, track: string, video: boolean): Promise<void> {
+    try {
+      for await (const object of reader) {
+        if (this.#closed) return;
+        if (object.payload.length === 0) continue;
+        const loc = decodeLocProperties(object.properties);
+        const data = object.payload.slice().buffer;
+        this.#player.push({
+          track,
+          // docs/media-format.md: each video group starts with its key frame, object 0.
+          keyframe: !video || object.objectId === 0n,
+          timestampUs: Number(loc.timestampUs),
+          data,
+          ...(loc.videoConfig === undefined ? {} : { videoConfig: loc.videoConfig.slice().buffer }),
+        });
+      }
+    } catch (e) {
+      if (!this.#closed) this.#events.error?.(`Track ${track}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  #stopMedia(): void {
+    this.#video?.close();
+    this.#audio?.close();
+    this.#video = this.#audio = undefined;
+  }
+}

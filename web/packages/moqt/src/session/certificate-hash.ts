@@ -1,0 +1,23 @@
+/** A `serverCertificateHashes` entry (W3C WebTransport "WebTransportHash"). */
+export interface CertificateHash {
+  readonly algorithm: "sha-256";
+  readonly value: Uint8Array<ArrayBuffer>;
+}
+
+function hexToBytes(hex: string): Uint8Array<ArrayBuffer> {
+  if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw new Error(`not a SHA-256 hex digest: "${hex.slice(0, 80)}"`);
+  const bytes = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) bytes[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return bytes;
+}
+
+/**
+ * Fetches the SHA-256 of the server's (self-signed, short-lived) development certificate from
+ * `<origin>/certificate.sha256`, for `serverCertificateHashes`. `origin` defaults to the WebTransport URL's origin.
+ */
+export async function fetchCertificateHash(url: string | URL, fetchImpl: typeof fetch = fetch): Promise<CertificateHash> {
+  const target = new URL("/certificate.sha256", url);
+  const response = await fetchImpl(target, { cache: "no-store" });
+  if (!response.ok) throw new Error(`${target} answered ${response.status}`);
+  return { algorithm: "sha-256", value: hexToBytes((await response.text()).trim()) };
+}

@@ -1,0 +1,31 @@
+import { type CertificateHash, fetchCertificateHash } from "./certificate-hash.ts";
+import { MoqtSession, type MoqtSessionOptions } from "./session.ts";
+import type { MoqtTransport } from "./web-transport.ts";
+
+/** The WebTransport protocol (and ALPN) of draft-19 (draft-19 "WebTransport"). */
+export const MOQT_PROTOCOL = "moqt-19";
+
+export interface ConnectOptions extends MoqtSessionOptions {
+  /**
+   * Server certificate hashes for a self-signed certificate. `"fetch"` reads `/certificate.sha256` from the URL's
+   * origin (MoqLive's development certificate); omit for a certificate the browser trusts.
+   */
+  readonly serverCertificateHashes?: readonly CertificateHash[] | "fetch";
+  /** For tests: how to create the transport (default: the browser's WebTransport). */
+  readonly createTransport?: (url: string, init: WebTransportOptions) => MoqtTransport;
+}
+
+/** Opens a WebTransport session to `url` (e.g. https://host:port/moq) offering `moqt-19`, then starts MOQT on it. */
+export async function connect(url: string, options: ConnectOptions = {}): Promise<MoqtSession> {
+  const hashes = options.serverCertificateHashes === "fetch" ? [await fetchCertificateHash(url)] : options.serverCertificateHashes;
+  const init: WebTransportOptions = { protocols: [MOQT_PROTOCOL] } as WebTransportOptions;
+  if (hashes !== undefined) init.serverCertificateHashes = hashes.map((h) => ({ algorithm: h.algorithm, value: h.value }));
+  const create = options.createTransport ?? ((u: string, i: WebTransportOptions) => new WebTransport(u, i) as unknown as MoqtTransport);
+  const transport = create(url, init);
+  await transport.ready;
+  if (transport.protocol !== undefined && transport.protocol !== "" && transport.protocol !== MOQT_PROTOCOL) {
+    transport.close({ closeCode: 0x15, reason: `unsupported protocol ${transport.protocol}` });
+    throw new Error(`the server selected protocol ${transport.protocol}, not ${MOQT_PROTOCOL}`);
+  }
+  return MoqtSession.start(transport, options);
+}

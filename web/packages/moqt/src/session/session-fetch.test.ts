@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { startSessionPair, take, within } from "../test-support/session-pair.ts";
+import { GroupOrder } from "../wire/group-order.ts";
+import { intPair } from "../wire/key-value-pair.ts";
+import { MoqtRequestError } from "./errors.ts";
+import { intProperty } from "./moqt-object.ts";
+import { RequestErrorCode } from "./request-error-code.ts";
+
+const NS = ["live", "demo"];
+const bytes = (s: string) => new TextEncoder().encode(s);
+const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+async function publisherPair() {
+  const pair = await startSessionPair();
+  const published = await within(pair.client.publishNamespace(NS));
+  const track = published.createTrack("video", { cacheGroups: 3 });
+  return { ...pair, published, track };
+}
+
+describe("FETCH", () => {
+  it("joining FETCH starts a viewer at the current group's first object, contiguous with SUBSCRIBE", async () => {
+    const { client, server, track } = await publisherPair();
+    track.openGroup(100n).write(bytes("100.0"));
+    const current = track.openGroup(101n);
+    current.write(bytes("101.0"), { properties: [intPair(0x10n, 5n)] });
+    current.write(bytes("101.1"));
+    current.write(bytes("101.2"));
+    const sub = await within(server.subscribe(NS, "video"));
+    expect(sub.largest).toEqual({ group: 101n, object: 2n });
+    const fetch = await within(server.joiningFetch(sub));
+    current.write(bytes("101.3"));
+    const history = await take(fetch.objects, 10);
+    expect(fetch.complete).toBe(true);
+    expect(history.map((o) => text(o.payload))).toEqual(["101.0", "101.1", "101.2"]);
+    expect(intProperty(history[0]?.properties ?? [], 0x10n)).toBe(5n);
+    expect(fetch.ok.endLocation).toEqual({ group: 101n, object: 3n });
+    const live = await take(sub.objects, 1);
+    expect(live.map((o) => text(o.payload))).toEqual(["101.3"]);
+    client.close();
+  });
+
+  it("joining FETCH with groupsBack covers earlier cached groups", async () => {
+    const { client, server, track } = await publisherPair();
+    for (let g = 0; g < 3; g++) track.openGroup().write(bytes(`${g}`));
+    const sub = await within(server.subscribe(NS, "video"));
+    const fetch = await within(server.joiningFetch(sub, { groupsBack: 1n }));
+    expect((await take(fetch.objects, 10)).map((o) => text(o.payload))).toEqual(["1", "2"]);
+    client.close();
+  });
+
+  it("standalone FETCH serves a range from the cache in either group order", async () => {
+    const { client, server, track } = await publisherPair();
+    for (let g = 0; g < 5; g++) {
+      const group = track.openGroup();
+      group.write(bytes(`${g}a`));
+      group.write(bytes(`${g}b`));
+    }
+    // Groups 2..4 are cached (cacheGroups 3).
+    const ascending = await within(server.fetch(NS, "video", { start: { group: 2n, object: 1n }, end: { group: 4n, object: 0n } }));
+    expect((await take(ascending.objects, 10)).map((o) => text(o.payload))).toEqual(["2b", "3a", "3b", "4a"]);
+    const descending = await within(
+      server.fetch(NS, "video", { start: { group: 3n, object: 0n }, end: { group: 4n } }, { groupOrder: GroupOrder.Descending }),
+    );
+    expect((await take(descending.objects, 10)).map((o) => text(o.payload))).toEqual(["4a", "4b", "3a", "3b"]);
+    client.close();
+  });
+
+  it("answers INVALID_RANGE when nothing was published and INVALID_JOINING_REQUEST_ID for an unknown subscription", async () => {
+    const { client, server } = await publisherPair();
+    const empty = await server.fetch(NS, "video", { start: { group: 0n, object: 0n }, end: { group: 1n } }).catch((e: unknown) => e);
+    expect((empty as MoqtRequestError).code).toBe(BigInt(RequestErrorCode.InvalidRange));
+    const sub = await within(server.subscribe(NS, "video"));
+    const joining = await server.joiningFetch(sub).catch((e: unknown) => e);
+    expect(joining).toBeInstanceOf(MoqtRequestError);
+    expect((joining as MoqtRequestError).code).toBe(BigInt(RequestErrorCode.InvalidRange));
+    client.close();
+  });
+});
