@@ -260,16 +260,6 @@ public sealed class MoqtRelaySubscribeTests
         await WaitUntil(() => relay.Metrics.Tracks == 0 && source.ConsumerCount == 0);
     }
 
-    internal static async Task WaitUntil(Func<bool> condition)
-    {
-        // Polls with yields, not sleeps: the relay's pump runs on the thread pool. Bounded by TestTimeout rather than
-        // an iteration count, which a starved machine (other test assemblies in parallel) used up in seconds.
-        using var timeout = new CancellationTokenSource(TestTimeout);
-        while (!condition())
-        {
-            if (timeout.IsCancellationRequested)
-                Assert.Fail($"Condition not reached within {TestTimeout}.");
-            await Task.Yield();
-        }
-    }
+    // Bounded by TestTimeout: the relay's pump runs on the thread pool, which other test assemblies can starve.
+    internal static Task WaitUntil(Func<bool> condition) => Poll.UntilAsync(condition, TestTimeout);
 }

@@ -98,7 +98,7 @@ public sealed class MoqtSessionHandlerTests
         Task serve = handler.RunAsync(server, isWebTransport: false, "client", CancellationToken.None);
         MoqtSession session = await MoqtSession.ConnectAsync(client).WithTimeout();
         // The client's setup can finish before the server has read the client's SETUP.
-        await WaitUntilAsync(() => handler.ActiveSessions == 1);
+        await Poll.UntilAsync(() => handler.ActiveSessions == 1);
 
         await session.DisposeAsync();
 
@@ -117,11 +117,11 @@ public sealed class MoqtSessionHandlerTests
         using var producer = new TrackProducer(new TrackInfo(FullTrackName.Create(ns, "video")));
 
         PublishNamespaceResult result = await relay.PublishNamespaceAsync(ns, new OneTrack(producer)).WithTimeout();
-        await WaitUntilAsync(() => channels.Snapshot().Count == 1);
+        await Poll.UntilAsync(() => channels.Snapshot().Count == 1);
         Assert.Equal(ns, channels.Snapshot()[0]);
 
         await result.Value!.DisposeAsync();
-        await WaitUntilAsync(() => channels.Snapshot().Count == 0);
+        await Poll.UntilAsync(() => channels.Snapshot().Count == 0);
     }
 
     [Fact]
@@ -136,19 +136,10 @@ public sealed class MoqtSessionHandlerTests
             (await relay.PublishNamespaceAsync(other, new OneTrack(producer)).WithTimeout()).GetValueOrThrow();
         (await relay.PublishNamespaceAsync(TrackNamespace.Of("live", "bob"), new OneTrack(producer)).WithTimeout()).GetValueOrThrow();
 
-        await WaitUntilAsync(() => channels.Snapshot().Count == 1);
+        await Poll.UntilAsync(() => channels.Snapshot().Count == 1);
         Assert.Equal(TrackNamespace.Of("live", "bob"), Assert.Single(channels.Snapshot()));
         Assert.True(ChannelDirectory.IsChannel(TrackNamespace.Of("live", "x")));
         Assert.False(ChannelDirectory.IsChannel(TrackNamespace.Of("live", "x", "chat", "p")));
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        // Bounded: the directory updates on the thread pool right after the relay's event.
-        for (int i = 0; i < 1000 && !condition(); i++)
-            await Task.Yield();
-        for (int i = 0; i < 200 && !condition(); i++)
-            await Task.Delay(10);
-        Assert.True(condition());
-    }
 }

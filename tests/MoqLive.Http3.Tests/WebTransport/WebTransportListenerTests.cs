@@ -72,8 +72,7 @@ public sealed class WebTransportListenerTests
         Assert.Equal("b"u8.ToArray(), await stream.ReadToEndAsync().WithTimeout());
         await Task.WhenAll(stream.ReadsClosed, stream.WritesClosed, atServer.ReadsClosed, atServer.WritesClosed).WithTimeout();
 
-        for (int i = 0; i < 100 && (client.TrackedStreamCount > 0 || server.TrackedStreamCount > 0); i++)
-            await Task.Yield();
+        await Poll.UntilAsync(() => client.TrackedStreamCount == 0 && server.TrackedStreamCount == 0);
         Assert.Equal(0, client.TrackedStreamCount);
         Assert.Equal(0, server.TrackedStreamCount);
     }
