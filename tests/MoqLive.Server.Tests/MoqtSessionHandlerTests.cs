@@ -47,6 +47,7 @@ public sealed class MoqtSessionHandlerTests
         SubscribeResult subscribed = await subscriber.SubscribeAsync(name).WithTimeout();
         Assert.True(subscribed.IsOk, subscribed.ToString());
         using TrackConsumer track = subscribed.Value!.Track;
+        await Poll.UntilAsync(() => handler.ActiveSessions == 2); // counted on the handler's own task
         Assert.Equal(2, handler.ActiveSessions);
 
         SubgroupProducer subgroup = producer.CreateGroup(0).CreateSubgroup(0);
