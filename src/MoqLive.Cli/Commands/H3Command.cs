@@ -64,37 +64,20 @@ internal static class H3Command
                 r.AddError($"URL '{text}' must be an absolute https:// URL such as https://127.0.0.1:4433/file.bin.");
         });
         var outputOption = new Option<FileInfo>("--output", "-o") { Description = "File to write the body to (default: standard output).", HelpName = "FILE" };
-        var hashOption = new Option<string>("--cert-hash")
-        {
-            Description = "Accept only a server certificate whose SHA-256 (hex, as printed by 'moqlive cert create') matches.",
-            HelpName = "HEX",
-        };
-        hashOption.Validators.Add(r =>
-        {
-            string hex = r.GetValueOrDefault<string>() ?? string.Empty;
-            if (ParseHash(hex) is null)
-                r.AddError($"--cert-hash must be 64 hex digits (SHA-256), got '{hex}'.");
-        });
-        var insecureOption = new Option<bool>("--insecure", "-k") { Description = "Accept any server certificate (development only)." };
+        (Option<string> hashOption, Option<bool> insecureOption) = ClientCertificateOptions.CreateOptions();
         var command = new Command("get", "Download one URL over HTTP/3 (ALPN h3).")
         {
             urlArgument, outputOption, hashOption, insecureOption,
         };
-        command.Validators.Add(r =>
-        {
-            if (r.GetValue(hashOption) is not null && r.GetValue(insecureOption))
-                r.AddError("Pass either --cert-hash or --insecure, not both.");
-        });
+        ClientCertificateOptions.AddValidator(command, hashOption, insecureOption);
         command.SetAction((parseResult, cancellationToken) =>
         {
-            var validation = parseResult.GetValue(insecureOption) ? TlsCertificateValidation.None
-                : parseResult.GetValue(hashOption) is not null ? TlsCertificateValidation.PinnedSha256
-                : TlsCertificateValidation.Chain;
+            ClientCertificateOptions certificate = ClientCertificateOptions.From(parseResult, hashOption, insecureOption);
             return GetAsync(
                 ParseUrl(parseResult.GetRequiredValue(urlArgument))!,
                 parseResult.GetValue(outputOption),
-                validation,
-                ParseHash(parseResult.GetValue(hashOption)),
+                certificate.Validation,
+                certificate.PinnedSha256,
                 timeProvider,
                 parseResult.InvocationConfiguration.Output,
                 parseResult.InvocationConfiguration.Error,
@@ -300,21 +283,4 @@ internal static class H3Command
 
     private static Uri? ParseUrl(string text) =>
         Uri.TryCreate(text, UriKind.Absolute, out Uri? url) && url.Scheme == Uri.UriSchemeHttps ? url : null;
-
-    private static byte[]? ParseHash(string? hex)
-    {
-        if (hex is null)
-            return null;
-        hex = hex.Replace(":", string.Empty, StringComparison.Ordinal);
-        if (hex.Length != 64)
-            return null;
-        try
-        {
-            return Convert.FromHexString(hex);
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
 }
