@@ -12,6 +12,13 @@ public sealed partial class MoqtSession
     private readonly ConcurrentDictionary<ulong, TaskCompletionSource<InboundTrack>> _aliasWaiters = new();
     private readonly ConcurrentDictionary<ulong, OutboundSubscription> _outbound = new();
 
+    /// <summary>
+    /// The application's reader of an inbound subscription gets every group the publisher sent (within the inbound
+    /// cache): a burst of groups must not make the session skip any, since only the application knows whether old
+    /// groups are stale (a relay forwards them all and applies the lag policy per downstream subscriber).
+    /// </summary>
+    private static readonly TrackConsumerOptions InboundReaderOptions = new() { Start = TrackStart.At(Location.Zero), MaxLagGroups = int.MaxValue };
+
     /// <summary>How long after PUBLISH_DONE late data streams are still awaited.</summary>
     private static readonly TimeSpan PublishDoneGrace = TimeSpan.FromSeconds(2);
 
@@ -29,7 +36,7 @@ public sealed partial class MoqtSession
             case W.SubscribeOk ok:
                 {
                     InboundTrack inbound = await RegisterInboundAsync(requestId, ok.TrackAlias, ok.TrackProperties.ToTrackInfo(track), stream).ConfigureAwait(false);
-                    TrackConsumer consumer = inbound.Producer.Subscribe(new TrackConsumerOptions { Start = TrackStart.At(Location.Zero) });
+                    TrackConsumer consumer = inbound.Producer.Subscribe(InboundReaderOptions);
                     inbound.Producer.Unused += _ => CancelInbound(inbound);
                     Spawn(() => ReadSubscriptionStreamAsync(inbound));
                     TimeSpan? expires = ok.Parameters.Expires is { } ms and > 0 ? TimeSpan.FromMilliseconds(ms) : null;
@@ -344,7 +351,7 @@ public sealed partial class MoqtSession
 
         FullTrackName name = FullTrackName.Create(publish.TrackNamespace.ToModel(), publish.TrackName.Span);
         InboundTrack inbound = await RegisterInboundAsync(publish.RequestId, publish.TrackAlias, publish.TrackProperties.ToTrackInfo(name), stream).ConfigureAwait(false);
-        TrackConsumer consumer = inbound.Producer.Subscribe(new TrackConsumerOptions { Start = TrackStart.At(Location.Zero) });
+        TrackConsumer consumer = inbound.Producer.Subscribe(InboundReaderOptions);
         PublishResult result;
         try
         {

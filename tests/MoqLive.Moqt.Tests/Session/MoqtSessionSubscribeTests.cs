@@ -52,6 +52,39 @@ public sealed class MoqtSessionSubscribeTests
 
     [Theory]
     [MemberData(nameof(Versions))]
+    public async Task Subscribe_BurstOfGroupsBeforeTheReaderRuns_DeliversEveryGroup(MoqtVersion version)
+    {
+        // A chat participant writes several one-object groups at once; the subscriber (e.g. the relay) must see them all.
+        var publisher = new TestPublisher();
+        TrackProducer track = publisher.AddTrack(Video);
+        await using SessionPair pair = await SessionPair.CreateAsync(version, server: new MoqtSessionOptions { Publisher = publisher });
+        TrackConsumer consumer = (await pair.Client.SubscribeAsync(Video).AsTask().WithTimeout()).GetValueOrThrow().Track;
+
+        const int Groups = 10;
+        for (ulong g = 0; g < Groups; g++)
+        {
+            SubgroupProducer subgroup = track.CreateGroup(g).CreateSubgroup(0);
+            subgroup.Write(0, Text($"message {g}"));
+            subgroup.Complete();
+        }
+
+        // Every group has arrived (streams may arrive in any order) before the reader takes the first.
+        await Poll.UntilAsync(() => consumer.PendingGroups == Groups);
+        var received = new List<ulong>();
+        for (int i = 0; i < Groups; i++)
+        {
+            (List<(ulong ObjectId, string Payload)> objects, ObjectReadStatus end, GroupConsumer group) = await consumer.ReadSubgroupAsync();
+            Assert.Equal([(0UL, $"message {group.GroupId}")], objects);
+            Assert.Equal(ObjectReadStatus.End, end);
+            received.Add(group.GroupId);
+        }
+
+        Assert.Equal(Enumerable.Range(0, Groups).Select(g => (ulong)g), received.Order());
+        Assert.Equal(0, consumer.LostGroups);
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
     public async Task Subscribe_TrackEnds_SubscriberSeesPublishDone(MoqtVersion version)
     {
         var publisher = new TestPublisher();
