@@ -64,10 +64,12 @@ public sealed partial class MoqtRelay
                 entry.PendingSubscribers--;
                 if (entry.State != RelayTrackState.Closed && entry.Producer is { } producer)
                 {
+                    // A chat group is a message, never stale like a media group: a subscriber behind gets them all
+                    // (the chat rate limit bounds how many there are).
                     var consumer = producer.Subscribe(new TrackConsumerOptions
                     {
                         Start = options.Start,
-                        MaxLagGroups = _options.MaxSubscriberLagGroups,
+                        MaxLagGroups = entry.Chat is null ? _options.MaxSubscriberLagGroups : int.MaxValue,
                     });
                     Metrics.AddDownstreamSubscribe();
                     return SubscribeResult.Ok(consumer);

@@ -80,6 +80,28 @@ public sealed class MoqtRelayChatPolicyTests
     }
 
     [Fact]
+    public async Task ChatTrack_SubscriberBehindByMoreThanTheLagBound_GetsEveryMessage()
+    {
+        // Default lag bound (4 groups): a media subscriber this far behind would skip to the newest group.
+        var relay = new MoqtRelay(new MoqtRelayOptions { TimeProvider = new FakeTimeProvider() });
+        await using (relay)
+        {
+            var publisher = new TestPublisher();
+            var source = publisher.AddTrack(Messages);
+            await relay.PublishNamespaceAsync(ChatNs, publisher);
+            var subscriber = await SubscribeOk(relay, Messages);
+            for (ulong g = 1; g <= 5; g++)
+                Post(source, g);
+            await WaitUntil(() => relay.Metrics.ObjectsIn == 5);
+            source.Complete();
+
+            var received = new Received();
+            await ReadTrackInto(subscriber, received).WaitAsync(TestTimeout);
+            Assert.Equal([1UL, 2, 3, 4, 5], received.Objects.Select(l => l.Group));
+        }
+    }
+
+    [Fact]
     public async Task NonChatTrack_LargeAndFastObjects_AllForwarded()
     {
         // ["live", NAME] media tracks and namespaces that only look similar are not chat.

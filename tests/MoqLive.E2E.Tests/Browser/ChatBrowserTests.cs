@@ -33,6 +33,7 @@ public sealed class ChatBrowserTests(ITestOutputHelper output)
 
             IPage ann = await chromium.OpenTabAsync("ann");
             string annId = await ann.EvaluateAsync<string>("a => window.chatE2E.join(a.url, a.hash, a.channel, 'Ann')", args).WithTimeout(StartTimeout);
+            var sinceHello = System.Diagnostics.Stopwatch.StartNew();
             Assert.Equal("", await ann.EvaluateAsync<string>("() => window.chatE2E.post('hello from Ann')"));
 
             // A late joiner gets the history through the joining FETCH.
@@ -49,12 +50,16 @@ public sealed class ChatBrowserTests(ITestOutputHelper output)
             Assert.Equal(0, annView.GetProperty("markup").GetInt32());
             Assert.Contains(bobId, annView.GetProperty("participants").EnumerateArray().Select(p => p.GetString()));
 
-            // Ann has sent 1 message: 4 more fit in 10 s, the 6th is refused before it leaves the page.
-            for (int i = 2; i <= 5; i++)
-                Assert.Equal("", await ann.EvaluateAsync<string>("t => window.chatE2E.post(t)", $"message {i}"));
-            Assert.Contains("At most 5 messages", await ann.EvaluateAsync<string>("() => window.chatE2E.post('message 6')"), StringComparison.Ordinal);
-            await WaitForShownAsync(bob, v => Items(v).Any(i => i.Text == "message 5"));
-            Assert.DoesNotContain(Items(await ShownAsync(bob)), i => i.Text == "message 6");
+            // At most 5 messages in 10 s: a burst of 6 from Ann gets 5 through, or 4 while her hello is still in the
+            // window (on a loaded machine Bob's join can take longer than that); the rest are refused in the page.
+            string[] burst = [.. Enumerable.Range(2, 6).Select(i => $"message {i}")];
+            string[] statuses = await ann.EvaluateAsync<string[]>("ts => ts.map(t => window.chatE2E.post(t))", burst);
+            bool helloInWindow = sinceHello.Elapsed < TimeSpan.FromSeconds(10);
+            int accepted = statuses.TakeWhile(s => s.Length == 0).Count();
+            Assert.True(helloInWindow ? accepted == 4 : accepted is 4 or 5, $"{accepted} of the burst accepted ({string.Join(" | ", statuses)})");
+            Assert.All(statuses.Skip(accepted), s => Assert.Contains("At most 5 messages", s, StringComparison.Ordinal));
+            await WaitForShownAsync(bob, v => Items(v).Any(i => i.Text == burst[accepted - 1]));
+            Assert.DoesNotContain(Items(await ShownAsync(bob)), i => burst.Skip(accepted).Contains(i.Text));
 
             // Chat participants are namespaces under ["live", NAME], but not channels.
             Assert.Equal(0, (await http.GetFromJsonAsync<JsonElement>("/api/channels")).GetArrayLength());
