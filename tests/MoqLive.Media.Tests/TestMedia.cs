@@ -1,3 +1,5 @@
+using MoqLive.Testing;
+
 namespace MoqLive.Media.Tests;
 
 /// <summary>The committed test fMP4 (testdata/media/README.md has the ffmpeg command that made it) and facts about it.</summary>
@@ -12,18 +14,7 @@ internal static class TestMedia
 
     public const int AudioSamples = 151;
 
-    public static string Root
-    {
-        get
-        {
-            string? directory = AppContext.BaseDirectory;
-            while (directory is not null && !File.Exists(Path.Combine(directory, "MoqLive.slnx")))
-                directory = Path.GetDirectoryName(directory);
-            return directory ?? throw new InvalidOperationException("Repository root (MoqLive.slnx) not found.");
-        }
-    }
-
-    public static string FilePath => Path.Combine(Root, "testdata", "media", FileName);
+    public static string FilePath => Path.Combine(RepositoryRoot.Path, "testdata", "media", FileName);
 
     public static byte[] Bytes => File.ReadAllBytes(FilePath);
 

@@ -1,9 +1,7 @@
 namespace MoqLive.Testbed.Tests;
 
-/// <summary>Locates the repository root (the folder with MoqLive.slnx) from the test binaries.</summary>
+/// <summary>The repository's testdata/traces, found from the test binaries.</summary>
 internal static class RepositoryPaths
 {
-    public static string Root => MoqLive.Testing.RepositoryPaths.Root;
-
-    public static string TraceDirectory => Path.Combine(Root, "testdata", "traces");
+    public static string TraceDirectory => Path.Combine(MoqLive.Testing.RepositoryRoot.Path, "testdata", "traces");
 }

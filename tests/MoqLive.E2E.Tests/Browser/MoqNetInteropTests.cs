@@ -22,7 +22,7 @@ public sealed class MoqNetInteropTests(ITestOutputHelper output)
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(90);
 
-    private static string BundlePath => Path.Combine(RepositoryPaths.Root, "web", "interop", "moq-net", "dist", "moq-net-interop.js");
+    private static string BundlePath => Path.Combine(RepositoryRoot.Path, "web", "interop", "moq-net", "dist", "moq-net-interop.js");
 
     [Fact]
     public async Task MoqNetPagePublishes_MoqliveSubscribeReceivesEveryObject()

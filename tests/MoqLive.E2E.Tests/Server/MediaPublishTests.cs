@@ -6,6 +6,7 @@ using MoqLive.Cli.Commands;
 using MoqLive.Media.Catalog;
 using MoqLive.Moqt.Model;
 using MoqLive.Quic.Tls;
+using MoqLive.Testing;
 
 namespace MoqLive.E2E.Tests.Server;
 
@@ -25,16 +26,7 @@ public sealed partial class MediaPublishTests
     [GeneratedRegex(@"Certificate SHA-256: ([0-9a-f]{64})")]
     private static partial Regex HashPattern();
 
-    private static string TestFile
-    {
-        get
-        {
-            string? directory = AppContext.BaseDirectory;
-            while (directory is not null && !File.Exists(Path.Combine(directory, "MoqLive.slnx")))
-                directory = Path.GetDirectoryName(directory);
-            return Path.Combine(directory ?? throw new InvalidOperationException("Repository root not found."), "testdata", "media", "testsrc2-320x180-h264-opus.mp4");
-        }
-    }
+    private static string TestFile => Path.Combine(RepositoryRoot.Path, "testdata", "media", "testsrc2-320x180-h264-opus.mp4");
 
     [Fact]
     public async Task PublishMediaFileLooped_SubscriberGetsCatalogAndIncreasingTimestamps()

@@ -55,7 +55,7 @@ public sealed class GoldenVectorTests
     [Fact]
     public void VectorsFile_MatchesCatalog()
     {
-        string path = Path.Combine(RepositoryRoot(), "testdata", "moqt-19", "vectors.json");
+        string path = Path.Combine(MoqLive.Testing.RepositoryRoot.Path, "testdata", "moqt-19", "vectors.json");
         string expected = Render();
         if (Environment.GetEnvironmentVariable("MOQLIVE_UPDATE_VECTORS") == "1")
         {
@@ -92,14 +92,6 @@ public sealed class GoldenVectorTests
             ["vectors"] = vectors,
         };
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
-    }
-
-    private static string RepositoryRoot()
-    {
-        string? directory = AppContext.BaseDirectory;
-        while (directory is not null && !File.Exists(Path.Combine(directory, "MoqLive.slnx")))
-            directory = Path.GetDirectoryName(directory);
-        return directory ?? throw new InvalidOperationException("Repository root (MoqLive.slnx) not found.");
     }
 
     internal static object Decode(string kind, byte[] bytes, object expected)
