@@ -7,9 +7,10 @@ public static class Poll
 {
     /// <summary>
     /// Yields until <paramref name="condition"/> holds; fails after <paramref name="timeout"/> (default
-    /// <see cref="TestTimeouts.Default"/>). Bounded by time, not by iterations, which a starved machine uses up fast.
+    /// <see cref="TestTimeouts.Default"/>) naming <paramref name="what"/>. Bounded by time, not by iterations, which a
+    /// starved machine uses up fast.
     /// </summary>
-    public static async Task UntilAsync(Func<bool> condition, TimeSpan? timeout = null)
+    public static async Task UntilAsync(Func<bool> condition, TimeSpan? timeout = null, string what = "Condition")
     {
         ArgumentNullException.ThrowIfNull(condition);
         TimeSpan limit = timeout ?? TestTimeouts.Default;
@@ -17,7 +18,7 @@ public static class Poll
         while (!condition())
         {
             if (expired.IsCancellationRequested)
-                Assert.Fail($"Condition not reached within {limit}.");
+                Assert.Fail($"{what} not reached within {limit}.");
             await Task.Yield();
         }
     }

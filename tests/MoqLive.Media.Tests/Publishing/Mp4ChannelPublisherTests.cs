@@ -64,16 +64,7 @@ public sealed class Mp4ChannelPublisherTests
         await Task.WhenAll(readers);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        using var limit = new CancellationTokenSource(TestTimeouts.Long);
-        while (!condition())
-        {
-            if (limit.IsCancellationRequested)
-                Assert.Fail($"Timed out waiting for {what}.");
-            await Task.Delay(1);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, string what) => Poll.UntilAsync(condition, TestTimeouts.Long, what);
 
     private static long VideoDueUs(int n) => TestMedia.VideoDecodeTime(n) * 1_000_000 / TestMedia.VideoTimescale;
 
