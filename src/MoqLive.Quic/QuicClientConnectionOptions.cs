@@ -13,6 +13,17 @@ public sealed class QuicClientConnectionOptions
     public EndPoint? RemoteEndPoint { get; set; }
 
     /// <summary>
+    /// The server of a URL (<c>https://</c>, <c>moqt://</c>): its host, an address literal or a name resolved at connect
+    /// time, and its port, 443 when the URL has none.
+    /// </summary>
+    public static EndPoint RemoteEndPointOf(Uri url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        int port = url.Port > 0 ? url.Port : 443;
+        return IPAddress.TryParse(url.IdnHost, out IPAddress? address) ? new IPEndPoint(address, port) : new DnsEndPoint(url.IdnHost, port);
+    }
+
+    /// <summary>
     /// Host name for SNI and the certificate name check. Default null: the <see cref="DnsEndPoint"/> host, if any.
     /// </summary>
     public string? ServerName { get; set; }

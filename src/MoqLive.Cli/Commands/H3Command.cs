@@ -181,13 +181,9 @@ internal static class H3Command
         Uri url, FileInfo? outputFile, TlsCertificateValidation validation, byte[]? pinnedHash, TimeProvider timeProvider,
         TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        int port = url.IsDefaultPort ? 443 : url.Port;
-        EndPoint remote = IPAddress.TryParse(url.IdnHost, out IPAddress? address)
-            ? new IPEndPoint(address, port)
-            : new DnsEndPoint(url.IdnHost, port);
         var options = new QuicClientConnectionOptions
         {
-            RemoteEndPoint = remote,
+            RemoteEndPoint = QuicClientConnectionOptions.RemoteEndPointOf(url),
             ServerName = url.IdnHost,
             ApplicationProtocols = [Alpn],
             CertificateValidation = validation,

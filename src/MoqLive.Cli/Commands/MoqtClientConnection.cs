@@ -1,4 +1,3 @@
-using System.Net;
 using MoqLive.Http3.WebTransport;
 using MoqLive.Moqt.Model;
 using MoqLive.Moqt.Session;
@@ -60,11 +59,9 @@ internal sealed class MoqtClientConnection : IAsyncDisposable
             }
         }
 
-        int port = url.Port > 0 ? url.Port : 443;
-        EndPoint remote = IPAddress.TryParse(url.IdnHost, out IPAddress? address) ? new IPEndPoint(address, port) : new DnsEndPoint(url.IdnHost, port);
         QuicConnection connection = await QuicConnection.ConnectAsync(new QuicClientConnectionOptions
         {
-            RemoteEndPoint = remote,
+            RemoteEndPoint = QuicClientConnectionOptions.RemoteEndPointOf(url),
             ServerName = url.IdnHost,
             ApplicationProtocols = [alpn],
             CertificateValidation = tls.Validation,

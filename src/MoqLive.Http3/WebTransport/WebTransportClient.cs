@@ -1,4 +1,3 @@
-using System.Net;
 using MoqLive.Quic;
 using MoqLive.Quic.Transport;
 using MoqLive.Transport;
@@ -39,11 +38,9 @@ public sealed class WebTransportClient : IAsyncDisposable
         if (url.Scheme != Uri.UriSchemeHttps)
             throw new ArgumentException($"WebTransport URLs are https:// (got {url.Scheme}://).", nameof(url));
         options ??= new WebTransportClientOptions();
-        int port = url.Port > 0 ? url.Port : 443;
-        EndPoint remote = IPAddress.TryParse(url.IdnHost, out IPAddress? address) ? new IPEndPoint(address, port) : new DnsEndPoint(url.IdnHost, port);
         QuicConnection connection = await QuicConnection.ConnectAsync(new QuicClientConnectionOptions
         {
-            RemoteEndPoint = remote,
+            RemoteEndPoint = QuicClientConnectionOptions.RemoteEndPointOf(url),
             ServerName = url.IdnHost,
             ApplicationProtocols = ["h3"],
             CertificateValidation = options.CertificateValidation,
