@@ -232,7 +232,7 @@ internal static class H3Command
         }
         catch (QuicException e)
         {
-            await error.WriteLineAsync($"error: QUIC connection to {remote} failed: {e.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync($"error: QUIC connection to {url.Authority} failed: {e.Message}").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
         catch (Exception e) when (e is Http3Exception or IOException or System.Net.Sockets.SocketException or MoqLive.Transport.TransportSessionClosedException)
