@@ -94,6 +94,10 @@ public sealed partial class MoqtSession
         W.SubgroupHeader? header = null;
         ulong? previous = null;
         byte defaultPriority = outbound.Track.Info.PublisherPriority;
+
+        // The publisher's delivery timeouts for this subgroup, from its first object (§"Delivery Timeouts and Data Reliability").
+        TimeSpan? publisherObjectTimeout = null;
+        TimeSpan publisherSubgroupTimeout = TimeSpan.Zero;
         try
         {
             while (true)
@@ -104,9 +108,15 @@ public sealed partial class MoqtSession
                     if (stream is not null)
                     {
                         if (read.Status == ObjectReadStatus.End)
+                        {
                             await stream.CompleteWritesAsync(cancellationToken).ConfigureAwait(false);
+                            await EnforceSubgroupDeliveryTimeoutAsync(stream, DeliveryTimeouts.Combine(outbound.SubgroupDeliveryTimeout, publisherSubgroupTimeout),
+                                cancellationToken).ConfigureAwait(false);
+                        }
                         else
+                        {
                             stream.Reset((ulong)read.ResetCode);
+                        }
                     }
 
                     return;
@@ -115,8 +125,25 @@ public sealed partial class MoqtSession
                 MoqtObject obj = read.Object!;
                 try
                 {
+                    if (publisherObjectTimeout is null)
+                    {
+                        MoqtObject? first = subgroup.StartsAtSubgroupStart ? obj : null;
+                        publisherObjectTimeout = DeliveryTimeouts.PublisherObjectTimeout(outbound.Track.Info, first);
+                        publisherSubgroupTimeout = DeliveryTimeouts.PublisherSubgroupTimeout(outbound.Track.Info, first);
+                    }
+
                     if (!outbound.Forward || obj.Status == ObjectStatus.DoesNotExist)
                         continue;
+
+                    // §"Delivery Timeouts and Data Reliability": an object past OBJECT_DELIVERY_TIMEOUT is not sent; its stream
+                    // is reset with DELIVERY_TIMEOUT and no new stream is opened for the rest of the subgroup.
+                    if (DeliveryTimeouts.IsExpired(obj, DeliveryTimeouts.Combine(outbound.ObjectDeliveryTimeout, publisherObjectTimeout.Value), _options.TimeProvider))
+                    {
+                        stream?.Reset((ulong)W.MoqtStreamResetCode.DeliveryTimeout);
+                        Log.DeliveryTimeout(_logger, outbound.RequestId, group.GroupId, subgroup.SubgroupId, obj.ObjectId);
+                        return;
+                    }
+
                     bool opening = stream is null;
                     if (opening)
                     {
@@ -163,6 +190,22 @@ public sealed partial class MoqtSession
             if (stream is not null)
                 outbound.StreamClosed(stream);
         }
+    }
+
+    /// <summary>
+    /// SUBGROUP_DELIVERY_TIMEOUT (§"Delivery Timeouts and Data Reliability"): once the subgroup's FIN is written, a stream
+    /// not fully delivered within <paramref name="timeout"/> (zero: none) is reset with DELIVERY_TIMEOUT.
+    /// </summary>
+    private async Task EnforceSubgroupDeliveryTimeoutAsync(ITransportSendStream stream, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (timeout <= TimeSpan.Zero || stream.WritesClosed.IsCompleted)
+            return;
+        using var stopTimer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task timer = Task.Delay(timeout, _options.TimeProvider, stopTimer.Token);
+        await Task.WhenAny(stream.WritesClosed, timer).ConfigureAwait(false);
+        stopTimer.Cancel();
+        if (timer.IsCompletedSuccessfully && !stream.WritesClosed.IsCompleted)
+            stream.Reset((ulong)W.MoqtStreamResetCode.DeliveryTimeout);
     }
 
     /// <summary>
@@ -218,6 +261,13 @@ public sealed partial class MoqtSession
                 try
                 {
                     if (!outbound.Forward || obj.Status == ObjectStatus.DoesNotExist)
+                        continue;
+
+                    // §"Delivery Timeouts and Data Reliability": a datagram past either timeout is dropped (for datagrams
+                    // SUBGROUP_DELIVERY_TIMEOUT acts as OBJECT_DELIVERY_TIMEOUT; the smaller non-zero one applies).
+                    TimeSpan objectTimeout = DeliveryTimeouts.Combine(outbound.ObjectDeliveryTimeout, DeliveryTimeouts.PublisherObjectTimeout(outbound.Track.Info, obj));
+                    TimeSpan subgroupTimeout = DeliveryTimeouts.Combine(outbound.SubgroupDeliveryTimeout, DeliveryTimeouts.PublisherSubgroupTimeout(outbound.Track.Info, obj));
+                    if (DeliveryTimeouts.IsExpired(obj, DeliveryTimeouts.Combine(objectTimeout, subgroupTimeout), _options.TimeProvider))
                         continue;
                     var datagram = new W.ObjectDatagram
                     {

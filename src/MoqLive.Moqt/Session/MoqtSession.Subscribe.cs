@@ -73,11 +73,19 @@ public sealed partial class MoqtSession
                         throw await UnexpectedAsync(ok, "PUBLISH (Track Properties in PUBLISH_OK)").ConfigureAwait(false);
                     bool forward = ok.Parameters.Forward ?? true;
                     byte priority = ok.Parameters.SubscriberPriority ?? TrackInfo.DefaultPublisherPriority;
-                    var outbound = new OutboundSubscription(requestId, alias, track, stream, priority, track.Info.GroupOrder, forward, SessionToken);
+                    var outbound = new OutboundSubscription(requestId, alias, track, stream, priority, track.Info.GroupOrder, forward, SessionToken)
+                    {
+                        ObjectDeliveryTimeout = DeliveryTimeouts.FromWire(ok.Parameters.ObjectDeliveryTimeout ?? 0),
+                        SubgroupDeliveryTimeout = DeliveryTimeouts.FromWire(ok.Parameters.SubgroupDeliveryTimeout ?? 0),
+                    };
                     _outbound[requestId] = outbound;
                     Spawn(() => ReadOutboundStreamAsync(outbound));
                     Spawn(() => PumpAsync(outbound));
-                    return PublishResult.Ok(new PublishOk(forward, priority));
+                    return PublishResult.Ok(new PublishOk(forward, priority)
+                    {
+                        ObjectDeliveryTimeout = outbound.ObjectDeliveryTimeout,
+                        SubgroupDeliveryTimeout = outbound.SubgroupDeliveryTimeout,
+                    });
                 }
 
             case W.RequestError error:
@@ -104,7 +112,8 @@ public sealed partial class MoqtSession
     /// <summary>Registers a Track Alias for received data; an alias already in use is DUPLICATE_TRACK_ALIAS.</summary>
     private async Task<InboundTrack> RegisterInboundAsync(ulong requestId, ulong alias, TrackInfo info, RequestStream stream)
     {
-        var producer = new TrackProducer(info, _options.ReceivedTrackOptions);
+        // The session's clock stamps received objects, so delivery timeouts of a relay re-serving them count from arrival.
+        var producer = new TrackProducer(info, _options.ReceivedTrackOptions with { TimeProvider = _options.TimeProvider });
         var inbound = new InboundTrack(requestId, alias, producer, stream);
         if (!_inbound.TryAdd(alias, inbound))
         {
@@ -222,6 +231,8 @@ public sealed partial class MoqtSession
                 SubscriberPriority = update.SubscriberPriority,
                 Forward = update.Forward,
                 NewGroupRequest = update.NewGroupRequest,
+                ObjectDeliveryTimeout = DeliveryTimeouts.ToWire(update.ObjectDeliveryTimeout),
+                SubgroupDeliveryTimeout = DeliveryTimeouts.ToWire(update.SubgroupDeliveryTimeout),
             },
         };
         var pending = new TaskCompletionSource<W.MoqtControlMessage?>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -308,7 +319,11 @@ public sealed partial class MoqtSession
         Model.SubscribeOk ok = result.Value!;
         ulong alias = NextTrackAlias();
         GroupOrder order = options.GroupOrder ?? ok.Track.Info.GroupOrder;
-        var outbound = new OutboundSubscription(subscribe.RequestId, alias, ok.Track, stream, options.SubscriberPriority, order, options.Forward, SessionToken);
+        var outbound = new OutboundSubscription(subscribe.RequestId, alias, ok.Track, stream, options.SubscriberPriority, order, options.Forward, SessionToken)
+        {
+            ObjectDeliveryTimeout = options.ObjectDeliveryTimeout ?? TimeSpan.Zero,
+            SubgroupDeliveryTimeout = options.SubgroupDeliveryTimeout ?? TimeSpan.Zero,
+        };
         _outbound[subscribe.RequestId] = outbound;
         var reply = new W.SubscribeOk(alias)
         {
@@ -373,6 +388,8 @@ public sealed partial class MoqtSession
             {
                 Forward = ok.Forward ? null : false,
                 SubscriberPriority = ok.SubscriberPriority == TrackInfo.DefaultPublisherPriority ? null : ok.SubscriberPriority,
+                ObjectDeliveryTimeout = DeliveryTimeouts.ToWire(ok.ObjectDeliveryTimeout),
+                SubgroupDeliveryTimeout = DeliveryTimeouts.ToWire(ok.SubgroupDeliveryTimeout),
             },
         }).ConfigureAwait(false);
         await ReadSubscriptionStreamAsync(inbound).ConfigureAwait(false);
@@ -402,6 +419,12 @@ public sealed partial class MoqtSession
                             outbound.SubscriberPriority = priority;
                         if (update.Parameters.Forward is { } forward)
                             outbound.Forward = forward;
+
+                        // §"Delivery Timeouts and Data Reliability": 0 removes the timeout; it applies to objects not yet sent.
+                        if (update.Parameters.ObjectDeliveryTimeout is { } objectTimeout)
+                            outbound.ObjectDeliveryTimeout = DeliveryTimeouts.FromWire(objectTimeout);
+                        if (update.Parameters.SubgroupDeliveryTimeout is { } subgroupTimeout)
+                            outbound.SubgroupDeliveryTimeout = DeliveryTimeouts.FromWire(subgroupTimeout);
                         var updateOk = new W.RequestOk
                         {
                             Parameters = new W.MessageParameters { LargestObject = outbound.Track.LargestLocation?.ToWire() },

@@ -74,6 +74,8 @@ internal static class WireMapping
             LocationFilter = filter,
             Forward = options.Forward ? null : false,
             NewGroupRequest = options.NewGroupRequest,
+            ObjectDeliveryTimeout = DeliveryTimeouts.ToWire(options.ObjectDeliveryTimeout),
+            SubgroupDeliveryTimeout = DeliveryTimeouts.ToWire(options.SubgroupDeliveryTimeout),
             AuthorizationTokens = options.AuthorizationToken.IsEmpty ? [] : [W.AuthorizationToken.UseValue(0, options.AuthorizationToken)],
         };
     }
@@ -95,6 +97,8 @@ internal static class WireMapping
             Start = start,
             Forward = parameters.Forward ?? true,
             NewGroupRequest = parameters.NewGroupRequest,
+            ObjectDeliveryTimeout = parameters.ObjectDeliveryTimeout is { } objectTimeout ? DeliveryTimeouts.FromWire(objectTimeout) : null,
+            SubgroupDeliveryTimeout = parameters.SubgroupDeliveryTimeout is { } subgroupTimeout ? DeliveryTimeouts.FromWire(subgroupTimeout) : null,
             AuthorizationToken = parameters.AuthorizationTokens.FirstOrDefault(t => t.AliasType == W.AuthTokenAliasType.UseValue)?.Value ?? default,
         };
     }
