@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using MoqLive.Moqt.Model;
 using MoqLive.Moqt.Session;
 using MoqLive.Testing;
@@ -45,7 +46,7 @@ public sealed class MoqtSessionRawPeerTests
         public static byte[] Encode(W.MoqtControlMessage message) => W.ControlMessageCodec.Encode(message, W.MoqtVersion.Draft19);
     }
 
-    private static async Task<RawServer> ConnectAsync(W.MoqtVersion version, int streamReceiveWindow = 64 * 1024, IPublisher? publisher = null)
+    private static async Task<RawServer> ConnectAsync(W.MoqtVersion version, int streamReceiveWindow = 64 * 1024, IPublisher? publisher = null, TimeProvider? time = null)
     {
         (InMemorySession client, InMemorySession server) = InMemorySessionPair.Create(new InMemorySessionOptions
         {
@@ -54,7 +55,7 @@ public sealed class MoqtSessionRawPeerTests
         });
         ITransportSendStream control = await server.OpenUnidirectionalStreamAsync().AsTask().WithTimeout();
         await control.WriteAsync(RawServer.Encode(new W.Setup { MoqtImplementation = "raw" })).AsTask().WithTimeout();
-        MoqtSession session = await MoqtSession.ConnectAsync(client, new MoqtSessionOptions { Publisher = publisher }).WithTimeout();
+        MoqtSession session = await MoqtSession.ConnectAsync(client, new MoqtSessionOptions { Publisher = publisher, TimeProvider = time ?? TimeProvider.System }).WithTimeout();
         return new RawServer { Transport = server, Client = session, Control = control };
     }
 
@@ -210,5 +211,71 @@ public sealed class MoqtSessionRawPeerTests
         // Without reading a byte (reading would grant credit and let the writer notice on its next read), the reset arrives.
         TransportStreamAbortedException reset = await Assert.ThrowsAsync<TransportStreamAbortedException>(() => stream0.ReadsClosed.WithTimeout());
         Assert.Equal((ulong)W.MoqtStreamResetCode.TooFarBehind, reset.ErrorCode);
+    }
+
+    public static TheoryData<W.MoqtVersion, string> TimeoutSources()
+    {
+        var data = new TheoryData<W.MoqtVersion, string>();
+        foreach (W.MoqtVersion version in W.MoqtVersions.Supported)
+        {
+            foreach (string source in new[] { "none", "subscribe", "request-update" })
+                data.Add(version, source);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(TimeoutSources))]
+    public async Task DeliveryTimeout_ObjectExpiresWhileTheStreamIsBlocked_StreamResetWithDeliveryTimeout(W.MoqtVersion version, string source)
+    {
+        var time = new FakeTimeProvider();
+        var publisher = new TestPublisher { TimeProvider = time };
+        TrackProducer track = publisher.AddTrack(Video);
+        RawServer server = await ConnectAsync(version, streamReceiveWindow: 1024, publisher, time);
+        await using MoqtSession client = server.Client;
+
+        // The raw peer subscribes, with OBJECT_DELIVERY_TIMEOUT 1 s or without one.
+        ITransportStream request = await server.Transport.OpenBidirectionalStreamAsync().AsTask().WithTimeout();
+        var parameters = new W.MessageParameters { ObjectDeliveryTimeout = source == "subscribe" ? 1000 : null };
+        await request.WriteAsync(RawServer.Encode(new W.Subscribe(1, W.TrackNamespace.FromStrings("live"), "video"u8.ToArray()) { Parameters = parameters }))
+            .AsTask().WithTimeout();
+        Assert.IsType<W.SubscribeOk>(await RawServer.ReadMessageAsync(request));
+
+        // Object 0 is ten times the stream window, so its write waits for credit; object 1 waits behind it.
+        SubgroupProducer subgroup = track.CreateGroup(0).CreateSubgroup(0);
+        subgroup.Write(0, MoqtPayload.Wrap(new byte[10_000]));
+        subgroup.Write(1, MoqtPayload.Wrap("late"u8.ToArray()));
+        subgroup.Complete();
+        await server.Transport.AcceptUnidirectionalStreamAsync().AsTask().WithTimeout(); // the client's control stream
+        ITransportReceiveStream stream0 = await server.Transport.AcceptUnidirectionalStreamAsync().AsTask().WithTimeout();
+
+        if (source == "request-update")
+        {
+            // §"REQUEST_UPDATE": the new timeout applies to objects not yet sent.
+            await request.WriteAsync(RawServer.Encode(new W.RequestUpdate(3) { Parameters = new W.MessageParameters { ObjectDeliveryTimeout = 1000 } }))
+                .AsTask().WithTimeout();
+            Assert.IsType<W.RequestOk>(await RawServer.ReadMessageAsync(request));
+        }
+
+        // Object 1 is 2 s old by the time the writer gets to it.
+        time.Advance(TimeSpan.FromSeconds(2));
+        var buffer = new byte[4096];
+        long total = 0;
+        Task<long> readAll = Task.Run(async () =>
+        {
+            int n;
+            while ((n = await stream0.ReadAsync(buffer)) > 0)
+                total += n;
+            return total;
+        });
+        if (source == "none")
+        {
+            Assert.True(await readAll.WithTimeout() > 10_000 + 4, "both objects arrive without a timeout");
+            return;
+        }
+
+        TransportStreamAbortedException reset = await Assert.ThrowsAsync<TransportStreamAbortedException>(() => readAll.WithTimeout());
+        Assert.Equal((ulong)W.MoqtStreamResetCode.DeliveryTimeout, reset.ErrorCode);
     }
 }

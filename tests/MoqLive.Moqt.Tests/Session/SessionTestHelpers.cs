@@ -56,9 +56,13 @@ internal sealed class TestPublisher : IPublisher
     /// <summary>Lag bound of the consumers handed to subscribers (default: large enough never to skip).</summary>
     public int MaxLagGroups { get; init; } = 1000;
 
-    public TrackProducer AddTrack(FullTrackName name, byte publisherPriority = TrackInfo.DefaultPublisherPriority)
+    /// <summary>Clock of the tracks (objects are stamped with it when written).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    public TrackProducer AddTrack(FullTrackName name, byte publisherPriority = TrackInfo.DefaultPublisherPriority, MoqtProperties? trackProperties = null)
     {
-        var producer = new TrackProducer(new TrackInfo(name, publisherPriority), TrackProducerOptions.Default with { MaxGroups = 100 });
+        var producer = new TrackProducer(new TrackInfo(name, publisherPriority, Properties: trackProperties),
+            TrackProducerOptions.Default with { MaxGroups = 100, TimeProvider = TimeProvider });
         lock (_tracks)
             _tracks[name] = producer;
         return producer;
