@@ -157,7 +157,12 @@ public sealed partial class MoqtSession
         }
         else
         {
-            if (!_outbound.TryGetValue(fetch.JoiningRequestId, out OutboundSubscription? joined))
+            // §"Joining Fetches": a subscription still pending is waited for ("buffers the pending Joining Fetch until
+            // either the Subscription is established or the request times out"); one that failed is no subscription.
+            OutboundSubscription? joined = _pendingSubscribes.TryGetValue(fetch.JoiningRequestId, out TaskCompletionSource<OutboundSubscription?>? pending)
+                ? await pending.Task.WaitAsync(SessionToken).ConfigureAwait(false)
+                : _outbound.GetValueOrDefault(fetch.JoiningRequestId);
+            if (joined is null || joined.IsCancelled)
             {
                 await RejectAsync(stream, W.MoqtRequestErrorCode.InvalidJoiningRequestId, "no such subscription").ConfigureAwait(false);
                 return;

@@ -12,6 +12,12 @@ public sealed partial class MoqtSession
     private readonly ConcurrentDictionary<ulong, TaskCompletionSource<InboundTrack>> _aliasWaiters = new();
     private readonly ConcurrentDictionary<ulong, OutboundSubscription> _outbound = new();
 
+    /// <summary>
+    /// The peer's SUBSCRIBEs whose handler has not answered yet (`Pending (subscriber)`), by Request ID: a joining FETCH
+    /// naming one waits for its outcome (the established subscription, or null when it failed).
+    /// </summary>
+    private readonly ConcurrentDictionary<ulong, TaskCompletionSource<OutboundSubscription?>> _pendingSubscribes = new();
+
     /// <summary>How long after PUBLISH_DONE late data streams are still awaited.</summary>
     private static readonly TimeSpan PublishDoneGrace = TimeSpan.FromSeconds(2);
 
@@ -299,6 +305,30 @@ public sealed partial class MoqtSession
         }
 
         SubscribeOptions options = subscribe.Parameters.ToSubscribeOptions();
+        var pending = new TaskCompletionSource<OutboundSubscription?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pendingSubscribes[subscribe.RequestId] = pending;
+        OutboundSubscription? established = null;
+        try
+        {
+            established = await EstablishSubscriptionAsync(stream, subscribe, name, handler, options).ConfigureAwait(false);
+        }
+        finally
+        {
+            // _outbound has it (or it failed) before it leaves the pending set, so a joining FETCH finds it in one or the other.
+            pending.TrySetResult(established);
+            _pendingSubscribes.TryRemove(new KeyValuePair<ulong, TaskCompletionSource<OutboundSubscription?>>(subscribe.RequestId, pending));
+        }
+
+        if (established is null)
+            return;
+        Spawn(() => ReadOutboundStreamAsync(established));
+        await PumpAsync(established).ConfigureAwait(false);
+    }
+
+    /// <summary>Asks the handler; answers SUBSCRIBE_OK (registering the subscription) or REQUEST_ERROR (null).</summary>
+    private async Task<OutboundSubscription?> EstablishSubscriptionAsync(RequestStream stream, W.Subscribe subscribe, FullTrackName name, IPublisher handler,
+        SubscribeOptions options)
+    {
         SubscribeResult result;
         try
         {
@@ -313,7 +343,7 @@ public sealed partial class MoqtSession
         if (!result.IsOk)
         {
             await RejectAsync(stream, (W.MoqtRequestErrorCode)result.ErrorCode, result.Reason, result.RetryInterval).ConfigureAwait(false);
-            return;
+            return null;
         }
 
         Model.SubscribeOk ok = result.Value!;
@@ -344,8 +374,7 @@ public sealed partial class MoqtSession
             throw;
         }
 
-        Spawn(() => ReadOutboundStreamAsync(outbound));
-        await PumpAsync(outbound).ConfigureAwait(false);
+        return outbound;
     }
 
     private async Task ServePublishAsync(RequestStream stream, W.Publish publish)

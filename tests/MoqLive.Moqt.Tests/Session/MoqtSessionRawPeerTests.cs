@@ -278,4 +278,78 @@ public sealed class MoqtSessionRawPeerTests
         TransportStreamAbortedException reset = await Assert.ThrowsAsync<TransportStreamAbortedException>(() => readAll.WithTimeout());
         Assert.Equal((ulong)W.MoqtStreamResetCode.DeliveryTimeout, reset.ErrorCode);
     }
+
+    /// <summary>A publisher whose SUBSCRIBE answers wait for <see cref="Gate"/>, as a relay's do while it subscribes upstream.</summary>
+    private sealed class GatedPublisher(TestPublisher inner) : IPublisher
+    {
+        public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public SubscribeResult? FailWith { get; set; }
+
+        public int Subscribes;
+
+        public async ValueTask<SubscribeResult> SubscribeAsync(FullTrackName track, SubscribeOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref Subscribes);
+            await Gate.Task.WaitAsync(cancellationToken);
+            return FailWith ?? await inner.SubscribeAsync(track, options, cancellationToken);
+        }
+
+        public ValueTask<FetchResult> FetchAsync(FetchRequest request, CancellationToken cancellationToken = default) => inner.FetchAsync(request, cancellationToken);
+
+        public ValueTask<TrackStatusResult> TrackStatusAsync(FullTrackName track, CancellationToken cancellationToken = default) =>
+            inner.TrackStatusAsync(track, cancellationToken);
+
+        public ValueTask<SubscribeNamespaceResult> SubscribeNamespaceAsync(TrackNamespace prefix, CancellationToken cancellationToken = default) =>
+            inner.SubscribeNamespaceAsync(prefix, cancellationToken);
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task JoiningFetch_WhileItsSubscribeIsPending_IsHeldAndAnsweredOnceTheSubscriptionIsEstablished(W.MoqtVersion version)
+    {
+        var inner = new TestPublisher();
+        TrackProducer track = inner.AddTrack(Video);
+        SubgroupProducer subgroup = track.CreateGroup(4).CreateSubgroup(0);
+        for (ulong o = 0; o < 3; o++)
+            subgroup.Write(o, MoqtPayload.Wrap([(byte)o]));
+        var publisher = new GatedPublisher(inner);
+        RawServer server = await ConnectAsync(version, publisher: publisher);
+        await using MoqtSession client = server.Client;
+
+        // SUBSCRIBE (Request ID 1) is pending at the publisher when the joining FETCH (3) naming it arrives.
+        ITransportStream subscribe = await server.Transport.OpenBidirectionalStreamAsync().AsTask().WithTimeout();
+        await subscribe.WriteAsync(RawServer.Encode(new W.Subscribe(1, W.TrackNamespace.FromStrings("live"), "video"u8.ToArray()))).AsTask().WithTimeout();
+        await Poll.UntilAsync(() => Volatile.Read(ref publisher.Subscribes) == 1);
+        ITransportStream fetch = await server.Transport.OpenBidirectionalStreamAsync().AsTask().WithTimeout();
+        await fetch.WriteAsync(RawServer.Encode(W.Fetch.RelativeJoining(3, 1, 0))).AsTask().WithTimeout();
+        Task<W.MoqtControlMessage> fetchAnswer = RawServer.ReadMessageAsync(fetch);
+
+        publisher.Gate.SetResult();
+        Assert.IsType<W.SubscribeOk>(await RawServer.ReadMessageAsync(subscribe));
+        W.FetchOk ok = Assert.IsType<W.FetchOk>(await fetchAnswer);
+        Assert.Equal(new W.Location(4, 3), ok.EndLocation); // up to the Joining Location {4, 2}, + 1 on the wire
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task JoiningFetch_WhileItsSubscribeIsPending_FailsWithInvalidJoiningRequestIdWhenTheSubscribeFails(W.MoqtVersion version)
+    {
+        var inner = new TestPublisher();
+        inner.AddTrack(Video);
+        var publisher = new GatedPublisher(inner) { FailWith = SubscribeResult.Error(RequestErrorCode.Unauthorized, "no") };
+        RawServer server = await ConnectAsync(version, publisher: publisher);
+        await using MoqtSession client = server.Client;
+
+        ITransportStream subscribe = await server.Transport.OpenBidirectionalStreamAsync().AsTask().WithTimeout();
+        await subscribe.WriteAsync(RawServer.Encode(new W.Subscribe(1, W.TrackNamespace.FromStrings("live"), "video"u8.ToArray()))).AsTask().WithTimeout();
+        await Poll.UntilAsync(() => Volatile.Read(ref publisher.Subscribes) == 1);
+        ITransportStream fetch = await server.Transport.OpenBidirectionalStreamAsync().AsTask().WithTimeout();
+        await fetch.WriteAsync(RawServer.Encode(W.Fetch.RelativeJoining(3, 1, 0))).AsTask().WithTimeout();
+        Task<W.MoqtControlMessage> fetchAnswer = RawServer.ReadMessageAsync(fetch);
+
+        publisher.Gate.SetResult();
+        Assert.Equal(W.MoqtRequestErrorCode.Unauthorized, Assert.IsType<W.RequestError>(await RawServer.ReadMessageAsync(subscribe)).ErrorCode);
+        Assert.Equal(W.MoqtRequestErrorCode.InvalidJoiningRequestId, Assert.IsType<W.RequestError>(await fetchAnswer).ErrorCode);
+    }
 }
