@@ -39,12 +39,12 @@ public sealed partial class MoqtSession
                     inbound.Producer.Unused += _ => CancelInbound(inbound);
                     Spawn(() => ReadSubscriptionStreamAsync(inbound));
                     TimeSpan? expires = ok.Parameters.Expires is { } ms and > 0 ? TimeSpan.FromMilliseconds(ms) : null;
-                    return SubscribeResult.Ok(new Model.SubscribeOk(consumer, ok.Parameters.LargestObject?.ToModel(), expires));
+                    return SubscribeResult.Ok(new Model.SubscribeOk(consumer, ok.Parameters.LargestObject, expires));
                 }
 
             case W.RequestError error:
                 await FinishQuietlyAsync(stream).ConfigureAwait(false);
-                return SubscribeResult.Error((RequestErrorCode)error.ErrorCode, error.ErrorReason, WireMapping.ToRetryInterval(error.RetryInterval));
+                return SubscribeResult.Error(error.ErrorCode, error.ErrorReason, WireMapping.ToRetryInterval(error.RetryInterval));
             case null:
                 return SubscribeResult.Error(RequestErrorCode.InternalError, "the publisher closed the request stream");
             default:
@@ -64,7 +64,7 @@ public sealed partial class MoqtSession
             Parameters = new W.MessageParameters
             {
                 Forward = options.Forward ? null : false,
-                LargestObject = track.LargestLocation?.ToWire(),
+                LargestObject = track.LargestLocation,
                 AuthorizationTokens = options.AuthorizationToken.IsEmpty ? [] : [W.AuthorizationToken.UseValue(0, options.AuthorizationToken)],
             },
             TrackProperties = track.Info.ToTrackProperties(),
@@ -96,7 +96,7 @@ public sealed partial class MoqtSession
 
             case W.RequestError error:
                 await FinishQuietlyAsync(stream).ConfigureAwait(false);
-                return PublishResult.Error((RequestErrorCode)error.ErrorCode, error.ErrorReason, WireMapping.ToRetryInterval(error.RetryInterval));
+                return PublishResult.Error(error.ErrorCode, error.ErrorReason, WireMapping.ToRetryInterval(error.RetryInterval));
             case null:
                 return PublishResult.Error(RequestErrorCode.InternalError, "the subscriber closed the request stream");
             default:
@@ -165,7 +165,7 @@ public sealed partial class MoqtSession
         }
 
         _inbound.TryRemove(new KeyValuePair<ulong, InboundTrack>(inbound.TrackAlias, inbound));
-        inbound.Stream.Cancel(W.MoqtStreamResetCode.Cancelled);
+        inbound.Stream.Cancel(StreamResetCode.Cancelled);
         inbound.Producer.Dispose();
     }
 
@@ -247,8 +247,8 @@ public sealed partial class MoqtSession
         W.MoqtControlMessage? response = await pending.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         return response switch
         {
-            W.RequestOk ok => SubscriptionUpdateResult.Ok(new SubscriptionUpdateOk(ok.Parameters.LargestObject?.ToModel())),
-            W.RequestError error => SubscriptionUpdateResult.Error((RequestErrorCode)error.ErrorCode, error.ErrorReason, WireMapping.ToRetryInterval(error.RetryInterval)),
+            W.RequestOk ok => SubscriptionUpdateResult.Ok(new SubscriptionUpdateOk(ok.Parameters.LargestObject)),
+            W.RequestError error => SubscriptionUpdateResult.Error(error.ErrorCode, error.ErrorReason, WireMapping.ToRetryInterval(error.RetryInterval)),
             _ => SubscriptionUpdateResult.Error(RequestErrorCode.InternalError, "the subscription ended before the update was answered"),
         };
     }
@@ -289,7 +289,7 @@ public sealed partial class MoqtSession
 
         _inbound.TryRemove(new KeyValuePair<ulong, InboundTrack>(inbound.TrackAlias, inbound));
         if (done is not null)
-            inbound.Producer.Complete((PublishDoneStatusCode)done.StatusCode, done.ErrorReason);
+            inbound.Producer.Complete(done.StatusCode, done.ErrorReason);
     }
 
     // ---- Serving: the peer's SUBSCRIBE and PUBLISH.
@@ -300,7 +300,7 @@ public sealed partial class MoqtSession
         IPublisher? handler = ResolvePublisher(name.Namespace);
         if (handler is null)
         {
-            await RejectAsync(stream, W.MoqtRequestErrorCode.NotSupported, "this endpoint does not publish").ConfigureAwait(false);
+            await RejectAsync(stream, RequestErrorCode.NotSupported, "this endpoint does not publish").ConfigureAwait(false);
             return;
         }
 
@@ -342,7 +342,7 @@ public sealed partial class MoqtSession
 
         if (!result.IsOk)
         {
-            await RejectAsync(stream, (W.MoqtRequestErrorCode)result.ErrorCode, result.Reason, result.RetryInterval).ConfigureAwait(false);
+            await RejectAsync(stream, result.ErrorCode, result.Reason, result.RetryInterval).ConfigureAwait(false);
             return null;
         }
 
@@ -359,7 +359,7 @@ public sealed partial class MoqtSession
         {
             Parameters = new W.MessageParameters
             {
-                LargestObject = ok.LargestLocation?.ToWire(),
+                LargestObject = ok.LargestLocation,
                 Expires = ok.Expires is { } expires ? (ulong)expires.TotalMilliseconds : null,
             },
             TrackProperties = ok.Track.Info.ToTrackProperties(),
@@ -382,7 +382,7 @@ public sealed partial class MoqtSession
         ISubscriber? handler = _options.Subscriber;
         if (handler is null)
         {
-            await RejectAsync(stream, W.MoqtRequestErrorCode.NotSupported, "this endpoint does not accept PUBLISH").ConfigureAwait(false);
+            await RejectAsync(stream, RequestErrorCode.NotSupported, "this endpoint does not accept PUBLISH").ConfigureAwait(false);
             return;
         }
 
@@ -404,8 +404,8 @@ public sealed partial class MoqtSession
         {
             consumer.Dispose();
             AbortInbound(inbound, "rejected");
-            await RejectAsync(stream, (W.MoqtRequestErrorCode)result.ErrorCode, result.Reason, result.RetryInterval).ConfigureAwait(false);
-            stream.Reader.Stop((ulong)W.MoqtStreamResetCode.Cancelled);
+            await RejectAsync(stream, result.ErrorCode, result.Reason, result.RetryInterval).ConfigureAwait(false);
+            stream.Reader.Stop((ulong)StreamResetCode.Cancelled);
             return;
         }
 
@@ -456,7 +456,7 @@ public sealed partial class MoqtSession
                             outbound.SubgroupDeliveryTimeout = DeliveryTimeouts.FromWire(subgroupTimeout);
                         var updateOk = new W.RequestOk
                         {
-                            Parameters = new W.MessageParameters { LargestObject = outbound.Track.LargestLocation?.ToWire() },
+                            Parameters = new W.MessageParameters { LargestObject = outbound.Track.LargestLocation },
                         };
                         await outbound.Stream.WriteAsync(updateOk, cancellationToken: outbound.Token).ConfigureAwait(false);
                         break;
@@ -470,7 +470,7 @@ public sealed partial class MoqtSession
         catch (TransportStreamAbortedException)
         {
             // STOP_SENDING / RESET_STREAM from the subscriber: unsubscribe (§"Subscriptions").
-            outbound.Cancel((ulong)W.MoqtStreamResetCode.Cancelled);
+            outbound.Cancel((ulong)StreamResetCode.Cancelled);
         }
         catch (OperationCanceledException) when (outbound.IsCancelled)
         {

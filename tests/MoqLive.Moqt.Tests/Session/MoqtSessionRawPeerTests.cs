@@ -121,8 +121,8 @@ public sealed class MoqtSessionRawPeerTests
         Task<FetchResult> fetch = client.FetchAsync(FetchRequest.Standalone(Video, new Location(0, 0), new Location(1, 0))).AsTask();
         (ITransportStream request, W.MoqtControlMessage message) = await server.AcceptRequestAsync();
         var fetchMessage = Assert.IsType<W.Fetch>(message);
-        Assert.Equal(W.FetchType.Standalone, fetchMessage.FetchType);
-        Assert.Equal(new W.Location(1, 1), fetchMessage.EndLocation);
+        Assert.Equal(FetchType.Standalone, fetchMessage.FetchType);
+        Assert.Equal(new Location(1, 1), fetchMessage.EndLocation);
 
         // SUBSCRIBE_OK is not an answer to FETCH.
         await request.WriteAsync(RawServer.Encode(new W.SubscribeOk(1))).AsTask().WithTimeout();
@@ -144,7 +144,7 @@ public sealed class MoqtSessionRawPeerTests
 
         ITransportSendStream data = await server.Transport.OpenUnidirectionalStreamAsync().AsTask().WithTimeout();
         await data.WriteAsync(SubgroupStream(3, "only"), endStream: true).AsTask().WithTimeout();
-        await request.WriteAsync(RawServer.Encode(new W.PublishDone(W.MoqtPublishDoneCode.SubscriptionEnded, 1, "end")), endStream: true).AsTask().WithTimeout();
+        await request.WriteAsync(RawServer.Encode(new W.PublishDone(PublishDoneStatusCode.SubscriptionEnded, 1, "end")), endStream: true).AsTask().WithTimeout();
 
         (List<(ulong ObjectId, string Payload)> objects, _, _) = await consumer.ReadSubgroupAsync();
         Assert.Equal([(0UL, "only")], objects);
@@ -180,7 +180,7 @@ public sealed class MoqtSessionRawPeerTests
             {
             }
         });
-        Assert.Equal((ulong)W.MoqtStreamResetCode.Cancelled, e.ErrorCode);
+        Assert.Equal((ulong)StreamResetCode.Cancelled, e.ErrorCode);
     }
 
     [Theory]
@@ -210,7 +210,7 @@ public sealed class MoqtSessionRawPeerTests
 
         // Without reading a byte (reading would grant credit and let the writer notice on its next read), the reset arrives.
         TransportStreamAbortedException reset = await Assert.ThrowsAsync<TransportStreamAbortedException>(() => stream0.ReadsClosed.WithTimeout());
-        Assert.Equal((ulong)W.MoqtStreamResetCode.TooFarBehind, reset.ErrorCode);
+        Assert.Equal((ulong)StreamResetCode.TooFarBehind, reset.ErrorCode);
     }
 
     public static TheoryData<W.MoqtVersion, string> TimeoutSources()
@@ -276,7 +276,7 @@ public sealed class MoqtSessionRawPeerTests
         }
 
         TransportStreamAbortedException reset = await Assert.ThrowsAsync<TransportStreamAbortedException>(() => readAll.WithTimeout());
-        Assert.Equal((ulong)W.MoqtStreamResetCode.DeliveryTimeout, reset.ErrorCode);
+        Assert.Equal((ulong)StreamResetCode.DeliveryTimeout, reset.ErrorCode);
     }
 
     /// <summary>A publisher whose SUBSCRIBE answers wait for <see cref="Gate"/>, as a relay's do while it subscribes upstream.</summary>
@@ -328,7 +328,7 @@ public sealed class MoqtSessionRawPeerTests
         publisher.Gate.SetResult();
         Assert.IsType<W.SubscribeOk>(await RawServer.ReadMessageAsync(subscribe));
         W.FetchOk ok = Assert.IsType<W.FetchOk>(await fetchAnswer);
-        Assert.Equal(new W.Location(4, 3), ok.EndLocation); // up to the Joining Location {4, 2}, + 1 on the wire
+        Assert.Equal(new Location(4, 3), ok.EndLocation); // up to the Joining Location {4, 2}, + 1 on the wire
     }
 
     [Theory]
@@ -349,7 +349,7 @@ public sealed class MoqtSessionRawPeerTests
         Task<W.MoqtControlMessage> fetchAnswer = RawServer.ReadMessageAsync(fetch);
 
         publisher.Gate.SetResult();
-        Assert.Equal(W.MoqtRequestErrorCode.Unauthorized, Assert.IsType<W.RequestError>(await RawServer.ReadMessageAsync(subscribe)).ErrorCode);
-        Assert.Equal(W.MoqtRequestErrorCode.InvalidJoiningRequestId, Assert.IsType<W.RequestError>(await fetchAnswer).ErrorCode);
+        Assert.Equal(RequestErrorCode.Unauthorized, Assert.IsType<W.RequestError>(await RawServer.ReadMessageAsync(subscribe)).ErrorCode);
+        Assert.Equal(RequestErrorCode.InvalidJoiningRequestId, Assert.IsType<W.RequestError>(await fetchAnswer).ErrorCode);
     }
 }
