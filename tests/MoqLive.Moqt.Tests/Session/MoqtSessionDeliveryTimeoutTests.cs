@@ -2,6 +2,8 @@ using Microsoft.Extensions.Time.Testing;
 using MoqLive.Moqt.Model;
 using MoqLive.Moqt.Session;
 using MoqLive.Testing;
+using MoqLive.Transport;
+using MoqLive.Transport.InMemory;
 using MoqtVersion = MoqLive.Moqt.Wire.MoqtVersion;
 using MoqtVersions = MoqLive.Moqt.Wire.MoqtVersions;
 using MoqtPropertyType = MoqLive.Moqt.Wire.MoqtPropertyType;
@@ -155,4 +157,105 @@ public sealed class MoqtSessionDeliveryTimeoutTests
     }
 
     public static TheoryData<MoqtVersion> Versions() => [.. MoqtVersions.Supported];
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task SubgroupDeliveryTimeout_FinishedStreamNotDeliveredInTime_IsResetWithDeliveryTimeout(MoqtVersion version)
+    {
+        var time = new FakeTimeProvider();
+        var publisher = new TestPublisher { TimeProvider = time };
+        TrackProducer track = publisher.AddTrack(Video);
+        (InMemorySession clientTransport, InMemorySession serverTransport) =
+            InMemorySessionPair.Create(new InMemorySessionOptions { Protocol = MoqtVersions.GetAlpn(version) });
+        var unacknowledged = new UnacknowledgedTransport(serverTransport);
+        Task<MoqtSession> accept = MoqtSession.AcceptAsync(unacknowledged, new MoqtSessionOptions { Publisher = publisher, TimeProvider = time });
+        await using MoqtSession client = await MoqtSession.ConnectAsync(clientTransport, new MoqtSessionOptions { TimeProvider = time }).WithTimeout();
+        await using MoqtSession server = await accept.WithTimeout();
+
+        using TrackConsumer consumer = (await client.SubscribeAsync(Video, new SubscribeOptions { SubgroupDeliveryTimeout = TimeSpan.FromSeconds(1) })
+            .AsTask().WithTimeout()).GetValueOrThrow().Track;
+        SubgroupProducer subgroup = track.CreateGroup(0).CreateSubgroup(0);
+        subgroup.Write(0, Text("a"));
+        subgroup.Complete();
+
+        // The FIN is written but (as under loss) never acknowledged: the SUBGROUP_DELIVERY_TIMEOUT timer starts then.
+        await Poll.UntilAsync(() => unacknowledged.Finished.Count == 1);
+        UnacknowledgedStream stream = unacknowledged.Finished.Single();
+        Assert.Null(stream.ResetCode);
+        time.Advance(TimeSpan.FromMilliseconds(1001));
+        await Poll.UntilAsync(() => stream.ResetCode is not null);
+        Assert.Equal((ulong)StreamResetCode.DeliveryTimeout, stream.ResetCode);
+    }
+
+    /// <summary>A transport whose data streams never report delivery (WritesClosed stays pending), as when the FIN is lost.</summary>
+    private sealed class UnacknowledgedTransport(InMemorySession inner) : ITransportSession
+    {
+        private int _opened;
+
+        public System.Collections.Concurrent.ConcurrentBag<UnacknowledgedStream> Finished { get; } = [];
+
+        public string? Protocol => inner.Protocol;
+
+        public int MaxDatagramSize => inner.MaxDatagramSize;
+
+        public Task<TransportCloseInfo> Closed => inner.Closed;
+
+        public ValueTask<ITransportStream> OpenBidirectionalStreamAsync(CancellationToken cancellationToken = default) => inner.OpenBidirectionalStreamAsync(cancellationToken);
+
+        public async ValueTask<ITransportSendStream> OpenUnidirectionalStreamAsync(CancellationToken cancellationToken = default)
+        {
+            ITransportSendStream stream = await inner.OpenUnidirectionalStreamAsync(cancellationToken);
+            // The first one is the control stream; the others carry subgroups.
+            return Interlocked.Increment(ref _opened) == 1 ? stream : new UnacknowledgedStream(stream, Finished);
+        }
+
+        public ValueTask<ITransportStream> AcceptBidirectionalStreamAsync(CancellationToken cancellationToken = default) => inner.AcceptBidirectionalStreamAsync(cancellationToken);
+
+        public ValueTask<ITransportReceiveStream> AcceptUnidirectionalStreamAsync(CancellationToken cancellationToken = default) =>
+            inner.AcceptUnidirectionalStreamAsync(cancellationToken);
+
+        public bool SendDatagram(ReadOnlySpan<byte> payload) => inner.SendDatagram(payload);
+
+        public ValueTask<ReadOnlyMemory<byte>> ReceiveDatagramAsync(CancellationToken cancellationToken = default) => inner.ReceiveDatagramAsync(cancellationToken);
+
+        public ValueTask CloseAsync(ulong errorCode, string reason, CancellationToken cancellationToken = default) => inner.CloseAsync(errorCode, reason, cancellationToken);
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
+    }
+
+    private sealed class UnacknowledgedStream(ITransportSendStream inner, System.Collections.Concurrent.ConcurrentBag<UnacknowledgedStream> finished) : ITransportSendStream
+    {
+        private readonly TaskCompletionSource _writesClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private long _resetCode = -1;
+
+        public ulong? ResetCode => Interlocked.Read(ref _resetCode) is var code and >= 0 ? (ulong)code : null;
+
+        public long Id => inner.Id;
+
+        public StreamPriority Priority
+        {
+            get => inner.Priority;
+            set => inner.Priority = value;
+        }
+
+        public Task WritesClosed => _writesClosed.Task;
+
+        public ValueTask WriteAsync(ReadOnlyMemory<byte> data, bool endStream = false, CancellationToken cancellationToken = default) =>
+            inner.WriteAsync(data, endStream, cancellationToken);
+
+        public async ValueTask CompleteWritesAsync(CancellationToken cancellationToken = default)
+        {
+            await inner.CompleteWritesAsync(cancellationToken);
+            finished.Add(this);
+        }
+
+        public void Reset(ulong errorCode)
+        {
+            Interlocked.CompareExchange(ref _resetCode, (long)errorCode, -1);
+            _writesClosed.TrySetResult();
+            inner.Reset(errorCode);
+        }
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
+    }
 }
