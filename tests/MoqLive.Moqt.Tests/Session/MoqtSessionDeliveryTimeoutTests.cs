@@ -2,7 +2,6 @@ using Microsoft.Extensions.Time.Testing;
 using MoqLive.Moqt.Model;
 using MoqLive.Moqt.Session;
 using MoqLive.Testing;
-using MoqLive.Transport;
 using MoqLive.Transport.InMemory;
 using MoqtVersion = MoqLive.Moqt.Wire.MoqtVersion;
 using MoqtVersions = MoqLive.Moqt.Wire.MoqtVersions;
@@ -185,77 +184,5 @@ public sealed class MoqtSessionDeliveryTimeoutTests
         time.Advance(TimeSpan.FromMilliseconds(1001));
         await Poll.UntilAsync(() => stream.ResetCode is not null);
         Assert.Equal((ulong)StreamResetCode.DeliveryTimeout, stream.ResetCode);
-    }
-
-    /// <summary>A transport whose data streams never report delivery (WritesClosed stays pending), as when the FIN is lost.</summary>
-    private sealed class UnacknowledgedTransport(InMemorySession inner) : ITransportSession
-    {
-        private int _opened;
-
-        public System.Collections.Concurrent.ConcurrentBag<UnacknowledgedStream> Finished { get; } = [];
-
-        public string? Protocol => inner.Protocol;
-
-        public int MaxDatagramSize => inner.MaxDatagramSize;
-
-        public Task<TransportCloseInfo> Closed => inner.Closed;
-
-        public ValueTask<ITransportStream> OpenBidirectionalStreamAsync(CancellationToken cancellationToken = default) => inner.OpenBidirectionalStreamAsync(cancellationToken);
-
-        public async ValueTask<ITransportSendStream> OpenUnidirectionalStreamAsync(CancellationToken cancellationToken = default)
-        {
-            ITransportSendStream stream = await inner.OpenUnidirectionalStreamAsync(cancellationToken);
-            // The first one is the control stream; the others carry subgroups.
-            return Interlocked.Increment(ref _opened) == 1 ? stream : new UnacknowledgedStream(stream, Finished);
-        }
-
-        public ValueTask<ITransportStream> AcceptBidirectionalStreamAsync(CancellationToken cancellationToken = default) => inner.AcceptBidirectionalStreamAsync(cancellationToken);
-
-        public ValueTask<ITransportReceiveStream> AcceptUnidirectionalStreamAsync(CancellationToken cancellationToken = default) =>
-            inner.AcceptUnidirectionalStreamAsync(cancellationToken);
-
-        public bool SendDatagram(ReadOnlySpan<byte> payload) => inner.SendDatagram(payload);
-
-        public ValueTask<ReadOnlyMemory<byte>> ReceiveDatagramAsync(CancellationToken cancellationToken = default) => inner.ReceiveDatagramAsync(cancellationToken);
-
-        public ValueTask CloseAsync(ulong errorCode, string reason, CancellationToken cancellationToken = default) => inner.CloseAsync(errorCode, reason, cancellationToken);
-
-        public ValueTask DisposeAsync() => inner.DisposeAsync();
-    }
-
-    private sealed class UnacknowledgedStream(ITransportSendStream inner, System.Collections.Concurrent.ConcurrentBag<UnacknowledgedStream> finished) : ITransportSendStream
-    {
-        private readonly TaskCompletionSource _writesClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private long _resetCode = -1;
-
-        public ulong? ResetCode => Interlocked.Read(ref _resetCode) is var code and >= 0 ? (ulong)code : null;
-
-        public long Id => inner.Id;
-
-        public StreamPriority Priority
-        {
-            get => inner.Priority;
-            set => inner.Priority = value;
-        }
-
-        public Task WritesClosed => _writesClosed.Task;
-
-        public ValueTask WriteAsync(ReadOnlyMemory<byte> data, bool endStream = false, CancellationToken cancellationToken = default) =>
-            inner.WriteAsync(data, endStream, cancellationToken);
-
-        public async ValueTask CompleteWritesAsync(CancellationToken cancellationToken = default)
-        {
-            await inner.CompleteWritesAsync(cancellationToken);
-            finished.Add(this);
-        }
-
-        public void Reset(ulong errorCode)
-        {
-            Interlocked.CompareExchange(ref _resetCode, (long)errorCode, -1);
-            _writesClosed.TrySetResult();
-            inner.Reset(errorCode);
-        }
-
-        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }
