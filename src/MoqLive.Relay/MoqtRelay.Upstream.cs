@@ -241,7 +241,7 @@ public sealed partial class MoqtRelay
         try
         {
             if (subgroup is null)
-                group.WriteDatagram(obj.ObjectId, obj.Payload, obj.Properties, obj.PublisherPriority, obj.Status);
+                group.WriteDatagram(obj);
             else
                 subgroup.Write(obj);
             return true;

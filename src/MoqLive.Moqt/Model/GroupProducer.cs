@@ -57,7 +57,20 @@ public sealed class GroupProducer
     {
         ArgumentNullException.ThrowIfNull(payload);
         var priority = publisherPriority ?? _group.Track.Info.PublisherPriority;
-        var obj = new MoqtObject(_group.GroupId, 0, objectId, priority, status, payload, properties, ForwardingPreference.Datagram);
+        return WriteDatagram(new MoqtObject(_group.GroupId, 0, objectId, priority, status, payload, properties, ForwardingPreference.Datagram));
+    }
+
+    /// <summary>
+    /// Writes a datagram object received elsewhere (a relay forwarding it), keeping its
+    /// <see cref="MoqtObject.ReceivedTimestamp"/>. Takes over one reference to its payload.
+    /// </summary>
+    /// <returns>False if the group already left the cache window (the payload reference is released).</returns>
+    public bool WriteDatagram(MoqtObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        if (obj.GroupId != _group.GroupId || obj.ForwardingPreference != ForwardingPreference.Datagram)
+            throw new ArgumentException($"{obj} is not a datagram of group {_group.GroupId}.", nameof(obj));
+        var priority = obj.PublisherPriority;
         lock (_group.Track.Sync)
         {
             if (_group.Evicted)

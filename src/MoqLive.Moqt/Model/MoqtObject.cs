@@ -60,11 +60,22 @@ public sealed class MoqtObject
     /// <summary>Stream (subgroup) or datagram.</summary>
     public ForwardingPreference ForwardingPreference { get; }
 
+    /// <summary>
+    /// <see cref="TimeProvider.GetTimestamp"/> of the moment the object reached this process (received from the upstream
+    /// subscription, or provided by the publisher application), taken when it is first written to a track; null before
+    /// that. draft-19 §"Delivery Timeouts and Data Reliability": OBJECT_DELIVERY_TIMEOUT counts from this moment, so a
+    /// relay that writes the same object into its own track keeps the time it was received.
+    /// </summary>
+    public long? ReceivedTimestamp { get; private set; }
+
     /// <summary>Bytes charged to a cache for this object: payload plus properties.</summary>
     public long ByteSize => Payload.Length + Properties.ByteSize;
 
     /// <summary>Releases one payload reference; shorthand for <c>Payload.Release()</c>.</summary>
     public void Release() => Payload.Release();
+
+    /// <summary>Stamps <see cref="ReceivedTimestamp"/> unless an earlier hop already did.</summary>
+    internal void StampReceived(long timestamp) => ReceivedTimestamp ??= timestamp;
 
     /// <inheritdoc />
     public override string ToString() => $"Object {{{GroupId}, {SubgroupId}, {ObjectId}}} {Status} {Payload.Length}B";

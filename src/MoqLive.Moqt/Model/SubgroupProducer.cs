@@ -89,6 +89,7 @@ public sealed class SubgroupProducer
         if (requireAscending && subgroup.LastObjectId is { } last && obj.ObjectId <= last)
             throw new ArgumentException($"Object IDs increase within a subgroup: {obj.ObjectId} after {last}.", nameof(obj));
         var track = subgroup.Group.Track;
+        obj.StampReceived(track.Options.TimeProvider.GetTimestamp());
         subgroup.Objects.Add(obj);
         long size = obj.ByteSize;
         subgroup.Group.Bytes += size;

@@ -28,6 +28,18 @@ public sealed record SubscribeOptions
     /// <summary>NEW_GROUP_REQUEST (0x32) value, or null if absent.</summary>
     public ulong? NewGroupRequest { get; init; }
 
+    /// <summary>
+    /// OBJECT_DELIVERY_TIMEOUT (draft-19 §"Delivery Timeouts and Data Reliability"): objects older than this are not sent
+    /// (their subgroup stream is reset with DELIVERY_TIMEOUT, datagrams dropped). Null or zero: none.
+    /// </summary>
+    public TimeSpan? ObjectDeliveryTimeout { get; init; }
+
+    /// <summary>
+    /// SUBGROUP_DELIVERY_TIMEOUT: a finished subgroup stream not fully delivered this long after its end is reset with
+    /// DELIVERY_TIMEOUT (datagrams: as OBJECT_DELIVERY_TIMEOUT). Null or zero: none.
+    /// </summary>
+    public TimeSpan? SubgroupDeliveryTimeout { get; init; }
+
     /// <summary>AUTHORIZATION TOKEN (0x03) value bytes, or empty.</summary>
     public ReadOnlyMemory<byte> AuthorizationToken { get; init; }
 }

@@ -23,4 +23,8 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Debug, Message = "MOQT {Request} handler failed")]
     public static partial void HandlerFailed(ILogger logger, string request, Exception exception);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Debug,
+        Message = "MOQT subscription {RequestId}: object {{{GroupId}, {ObjectId}}} (subgroup {SubgroupId}) past its delivery timeout; subgroup abandoned")]
+    public static partial void DeliveryTimeout(ILogger logger, ulong requestId, ulong groupId, ulong subgroupId, ulong objectId);
 }

@@ -43,12 +43,12 @@ public sealed partial class MoqtSession
             groups.RemoveAll(static g => g.Finish());
 
             // draft-19 §"PUBLISH_DONE": only after every data stream of the subscription is closed.
-            var done = new W.PublishDone((W.MoqtPublishDoneCode)end!.StatusCode, outbound.StreamCount, Truncate(end.Reason));
+            var done = new W.PublishDone(end!.StatusCode, outbound.StreamCount, Truncate(end.Reason));
             await outbound.Stream.WriteAsync(done, fin: true, outbound.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (outbound.IsCancelled || IsShutdown(e))
         {
-            outbound.Cancel((ulong)W.MoqtStreamResetCode.Cancelled);
+            outbound.Cancel((ulong)StreamResetCode.Cancelled);
         }
         finally
         {
@@ -94,6 +94,10 @@ public sealed partial class MoqtSession
         W.SubgroupHeader? header = null;
         ulong? previous = null;
         byte defaultPriority = outbound.Track.Info.PublisherPriority;
+
+        // The publisher's delivery timeouts for this subgroup, from its first object (§"Delivery Timeouts and Data Reliability").
+        TimeSpan? publisherObjectTimeout = null;
+        TimeSpan publisherSubgroupTimeout = TimeSpan.Zero;
         try
         {
             while (true)
@@ -104,9 +108,15 @@ public sealed partial class MoqtSession
                     if (stream is not null)
                     {
                         if (read.Status == ObjectReadStatus.End)
+                        {
                             await stream.CompleteWritesAsync(cancellationToken).ConfigureAwait(false);
+                            await EnforceSubgroupDeliveryTimeoutAsync(stream, DeliveryTimeouts.Combine(outbound.SubgroupDeliveryTimeout, publisherSubgroupTimeout),
+                                cancellationToken).ConfigureAwait(false);
+                        }
                         else
+                        {
                             stream.Reset((ulong)read.ResetCode);
+                        }
                     }
 
                     return;
@@ -115,8 +125,25 @@ public sealed partial class MoqtSession
                 MoqtObject obj = read.Object!;
                 try
                 {
+                    if (publisherObjectTimeout is null)
+                    {
+                        MoqtObject? first = subgroup.StartsAtSubgroupStart ? obj : null;
+                        publisherObjectTimeout = DeliveryTimeouts.PublisherObjectTimeout(outbound.Track.Info, first);
+                        publisherSubgroupTimeout = DeliveryTimeouts.PublisherSubgroupTimeout(outbound.Track.Info, first);
+                    }
+
                     if (!outbound.Forward || obj.Status == ObjectStatus.DoesNotExist)
                         continue;
+
+                    // §"Delivery Timeouts and Data Reliability": an object past OBJECT_DELIVERY_TIMEOUT is not sent; its stream
+                    // is reset with DELIVERY_TIMEOUT and no new stream is opened for the rest of the subgroup.
+                    if (DeliveryTimeouts.IsExpired(obj, DeliveryTimeouts.Combine(outbound.ObjectDeliveryTimeout, publisherObjectTimeout.Value), _options.TimeProvider))
+                    {
+                        stream?.Reset((ulong)StreamResetCode.DeliveryTimeout);
+                        Log.DeliveryTimeout(_logger, outbound.RequestId, group.GroupId, subgroup.SubgroupId, obj.ObjectId);
+                        return;
+                    }
+
                     bool opening = stream is null;
                     if (opening)
                     {
@@ -147,22 +174,38 @@ public sealed partial class MoqtSession
         catch (TransportStreamAbortedException)
         {
             // STOP_SENDING on this subgroup only (§"Closing Subgroup Streams"); the subscription goes on.
-            stream?.Reset((ulong)W.MoqtStreamResetCode.Cancelled);
+            stream?.Reset((ulong)StreamResetCode.Cancelled);
         }
         catch (OperationCanceledException) when (outbound.IsCancelled)
         {
-            stream?.Reset((ulong)W.MoqtStreamResetCode.Cancelled);
+            stream?.Reset((ulong)StreamResetCode.Cancelled);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The group went stale while a write waited for credit (§"Closing Subgroup Streams": TOO_FAR_BEHIND).
-            stream?.Reset((ulong)W.MoqtStreamResetCode.TooFarBehind);
+            stream?.Reset((ulong)StreamResetCode.TooFarBehind);
         }
         finally
         {
             if (stream is not null)
                 outbound.StreamClosed(stream);
         }
+    }
+
+    /// <summary>
+    /// SUBGROUP_DELIVERY_TIMEOUT (§"Delivery Timeouts and Data Reliability"): once the subgroup's FIN is written, a stream
+    /// not fully delivered within <paramref name="timeout"/> (zero: none) is reset with DELIVERY_TIMEOUT.
+    /// </summary>
+    private async Task EnforceSubgroupDeliveryTimeoutAsync(ITransportSendStream stream, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (timeout <= TimeSpan.Zero || stream.WritesClosed.IsCompleted)
+            return;
+        using var stopTimer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task timer = Task.Delay(timeout, _options.TimeProvider, stopTimer.Token);
+        await Task.WhenAny(stream.WritesClosed, timer).ConfigureAwait(false);
+        stopTimer.Cancel();
+        if (timer.IsCompletedSuccessfully && !stream.WritesClosed.IsCompleted)
+            stream.Reset((ulong)StreamResetCode.DeliveryTimeout);
     }
 
     /// <summary>
@@ -180,7 +223,7 @@ public sealed partial class MoqtSession
     private static async ValueTask WriteSubgroupObjectAsync(
         ITransportSendStream stream, W.SubgroupHeader? streamHeader, W.SubgroupHeader header, ulong? previous, MoqtObject obj, CancellationToken cancellationToken)
     {
-        var objectHeader = new W.SubgroupObjectHeader(obj.ObjectId, obj.Properties.ToWire(), (ulong)obj.Payload.Length, (W.ObjectStatus)obj.Status);
+        var objectHeader = new W.SubgroupObjectHeader(obj.ObjectId, obj.Properties.ToWire(), (ulong)obj.Payload.Length, obj.Status);
         int prefixLength = streamHeader?.GetEncodedLength() ?? 0;
         int headerLength = objectHeader.GetEncodedLength(header, previous);
         int payloadLength = obj.Payload.Length;
@@ -219,6 +262,13 @@ public sealed partial class MoqtSession
                 {
                     if (!outbound.Forward || obj.Status == ObjectStatus.DoesNotExist)
                         continue;
+
+                    // §"Delivery Timeouts and Data Reliability": a datagram past either timeout is dropped (for datagrams
+                    // SUBGROUP_DELIVERY_TIMEOUT acts as OBJECT_DELIVERY_TIMEOUT; the smaller non-zero one applies).
+                    TimeSpan objectTimeout = DeliveryTimeouts.Combine(outbound.ObjectDeliveryTimeout, DeliveryTimeouts.PublisherObjectTimeout(outbound.Track.Info, obj));
+                    TimeSpan subgroupTimeout = DeliveryTimeouts.Combine(outbound.SubgroupDeliveryTimeout, DeliveryTimeouts.PublisherSubgroupTimeout(outbound.Track.Info, obj));
+                    if (DeliveryTimeouts.IsExpired(obj, DeliveryTimeouts.Combine(objectTimeout, subgroupTimeout), _options.TimeProvider))
+                        continue;
                     var datagram = new W.ObjectDatagram
                     {
                         TrackAlias = outbound.TrackAlias,
@@ -226,7 +276,7 @@ public sealed partial class MoqtSession
                         ObjectId = obj.ObjectId,
                         PublisherPriority = obj.PublisherPriority == defaultPriority ? null : obj.PublisherPriority,
                         Properties = obj.Properties.ToWire(),
-                        Status = obj.Status == ObjectStatus.Normal ? null : (W.ObjectStatus)obj.Status,
+                        Status = obj.Status == ObjectStatus.Normal ? null : obj.Status,
                         Payload = obj.Payload.Memory,
                     };
                     int length = datagram.GetEncodedLength();
@@ -268,7 +318,7 @@ public sealed partial class MoqtSession
         InboundTrack? inbound = await FindInboundAsync(header.TrackAlias).ConfigureAwait(false);
         if (inbound is null)
         {
-            buffer.Stop((ulong)W.MoqtStreamResetCode.Cancelled);
+            buffer.Stop((ulong)StreamResetCode.Cancelled);
             return;
         }
 
@@ -276,7 +326,7 @@ public sealed partial class MoqtSession
         {
             if (inbound.Finished)
             {
-                buffer.Stop((ulong)W.MoqtStreamResetCode.Cancelled);
+                buffer.Stop((ulong)StreamResetCode.Cancelled);
                 return;
             }
 
@@ -320,14 +370,14 @@ public sealed partial class MoqtSession
                 subgroup ??= group.GetOrCreateSubgroup(objectHeader.ObjectId, priority);
                 if (objectHeader.PayloadLength > (ulong)_options.MaxObjectSize)
                 {
-                    buffer.Stop((ulong)W.MoqtStreamResetCode.ExcessiveLoad);
+                    buffer.Stop((ulong)StreamResetCode.ExcessiveLoad);
                     subgroup.Abort(StreamResetCode.ExcessiveLoad);
                     return;
                 }
 
-                if (objectHeader.Status != W.ObjectStatus.Normal)
+                if (objectHeader.Status != ObjectStatus.Normal)
                 {
-                    subgroup.WriteStatus(objectHeader.ObjectId, (ObjectStatus)objectHeader.Status);
+                    subgroup.WriteStatus(objectHeader.ObjectId, objectHeader.Status);
                     continue;
                 }
 
@@ -342,7 +392,7 @@ public sealed partial class MoqtSession
         catch (InvalidOperationException) when (inbound.Producer.End is not null)
         {
             // The track ended (unsubscribed) while this stream was still arriving.
-            buffer.Stop((ulong)W.MoqtStreamResetCode.Cancelled);
+            buffer.Stop((ulong)StreamResetCode.Cancelled);
         }
         finally
         {
@@ -390,7 +440,7 @@ public sealed partial class MoqtSession
                     GroupProducer group = inbound.Producer.GetOrCreateGroup(datagram.GroupId);
                     MoqtPayload payload = datagram.Payload.IsEmpty ? MoqtPayload.Empty : MoqtPayload.Create(datagram.Payload.Span);
                     group.WriteDatagram(datagram.ObjectId, payload, datagram.Properties.ToModelProperties(), datagram.PublisherPriority,
-                        (ObjectStatus)(datagram.Status ?? W.ObjectStatus.Normal));
+                        datagram.Status ?? ObjectStatus.Normal);
                     if (datagram.EndOfGroup)
                         group.Complete();
                 }
@@ -411,7 +461,7 @@ public sealed partial class MoqtSession
         foreach (InboundTrack inbound in _inbound.Values)
             AbortInbound(inbound, "session closed");
         foreach (OutboundSubscription outbound in _outbound.Values)
-            outbound.Cancel((ulong)W.MoqtStreamResetCode.SessionClosed);
+            outbound.Cancel((ulong)StreamResetCode.SessionClosed);
         OnSessionClosedFetches();
         OnSessionClosedNamespaces();
     }

@@ -19,12 +19,12 @@ public sealed partial class MoqtSession
         var parameters = new W.MessageParameters
         {
             SubscriberPriority = request.SubscriberPriority == TrackInfo.DefaultPublisherPriority ? null : request.SubscriberPriority,
-            GroupOrder = request.GroupOrder == GroupOrder.Ascending ? null : (W.GroupOrder)request.GroupOrder,
+            GroupOrder = request.GroupOrder == GroupOrder.Ascending ? null : request.GroupOrder,
         };
         W.Fetch message;
         if (request.Type == FetchType.Standalone)
         {
-            message = W.Fetch.Standalone(requestId, request.Track.Namespace.ToWire(), request.Track.Name, request.Start.ToWire(), WireMapping.ToWireEnd(request.End));
+            message = W.Fetch.Standalone(requestId, request.Track.Namespace.ToWire(), request.Track.Name, request.Start, WireMapping.ToWireEnd(request.End));
         }
         else
         {
@@ -62,7 +62,7 @@ public sealed partial class MoqtSession
                 _fetches.TryRemove(requestId, out _);
                 producer.Abort(StreamResetCode.Cancelled);
                 await FinishQuietlyAsync(stream).ConfigureAwait(false);
-                return FetchResult.Error((RequestErrorCode)error.ErrorCode, error.ErrorReason, WireMapping.ToRetryInterval(error.RetryInterval));
+                return FetchResult.Error(error.ErrorCode, error.ErrorReason, WireMapping.ToRetryInterval(error.RetryInterval));
             case null:
                 _fetches.TryRemove(requestId, out _);
                 producer.Abort(StreamResetCode.Cancelled);
@@ -90,11 +90,11 @@ public sealed partial class MoqtSession
 
         if (!_fetches.TryGetValue(header.RequestId, out (FetchProducer Producer, GroupOrder Order) fetch))
         {
-            buffer.Stop((ulong)W.MoqtStreamResetCode.Cancelled);
+            buffer.Stop((ulong)StreamResetCode.Cancelled);
             return;
         }
 
-        var state = new W.FetchStreamState((W.GroupOrder)fetch.Order);
+        var state = new W.FetchStreamState(fetch.Order);
         try
         {
             while (true)
@@ -122,7 +122,7 @@ public sealed partial class MoqtSession
                     continue;
                 if (entry.PayloadLength > (ulong)_options.MaxObjectSize)
                 {
-                    buffer.Stop((ulong)W.MoqtStreamResetCode.ExcessiveLoad);
+                    buffer.Stop((ulong)StreamResetCode.ExcessiveLoad);
                     fetch.Producer.Abort(StreamResetCode.ExcessiveLoad);
                     return;
                 }
@@ -146,30 +146,35 @@ public sealed partial class MoqtSession
     private async Task ServeFetchAsync(RequestStream stream, W.Fetch fetch)
     {
         byte subscriberPriority = fetch.Parameters.SubscriberPriority ?? TrackInfo.DefaultPublisherPriority;
-        var order = (GroupOrder)(fetch.Parameters.GroupOrder ?? W.GroupOrder.Ascending);
+        var order = fetch.Parameters.GroupOrder ?? GroupOrder.Ascending;
         FetchRequest request;
         IPublisher? handler;
-        if (fetch.FetchType == W.FetchType.Standalone)
+        if (fetch.FetchType == FetchType.Standalone)
         {
             FullTrackName name = FullTrackName.Create(fetch.TrackNamespace!.ToModel(), fetch.TrackName.Span);
-            request = FetchRequest.Standalone(name, fetch.StartLocation.ToModel(), WireMapping.ToModelEnd(fetch.EndLocation), order, subscriberPriority);
+            request = FetchRequest.Standalone(name, fetch.StartLocation, WireMapping.ToModelEnd(fetch.EndLocation), order, subscriberPriority);
             handler = ResolvePublisher(name.Namespace);
         }
         else
         {
-            if (!_outbound.TryGetValue(fetch.JoiningRequestId, out OutboundSubscription? joined))
+            // §"Joining Fetches": a subscription still pending is waited for ("buffers the pending Joining Fetch until
+            // either the Subscription is established or the request times out"); one that failed is no subscription.
+            OutboundSubscription? joined = _pendingSubscribes.TryGetValue(fetch.JoiningRequestId, out TaskCompletionSource<OutboundSubscription?>? pending)
+                ? await pending.Task.WaitAsync(SessionToken).ConfigureAwait(false)
+                : _outbound.GetValueOrDefault(fetch.JoiningRequestId);
+            if (joined is null || joined.IsCancelled)
             {
-                await RejectAsync(stream, W.MoqtRequestErrorCode.InvalidJoiningRequestId, "no such subscription").ConfigureAwait(false);
+                await RejectAsync(stream, RequestErrorCode.InvalidJoiningRequestId, "no such subscription").ConfigureAwait(false);
                 return;
             }
 
             if (!joined.Forward)
             {
-                await RejectAsync(stream, W.MoqtRequestErrorCode.InvalidRange, "the joined subscription has Forward State 0").ConfigureAwait(false);
+                await RejectAsync(stream, RequestErrorCode.InvalidRange, "the joined subscription has Forward State 0").ConfigureAwait(false);
                 return;
             }
 
-            request = fetch.FetchType == W.FetchType.RelativeJoining
+            request = fetch.FetchType == FetchType.RelativeJoining
                 ? FetchRequest.RelativeJoining(joined.Track, fetch.JoiningStart, order, subscriberPriority)
                 : FetchRequest.AbsoluteJoining(joined.Track, fetch.JoiningStart, order, subscriberPriority);
             handler = ResolvePublisher(joined.Track.Name.Namespace);
@@ -177,7 +182,7 @@ public sealed partial class MoqtSession
 
         if (handler is null)
         {
-            await RejectAsync(stream, W.MoqtRequestErrorCode.NotSupported, "this endpoint does not publish").ConfigureAwait(false);
+            await RejectAsync(stream, RequestErrorCode.NotSupported, "this endpoint does not publish").ConfigureAwait(false);
             return;
         }
 
@@ -194,7 +199,7 @@ public sealed partial class MoqtSession
 
         if (!result.IsOk)
         {
-            await RejectAsync(stream, (W.MoqtRequestErrorCode)result.ErrorCode, result.Reason, result.RetryInterval).ConfigureAwait(false);
+            await RejectAsync(stream, result.ErrorCode, result.Reason, result.RetryInterval).ConfigureAwait(false);
             return;
         }
 
@@ -213,7 +218,7 @@ public sealed partial class MoqtSession
             byte[] headerBytes = new byte[header.GetEncodedLength()];
             header.Write(headerBytes);
             await data.WriteAsync(headerBytes, false, cancel.Token).ConfigureAwait(false);
-            var state = new W.FetchStreamState((W.GroupOrder)order);
+            var state = new W.FetchStreamState(order);
             while (true)
             {
                 ObjectReadResult read = await objects.ReadObjectAsync(cancel.Token).ConfigureAwait(false);
@@ -234,7 +239,7 @@ public sealed partial class MoqtSession
                 {
                     if (obj.Status != ObjectStatus.Normal)
                         continue; // FETCH streams carry no status; gaps are implicit.
-                    W.FetchObjectHeader entry = W.FetchObjectHeader.ForObject(obj.Location.ToWire(),
+                    W.FetchObjectHeader entry = W.FetchObjectHeader.ForObject(obj.Location,
                         obj.ForwardingPreference == ForwardingPreference.Datagram ? null : obj.SubgroupId, obj.PublisherPriority,
                         (ulong)obj.Payload.Length, obj.Properties.ToWire());
                     byte[] bytes = new byte[entry.GetEncodedLength(state)];
@@ -254,8 +259,8 @@ public sealed partial class MoqtSession
         catch (Exception e) when (e is OperationCanceledException or TransportStreamAbortedException && !SessionToken.IsCancellationRequested)
         {
             // The requester cancelled (§"Fetch State Management"): reset both streams.
-            data.Reset((ulong)W.MoqtStreamResetCode.Cancelled);
-            stream.Cancel(W.MoqtStreamResetCode.Cancelled);
+            data.Reset((ulong)StreamResetCode.Cancelled);
+            stream.Cancel(StreamResetCode.Cancelled);
         }
         finally
         {

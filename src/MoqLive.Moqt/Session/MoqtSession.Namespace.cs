@@ -81,12 +81,12 @@ public sealed partial class MoqtSession
                 return PublishNamespaceResult.Ok(new Registration(() =>
                 {
                     Unregister();
-                    stream.Cancel(W.MoqtStreamResetCode.Cancelled);
+                    stream.Cancel(StreamResetCode.Cancelled);
                 }));
             case W.RequestError error:
                 Unregister();
                 await FinishQuietlyAsync(stream).ConfigureAwait(false);
-                return PublishNamespaceResult.Error((RequestErrorCode)error.ErrorCode, error.ErrorReason, WireMapping.ToRetryInterval(error.RetryInterval));
+                return PublishNamespaceResult.Error(error.ErrorCode, error.ErrorReason, WireMapping.ToRetryInterval(error.RetryInterval));
             case null:
                 Unregister();
                 return PublishNamespaceResult.Error(RequestErrorCode.InternalError, "the peer closed the request stream");
@@ -101,7 +101,7 @@ public sealed partial class MoqtSession
         ISubscriber? handler = _options.Subscriber;
         if (handler is null)
         {
-            await RejectAsync(stream, W.MoqtRequestErrorCode.NotSupported, "this endpoint does not accept namespaces").ConfigureAwait(false);
+            await RejectAsync(stream, RequestErrorCode.NotSupported, "this endpoint does not accept namespaces").ConfigureAwait(false);
             return;
         }
 
@@ -118,7 +118,7 @@ public sealed partial class MoqtSession
 
         if (!result.IsOk)
         {
-            await RejectAsync(stream, (W.MoqtRequestErrorCode)result.ErrorCode, result.Reason, result.RetryInterval).ConfigureAwait(false);
+            await RejectAsync(stream, result.ErrorCode, result.Reason, result.RetryInterval).ConfigureAwait(false);
             return;
         }
 
@@ -142,7 +142,7 @@ public sealed partial class MoqtSession
         }
         catch (TransportStreamAbortedException)
         {
-            stream.Cancel(W.MoqtStreamResetCode.Cancelled);
+            stream.Cancel(StreamResetCode.Cancelled);
         }
     }
 
@@ -159,14 +159,14 @@ public sealed partial class MoqtSession
                     var producer = new NamespaceProducer(prefix);
                     lock (_namespaceSubscriptions)
                         _namespaceSubscriptions.Add(producer);
-                    producer.Cancelled += _ => stream.Cancel(W.MoqtStreamResetCode.Cancelled);
+                    producer.Cancelled += _ => stream.Cancel(StreamResetCode.Cancelled);
                     Spawn(() => ReadNamespacesAsync(stream, producer));
                     return SubscribeNamespaceResult.Ok(producer.Consumer);
                 }
 
             case W.RequestError error:
                 await FinishQuietlyAsync(stream).ConfigureAwait(false);
-                return SubscribeNamespaceResult.Error((RequestErrorCode)error.ErrorCode, error.ErrorReason, WireMapping.ToRetryInterval(error.RetryInterval));
+                return SubscribeNamespaceResult.Error(error.ErrorCode, error.ErrorReason, WireMapping.ToRetryInterval(error.RetryInterval));
             case null:
                 return SubscribeNamespaceResult.Error(RequestErrorCode.InternalError, "the publisher closed the request stream");
             default:
@@ -226,7 +226,7 @@ public sealed partial class MoqtSession
         IPublisher? handler = _options.Publisher;
         if (handler is null)
         {
-            await RejectAsync(stream, W.MoqtRequestErrorCode.NotSupported, "this endpoint does not publish").ConfigureAwait(false);
+            await RejectAsync(stream, RequestErrorCode.NotSupported, "this endpoint does not publish").ConfigureAwait(false);
             return;
         }
 
@@ -244,7 +244,7 @@ public sealed partial class MoqtSession
 
         if (!result.IsOk)
         {
-            await RejectAsync(stream, (W.MoqtRequestErrorCode)result.ErrorCode, result.Reason, result.RetryInterval).ConfigureAwait(false);
+            await RejectAsync(stream, result.ErrorCode, result.Reason, result.RetryInterval).ConfigureAwait(false);
             return;
         }
 
@@ -265,7 +265,7 @@ public sealed partial class MoqtSession
         }
         catch (Exception e) when (e is OperationCanceledException or TransportStreamAbortedException && !SessionToken.IsCancellationRequested)
         {
-            stream.Cancel(W.MoqtStreamResetCode.Cancelled);
+            stream.Cancel(StreamResetCode.Cancelled);
         }
         finally
         {

@@ -19,6 +19,12 @@ public sealed partial class MoqtSession
     /// </summary>
     private static readonly TrackConsumerOptions InboundReaderOptions = new() { Start = TrackStart.At(Location.Zero), MaxLagGroups = int.MaxValue };
 
+    /// <summary>
+    /// The peer's SUBSCRIBEs whose handler has not answered yet (`Pending (subscriber)`), by Request ID: a joining FETCH
+    /// naming one waits for its outcome (the established subscription, or null when it failed).
+    /// </summary>
+    private readonly ConcurrentDictionary<ulong, TaskCompletionSource<OutboundSubscription?>> _pendingSubscribes = new();
+
     /// <summary>How long after PUBLISH_DONE late data streams are still awaited.</summary>
     private static readonly TimeSpan PublishDoneGrace = TimeSpan.FromSeconds(2);
 
@@ -40,12 +46,12 @@ public sealed partial class MoqtSession
                     inbound.Producer.Unused += _ => CancelInbound(inbound);
                     Spawn(() => ReadSubscriptionStreamAsync(inbound));
                     TimeSpan? expires = ok.Parameters.Expires is { } ms and > 0 ? TimeSpan.FromMilliseconds(ms) : null;
-                    return SubscribeResult.Ok(new Model.SubscribeOk(consumer, ok.Parameters.LargestObject?.ToModel(), expires));
+                    return SubscribeResult.Ok(new Model.SubscribeOk(consumer, ok.Parameters.LargestObject, expires));
                 }
 
             case W.RequestError error:
                 await FinishQuietlyAsync(stream).ConfigureAwait(false);
-                return SubscribeResult.Error((RequestErrorCode)error.ErrorCode, error.ErrorReason, WireMapping.ToRetryInterval(error.RetryInterval));
+                return SubscribeResult.Error(error.ErrorCode, error.ErrorReason, WireMapping.ToRetryInterval(error.RetryInterval));
             case null:
                 return SubscribeResult.Error(RequestErrorCode.InternalError, "the publisher closed the request stream");
             default:
@@ -65,7 +71,7 @@ public sealed partial class MoqtSession
             Parameters = new W.MessageParameters
             {
                 Forward = options.Forward ? null : false,
-                LargestObject = track.LargestLocation?.ToWire(),
+                LargestObject = track.LargestLocation,
                 AuthorizationTokens = options.AuthorizationToken.IsEmpty ? [] : [W.AuthorizationToken.UseValue(0, options.AuthorizationToken)],
             },
             TrackProperties = track.Info.ToTrackProperties(),
@@ -80,16 +86,24 @@ public sealed partial class MoqtSession
                         throw await UnexpectedAsync(ok, "PUBLISH (Track Properties in PUBLISH_OK)").ConfigureAwait(false);
                     bool forward = ok.Parameters.Forward ?? true;
                     byte priority = ok.Parameters.SubscriberPriority ?? TrackInfo.DefaultPublisherPriority;
-                    var outbound = new OutboundSubscription(requestId, alias, track, stream, priority, track.Info.GroupOrder, forward, SessionToken);
+                    var outbound = new OutboundSubscription(requestId, alias, track, stream, priority, track.Info.GroupOrder, forward, SessionToken)
+                    {
+                        ObjectDeliveryTimeout = DeliveryTimeouts.FromWire(ok.Parameters.ObjectDeliveryTimeout ?? 0),
+                        SubgroupDeliveryTimeout = DeliveryTimeouts.FromWire(ok.Parameters.SubgroupDeliveryTimeout ?? 0),
+                    };
                     _outbound[requestId] = outbound;
                     Spawn(() => ReadOutboundStreamAsync(outbound));
                     Spawn(() => PumpAsync(outbound));
-                    return PublishResult.Ok(new PublishOk(forward, priority));
+                    return PublishResult.Ok(new PublishOk(forward, priority)
+                    {
+                        ObjectDeliveryTimeout = outbound.ObjectDeliveryTimeout,
+                        SubgroupDeliveryTimeout = outbound.SubgroupDeliveryTimeout,
+                    });
                 }
 
             case W.RequestError error:
                 await FinishQuietlyAsync(stream).ConfigureAwait(false);
-                return PublishResult.Error((RequestErrorCode)error.ErrorCode, error.ErrorReason, WireMapping.ToRetryInterval(error.RetryInterval));
+                return PublishResult.Error(error.ErrorCode, error.ErrorReason, WireMapping.ToRetryInterval(error.RetryInterval));
             case null:
                 return PublishResult.Error(RequestErrorCode.InternalError, "the subscriber closed the request stream");
             default:
@@ -111,7 +125,8 @@ public sealed partial class MoqtSession
     /// <summary>Registers a Track Alias for received data; an alias already in use is DUPLICATE_TRACK_ALIAS.</summary>
     private async Task<InboundTrack> RegisterInboundAsync(ulong requestId, ulong alias, TrackInfo info, RequestStream stream)
     {
-        var producer = new TrackProducer(info, _options.ReceivedTrackOptions);
+        // The session's clock stamps received objects, so delivery timeouts of a relay re-serving them count from arrival.
+        var producer = new TrackProducer(info, _options.ReceivedTrackOptions with { TimeProvider = _options.TimeProvider });
         var inbound = new InboundTrack(requestId, alias, producer, stream);
         if (!_inbound.TryAdd(alias, inbound))
         {
@@ -157,7 +172,7 @@ public sealed partial class MoqtSession
         }
 
         _inbound.TryRemove(new KeyValuePair<ulong, InboundTrack>(inbound.TrackAlias, inbound));
-        inbound.Stream.Cancel(W.MoqtStreamResetCode.Cancelled);
+        inbound.Stream.Cancel(StreamResetCode.Cancelled);
         inbound.Producer.Dispose();
     }
 
@@ -229,6 +244,8 @@ public sealed partial class MoqtSession
                 SubscriberPriority = update.SubscriberPriority,
                 Forward = update.Forward,
                 NewGroupRequest = update.NewGroupRequest,
+                ObjectDeliveryTimeout = DeliveryTimeouts.ToWire(update.ObjectDeliveryTimeout),
+                SubgroupDeliveryTimeout = DeliveryTimeouts.ToWire(update.SubgroupDeliveryTimeout),
             },
         };
         var pending = new TaskCompletionSource<W.MoqtControlMessage?>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -237,8 +254,8 @@ public sealed partial class MoqtSession
         W.MoqtControlMessage? response = await pending.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         return response switch
         {
-            W.RequestOk ok => SubscriptionUpdateResult.Ok(new SubscriptionUpdateOk(ok.Parameters.LargestObject?.ToModel())),
-            W.RequestError error => SubscriptionUpdateResult.Error((RequestErrorCode)error.ErrorCode, error.ErrorReason, WireMapping.ToRetryInterval(error.RetryInterval)),
+            W.RequestOk ok => SubscriptionUpdateResult.Ok(new SubscriptionUpdateOk(ok.Parameters.LargestObject)),
+            W.RequestError error => SubscriptionUpdateResult.Error(error.ErrorCode, error.ErrorReason, WireMapping.ToRetryInterval(error.RetryInterval)),
             _ => SubscriptionUpdateResult.Error(RequestErrorCode.InternalError, "the subscription ended before the update was answered"),
         };
     }
@@ -279,7 +296,7 @@ public sealed partial class MoqtSession
 
         _inbound.TryRemove(new KeyValuePair<ulong, InboundTrack>(inbound.TrackAlias, inbound));
         if (done is not null)
-            inbound.Producer.Complete((PublishDoneStatusCode)done.StatusCode, done.ErrorReason);
+            inbound.Producer.Complete(done.StatusCode, done.ErrorReason);
     }
 
     // ---- Serving: the peer's SUBSCRIBE and PUBLISH.
@@ -290,11 +307,35 @@ public sealed partial class MoqtSession
         IPublisher? handler = ResolvePublisher(name.Namespace);
         if (handler is null)
         {
-            await RejectAsync(stream, W.MoqtRequestErrorCode.NotSupported, "this endpoint does not publish").ConfigureAwait(false);
+            await RejectAsync(stream, RequestErrorCode.NotSupported, "this endpoint does not publish").ConfigureAwait(false);
             return;
         }
 
         SubscribeOptions options = subscribe.Parameters.ToSubscribeOptions();
+        var pending = new TaskCompletionSource<OutboundSubscription?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pendingSubscribes[subscribe.RequestId] = pending;
+        OutboundSubscription? established = null;
+        try
+        {
+            established = await EstablishSubscriptionAsync(stream, subscribe, name, handler, options).ConfigureAwait(false);
+        }
+        finally
+        {
+            // _outbound has it (or it failed) before it leaves the pending set, so a joining FETCH finds it in one or the other.
+            pending.TrySetResult(established);
+            _pendingSubscribes.TryRemove(new KeyValuePair<ulong, TaskCompletionSource<OutboundSubscription?>>(subscribe.RequestId, pending));
+        }
+
+        if (established is null)
+            return;
+        Spawn(() => ReadOutboundStreamAsync(established));
+        await PumpAsync(established).ConfigureAwait(false);
+    }
+
+    /// <summary>Asks the handler; answers SUBSCRIBE_OK (registering the subscription) or REQUEST_ERROR (null).</summary>
+    private async Task<OutboundSubscription?> EstablishSubscriptionAsync(RequestStream stream, W.Subscribe subscribe, FullTrackName name, IPublisher handler,
+        SubscribeOptions options)
+    {
         SubscribeResult result;
         try
         {
@@ -308,20 +349,24 @@ public sealed partial class MoqtSession
 
         if (!result.IsOk)
         {
-            await RejectAsync(stream, (W.MoqtRequestErrorCode)result.ErrorCode, result.Reason, result.RetryInterval).ConfigureAwait(false);
-            return;
+            await RejectAsync(stream, result.ErrorCode, result.Reason, result.RetryInterval).ConfigureAwait(false);
+            return null;
         }
 
         Model.SubscribeOk ok = result.Value!;
         ulong alias = NextTrackAlias();
         GroupOrder order = options.GroupOrder ?? ok.Track.Info.GroupOrder;
-        var outbound = new OutboundSubscription(subscribe.RequestId, alias, ok.Track, stream, options.SubscriberPriority, order, options.Forward, SessionToken);
+        var outbound = new OutboundSubscription(subscribe.RequestId, alias, ok.Track, stream, options.SubscriberPriority, order, options.Forward, SessionToken)
+        {
+            ObjectDeliveryTimeout = options.ObjectDeliveryTimeout ?? TimeSpan.Zero,
+            SubgroupDeliveryTimeout = options.SubgroupDeliveryTimeout ?? TimeSpan.Zero,
+        };
         _outbound[subscribe.RequestId] = outbound;
         var reply = new W.SubscribeOk(alias)
         {
             Parameters = new W.MessageParameters
             {
-                LargestObject = ok.LargestLocation?.ToWire(),
+                LargestObject = ok.LargestLocation,
                 Expires = ok.Expires is { } expires ? (ulong)expires.TotalMilliseconds : null,
             },
             TrackProperties = ok.Track.Info.ToTrackProperties(),
@@ -336,8 +381,7 @@ public sealed partial class MoqtSession
             throw;
         }
 
-        Spawn(() => ReadOutboundStreamAsync(outbound));
-        await PumpAsync(outbound).ConfigureAwait(false);
+        return outbound;
     }
 
     private async Task ServePublishAsync(RequestStream stream, W.Publish publish)
@@ -345,7 +389,7 @@ public sealed partial class MoqtSession
         ISubscriber? handler = _options.Subscriber;
         if (handler is null)
         {
-            await RejectAsync(stream, W.MoqtRequestErrorCode.NotSupported, "this endpoint does not accept PUBLISH").ConfigureAwait(false);
+            await RejectAsync(stream, RequestErrorCode.NotSupported, "this endpoint does not accept PUBLISH").ConfigureAwait(false);
             return;
         }
 
@@ -367,8 +411,8 @@ public sealed partial class MoqtSession
         {
             consumer.Dispose();
             AbortInbound(inbound, "rejected");
-            await RejectAsync(stream, (W.MoqtRequestErrorCode)result.ErrorCode, result.Reason, result.RetryInterval).ConfigureAwait(false);
-            stream.Reader.Stop((ulong)W.MoqtStreamResetCode.Cancelled);
+            await RejectAsync(stream, result.ErrorCode, result.Reason, result.RetryInterval).ConfigureAwait(false);
+            stream.Reader.Stop((ulong)StreamResetCode.Cancelled);
             return;
         }
 
@@ -380,6 +424,8 @@ public sealed partial class MoqtSession
             {
                 Forward = ok.Forward ? null : false,
                 SubscriberPriority = ok.SubscriberPriority == TrackInfo.DefaultPublisherPriority ? null : ok.SubscriberPriority,
+                ObjectDeliveryTimeout = DeliveryTimeouts.ToWire(ok.ObjectDeliveryTimeout),
+                SubgroupDeliveryTimeout = DeliveryTimeouts.ToWire(ok.SubgroupDeliveryTimeout),
             },
         }).ConfigureAwait(false);
         await ReadSubscriptionStreamAsync(inbound).ConfigureAwait(false);
@@ -409,9 +455,15 @@ public sealed partial class MoqtSession
                             outbound.SubscriberPriority = priority;
                         if (update.Parameters.Forward is { } forward)
                             outbound.Forward = forward;
+
+                        // §"Delivery Timeouts and Data Reliability": 0 removes the timeout; it applies to objects not yet sent.
+                        if (update.Parameters.ObjectDeliveryTimeout is { } objectTimeout)
+                            outbound.ObjectDeliveryTimeout = DeliveryTimeouts.FromWire(objectTimeout);
+                        if (update.Parameters.SubgroupDeliveryTimeout is { } subgroupTimeout)
+                            outbound.SubgroupDeliveryTimeout = DeliveryTimeouts.FromWire(subgroupTimeout);
                         var updateOk = new W.RequestOk
                         {
-                            Parameters = new W.MessageParameters { LargestObject = outbound.Track.LargestLocation?.ToWire() },
+                            Parameters = new W.MessageParameters { LargestObject = outbound.Track.LargestLocation },
                         };
                         await outbound.Stream.WriteAsync(updateOk, cancellationToken: outbound.Token).ConfigureAwait(false);
                         break;
@@ -425,7 +477,7 @@ public sealed partial class MoqtSession
         catch (TransportStreamAbortedException)
         {
             // STOP_SENDING / RESET_STREAM from the subscriber: unsubscribe (§"Subscriptions").
-            outbound.Cancel((ulong)W.MoqtStreamResetCode.Cancelled);
+            outbound.Cancel((ulong)StreamResetCode.Cancelled);
         }
         catch (OperationCanceledException) when (outbound.IsCancelled)
         {

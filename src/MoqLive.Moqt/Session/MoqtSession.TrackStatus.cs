@@ -16,8 +16,8 @@ public sealed partial class MoqtSession
         W.MoqtControlMessage? response = await ReadResponseAsync(stream, cancellationToken).ConfigureAwait(false);
         return response switch
         {
-            W.RequestOk ok => TrackStatusResult.Ok(new TrackStatusOk(ok.TrackProperties.ToTrackInfo(track), ok.Parameters.LargestObject?.ToModel())),
-            W.RequestError error => TrackStatusResult.Error((RequestErrorCode)error.ErrorCode, error.ErrorReason, WireMapping.ToRetryInterval(error.RetryInterval)),
+            W.RequestOk ok => TrackStatusResult.Ok(new TrackStatusOk(ok.TrackProperties.ToTrackInfo(track), ok.Parameters.LargestObject)),
+            W.RequestError error => TrackStatusResult.Error(error.ErrorCode, error.ErrorReason, WireMapping.ToRetryInterval(error.RetryInterval)),
             null => TrackStatusResult.Error(RequestErrorCode.InternalError, "the publisher closed the request stream"),
             _ => throw await UnexpectedAsync(response, "TRACK_STATUS").ConfigureAwait(false),
         };
@@ -29,7 +29,7 @@ public sealed partial class MoqtSession
         IPublisher? handler = ResolvePublisher(name.Namespace);
         if (handler is null)
         {
-            await RejectAsync(stream, W.MoqtRequestErrorCode.NotSupported, "this endpoint does not publish").ConfigureAwait(false);
+            await RejectAsync(stream, RequestErrorCode.NotSupported, "this endpoint does not publish").ConfigureAwait(false);
             return;
         }
 
@@ -46,14 +46,14 @@ public sealed partial class MoqtSession
 
         if (!result.IsOk)
         {
-            await RejectAsync(stream, (W.MoqtRequestErrorCode)result.ErrorCode, result.Reason, result.RetryInterval).ConfigureAwait(false);
+            await RejectAsync(stream, result.ErrorCode, result.Reason, result.RetryInterval).ConfigureAwait(false);
             return;
         }
 
         TrackStatusOk ok = result.Value!;
         await stream.WriteAsync(new W.RequestOk
         {
-            Parameters = new W.MessageParameters { LargestObject = ok.LargestLocation?.ToWire() },
+            Parameters = new W.MessageParameters { LargestObject = ok.LargestLocation },
             TrackProperties = ok.Track.ToTrackProperties(),
         }, fin: true).ConfigureAwait(false);
     }

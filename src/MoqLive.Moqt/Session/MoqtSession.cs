@@ -311,7 +311,7 @@ public sealed partial class MoqtSession : IPublisher, ISubscriber, IAsyncDisposa
                 break;
             case W.MoqtStreamKind.Padding:
                 // draft-19 §"Padding Streams": discard; stopping frees flow control at once.
-                stream.Stop((ulong)W.MoqtStreamResetCode.Cancelled);
+                stream.Stop((ulong)StreamResetCode.Cancelled);
                 break;
         }
     }
@@ -413,13 +413,13 @@ public sealed partial class MoqtSession : IPublisher, ISubscriber, IAsyncDisposa
                 break;
             case W.SubscribeTracks subscribeTracks:
                 AcceptPeerRequestId(subscribeTracks.RequestId);
-                await RejectAsync(stream, W.MoqtRequestErrorCode.NotSupported, "SUBSCRIBE_TRACKS is not supported").ConfigureAwait(false);
+                await RejectAsync(stream, RequestErrorCode.NotSupported, "SUBSCRIBE_TRACKS is not supported").ConfigureAwait(false);
                 break;
         }
     }
 
     /// <summary>REQUEST_ERROR and FIN (draft-19 §"Request Cancellation and Rejection").</summary>
-    private static async Task RejectAsync(RequestStream stream, W.MoqtRequestErrorCode code, string reason, TimeSpan? retry = null)
+    private static async Task RejectAsync(RequestStream stream, RequestErrorCode code, string reason, TimeSpan? retry = null)
     {
         await stream.WriteAsync(new W.RequestError(code, WireMapping.ToWireRetry(retry), Truncate(reason)), fin: true).ConfigureAwait(false);
     }
@@ -477,7 +477,7 @@ public sealed partial class MoqtSession : IPublisher, ISubscriber, IAsyncDisposa
         catch (OperationCanceledException)
         {
             // The caller gave up: cancel the request so the peer can drop its state (§"Request Cancellation").
-            stream.Cancel(W.MoqtStreamResetCode.Cancelled);
+            stream.Cancel(StreamResetCode.Cancelled);
             throw;
         }
     }

@@ -49,10 +49,10 @@ public sealed record MoqtSessionOptions
     /// <summary>Largest object payload accepted on a data stream; larger ones get the stream stopped. Default 16 MiB.</summary>
     public int MaxObjectSize { get; init; } = 16 * 1024 * 1024;
 
-    /// <summary>Cache window of the tracks this session receives (SUBSCRIBE responses and PUBLISH).</summary>
+    /// <summary>Cache window of the tracks this session receives (SUBSCRIBE responses and PUBLISH); their clock is <see cref="TimeProvider"/>.</summary>
     public TrackProducerOptions ReceivedTrackOptions { get; init; } = TrackProducerOptions.Default;
 
-    /// <summary>Clock for timeouts.</summary>
+    /// <summary>Clock for timeouts (delivery timeouts included) and for the tracks this session receives.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>Logging; null logs nothing.</summary>

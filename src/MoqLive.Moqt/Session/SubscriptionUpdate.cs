@@ -16,6 +16,12 @@ public sealed record SubscriptionUpdate
 
     /// <summary>NEW_GROUP_REQUEST, for tracks with DYNAMIC_GROUPS.</summary>
     public ulong? NewGroupRequest { get; init; }
+
+    /// <summary>New OBJECT_DELIVERY_TIMEOUT; <see cref="TimeSpan.Zero"/> removes it (draft-19 §"Delivery Timeouts and Data Reliability").</summary>
+    public TimeSpan? ObjectDeliveryTimeout { get; init; }
+
+    /// <summary>New SUBGROUP_DELIVERY_TIMEOUT; <see cref="TimeSpan.Zero"/> removes it.</summary>
+    public TimeSpan? SubgroupDeliveryTimeout { get; init; }
 }
 
 /// <summary>REQUEST_UPDATE answered with REQUEST_OK (REQUEST_UPDATE_OK).</summary>

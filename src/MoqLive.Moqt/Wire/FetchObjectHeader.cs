@@ -1,4 +1,5 @@
 using System.Buffers;
+using MoqLive.Moqt.Model;
 
 namespace MoqLive.Moqt.Wire;
 

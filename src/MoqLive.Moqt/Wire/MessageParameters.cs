@@ -1,3 +1,5 @@
+using MoqLive.Moqt.Model;
+
 namespace MoqLive.Moqt.Wire;
 
 /// <summary>
@@ -267,8 +269,8 @@ public sealed record MessageParameters
 
     internal static GroupOrder ReadGroupOrder(byte value) => value switch
     {
-        1 => Wire.GroupOrder.Ascending,
-        2 => Wire.GroupOrder.Descending,
+        1 => Model.GroupOrder.Ascending,
+        2 => Model.GroupOrder.Descending,
         _ => ThrowHelper.ProtocolViolation<GroupOrder>($"group order {value} is not Ascending (1) or Descending (2)"),
     };
 

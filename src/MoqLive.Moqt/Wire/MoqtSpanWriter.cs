@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using MoqLive.Moqt.Model;
 
 namespace MoqLive.Moqt.Wire;
 

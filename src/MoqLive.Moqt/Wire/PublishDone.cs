@@ -1,10 +1,12 @@
+using MoqLive.Moqt.Model;
+
 namespace MoqLive.Moqt.Wire;
 
 /// <summary>
 /// PUBLISH_DONE (0xB), the publisher's last message on a subscription's request stream
 /// (draft-ietf-moq-transport-19 §"PUBLISH_DONE"): Status Code, Stream Count, Error Reason.
 /// </summary>
-public sealed record PublishDone(MoqtPublishDoneCode StatusCode, ulong StreamCount, string ErrorReason) : MoqtControlMessage
+public sealed record PublishDone(PublishDoneStatusCode StatusCode, ulong StreamCount, string ErrorReason) : MoqtControlMessage
 {
     /// <summary>Stream Count value for "unknown number of streams" (2^62 - 1).</summary>
     public const ulong UnknownStreamCount = (1UL << 62) - 1;
@@ -26,6 +28,6 @@ public sealed record PublishDone(MoqtPublishDoneCode StatusCode, ulong StreamCou
         ulong status = reader.ReadVi64();
         ulong count = reader.ReadVi64();
         string reason = reader.ReadReasonPhrase();
-        return new PublishDone((MoqtPublishDoneCode)status, count, reason);
+        return new PublishDone((PublishDoneStatusCode)status, count, reason);
     }
 }

@@ -1,19 +1,21 @@
+using MoqLive.Moqt.Model;
+
 namespace MoqLive.Moqt.Wire;
 
 /// <summary>
 /// REQUEST_ERROR (0x5) (draft-ietf-moq-transport-19 §"REQUEST_ERROR"): Error Code, Retry Interval (ms + 1;
 /// 0 = do not retry), Error Reason, and a Redirect when the code is REDIRECT.
 /// </summary>
-public sealed record RequestError(MoqtRequestErrorCode ErrorCode, ulong RetryInterval, string ErrorReason) : MoqtControlMessage
+public sealed record RequestError(RequestErrorCode ErrorCode, ulong RetryInterval, string ErrorReason) : MoqtControlMessage
 {
     public override MoqtMessageType Type => MoqtMessageType.RequestError;
 
-    /// <summary>Required exactly when <see cref="ErrorCode"/> is <see cref="MoqtRequestErrorCode.Redirect"/>.</summary>
+    /// <summary>Required exactly when <see cref="ErrorCode"/> is <see cref="RequestErrorCode.Redirect"/>.</summary>
     public Redirect? Redirect { get; init; }
 
     internal override int GetBodyLength(MoqtVersion version)
     {
-        if ((ErrorCode == MoqtRequestErrorCode.Redirect) != (Redirect is not null))
+        if ((ErrorCode == RequestErrorCode.Redirect) != (Redirect is not null))
             throw new InvalidOperationException("REQUEST_ERROR carries a Redirect exactly when the code is REDIRECT.");
         return Vi64.GetEncodedLength((ulong)ErrorCode) + Vi64.GetEncodedLength(RetryInterval) +
             WireLimits.ReasonPhrase(ErrorReason) + (Redirect?.GetEncodedLength() ?? 0);
@@ -29,10 +31,10 @@ public sealed record RequestError(MoqtRequestErrorCode ErrorCode, ulong RetryInt
 
     internal static RequestError ReadBody(ref MoqtBodyReader reader, MoqtVersion version)
     {
-        var code = (MoqtRequestErrorCode)reader.ReadVi64();
+        var code = (RequestErrorCode)reader.ReadVi64();
         ulong retry = reader.ReadVi64();
         string reason = reader.ReadReasonPhrase();
-        Redirect? redirect = code == MoqtRequestErrorCode.Redirect ? Wire.Redirect.Read(ref reader) : null;
+        Redirect? redirect = code == RequestErrorCode.Redirect ? Wire.Redirect.Read(ref reader) : null;
         return new RequestError(code, retry, reason) { Redirect = redirect };
     }
 }

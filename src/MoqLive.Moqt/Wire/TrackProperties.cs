@@ -1,3 +1,5 @@
+using MoqLive.Moqt.Model;
+
 namespace MoqLive.Moqt.Wire;
 
 /// <summary>

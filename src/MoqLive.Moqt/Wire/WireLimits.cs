@@ -1,4 +1,5 @@
 using System.Text;
+using MoqLive.Moqt.Model;
 
 namespace MoqLive.Moqt.Wire;
 

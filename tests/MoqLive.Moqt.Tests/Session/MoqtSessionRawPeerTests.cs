@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using MoqLive.Moqt.Model;
 using MoqLive.Moqt.Session;
 using MoqLive.Testing;
@@ -45,7 +46,7 @@ public sealed class MoqtSessionRawPeerTests
         public static byte[] Encode(W.MoqtControlMessage message) => W.ControlMessageCodec.Encode(message, W.MoqtVersion.Draft19);
     }
 
-    private static async Task<RawServer> ConnectAsync(W.MoqtVersion version, int streamReceiveWindow = 64 * 1024, IPublisher? publisher = null)
+    private static async Task<RawServer> ConnectAsync(W.MoqtVersion version, int streamReceiveWindow = 64 * 1024, IPublisher? publisher = null, TimeProvider? time = null)
     {
         (InMemorySession client, InMemorySession server) = InMemorySessionPair.Create(new InMemorySessionOptions
         {
@@ -54,7 +55,7 @@ public sealed class MoqtSessionRawPeerTests
         });
         ITransportSendStream control = await server.OpenUnidirectionalStreamAsync().AsTask().WithTimeout();
         await control.WriteAsync(RawServer.Encode(new W.Setup { MoqtImplementation = "raw" })).AsTask().WithTimeout();
-        MoqtSession session = await MoqtSession.ConnectAsync(client, new MoqtSessionOptions { Publisher = publisher }).WithTimeout();
+        MoqtSession session = await MoqtSession.ConnectAsync(client, new MoqtSessionOptions { Publisher = publisher, TimeProvider = time ?? TimeProvider.System }).WithTimeout();
         return new RawServer { Transport = server, Client = session, Control = control };
     }
 
@@ -120,8 +121,8 @@ public sealed class MoqtSessionRawPeerTests
         Task<FetchResult> fetch = client.FetchAsync(FetchRequest.Standalone(Video, new Location(0, 0), new Location(1, 0))).AsTask();
         (ITransportStream request, W.MoqtControlMessage message) = await server.AcceptRequestAsync();
         var fetchMessage = Assert.IsType<W.Fetch>(message);
-        Assert.Equal(W.FetchType.Standalone, fetchMessage.FetchType);
-        Assert.Equal(new W.Location(1, 1), fetchMessage.EndLocation);
+        Assert.Equal(FetchType.Standalone, fetchMessage.FetchType);
+        Assert.Equal(new Location(1, 1), fetchMessage.EndLocation);
 
         // SUBSCRIBE_OK is not an answer to FETCH.
         await request.WriteAsync(RawServer.Encode(new W.SubscribeOk(1))).AsTask().WithTimeout();
@@ -143,7 +144,7 @@ public sealed class MoqtSessionRawPeerTests
 
         ITransportSendStream data = await server.Transport.OpenUnidirectionalStreamAsync().AsTask().WithTimeout();
         await data.WriteAsync(SubgroupStream(3, "only"), endStream: true).AsTask().WithTimeout();
-        await request.WriteAsync(RawServer.Encode(new W.PublishDone(W.MoqtPublishDoneCode.SubscriptionEnded, 1, "end")), endStream: true).AsTask().WithTimeout();
+        await request.WriteAsync(RawServer.Encode(new W.PublishDone(PublishDoneStatusCode.SubscriptionEnded, 1, "end")), endStream: true).AsTask().WithTimeout();
 
         (List<(ulong ObjectId, string Payload)> objects, _, _) = await consumer.ReadSubgroupAsync();
         Assert.Equal([(0UL, "only")], objects);
@@ -179,7 +180,7 @@ public sealed class MoqtSessionRawPeerTests
             {
             }
         });
-        Assert.Equal((ulong)W.MoqtStreamResetCode.Cancelled, e.ErrorCode);
+        Assert.Equal((ulong)StreamResetCode.Cancelled, e.ErrorCode);
     }
 
     [Theory]
@@ -209,6 +210,146 @@ public sealed class MoqtSessionRawPeerTests
 
         // Without reading a byte (reading would grant credit and let the writer notice on its next read), the reset arrives.
         TransportStreamAbortedException reset = await Assert.ThrowsAsync<TransportStreamAbortedException>(() => stream0.ReadsClosed.WithTimeout());
-        Assert.Equal((ulong)W.MoqtStreamResetCode.TooFarBehind, reset.ErrorCode);
+        Assert.Equal((ulong)StreamResetCode.TooFarBehind, reset.ErrorCode);
+    }
+
+    public static TheoryData<W.MoqtVersion, string> TimeoutSources()
+    {
+        var data = new TheoryData<W.MoqtVersion, string>();
+        foreach (W.MoqtVersion version in W.MoqtVersions.Supported)
+        {
+            foreach (string source in new[] { "none", "subscribe", "request-update" })
+                data.Add(version, source);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(TimeoutSources))]
+    public async Task DeliveryTimeout_ObjectExpiresWhileTheStreamIsBlocked_StreamResetWithDeliveryTimeout(W.MoqtVersion version, string source)
+    {
+        var time = new FakeTimeProvider();
+        var publisher = new TestPublisher { TimeProvider = time };
+        TrackProducer track = publisher.AddTrack(Video);
+        RawServer server = await ConnectAsync(version, streamReceiveWindow: 1024, publisher, time);
+        await using MoqtSession client = server.Client;
+
+        // The raw peer subscribes, with OBJECT_DELIVERY_TIMEOUT 1 s or without one.
+        ITransportStream request = await server.Transport.OpenBidirectionalStreamAsync().AsTask().WithTimeout();
+        var parameters = new W.MessageParameters { ObjectDeliveryTimeout = source == "subscribe" ? 1000 : null };
+        await request.WriteAsync(RawServer.Encode(new W.Subscribe(1, W.TrackNamespace.FromStrings("live"), "video"u8.ToArray()) { Parameters = parameters }))
+            .AsTask().WithTimeout();
+        Assert.IsType<W.SubscribeOk>(await RawServer.ReadMessageAsync(request));
+
+        // Object 0 is ten times the stream window, so its write waits for credit; object 1 waits behind it.
+        SubgroupProducer subgroup = track.CreateGroup(0).CreateSubgroup(0);
+        subgroup.Write(0, MoqtPayload.Wrap(new byte[10_000]));
+        subgroup.Write(1, MoqtPayload.Wrap("late"u8.ToArray()));
+        subgroup.Complete();
+        await server.Transport.AcceptUnidirectionalStreamAsync().AsTask().WithTimeout(); // the client's control stream
+        ITransportReceiveStream stream0 = await server.Transport.AcceptUnidirectionalStreamAsync().AsTask().WithTimeout();
+
+        if (source == "request-update")
+        {
+            // §"REQUEST_UPDATE": the new timeout applies to objects not yet sent.
+            await request.WriteAsync(RawServer.Encode(new W.RequestUpdate(3) { Parameters = new W.MessageParameters { ObjectDeliveryTimeout = 1000 } }))
+                .AsTask().WithTimeout();
+            Assert.IsType<W.RequestOk>(await RawServer.ReadMessageAsync(request));
+        }
+
+        // Object 1 is 2 s old by the time the writer gets to it.
+        time.Advance(TimeSpan.FromSeconds(2));
+        var buffer = new byte[4096];
+        long total = 0;
+        Task<long> readAll = Task.Run(async () =>
+        {
+            int n;
+            while ((n = await stream0.ReadAsync(buffer)) > 0)
+                total += n;
+            return total;
+        });
+        if (source == "none")
+        {
+            Assert.True(await readAll.WithTimeout() > 10_000 + 4, "both objects arrive without a timeout");
+            return;
+        }
+
+        TransportStreamAbortedException reset = await Assert.ThrowsAsync<TransportStreamAbortedException>(() => readAll.WithTimeout());
+        Assert.Equal((ulong)StreamResetCode.DeliveryTimeout, reset.ErrorCode);
+    }
+
+    /// <summary>A publisher whose SUBSCRIBE answers wait for <see cref="Gate"/>, as a relay's do while it subscribes upstream.</summary>
+    private sealed class GatedPublisher(TestPublisher inner) : IPublisher
+    {
+        public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public SubscribeResult? FailWith { get; set; }
+
+        public int Subscribes;
+
+        public async ValueTask<SubscribeResult> SubscribeAsync(FullTrackName track, SubscribeOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref Subscribes);
+            await Gate.Task.WaitAsync(cancellationToken);
+            return FailWith ?? await inner.SubscribeAsync(track, options, cancellationToken);
+        }
+
+        public ValueTask<FetchResult> FetchAsync(FetchRequest request, CancellationToken cancellationToken = default) => inner.FetchAsync(request, cancellationToken);
+
+        public ValueTask<TrackStatusResult> TrackStatusAsync(FullTrackName track, CancellationToken cancellationToken = default) =>
+            inner.TrackStatusAsync(track, cancellationToken);
+
+        public ValueTask<SubscribeNamespaceResult> SubscribeNamespaceAsync(TrackNamespace prefix, CancellationToken cancellationToken = default) =>
+            inner.SubscribeNamespaceAsync(prefix, cancellationToken);
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task JoiningFetch_WhileItsSubscribeIsPending_IsHeldAndAnsweredOnceTheSubscriptionIsEstablished(W.MoqtVersion version)
+    {
+        var inner = new TestPublisher();
+        TrackProducer track = inner.AddTrack(Video);
+        SubgroupProducer subgroup = track.CreateGroup(4).CreateSubgroup(0);
+        for (ulong o = 0; o < 3; o++)
+            subgroup.Write(o, MoqtPayload.Wrap([(byte)o]));
+        var publisher = new GatedPublisher(inner);
+        RawServer server = await ConnectAsync(version, publisher: publisher);
+        await using MoqtSession client = server.Client;
+
+        // SUBSCRIBE (Request ID 1) is pending at the publisher when the joining FETCH (3) naming it arrives.
+        ITransportStream subscribe = await server.Transport.OpenBidirectionalStreamAsync().AsTask().WithTimeout();
+        await subscribe.WriteAsync(RawServer.Encode(new W.Subscribe(1, W.TrackNamespace.FromStrings("live"), "video"u8.ToArray()))).AsTask().WithTimeout();
+        await Poll.UntilAsync(() => Volatile.Read(ref publisher.Subscribes) == 1);
+        ITransportStream fetch = await server.Transport.OpenBidirectionalStreamAsync().AsTask().WithTimeout();
+        await fetch.WriteAsync(RawServer.Encode(W.Fetch.RelativeJoining(3, 1, 0))).AsTask().WithTimeout();
+        Task<W.MoqtControlMessage> fetchAnswer = RawServer.ReadMessageAsync(fetch);
+
+        publisher.Gate.SetResult();
+        Assert.IsType<W.SubscribeOk>(await RawServer.ReadMessageAsync(subscribe));
+        W.FetchOk ok = Assert.IsType<W.FetchOk>(await fetchAnswer);
+        Assert.Equal(new Location(4, 3), ok.EndLocation); // up to the Joining Location {4, 2}, + 1 on the wire
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task JoiningFetch_WhileItsSubscribeIsPending_FailsWithInvalidJoiningRequestIdWhenTheSubscribeFails(W.MoqtVersion version)
+    {
+        var inner = new TestPublisher();
+        inner.AddTrack(Video);
+        var publisher = new GatedPublisher(inner) { FailWith = SubscribeResult.Error(RequestErrorCode.Unauthorized, "no") };
+        RawServer server = await ConnectAsync(version, publisher: publisher);
+        await using MoqtSession client = server.Client;
+
+        ITransportStream subscribe = await server.Transport.OpenBidirectionalStreamAsync().AsTask().WithTimeout();
+        await subscribe.WriteAsync(RawServer.Encode(new W.Subscribe(1, W.TrackNamespace.FromStrings("live"), "video"u8.ToArray()))).AsTask().WithTimeout();
+        await Poll.UntilAsync(() => Volatile.Read(ref publisher.Subscribes) == 1);
+        ITransportStream fetch = await server.Transport.OpenBidirectionalStreamAsync().AsTask().WithTimeout();
+        await fetch.WriteAsync(RawServer.Encode(W.Fetch.RelativeJoining(3, 1, 0))).AsTask().WithTimeout();
+        Task<W.MoqtControlMessage> fetchAnswer = RawServer.ReadMessageAsync(fetch);
+
+        publisher.Gate.SetResult();
+        Assert.Equal(RequestErrorCode.Unauthorized, Assert.IsType<W.RequestError>(await RawServer.ReadMessageAsync(subscribe)).ErrorCode);
+        Assert.Equal(RequestErrorCode.InvalidJoiningRequestId, Assert.IsType<W.RequestError>(await fetchAnswer).ErrorCode);
     }
 }

@@ -1,6 +1,7 @@
 using MoqLive.Moqt.Model;
 using MoqLive.Moqt.Session;
 using MoqLive.Testing;
+using MoqLive.Transport.InMemory;
 using MoqtVersion = MoqLive.Moqt.Wire.MoqtVersion;
 using MoqtVersions = MoqLive.Moqt.Wire.MoqtVersions;
 using static MoqLive.Moqt.Tests.Session.TrackTestExtensions;
@@ -263,5 +264,30 @@ public sealed class MoqtSessionSubscribeTests
         Assert.True(MoqtSession.GetPriority(1, 1, GroupOrder.Ascending, 4, 9).Order < MoqtSession.GetPriority(1, 1, GroupOrder.Ascending, 5, 0).Order);
         Assert.True(MoqtSession.GetPriority(1, 1, GroupOrder.Descending, 5, 0).Order < MoqtSession.GetPriority(1, 1, GroupOrder.Descending, 4, 0).Order);
         Assert.True(MoqtSession.GetPriority(1, 1, GroupOrder.Ascending, 5, 0).Order < MoqtSession.GetPriority(1, 1, GroupOrder.Ascending, 5, 1).Order);
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task Subscribe_DataStreamPriority_ComesFromSubscriberPriorityPublisherPriorityAndGroupOrder(MoqtVersion version)
+    {
+        var publisher = new TestPublisher();
+        TrackProducer track = publisher.AddTrack(Video, publisherPriority: 64);
+        (InMemorySession clientTransport, InMemorySession serverTransport) =
+            InMemorySessionPair.Create(new InMemorySessionOptions { Protocol = MoqtVersions.GetAlpn(version) });
+        var recording = new UnacknowledgedTransport(serverTransport);
+        Task<MoqtSession> accept = MoqtSession.AcceptAsync(recording, new MoqtSessionOptions { Publisher = publisher });
+        await using MoqtSession client = await MoqtSession.ConnectAsync(clientTransport).WithTimeout();
+        await using MoqtSession server = await accept.WithTimeout();
+
+        var options = new SubscribeOptions { SubscriberPriority = 10, GroupOrder = GroupOrder.Descending };
+        using TrackConsumer consumer = (await client.SubscribeAsync(Video, options).AsTask().WithTimeout()).GetValueOrThrow().Track;
+        SubgroupProducer subgroup = track.CreateGroup(5).CreateSubgroup(2, publisherPriority: 7);
+        subgroup.Write(0, Text("a"));
+        subgroup.Complete();
+
+        // draft-19 §"Priorities": the subgroup's stream is sent at (subscriber 10, publisher 7), newest group first.
+        await Poll.UntilAsync(() => recording.Finished.Count == 1);
+        Assert.Equal(MoqtSession.GetPriority(10, 7, GroupOrder.Descending, 5, 2), recording.Finished.Single().Priority);
+        Assert.NotEqual(MoqtSession.GetPriority(10, 7, GroupOrder.Ascending, 5, 2), recording.Finished.Single().Priority);
     }
 }

@@ -4,6 +4,7 @@ using MoqLive.Moqt.Wire;
 using FullTrackName = MoqLive.Moqt.Model.FullTrackName;
 using TrackNamespace = MoqLive.Moqt.Model.TrackNamespace;
 using MoqLive.Testing;
+using MoqLive.Transport;
 using MoqLive.Transport.InMemory;
 
 namespace MoqLive.Moqt.Tests.Session;
@@ -56,9 +57,13 @@ internal sealed class TestPublisher : IPublisher
     /// <summary>Lag bound of the consumers handed to subscribers (default: large enough never to skip).</summary>
     public int MaxLagGroups { get; init; } = 1000;
 
-    public TrackProducer AddTrack(FullTrackName name, byte publisherPriority = TrackInfo.DefaultPublisherPriority)
+    /// <summary>Clock of the tracks (objects are stamped with it when written).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    public TrackProducer AddTrack(FullTrackName name, byte publisherPriority = TrackInfo.DefaultPublisherPriority, MoqtProperties? trackProperties = null)
     {
-        var producer = new TrackProducer(new TrackInfo(name, publisherPriority), TrackProducerOptions.Default with { MaxGroups = 100 });
+        var producer = new TrackProducer(new TrackInfo(name, publisherPriority, Properties: trackProperties),
+            TrackProducerOptions.Default with { MaxGroups = 100, TimeProvider = TimeProvider });
         lock (_tracks)
             _tracks[name] = producer;
         return producer;
@@ -182,4 +187,76 @@ internal static class TrackTestExtensions
     }
 
     public static MoqtPayload Text(string text) => MoqtPayload.Wrap(System.Text.Encoding.UTF8.GetBytes(text));
+}
+
+/// <summary>A transport whose data streams never report delivery (WritesClosed stays pending), as when the FIN is lost; it records each finished data stream.</summary>
+internal sealed class UnacknowledgedTransport(InMemorySession inner) : ITransportSession
+{
+    private int _opened;
+
+    public System.Collections.Concurrent.ConcurrentBag<UnacknowledgedStream> Finished { get; } = [];
+
+    public string? Protocol => inner.Protocol;
+
+    public int MaxDatagramSize => inner.MaxDatagramSize;
+
+    public Task<TransportCloseInfo> Closed => inner.Closed;
+
+    public ValueTask<ITransportStream> OpenBidirectionalStreamAsync(CancellationToken cancellationToken = default) => inner.OpenBidirectionalStreamAsync(cancellationToken);
+
+    public async ValueTask<ITransportSendStream> OpenUnidirectionalStreamAsync(CancellationToken cancellationToken = default)
+    {
+        ITransportSendStream stream = await inner.OpenUnidirectionalStreamAsync(cancellationToken);
+        // The first one is the control stream; the others carry subgroups.
+        return Interlocked.Increment(ref _opened) == 1 ? stream : new UnacknowledgedStream(stream, Finished);
+    }
+
+    public ValueTask<ITransportStream> AcceptBidirectionalStreamAsync(CancellationToken cancellationToken = default) => inner.AcceptBidirectionalStreamAsync(cancellationToken);
+
+    public ValueTask<ITransportReceiveStream> AcceptUnidirectionalStreamAsync(CancellationToken cancellationToken = default) =>
+        inner.AcceptUnidirectionalStreamAsync(cancellationToken);
+
+    public bool SendDatagram(ReadOnlySpan<byte> payload) => inner.SendDatagram(payload);
+
+    public ValueTask<ReadOnlyMemory<byte>> ReceiveDatagramAsync(CancellationToken cancellationToken = default) => inner.ReceiveDatagramAsync(cancellationToken);
+
+    public ValueTask CloseAsync(ulong errorCode, string reason, CancellationToken cancellationToken = default) => inner.CloseAsync(errorCode, reason, cancellationToken);
+
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
+}
+
+internal sealed class UnacknowledgedStream(ITransportSendStream inner, System.Collections.Concurrent.ConcurrentBag<UnacknowledgedStream> finished) : ITransportSendStream
+{
+    private readonly TaskCompletionSource _writesClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _resetCode = -1;
+
+    public ulong? ResetCode => Interlocked.Read(ref _resetCode) is var code and >= 0 ? (ulong)code : null;
+
+    public long Id => inner.Id;
+
+    public StreamPriority Priority
+    {
+        get => inner.Priority;
+        set => inner.Priority = value;
+    }
+
+    public Task WritesClosed => _writesClosed.Task;
+
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> data, bool endStream = false, CancellationToken cancellationToken = default) =>
+        inner.WriteAsync(data, endStream, cancellationToken);
+
+    public async ValueTask CompleteWritesAsync(CancellationToken cancellationToken = default)
+    {
+        await inner.CompleteWritesAsync(cancellationToken);
+        finished.Add(this);
+    }
+
+    public void Reset(ulong errorCode)
+    {
+        Interlocked.CompareExchange(ref _resetCode, (long)errorCode, -1);
+        _writesClosed.TrySetResult();
+        inner.Reset(errorCode);
+    }
+
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
 }

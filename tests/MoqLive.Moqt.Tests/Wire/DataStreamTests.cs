@@ -1,5 +1,8 @@
 using System.Buffers;
 using MoqLive.Moqt.Wire;
+using Location = MoqLive.Moqt.Model.Location;
+using GroupOrder = MoqLive.Moqt.Model.GroupOrder;
+using ObjectStatus = MoqLive.Moqt.Model.ObjectStatus;
 
 namespace MoqLive.Moqt.Tests.Wire;
 

@@ -1,4 +1,9 @@
 using MoqLive.Moqt.Wire;
+using Location = MoqLive.Moqt.Model.Location;
+using GroupOrder = MoqLive.Moqt.Model.GroupOrder;
+using ObjectStatus = MoqLive.Moqt.Model.ObjectStatus;
+using RequestErrorCode = MoqLive.Moqt.Model.RequestErrorCode;
+using PublishDoneStatusCode = MoqLive.Moqt.Model.PublishDoneStatusCode;
 using static MoqLive.Moqt.Tests.Wire.Hex;
 
 namespace MoqLive.Moqt.Tests.Wire;
@@ -157,7 +162,7 @@ internal static class GoldenVectorCatalog
             }));
 
         // PUBLISH_DONE 0xB: TRACK_ENDED 2, Stream Count 3, reason "bye".
-        v.Add(Control("control/publish-done", "0b 0006 02 03 03" + A("bye"), new PublishDone(MoqtPublishDoneCode.TrackEnded, 3, "bye")));
+        v.Add(Control("control/publish-done", "0b 0006 02 03 03" + A("bye"), new PublishDone(PublishDoneStatusCode.TrackEnded, 3, "bye")));
 
         // FETCH 0x16, Standalone (01): Request ID 4, ("moq"), "v", start {1,0}, end {3,0}; FILL_TIMEOUT 0x0A = 100,
         // SUBSCRIBER_PRIORITY 0x20 (delta 0x16) = 10, GROUP_ORDER 0x22 (delta 2) = Ascending. Body 20.
@@ -207,10 +212,10 @@ internal static class GoldenVectorCatalog
 
         // REQUEST_ERROR 0x5: DOES_NOT_EXIST 0x10, Retry Interval 0, reason (13 bytes).
         v.Add(Control("control/request-error", "05 0010 10 00 0d" + A("no such track"),
-            new RequestError(MoqtRequestErrorCode.DoesNotExist, 0, "no such track")));
+            new RequestError(RequestErrorCode.DoesNotExist, 0, "no such track")));
         // REDIRECT 0x34, Retry Interval 1001 (83e9), reason "moved", Redirect {URI "moqt://r2", empty namespace, empty name}.
         v.Add(Control("control/request-error-redirect", "05 0015 34 83e9 05" + A("moved") + " 09" + A("moqt://r2") + " 00 00",
-            new RequestError(MoqtRequestErrorCode.Redirect, 1001, "moved") { Redirect = new Redirect("moqt://r2", TrackNamespace.Empty, ReadOnlyMemory<byte>.Empty) }));
+            new RequestError(RequestErrorCode.Redirect, 1001, "moved") { Redirect = new Redirect("moqt://r2", TrackNamespace.Empty, ReadOnlyMemory<byte>.Empty) }));
     }
 
     private static GoldenVector Control(string name, string hex, MoqtControlMessage message) =>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using MoqLive.Moqt.Wire;
+using GroupOrder = MoqLive.Moqt.Model.GroupOrder;
 using static MoqLive.Moqt.Tests.Wire.Hex;
 
 namespace MoqLive.Moqt.Tests.Wire;

@@ -1,4 +1,5 @@
 using MoqLive.Moqt.Wire;
+using ObjectStatus = MoqLive.Moqt.Model.ObjectStatus;
 
 namespace MoqLive.Moqt.Tests.Wire;
 

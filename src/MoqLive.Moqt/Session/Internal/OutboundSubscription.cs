@@ -43,6 +43,23 @@ internal sealed class OutboundSubscription : IDisposable
         set => _forward = value;
     }
 
+    private long _objectDeliveryTimeoutTicks;
+    private long _subgroupDeliveryTimeoutTicks;
+
+    /// <summary>The subscriber's OBJECT_DELIVERY_TIMEOUT (zero: none); REQUEST_UPDATE may change it at any time.</summary>
+    public TimeSpan ObjectDeliveryTimeout
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _objectDeliveryTimeoutTicks));
+        set => Interlocked.Exchange(ref _objectDeliveryTimeoutTicks, value.Ticks);
+    }
+
+    /// <summary>The subscriber's SUBGROUP_DELIVERY_TIMEOUT (zero: none); REQUEST_UPDATE may change it at any time.</summary>
+    public TimeSpan SubgroupDeliveryTimeout
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _subgroupDeliveryTimeoutTicks));
+        set => Interlocked.Exchange(ref _subgroupDeliveryTimeoutTicks, value.Ticks);
+    }
+
     public CancellationToken Token => _cts.Token;
 
     public bool IsCancelled => _cts.IsCancellationRequested;

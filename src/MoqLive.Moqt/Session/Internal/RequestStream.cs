@@ -1,3 +1,4 @@
+using MoqLive.Moqt.Model;
 using MoqLive.Moqt.Wire;
 using MoqLive.Transport;
 
@@ -59,7 +60,7 @@ internal sealed class RequestStream
     }
 
     /// <summary>Cancels the request (§"Request Cancellation and Rejection"): reset what we send, stop what we receive.</summary>
-    public void Cancel(MoqtStreamResetCode code)
+    public void Cancel(StreamResetCode code)
     {
         Interlocked.Exchange(ref _finished, 1);
         Stream.Reset((ulong)code);

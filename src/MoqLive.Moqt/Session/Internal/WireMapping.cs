@@ -16,10 +16,6 @@ internal static class WireMapping
         return W.TrackNamespace.Create(fields);
     }
 
-    public static Location ToModel(this W.Location location) => new(location.Group, location.Object);
-
-    public static W.Location ToWire(this Location location) => new(location.Group, location.Object);
-
     public static MoqtProperties ToModelProperties(this IEnumerable<W.MoqtKeyValuePair> pairs) =>
         MoqtProperties.Create(pairs.Select(p => p.IsBytes ? MoqtProperty.FromBytes(p.Type, p.Bytes.Span) : MoqtProperty.FromInt(p.Type, p.Value)));
 
@@ -30,7 +26,7 @@ internal static class WireMapping
     public static TrackInfo ToTrackInfo(this IReadOnlyList<W.MoqtKeyValuePair> properties, FullTrackName name)
     {
         byte priority = W.TrackProperties.GetDefaultPublisherPriority(properties);
-        var order = (GroupOrder)W.TrackProperties.GetDefaultPublisherGroupOrder(properties);
+        var order = W.TrackProperties.GetDefaultPublisherGroupOrder(properties);
         var rest = properties.Where(p => p.Type is not W.MoqtPropertyType.DefaultPublisherPriority and not W.MoqtPropertyType.DefaultPublisherGroupOrder);
         return new TrackInfo(name, priority, order, rest.ToModelProperties());
     }
@@ -51,10 +47,10 @@ internal static class WireMapping
     public static ulong ToWireRetry(TimeSpan? retry) => retry is { } r ? (ulong)Math.Max(0, r.TotalMilliseconds) + 1 : 0;
 
     /// <summary>Model inclusive end (object MaxValue = whole group) → wire "last object + 1, 0 = whole group".</summary>
-    public static W.Location ToWireEnd(Location end) =>
-        end.Object == ulong.MaxValue ? new W.Location(end.Group, 0) : new W.Location(end.Group, end.Object + 1);
+    public static Location ToWireEnd(Location end) =>
+        end.Object == ulong.MaxValue ? new Location(end.Group, 0) : new Location(end.Group, end.Object + 1);
 
-    public static Location ToModelEnd(W.Location end) =>
+    public static Location ToModelEnd(Location end) =>
         end.Object == 0 ? new Location(end.Group, ulong.MaxValue) : new Location(end.Group, end.Object - 1);
 
     public static W.MessageParameters ToParameters(this SubscribeOptions options)
@@ -63,17 +59,19 @@ internal static class WireMapping
         {
             TrackStartKind.NextGroup => W.LocationFilter.NextGroupStart,
             TrackStartKind.Absolute when options.Start.EndGroup is { } endGroup && endGroup >= options.Start.Location.Group =>
-                W.LocationFilter.AbsoluteRange(options.Start.Location.ToWire(), endGroup - options.Start.Location.Group),
-            TrackStartKind.Absolute => W.LocationFilter.AbsoluteStart(options.Start.Location.ToWire()),
+                W.LocationFilter.AbsoluteRange(options.Start.Location, endGroup - options.Start.Location.Group),
+            TrackStartKind.Absolute => W.LocationFilter.AbsoluteStart(options.Start.Location),
             _ => null,
         };
         return new W.MessageParameters
         {
             SubscriberPriority = options.SubscriberPriority == TrackInfo.DefaultPublisherPriority ? null : options.SubscriberPriority,
-            GroupOrder = options.GroupOrder is { } order ? (W.GroupOrder)order : null,
+            GroupOrder = options.GroupOrder,
             LocationFilter = filter,
             Forward = options.Forward ? null : false,
             NewGroupRequest = options.NewGroupRequest,
+            ObjectDeliveryTimeout = DeliveryTimeouts.ToWire(options.ObjectDeliveryTimeout),
+            SubgroupDeliveryTimeout = DeliveryTimeouts.ToWire(options.SubgroupDeliveryTimeout),
             AuthorizationTokens = options.AuthorizationToken.IsEmpty ? [] : [W.AuthorizationToken.UseValue(0, options.AuthorizationToken)],
         };
     }
@@ -85,16 +83,18 @@ internal static class WireMapping
             null => TrackStart.LargestObject,
             { Type: W.LocationFilterType.NextGroupStart } => TrackStart.NextGroup,
             { Type: W.LocationFilterType.LargestObject } => TrackStart.LargestObject,
-            { Type: W.LocationFilterType.AbsoluteStart } f => TrackStart.At(f.Start!.Value.ToModel()),
-            var f => TrackStart.At(f.Start!.Value.ToModel(), f.EndGroup),
+            { Type: W.LocationFilterType.AbsoluteStart } f => TrackStart.At(f.Start!.Value),
+            var f => TrackStart.At(f.Start!.Value, f.EndGroup),
         };
         return new SubscribeOptions
         {
             SubscriberPriority = parameters.SubscriberPriority ?? TrackInfo.DefaultPublisherPriority,
-            GroupOrder = parameters.GroupOrder is { } order ? (GroupOrder)order : null,
+            GroupOrder = parameters.GroupOrder,
             Start = start,
             Forward = parameters.Forward ?? true,
             NewGroupRequest = parameters.NewGroupRequest,
+            ObjectDeliveryTimeout = parameters.ObjectDeliveryTimeout is { } objectTimeout ? DeliveryTimeouts.FromWire(objectTimeout) : null,
+            SubgroupDeliveryTimeout = parameters.SubgroupDeliveryTimeout is { } subgroupTimeout ? DeliveryTimeouts.FromWire(subgroupTimeout) : null,
             AuthorizationToken = parameters.AuthorizationTokens.FirstOrDefault(t => t.AliasType == W.AuthTokenAliasType.UseValue)?.Value ?? default,
         };
     }

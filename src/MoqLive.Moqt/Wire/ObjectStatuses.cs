@@ -1,12 +1,6 @@
-namespace MoqLive.Moqt.Wire;
+using MoqLive.Moqt.Model;
 
-/// <summary>Object Status (draft-ietf-moq-transport-19 §"Object Status"); only <see cref="Normal"/> permits a payload.</summary>
-public enum ObjectStatus : ulong
-{
-    Normal = 0x0,
-    EndOfGroup = 0x3,
-    EndOfTrack = 0x4,
-}
+namespace MoqLive.Moqt.Wire;
 
 /// <summary>Helpers for <see cref="ObjectStatus"/>.</summary>
 public static class ObjectStatuses
