@@ -128,7 +128,15 @@ public sealed partial class QuicConnection
         _timer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }
 
-    private void UpdateRoutesLocked() => _endpoint.Refresh(this);
+    // The endpoint's routes follow the core's connection IDs, reset token and address; refreshing them takes the
+    // endpoint-wide lock that every connection and the receive loop share, so only when the core says they changed.
+    private void UpdateRoutesLocked()
+    {
+        int version = _core.RoutingVersion;
+        if (version == _routedVersion) return;
+        _routedVersion = version;
+        _endpoint.Refresh(this);
+    }
 
     private void OnEvent(ConnectionEvent ev)
     {

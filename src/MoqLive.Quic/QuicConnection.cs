@@ -31,6 +31,7 @@ public sealed partial class QuicConnection : IAsyncDisposable
     private readonly Func<QuicConnection, bool>? _onEstablished;
     private readonly string _logId;
     private Instant? _armed;
+    private int _routedVersion = -1;
     private bool _drained;
     private bool _processDeferred;
     private ConnectionCloseInfo? _closeInfo;
