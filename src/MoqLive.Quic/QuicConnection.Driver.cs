@@ -50,6 +50,7 @@ public sealed partial class QuicConnection
             if (_drained) return;
             _armed = null;
             var now = _endpoint.Now;
+            // The endpoint's timer wheel may fire up to a slot early: then this only re-arms.
             if (_core.PollTimeout() is { } deadline && deadline <= now) _core.HandleTimeout(now);
             ProcessLocked();
         }
@@ -64,7 +65,7 @@ public sealed partial class QuicConnection
         while (!_drained && _core.TryPollEvent(out var ev)) OnEvent(ev);
         if (_drained) return;
         UpdateRoutesLocked();
-        ArmTimerLocked(now);
+        ArmTimerLocked();
     }
 
     /// <summary>
@@ -113,22 +114,24 @@ public sealed partial class QuicConnection
         if (count > 0) _endpoint.Send(batch.AsSpan(0, length), segment, destination!);
     }
 
-    private void ArmTimerLocked(Instant now)
+    private void ArmTimerLocked()
     {
         var deadline = _core.PollTimeout();
         if (deadline == _armed) return;
         _armed = deadline;
-        if (deadline is not { } d)
-        {
-            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            return;
-        }
-
-        var due = d - now;
-        _timer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        if (deadline is { } d) _endpoint.Timers.Schedule(_timer, d);
+        else _endpoint.Timers.Cancel(_timer);
     }
 
-    private void UpdateRoutesLocked() => _endpoint.Refresh(this);
+    // The endpoint's routes follow the core's connection IDs, reset token and address; refreshing them takes the
+    // endpoint-wide lock that every connection and the receive loop share, so only when the core says they changed.
+    private void UpdateRoutesLocked()
+    {
+        int version = _core.RoutingVersion;
+        if (version == _routedVersion) return;
+        _routedVersion = version;
+        _endpoint.Refresh(this);
+    }
 
     private void OnEvent(ConnectionEvent ev)
     {
@@ -193,7 +196,7 @@ public sealed partial class QuicConnection
         if (_drained) return;
         if (_closeInfo is null) OnConnectionLost(new ConnectionCloseInfo(CloseOrigin.Local, false, 0, 0, "drained"));
         _drained = true;
-        _timer.Dispose();
+        _endpoint.Timers.Cancel(_timer);
         _endpoint.Refresh(this); // drained: the endpoint forgets its routes
         _endpoint.ReleaseUser();
         _drainedTcs.TrySetResult();

@@ -24,13 +24,14 @@ public sealed partial class QuicConnection : IAsyncDisposable
 {
     private readonly QuicEndpoint _endpoint;
     private readonly Connection _core;
-    private readonly ITimer _timer;
+    private readonly TimerWheel.Entry _timer;
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<ConnectionCloseInfo> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _drainedTcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Func<QuicConnection, bool>? _onEstablished;
     private readonly string _logId;
     private Instant? _armed;
+    private int _routedVersion = -1;
     private bool _drained;
     private bool _processDeferred;
     private ConnectionCloseInfo? _closeInfo;
@@ -44,7 +45,7 @@ public sealed partial class QuicConnection : IAsyncDisposable
         _logId = core.LocalConnectionIds.First().ToString();
         endpoint.AddUser();
         endpoint.Register(this);
-        _timer = endpoint.Time.CreateTimer(static s => ((QuicConnection)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timer = new TimerWheel.Entry(OnTimer);
         _closed.Task.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
     }
 

@@ -74,7 +74,7 @@ public sealed partial class MoqLiveServer
             return Results.Json(CertificateInfo());
         });
         app.MapGet("/api/channels", () => Results.Json(ChannelsInfo()));
-        app.MapGet("/api/stats", () => Results.Json(StatsInfo()));
+        app.MapGet("/api/stats", (string? gc) => Results.Json(StatsInfo(fullGc: gc == "full" && _options.HeapDiagnostics)));
         app.MapGet("/api/time", (HttpContext context) =>
         {
             // Pages estimate their clock offset from this (min-RTT sample, NTP-style) for glass-to-glass latency.
@@ -137,7 +137,7 @@ public sealed partial class MoqLiveServer
         unixMicros = (timeProvider.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond,
     };
 
-    internal object StatsInfo()
+    internal object StatsInfo(bool fullGc)
     {
         var m = Relay.Metrics;
         return new
@@ -161,13 +161,30 @@ public sealed partial class MoqLiveServer
                 chatOversizedDropped = m.ChatOversizedDropped,
                 chatOverRateDropped = m.ChatOverRateDropped,
             },
-            // For 'moqlive bench fanout': managed heap as of the last GC (no GC is forced) and allocations so far.
-            process = new
-            {
-                gcHeapBytes = GC.GetGCMemoryInfo().HeapSizeBytes,
-                gcTotalAllocatedBytes = GC.GetTotalAllocatedBytes(),
-                gcCollections = GC.CollectionCount(0),
-            },
+            process = ProcessInfo(fullGc),
+        };
+    }
+
+    /// <summary>
+    /// For <c>moqlive bench fanout</c>: the managed heap as of the last GC and allocations so far; with
+    /// <paramref name="fullGc"/> (<see cref="MoqLiveServerOptions.HeapDiagnostics"/>) also the live heap right after a full
+    /// compacting collection, which, unlike the heap size or RSS, holds no garbage and no memory the GC kept in reserve.
+    /// </summary>
+    internal static object ProcessInfo(bool fullGc)
+    {
+        long? live = null;
+        if (fullGc)
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            live = GC.GetTotalMemory(forceFullCollection: false);
+        }
+
+        return new
+        {
+            gcHeapBytes = GC.GetGCMemoryInfo().HeapSizeBytes,
+            gcLiveBytes = live,
+            gcTotalAllocatedBytes = GC.GetTotalAllocatedBytes(),
+            gcCollections = GC.CollectionCount(0),
         };
     }
 

@@ -61,4 +61,11 @@ public sealed class MoqLiveServerOptions
 
     /// <summary>Groups a downstream subscriber may lag before it loses whole groups. Default <see cref="MoqLiveServerDefaults.MaxSubscriberLagGroups"/>.</summary>
     public int MaxSubscriberLagGroups { get; set; } = MoqLiveServerDefaults.MaxSubscriberLagGroups;
+
+    /// <summary>
+    /// Lets <c>GET /api/stats?gc=full</c> run a full, blocking, compacting garbage collection first and report the live
+    /// managed heap (<c>process.gcLiveBytes</c>): what <c>moqlive bench fanout</c> divides by the subscriber count.
+    /// Default false: a request that stops the process for a collection is not for public servers.
+    /// </summary>
+    public bool HeapDiagnostics { get; set; }
 }

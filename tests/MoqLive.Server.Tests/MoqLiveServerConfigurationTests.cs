@@ -21,6 +21,14 @@ public sealed class MoqLiveServerConfigurationTests : IDisposable
         Assert.Null(options.CertificatePath);
         Assert.Empty(options.AllowedOrigins);
         Assert.False(options.RequireRetry);
+        Assert.False(options.HeapDiagnostics);
+    }
+
+    [Fact]
+    public void Load_HeapDiagnosticsFromEnvironment_Enabled()
+    {
+        var environment = new Dictionary<string, string?> { ["MOQLIVE_HeapDiagnostics"] = "true" };
+        Assert.True(MoqLiveServerConfiguration.Load(MoqLiveServerConfiguration.Build(_dir, environment: environment)).HeapDiagnostics);
     }
 
     [Fact]

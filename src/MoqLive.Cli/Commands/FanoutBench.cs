@@ -39,8 +39,8 @@ internal static class FanoutBench
             $"MOQT fan-out over QUIC loopback, {Environment.ProcessorCount} cores, .NET {Environment.Version}: 1 publisher → relay (child process) → N subscribers, "
             + $"{settings.BitsPerSecond / 1e6:0.###} Mbit/s, groups of {settings.GroupDuration.TotalSeconds:0.###} s × {settings.ObjectsPerGroup} objects of {objectSize} B, "
             + $"{settings.DurationSeconds} s measured, late > {settings.LateThreshold.TotalMilliseconds:0} ms")).ConfigureAwait(false);
-        await output.WriteLineAsync("| subscribers | delivered Mbit/s per sub (mean / min) | p50 ms | p99 ms | max ms | late | dropped | relay dropped groups | relay CPU % of a core | relay CPU s | relay RSS baseline → loaded MB | relay KB / sub | relay GC heap KB / sub | bench CPU % | load avg before / after |").ConfigureAwait(false);
-        await output.WriteLineAsync("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|").ConfigureAwait(false);
+        await output.WriteLineAsync("| subscribers | delivered Mbit/s per sub (mean / min) | p50 ms | p99 ms | max ms | late | dropped | relay dropped groups | relay CPU % of a core | relay CPU s | relay CPU µs per object per sub | relay RSS baseline → loaded MB | relay RSS KB / sub | relay live heap baseline → loaded MB | relay live heap KB / sub | subscribers' CPU % of a core (bench process) | load avg before / after |").ConfigureAwait(false);
+        await output.WriteLineAsync("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|").ConfigureAwait(false);
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         foreach (int n in settings.Subscribers)
         {
@@ -86,7 +86,7 @@ internal static class FanoutBench
             // Baseline: the relay with its publisher session and no subscriber.
             await Task.Delay(settings.Baseline, time, cancellationToken).ConfigureAwait(false);
             long rssBaseline = relay.ReadRssBytes();
-            long heapBaseline = await relay.ReadGcHeapBytesAsync(cancellationToken).ConfigureAwait(false);
+            long heapBaseline = await relay.ReadLiveHeapBytesAsync(cancellationToken).ConfigureAwait(false);
 
             // Subscribers, a few handshakes at a time (each is a full QUIC + TLS handshake and a MOQT SETUP).
             var histogram = new long[Buckets];
@@ -124,13 +124,15 @@ internal static class FanoutBench
             double relayCpu = relay.ReadCpuSeconds() - cpuStart;
             double benchCpu = (Process.GetCurrentProcess().TotalProcessorTime - benchCpuStart).TotalSeconds;
             long rssLoaded = relay.ReadRssBytes();
-            long heapLoaded = await relay.ReadGcHeapBytesAsync(cancellationToken).ConfigureAwait(false);
 
             // Objects of the last measured group still in flight get the drain time to arrive, then count as dropped.
             await Task.Delay(settings.Drain, time, cancellationToken).ConfigureAwait(false);
             foreach (var s in subscribers)
                 s.StopMeasuring();
             JsonElement stats = await relay.ReadStatsAsync(cancellationToken).ConfigureAwait(false);
+            // The live heap with every subscriber still connected and served, read once nothing is measured any more:
+            // the full collection it takes pauses the relay.
+            long heapLoaded = await relay.ReadLiveHeapBytesAsync(cancellationToken).ConfigureAwait(false);
             await stop.CancelAsync().ConfigureAwait(false);
             await publishLoop.ConfigureAwait(false);
 
@@ -149,6 +151,7 @@ internal static class FanoutBench
                 stats.GetProperty("relay").GetProperty("droppedGroups").GetInt64(),
                 relayCpu / windowSeconds * 100,
                 relayCpu,
+                relayCpu * 1e6 / expected / subscriberCount,
                 rssBaseline,
                 rssLoaded,
                 heapBaseline,
@@ -214,11 +217,11 @@ internal static class FanoutBench
 
     private sealed record Result(
         int Subscribers, double MeanMbps, double MinMbps, double P50, double P99, double Max, long Late, long Dropped, long RelayDroppedGroups,
-        double RelayCpuPercent, double RelayCpuSeconds, long RssBaseline, long RssLoaded, long HeapBaseline, long HeapLoaded,
+        double RelayCpuPercent, double RelayCpuSeconds, double RelayCpuMicrosPerObject, long RssBaseline, long RssLoaded, long HeapBaseline, long HeapLoaded,
         double BenchCpuPercent, string LoadBefore, string LoadAfter)
     {
         public string Format() => string.Create(CultureInfo.InvariantCulture,
-            $"| {Subscribers} | {MeanMbps:0.000} / {MinMbps:0.000} | {P50:0.0} | {P99:0.0} | {Max:0.0} | {Late} | {Dropped} | {RelayDroppedGroups} | {RelayCpuPercent:0} | {RelayCpuSeconds:0.0} | {RssBaseline / 1e6:0} → {RssLoaded / 1e6:0} | {(RssLoaded - RssBaseline) / 1024.0 / Subscribers:0} | {(HeapLoaded - HeapBaseline) / 1024.0 / Subscribers:0} | {BenchCpuPercent:0} | {LoadBefore} / {LoadAfter} |");
+            $"| {Subscribers} | {MeanMbps:0.000} / {MinMbps:0.000} | {P50:0.0} | {P99:0.0} | {Max:0.0} | {Late} | {Dropped} | {RelayDroppedGroups} | {RelayCpuPercent:0} | {RelayCpuSeconds:0.0} | {RelayCpuMicrosPerObject:0} | {RssBaseline / 1e6:0} → {RssLoaded / 1e6:0} | {(RssLoaded - RssBaseline) / 1024.0 / Subscribers:0} | {HeapBaseline / 1e6:0.0} → {HeapLoaded / 1e6:0.0} | {(HeapLoaded - HeapBaseline) / 1024.0 / Subscribers:0} | {BenchCpuPercent:0} | {LoadBefore} / {LoadAfter} |");
     }
 
     /// <summary>Object payload: the send time (<see cref="TimeProvider.GetTimestamp"/> of this process) then filler bytes.</summary>
@@ -500,6 +503,7 @@ internal static class FanoutBench
                 info.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
             foreach (string a in (string[])["serve", "--listen", "127.0.0.1:0", "--log-level", "Warning"])
                 info.ArgumentList.Add(a);
+            info.Environment[MoqLive.Server.MoqLiveServerConfiguration.EnvironmentPrefix + nameof(MoqLive.Server.MoqLiveServerOptions.HeapDiagnostics)] = "true";
             var process = Process.Start(info) ?? throw new BenchException("could not start 'moqlive serve'");
             process.ErrorDataReceived += (_, e) =>
             {
@@ -566,11 +570,15 @@ internal static class FanoutBench
         public async Task<JsonElement> ReadStatsAsync(CancellationToken cancellationToken) =>
             await _http.GetFromJsonAsync<JsonElement>("api/stats", cancellationToken).ConfigureAwait(false);
 
-        /// <summary>The relay's managed heap as of its last GC (from /api/stats).</summary>
-        public async Task<long> ReadGcHeapBytesAsync(CancellationToken cancellationToken)
+        /// <summary>
+        /// The relay's live managed heap right after a full compacting collection (/api/stats?gc=full, enabled by
+        /// MOQLIVE_HeapDiagnostics): unlike RSS or the heap size at the last GC it counts no garbage and none of the
+        /// memory the GC and the thread pool keep in reserve, so its growth is what the subscribers hold.
+        /// </summary>
+        public async Task<long> ReadLiveHeapBytesAsync(CancellationToken cancellationToken)
         {
-            JsonElement stats = await ReadStatsAsync(cancellationToken).ConfigureAwait(false);
-            return stats.GetProperty("process").GetProperty("gcHeapBytes").GetInt64();
+            JsonElement stats = await _http.GetFromJsonAsync<JsonElement>("api/stats?gc=full", cancellationToken).ConfigureAwait(false);
+            return stats.GetProperty("process").GetProperty("gcLiveBytes").GetInt64();
         }
 
         public async ValueTask DisposeAsync()

@@ -140,6 +140,7 @@ internal sealed partial class Connection
             if (p.RetrySourceConnectionId != _retrySourceCid)
                 throw new QuicProtocolException(TransportErrorCode.TransportParameterError, null, "retry_source_connection_id mismatch");
             _peerCids[0] = (_peerCids[0].Cid, p.StatelessResetToken);
+            _routingVersion++;
         }
         else if (p.InitialSourceConnectionId is not { } iscid || iscid != _peerCids[0].Cid)
         {

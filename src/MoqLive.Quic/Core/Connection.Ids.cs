@@ -15,6 +15,14 @@ internal sealed partial class Connection
     private int _peerActiveCidLimit = 2;
     private ConnectionId _originalDcid;
     private bool _peerScidKnown;
+    private int _routingVersion;
+
+    /// <summary>
+    /// Changes whenever something the endpoint routes by changes: our connection IDs, the peer's reset token (its
+    /// connection IDs), the peer's address, or the connection draining. The driver refreshes the endpoint's routes only
+    /// when it changed, instead of under the endpoint-wide lock after every send and receive.
+    /// </summary>
+    public int RoutingVersion => _routingVersion;
 
     /// <summary>Connection IDs the peer may address us with (for the endpoint's routing table).</summary>
     public IEnumerable<ConnectionId> LocalConnectionIds => _localCids.Values.Select(v => v.Cid);
@@ -49,6 +57,7 @@ internal sealed partial class Connection
             ulong seq = _nextLocalCidSeq++;
             var cid = RandomConnectionId(_rng, _options.ConnectionIdLength);
             _localCids[seq] = (cid, _options.ResetTokenGenerator?.Invoke(cid) ?? RandomResetToken(_rng));
+            _routingVersion++;
             _newCidPending.Enqueue(seq);
         }
     }
@@ -70,6 +79,7 @@ internal sealed partial class Connection
             return;
         }
         _peerCids[f.SequenceNumber] = (f.ConnectionId, f.StatelessResetToken);
+        _routingVersion++;
         if (f.RetirePriorTo > _peerRetirePriorTo)
         {
             ulong retirePriorTo = f.RetirePriorTo;
@@ -91,7 +101,9 @@ internal sealed partial class Connection
             throw new QuicProtocolException(TransportErrorCode.ProtocolViolation, 0x19, "RETIRE_CONNECTION_ID for a sequence number never issued");
         if (_localCids.TryGetValue(seq, out var entry) && entry.Cid == packetDcid)
             throw new QuicProtocolException(TransportErrorCode.ProtocolViolation, 0x19, "RETIRE_CONNECTION_ID retires the packet's own connection ID");
-        if (_localCids.Remove(seq)) IssueConnectionIds();
+        if (!_localCids.Remove(seq)) return;
+        _routingVersion++;
+        IssueConnectionIds();
     }
 
     /// <summary>Switches to another connection ID of the peer (e.g. to avoid linkability), retiring the current one.</summary>
@@ -102,6 +114,7 @@ internal sealed partial class Connection
         _peerCids.Remove(_peerCidSeq);
         _retirePending.Enqueue(_peerCidSeq);
         _peerCidSeq = next;
+        _routingVersion++;
         return true;
     }
 

@@ -32,6 +32,7 @@ internal sealed partial class Connection
     {
         bool portOnly = remote is System.Net.IPEndPoint n && _remote is System.Net.IPEndPoint o && n.Address.Equals(o.Address);
         _remote = remote;
+        _routingVersion++;
         _pathChallengeData = (ulong)_rng.NextInt64();
         _pathChallengePending = true;
         Stats.Migrations++;
@@ -151,6 +152,7 @@ internal sealed partial class Connection
             // RFC 9000 §7.2: the client switches to the server's chosen connection ID.
             _peerCids[0] = (header.SourceConnectionId, null);
             _peerScidKnown = true;
+            _routingVersion++;
         }
         if (IsServer && space == PacketSpace.Handshake)
         {
@@ -405,6 +407,7 @@ internal sealed partial class Connection
         _retryToken = header.GetToken(packet).ToArray();
         _retrySourceCid = header.SourceConnectionId;
         _peerCids[0] = (header.SourceConnectionId, null);
+        _routingVersion++;
         var initial = _spaces[(int)PacketSpace.Initial];
         initial.Keys = MoqLive.Quic.Crypto.QuicKeyDerivation.InitialKeys(header.SourceConnectionId.Span, isServer: false);
         // Everything sent in Initial packets so far is sent again (packet numbers keep increasing).

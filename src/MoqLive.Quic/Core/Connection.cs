@@ -289,6 +289,7 @@ internal sealed partial class Connection
     {
         if (State == ConnectionState.Drained) return;
         State = ConnectionState.Drained;
+        _routingVersion++;
         _events.Enqueue(new ConnectionEvent(ConnectionEventKind.Drained));
     }
 

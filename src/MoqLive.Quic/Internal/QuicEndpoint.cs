@@ -49,7 +49,11 @@ internal sealed class QuicEndpoint
         _origin = time.GetTimestamp();
         _core = new Endpoint(new EndpointOptions { Connection = options });
         LocalEndPoint = socket.LocalEndPoint;
+        Timers = new TimerWheel(time, () => Now);
     }
+
+    /// <summary>The timers of this endpoint's connections.</summary>
+    public TimerWheel Timers { get; }
 
     public EndPoint LocalEndPoint { get; }
 
@@ -134,6 +138,7 @@ internal sealed class QuicEndpoint
         }
         _cts.Cancel();
         _socket.Dispose();
+        Timers.Dispose();
     }
 
     public bool Send(ReadOnlySpan<byte> datagram, EndPoint remote) => _socket.Send(datagram, remote);

@@ -33,6 +33,17 @@ internal sealed class SendBuffer
     /// <summary>Bytes held in memory (written but not yet acknowledged in order).</summary>
     public ulong Buffered => WriteOffset - _segmentsStart;
 
+    /// <summary>Bytes of the pooled arrays held: the memory behind <see cref="Buffered"/>.</summary>
+    public long Capacity
+    {
+        get
+        {
+            long capacity = 0;
+            for (int i = _head; i < _segments.Count; i++) capacity += _segments[i].Array.Length;
+            return capacity;
+        }
+    }
+
     public bool HasRetransmits => !_retransmit.IsEmpty;
 
     public bool HasUnsent => UnsentOffset < WriteOffset;
@@ -42,19 +53,23 @@ internal sealed class SendBuffer
     public void Write(ReadOnlySpan<byte> data)
     {
         if (data.IsEmpty) return;
-        // Writes append to the last segment while its array has room, keeping the segment count low.
-        if (_segments.Count > _head && _segments[^1] is var last && last.Array.Length - last.Length >= data.Length)
-        {
-            data.CopyTo(last.Array.AsSpan(last.Length));
-            _segments[^1] = last with { Length = last.Length + data.Length };
-        }
-        else
-        {
-            byte[] array = QuicBufferPool.Shared.Rent(Math.Max(MinSegment, data.Length));
-            data.CopyTo(array);
-            _segments.Add(new Segment(WriteOffset, array, data.Length));
-        }
+        ulong start = WriteOffset;
         WriteOffset += (ulong)data.Length;
+        // Writes fill the rest of the last segment's array first, then one new segment takes the remainder: pooled
+        // arrays come in powers of two, so a relay's 4.2 KB objects would otherwise each hold an 8 KiB array, and
+        // half of the memory held for unacknowledged data would be padding.
+        if (_segments.Count > _head && _segments[^1] is var last && last.Array.Length > last.Length)
+        {
+            int n = Math.Min(last.Array.Length - last.Length, data.Length);
+            data[..n].CopyTo(last.Array.AsSpan(last.Length));
+            _segments[^1] = last with { Length = last.Length + n };
+            data = data[n..];
+            start += (ulong)n;
+            if (data.IsEmpty) return;
+        }
+        byte[] array = QuicBufferPool.Shared.Rent(Math.Max(MinSegment, data.Length));
+        data.CopyTo(array);
+        _segments.Add(new Segment(start, array, data.Length));
     }
 
     /// <summary>

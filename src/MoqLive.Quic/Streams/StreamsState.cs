@@ -20,6 +20,7 @@ internal sealed class StreamsState
     private readonly Dictionary<StreamId, SendStream> _send = new();
     private readonly Dictionary<StreamId, RecvStream> _recv = new();
     private readonly StreamScheduler _scheduler = new();
+    private readonly Func<StreamId, bool> _isSendable; // cached: HasSendableChunk runs for every packet built
     private readonly Queue<StreamEvent> _events = new();
     private readonly Queue<StreamId>[] _incoming = [new(), new()];
     private readonly HashSet<StreamId> _writeBlocked = new();
@@ -41,6 +42,7 @@ internal sealed class StreamsState
     {
         _isServer = isServer;
         _options = options;
+        _isSendable = IsSendable;
         _maxRemote[0] = options.MaxIncomingBidiStreams;
         _maxRemote[1] = options.MaxIncomingUniStreams;
         ConnectionSendCredit = new SendCredit(0);
@@ -487,14 +489,10 @@ internal sealed class StreamsState
 
     private readonly HashSet<StreamId> _streamBlocked = new(); // streams that may owe STREAM_DATA_BLOCKED
 
-    private bool HasSendableChunk()
-    {
-        foreach (var id in _scheduler.InOrder())
-        {
-            if (_send.TryGetValue(id, out var s) && s.HasDataToSend && (ConnectionSendCredit.Available > 0 || !OnlyNewData(s))) return true;
-        }
-        return false;
-    }
+    private bool HasSendableChunk() => _scheduler.Any(_isSendable);
+
+    private bool IsSendable(StreamId id) =>
+        _send.TryGetValue(id, out var s) && s.HasDataToSend && (ConnectionSendCredit.Available > 0 || !OnlyNewData(s));
 
     private static bool OnlyNewData(SendStream s) => !s.HasRetransmitsOrFin;
 

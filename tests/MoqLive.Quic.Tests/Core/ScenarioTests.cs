@@ -391,4 +391,31 @@ public class ScenarioTests
         Assert.DoesNotContain(pair.Server.LocalConnectionIds, c => c == default);
         Assert.True(pair.Server.LocalConnectionIds.Count() >= 2);
     }
+
+    [Fact]
+    public void RoutingVersion_ChangesWithConnectionIdsAndResetToken_NotWithData()
+    {
+        var pair = new QuicPair(18);
+        pair.Handshake();
+        pair.DriveToIdle();
+        var server = pair.Server!;
+        int serverVersion = server.RoutingVersion;
+        var transfer = new StreamTransfer(pair, streams: 1, bytesPerStream: 50_000);
+        pair.DriveUntil(transfer.Pump);
+        pair.DriveToIdle();
+        // Data alone changes no route, so the driver skips the endpoint's routing refresh.
+        Assert.Equal(serverVersion, server.RoutingVersion);
+
+        var serverIds = server.LocalConnectionIds.ToHashSet();
+        int clientVersion = pair.Client.RoutingVersion;
+        Assert.True(pair.Client.RotateRemoteConnectionId());
+        // The client now sends with another ID of the server's, whose reset token the endpoint must match.
+        Assert.NotEqual(clientVersion, pair.Client.RoutingVersion);
+        var more = new StreamTransfer(pair, streams: 1, bytesPerStream: 10_000);
+        pair.DriveUntil(more.Pump);
+        pair.DriveToIdle();
+        // The server retired the old ID and issued a replacement: new routes.
+        Assert.False(serverIds.SetEquals(server.LocalConnectionIds));
+        Assert.NotEqual(serverVersion, server.RoutingVersion);
+    }
 }

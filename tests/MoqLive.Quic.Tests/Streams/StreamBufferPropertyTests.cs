@@ -107,4 +107,27 @@ public class StreamBufferPropertyTests
         Assert.True(buffer.IsFullyAcked);
         Assert.Equal(0UL, buffer.Buffered);
     }
+
+    [Fact]
+    public void SendBuffer_ObjectSizedWrites_FillArraysBeforeRentingMore()
+    {
+        // A relay writes 4,213-byte objects (header + 4,166-byte payload) to each subscriber's stream. The pool hands out
+        // 8 KiB arrays for them; filling each array's tail before renting keeps the memory held close to the data
+        // (one array per object would hold 30 x 8 KiB for 126 KB).
+        var buffer = new SendBuffer();
+        byte[] item = new byte[4213];
+        for (int i = 0; i < 30; i++)
+        {
+            item.AsSpan().Fill((byte)i);
+            buffer.Write(item);
+        }
+
+        Assert.InRange(buffer.Capacity, 30 * item.Length, 30 * item.Length + 8192);
+        byte[] all = new byte[30 * item.Length];
+        buffer.CopyTo(0, all);
+        for (int i = 0; i < 30; i++)
+            Assert.All(all.AsSpan(i * item.Length, item.Length).ToArray(), b => Assert.Equal((byte)i, b));
+        buffer.OnAcked(0, all.Length);
+        Assert.Equal(0, buffer.Capacity);
+    }
 }

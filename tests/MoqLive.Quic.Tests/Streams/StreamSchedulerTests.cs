@@ -50,4 +50,36 @@ public class StreamSchedulerTests
         s.Remove(new StreamId(0));
         Assert.False(s.TryPeek(out _));
     }
+
+    [Fact]
+    public void Any_ScansInServingOrderAndStopsAtFirstMatch()
+    {
+        var s = new StreamScheduler();
+        s.Enqueue(new StreamId(0), new StreamPriority(2, 0));
+        s.Enqueue(new StreamId(4), new StreamPriority(1, 5));
+        s.Enqueue(new StreamId(8), new StreamPriority(1, 5));
+        s.Enqueue(new StreamId(12), new StreamPriority(0, 100));
+        var seen = new List<ulong>();
+        Assert.True(s.Any(id =>
+        {
+            seen.Add(id.Value);
+            return id.Value == 8;
+        }));
+        Assert.Equal([12UL, 4, 8], seen);
+        Assert.False(s.Any(id => id.Value == 16));
+    }
+
+    [Fact]
+    public void Remove_EmptiedMiddleLevel_KeepsOtherLevelsOrdered()
+    {
+        var s = new StreamScheduler();
+        s.Enqueue(new StreamId(0), new StreamPriority(0, 3));
+        s.Enqueue(new StreamId(4), new StreamPriority(0, 1));
+        s.Enqueue(new StreamId(8), new StreamPriority(0, 2));
+        s.Remove(new StreamId(8));
+        s.Enqueue(new StreamId(12), new StreamPriority(0, 2));
+        s.Enqueue(new StreamId(16), new StreamPriority(0, 0));
+        Assert.Equal([16UL, 4, 12, 0], s.InOrder().Select(i => i.Value).ToList());
+        Assert.Equal(4, s.Count);
+    }
 }
