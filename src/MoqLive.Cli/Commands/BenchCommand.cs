@@ -14,8 +14,20 @@ internal static class BenchCommand
         new("bench", "Macro benchmarks.")
         {
             CreateQuicCommand(timeProvider),
+            CreateQuicServerCommand(timeProvider),
             CreateFanoutCommand(timeProvider),
         };
+
+    private static Command CreateQuicServerCommand(TimeProvider timeProvider)
+    {
+        var command = new Command("quic-server", "Used by 'bench quic': a QUIC listener that accepts and closes connections until its standard input closes.")
+        {
+            Hidden = true,
+        };
+        command.SetAction((parseResult, cancellationToken) => QuicBench.ServeHandshakesAsync(
+            timeProvider, parseResult.InvocationConfiguration.Output, cancellationToken));
+        return command;
+    }
 
     private static Command CreateFanoutCommand(TimeProvider timeProvider)
     {
@@ -84,7 +96,8 @@ internal static class BenchCommand
         var warmupOption = new Option<int>("--warmup-handshakes")
         {
             Description = "Untimed handshakes before the timed ones, so that the timed ones run JIT-optimized code.",
-            DefaultValueFactory = _ => 100,
+            // The server is a fresh child process: its tiered JIT needs several hundred handshakes to settle.
+            DefaultValueFactory = _ => 500,
         };
         warmupOption.Validators.Add(r =>
         {
@@ -147,10 +160,26 @@ internal static class QuicBench
             $"bulk:       {settings.Bytes / 1048576} MiB in {seconds:0.00} s = {gbps:0.000} Gbit/s, {cpuPerGb:0.00} CPU s/GB, {allocated / (settings.Bytes / 1e9) / 1e6:0} MB allocated/GB (client + server in one process)")).ConfigureAwait(false);
 
         // 2. Handshakes per second, sequential, after warm-up ones (tiered JIT recompiles hot methods after ~30 calls).
-        await HandshakesAsync(listener, clientOptions, settings.WarmupHandshakes, time, cancellationToken).ConfigureAwait(false);
-        (double hsSeconds, double hsCpu) = await HandshakesAsync(listener, clientOptions, settings.Handshakes, time, cancellationToken).ConfigureAwait(false);
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"handshakes: {settings.Handshakes} in {hsSeconds:0.00} s = {settings.Handshakes / hsSeconds:0.0} /s (sequential, connect + close, after {settings.WarmupHandshakes} untimed), {hsCpu * 1000 / settings.Handshakes:0.00} CPU ms each (client + server)")).ConfigureAwait(false);
+        // The server runs in a child process so that its CPU per handshake is measured apart from the client's (which
+        // pays for a UDP socket and receive loop per connection).
+        await using (var server = await HandshakeServer.StartAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var options = new QuicClientConnectionOptions
+            {
+                RemoteEndPoint = server.EndPoint,
+                ServerName = "localhost",
+                ApplicationProtocols = [Alpn],
+                CertificateValidation = TlsCertificateValidation.PinnedSha256,
+                PinnedCertificateSha256 = [server.CertificateSha256],
+                TimeProvider = time,
+            };
+            await HandshakesAsync(options, settings.WarmupHandshakes, time, cancellationToken).ConfigureAwait(false);
+            double serverCpuStart = server.CpuSeconds();
+            (double hsSeconds, double clientCpu) = await HandshakesAsync(options, settings.Handshakes, time, cancellationToken).ConfigureAwait(false);
+            double serverMs = (server.CpuSeconds() - serverCpuStart) * 1000 / settings.Handshakes;
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"handshakes: {settings.Handshakes} in {hsSeconds:0.00} s = {settings.Handshakes / hsSeconds:0.0} /s (sequential, connect + close, after {settings.WarmupHandshakes} untimed); server (child process) {serverMs:0.00} CPU ms each = {1000 / serverMs:0} handshakes per core-second; client {clientCpu * 1000 / settings.Handshakes:0.00} CPU ms each")).ConfigureAwait(false);
+        }
 
         // 3. ngtcp2 ↔ ngtcp2, same bytes.
         if (settings.Ngtcp2)
@@ -201,21 +230,126 @@ internal static class QuicBench
         return (seconds, cpu, GC.GetTotalAllocatedBytes() - allocatedStart);
     }
 
+    /// <summary>Sequential connect + close against a server elsewhere; the CPU is this process's, the client's.</summary>
     private static async Task<(double Seconds, double CpuSeconds)> HandshakesAsync(
-        QuicListener listener, QuicClientConnectionOptions options, int count, TimeProvider time, CancellationToken cancellationToken)
+        QuicClientConnectionOptions options, int count, TimeProvider time, CancellationToken cancellationToken)
     {
         TimeSpan cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
         long start = time.GetTimestamp();
         for (int i = 0; i < count; i++)
         {
-            var accept = listener.AcceptConnectionAsync(cancellationToken).AsTask();
             var client = await QuicConnection.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
-            var server = await accept.ConfigureAwait(false);
             await client.CloseAsync(0, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await server.DisposeAsync().ConfigureAwait(false);
+            await client.DisposeAsync().ConfigureAwait(false);
         }
 
         return (time.GetElapsedTime(start).TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds);
+    }
+
+    /// <summary>
+    /// <c>moqlive bench quic-server</c>: listens on a free loopback port with a fresh self-signed certificate, prints
+    /// "PORT SHA256HEX", then accepts and closes connections until its standard input closes.
+    /// </summary>
+    public static async Task<int> ServeHandshakesAsync(TimeProvider time, TextWriter output, CancellationToken cancellationToken)
+    {
+        using var certificateWithKey = SelfSignedCertificate.Create(time.GetUtcNow());
+        using var certificate = TlsServerCertificate.FromCertificate(certificateWithKey);
+        await using var listener = await QuicListener.ListenAsync(new QuicListenerOptions
+        {
+            ListenEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+            ApplicationProtocols = [Alpn],
+            ServerCertificate = certificate,
+            TimeProvider = time,
+        }, cancellationToken).ConfigureAwait(false);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"{listener.LocalEndPoint.Port} {Convert.ToHexStringLower(certificate.LeafSha256)}")).ConfigureAwait(false);
+        await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _ = Task.Run(async () =>
+        {
+            await Console.OpenStandardInput().CopyToAsync(Stream.Null, CancellationToken.None).ConfigureAwait(false);
+            await stop.CancelAsync().ConfigureAwait(false);
+        }, CancellationToken.None);
+        try
+        {
+            while (true)
+            {
+                var connection = await listener.AcceptConnectionAsync(stop.Token).ConfigureAwait(false);
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return ExitCodes.Success;
+        }
+    }
+
+    /// <summary><c>moqlive bench quic-server</c> in a child process; ended by closing its standard input (then by PID).</summary>
+    private sealed class HandshakeServer : IAsyncDisposable
+    {
+        private readonly Process _process;
+
+        private HandshakeServer(Process process, IPEndPoint endPoint, byte[] certificateSha256)
+        {
+            _process = process;
+            EndPoint = endPoint;
+            CertificateSha256 = certificateSha256;
+        }
+
+        public IPEndPoint EndPoint { get; }
+
+        public byte[] CertificateSha256 { get; }
+
+        public static async Task<HandshakeServer> StartAsync(CancellationToken cancellationToken)
+        {
+            var info = new ProcessStartInfo(Environment.ProcessPath!)
+            {
+                UseShellExecute = false,
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+            };
+            // Under 'dotnet moqlive.dll' the process is the host; pass it the same entry assembly.
+            if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+                info.ArgumentList.Add(System.Reflection.Assembly.GetEntryAssembly()!.Location);
+            info.ArgumentList.Add("bench");
+            info.ArgumentList.Add("quic-server");
+            var process = Process.Start(info) ?? throw new InvalidOperationException("could not start 'moqlive bench quic-server'");
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(TimeSpan.FromSeconds(60));
+                string line = await process.StandardOutput.ReadLineAsync(timeout.Token).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException("'moqlive bench quic-server' exited without printing its port");
+                string[] parts = line.Split(' ');
+                return new HandshakeServer(process, new IPEndPoint(IPAddress.Loopback, int.Parse(parts[0], CultureInfo.InvariantCulture)), Convert.FromHexString(parts[1]));
+            }
+            catch
+            {
+                process.Kill();
+                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                process.Dispose();
+                throw;
+            }
+        }
+
+        public double CpuSeconds() => ProcStat.CpuSeconds(_process.Id);
+
+        public async ValueTask DisposeAsync()
+        {
+            _process.StandardInput.Close();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill();
+                await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            _process.Dispose();
+        }
     }
 
     /// <summary>Times gtlsclient downloading <paramref name="bytes"/> of generated content from gtlsserver; null when ngtcp2 is missing.</summary>

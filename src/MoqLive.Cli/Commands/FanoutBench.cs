@@ -24,8 +24,6 @@ internal static class FanoutBench
     private const int ConnectAttempts = 5;
     // Longer than QUIC's default 10 s: hundreds of handshakes queue up at the relay on a shared, loaded machine.
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(60);
-    // USER_HZ: the unit of utime/stime in /proc/PID/stat, fixed at 100 on Linux for every architecture .NET runs on.
-    private const double ClockTicksPerSecond = 100;
     private static readonly FullTrackName Track = FullTrackName.Create(TrackNamespace.Of("bench"), "fanout");
 
     public sealed record Settings(
@@ -547,13 +545,7 @@ internal static class FanoutBench
         }
 
         /// <summary>utime + stime of /proc/PID/stat, in seconds.</summary>
-        public double ReadCpuSeconds()
-        {
-            string stat = File.ReadAllText($"/proc/{_process.Id}/stat");
-            // Fields after "(comm)": state is field 3, utime 14, stime 15 (proc(5)).
-            string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / ClockTicksPerSecond;
-        }
+        public double ReadCpuSeconds() => ProcStat.CpuSeconds(_process.Id);
 
         /// <summary>VmRSS of /proc/PID/status, in bytes.</summary>
         public long ReadRssBytes()

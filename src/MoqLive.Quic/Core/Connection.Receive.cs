@@ -33,7 +33,9 @@ internal sealed partial class Connection
         bool portOnly = remote is System.Net.IPEndPoint n && _remote is System.Net.IPEndPoint o && n.Address.Equals(o.Address);
         _remote = remote;
         _routingVersion++;
-        _pathChallengeData = (ulong)_rng.NextInt64();
+        Span<byte> challenge = stackalloc byte[sizeof(ulong)];
+        FillRandom(_rng, challenge);
+        _pathChallengeData = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(challenge);
         _pathChallengePending = true;
         Stats.Migrations++;
         if (!portOnly) _loss.ResetForNewPath(_options.InitialRtt, NewCongestionController());

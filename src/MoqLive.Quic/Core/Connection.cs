@@ -34,7 +34,7 @@ internal sealed partial class Connection
     private readonly Pacer _pacer;
     private readonly TlsSession _tls;
     private readonly Queue<ConnectionEvent> _events = new();
-    private readonly Random _rng;
+    private readonly Random? _rng; // null: RandomNumberGenerator (see ConnectionOptions.Random)
     private EndPoint _remote;
     private Instant _idleDeadline;
     private TimeSpan _idleTimeout;
@@ -53,11 +53,11 @@ internal sealed partial class Connection
     private ulong _peerMaxDatagramFrameSize;
     private int _maxUdpPayload;
 
-    private Connection(bool isServer, ConnectionOptions options, TlsSession tls, EndPoint remote, Instant now)
+    private Connection(bool isServer, ConnectionOptions options, Random? rng, TlsSession tls, EndPoint remote, Instant now)
     {
         IsServer = isServer;
         _options = options;
-        _rng = options.Random;
+        _rng = rng;
         _tls = tls;
         _remote = remote;
         _maxUdpPayload = options.MaxUdpPayloadSize;
@@ -111,12 +111,12 @@ internal sealed partial class Connection
     /// <summary>Creates a client connection; its first flight is ready for <see cref="PollTransmit(Instant, Span{byte}, out Transmit)"/>.</summary>
     public static Connection CreateClient(ConnectionOptions options, TlsClientOptions tlsOptions, EndPoint remote, Instant now)
     {
-        var rng = options.Random;
+        var rng = NewRandom(options);
         var dcid = RandomConnectionId(rng, Math.Max(8, options.ConnectionIdLength));
         var scid = RandomConnectionId(rng, options.ConnectionIdLength);
         var parameters = LocalParameters(options, scid, originalDcid: null, resetToken: null);
         var tls = TlsSession.CreateClient(tlsOptions, TransportParametersCodec.Encode(parameters));
-        var c = new Connection(false, options, tls, remote, now);
+        var c = new Connection(false, options, rng, tls, remote, now);
         c.InitConnectionIds(scid, dcid, originalDcid: dcid);
         c._spaces[(int)PacketSpace.Initial].Keys = QuicKeyDerivation.InitialKeys(dcid.Span, isServer: false);
         c.DriveTls(now);
@@ -136,20 +136,22 @@ internal sealed partial class Connection
     /// Creates a server connection for an Initial that carried a valid Retry token: <paramref name="retrySource"/> is
     /// the connection ID the Retry chose (the Initial's Destination Connection ID, from which Initial keys derive) and
     /// <paramref name="originalDestination"/> the one of the client's very first Initial. The address counts as validated.
+    /// <paramref name="initialKeys"/> are the Initial keys when the caller already derived them (the endpoint does, to
+    /// open the first packet before it creates a connection); the connection owns them from then on. Null: derived here.
     /// </summary>
     public static Connection CreateServer(
         ConnectionOptions options, TlsServerOptions tlsOptions, EndPoint remote, ConnectionId originalDestination, ConnectionId clientSource,
-        Instant now, ConnectionId? retrySource)
+        Instant now, ConnectionId? retrySource, LevelKeys? initialKeys = null)
     {
-        var rng = options.Random;
+        var rng = NewRandom(options);
         var scid = RandomConnectionId(rng, options.ConnectionIdLength);
         var token = options.ResetTokenGenerator?.Invoke(scid) ?? RandomResetToken(rng);
         var parameters = LocalParameters(options, scid, originalDestination, token) with { RetrySourceConnectionId = retrySource };
         var tls = TlsSession.CreateServer(tlsOptions, TransportParametersCodec.Encode(parameters));
-        var c = new Connection(true, options, tls, remote, now);
+        var c = new Connection(true, options, rng, tls, remote, now);
         c.InitConnectionIds(scid, clientSource, originalDcid: retrySource ?? originalDestination);
         c._localCids[0] = (scid, token);
-        c._spaces[(int)PacketSpace.Initial].Keys = QuicKeyDerivation.InitialKeys((retrySource ?? originalDestination).Span, isServer: true);
+        c._spaces[(int)PacketSpace.Initial].Keys = initialKeys ?? QuicKeyDerivation.InitialKeys((retrySource ?? originalDestination).Span, isServer: true);
         if (retrySource is not null) c._addressValidated = true; // RFC 9000 §8.1.2: a valid Retry token validates the address
         return c;
     }
@@ -324,17 +326,33 @@ internal sealed partial class Connection
         return _idleTimeout > TimeSpan.Zero && half < _options.KeepAliveInterval ? half : _options.KeepAliveInterval;
     }
 
-    private static ConnectionId RandomConnectionId(Random rng, int length)
+    /// <summary>
+    /// This connection's own generator, seeded from the shared one in <see cref="ConnectionOptions.Random"/> (under
+    /// its lock: endpoints on different threads may create connections from the same options); null for none.
+    /// </summary>
+    private static Random? NewRandom(ConnectionOptions options)
+    {
+        if (options.Random is not { } shared) return null;
+        lock (shared) return new Random(shared.Next());
+    }
+
+    private static void FillRandom(Random? rng, Span<byte> destination)
+    {
+        if (rng is null) System.Security.Cryptography.RandomNumberGenerator.Fill(destination);
+        else rng.NextBytes(destination);
+    }
+
+    private static ConnectionId RandomConnectionId(Random? rng, int length)
     {
         Span<byte> b = stackalloc byte[length];
-        rng.NextBytes(b);
+        FillRandom(rng, b);
         return new ConnectionId(b);
     }
 
-    private static StatelessResetToken RandomResetToken(Random rng)
+    private static StatelessResetToken RandomResetToken(Random? rng)
     {
         Span<byte> b = stackalloc byte[StatelessResetToken.Length];
-        rng.NextBytes(b);
+        FillRandom(rng, b);
         return new StatelessResetToken(b);
     }
 }

@@ -87,6 +87,12 @@ public sealed record ConnectionOptions
     /// </summary>
     internal Func<ConnectionId, StatelessResetToken>? ResetTokenGenerator { get; init; }
 
-    /// <summary>Source of randomness for connection IDs and reset tokens; seed it in tests. Default: a new Random.</summary>
-    public Random Random { get; init; } = new();
+    /// <summary>
+    /// Seeded randomness for connection IDs, reset tokens and path challenges, for deterministic tests. Each
+    /// connection draws its own generator from it when it is created (System.Random is not thread-safe, and every
+    /// connection of an endpoint shares these options while running on its own thread). Null (the default):
+    /// cryptographically secure random numbers, which connection IDs and reset tokens should be in production
+    /// (RFC 9000 §5.1, §10.3).
+    /// </summary>
+    public Random? Random { get; init; }
 }

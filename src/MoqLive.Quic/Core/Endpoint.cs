@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Net;
 using System.Security.Cryptography;
+using MoqLive.Quic.Crypto;
 using MoqLive.Quic.Frames;
 using MoqLive.Quic.Packets;
 using MoqLive.Quic.Tls;
@@ -245,14 +247,45 @@ internal sealed class Endpoint
             if (!_retryTokens.TryValidate(now, token, remote, header.DestinationConnectionId, out originalDcid)) return SendInvalidToken(remote, header);
             retrySource = header.DestinationConnectionId;
         }
-        var c = Connection.CreateServer(_connectionOptions, server, remote, originalDcid, header.SourceConnectionId, now, retrySource);
+        // Open the first packet before building any connection state (TLS session, loss recovery, streams): a
+        // corrupted, truncated or garbage Initial costs one key derivation and one AEAD check, and is dropped.
+        var initialKeys = QuicKeyDerivation.InitialKeys(header.DestinationConnectionId.Span, isServer: true);
+        if (!CanOpenInitial(datagram, header, initialKeys))
+        {
+            initialKeys.Dispose();
+            return DatagramDisposition.Dropped;
+        }
+        var c = Connection.CreateServer(_connectionOptions, server, remote, originalDcid, header.SourceConnectionId, now, retrySource, initialKeys);
         c.HandleDatagram(now, remote, datagram);
-        // Nothing authenticated (garbage or a corrupted Initial): keep no state for it.
+        // Nothing processed after all (say, a packet number the connection refuses): keep no state for it.
         if (c.Stats.PacketsReceived == 0) return DatagramDisposition.Dropped;
         _routesOf[c] = new RouteState { Remote = remote };
         Refresh(c);
         connection = c;
         return DatagramDisposition.Accepted;
+    }
+
+    /// <summary>
+    /// Whether the first packet of <paramref name="datagram"/> (an Initial, parsed into <paramref name="header"/>)
+    /// passes header protection removal and AEAD decryption with the client's Initial keys (RFC 9001 §5.2, §5.4).
+    /// Works on a copy: the connection decrypts the datagram again, in place.
+    /// </summary>
+    private static bool CanOpenInitial(ReadOnlySpan<byte> datagram, in PacketHeader header, LevelKeys keys)
+    {
+        byte[] rented = ArrayPool<byte>.Shared.Rent(header.PacketLength);
+        try
+        {
+            Span<byte> packet = rented.AsSpan(0, header.PacketLength);
+            datagram[..header.PacketLength].CopyTo(packet);
+            if (!keys.Remote.Header.TryUnprotect(packet, header.PacketNumberOffset, out int pnLength)) return false;
+            // The first packet of a connection has no largest received packet number to decode against.
+            ulong pn = PacketNumber.Decode(null, PacketNumber.ReadTruncated(packet[header.PacketNumberOffset..], pnLength), pnLength);
+            return keys.Remote.Packet.TryDecrypt(pn, packet, header.PacketNumberOffset + pnLength, out _);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+        }
     }
 
     private DatagramDisposition SendRetry(Instant now, EndPoint remote, in PacketHeader header)
@@ -263,7 +296,7 @@ internal sealed class Endpoint
         var token = _retryTokens.Create(now, remote, header.DestinationConnectionId, retryCid);
         var packet = new byte[RetryPacket.GetLength(header.SourceConnectionId, retryCid, token.Length)];
         int tagOffset = RetryPacket.WriteWithoutTag(packet, QuicVersion.Version1, header.SourceConnectionId, retryCid, token, 0);
-        Crypto.RetryIntegrity.ComputeTag(header.DestinationConnectionId.Span, packet.AsSpan(0, tagOffset), packet.AsSpan(tagOffset));
+        RetryIntegrity.ComputeTag(header.DestinationConnectionId.Span, packet.AsSpan(0, tagOffset), packet.AsSpan(tagOffset));
         _responses.Enqueue((remote, packet));
         return DatagramDisposition.Answered;
     }
@@ -278,12 +311,12 @@ internal sealed class Endpoint
         const int pnLength = 4;
         var close = ConnectionCloseFrame.FromTransportError(TransportErrorCode.InvalidToken, null, "invalid Retry token"u8);
         int headerLength = PacketHeaderWriter.GetLongHeaderLength(PacketType.Initial, header.SourceConnectionId, header.DestinationConnectionId, 0, pnLength);
-        var packet = new byte[headerLength + close.GetEncodedLength() + Crypto.PacketKey.AeadTagLength];
+        var packet = new byte[headerLength + close.GetEncodedLength() + PacketKey.AeadTagLength];
         var layout = PacketHeaderWriter.WriteLongHeader(packet, PacketType.Initial, QuicVersion.Version1,
             header.SourceConnectionId, header.DestinationConnectionId, [], 0, pnLength);
         close.Write(packet.AsSpan(layout.HeaderLength));
         PacketHeaderWriter.FinishLength(packet, layout, packet.Length - layout.HeaderLength);
-        using var keys = Crypto.QuicKeyDerivation.InitialKeys(header.DestinationConnectionId.Span, isServer: true);
+        using var keys = QuicKeyDerivation.InitialKeys(header.DestinationConnectionId.Span, isServer: true);
         keys.Local.Packet.Encrypt(0, packet, layout.HeaderLength);
         keys.Local.Header.Protect(packet, layout.PacketNumberOffset);
         _responses.Enqueue((remote, packet));

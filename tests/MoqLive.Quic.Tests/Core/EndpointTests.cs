@@ -254,6 +254,37 @@ public class EndpointTests
     }
 
     [Fact]
+    public void CorruptedInitial_IsDroppedBeforeAnyConnectionStateIsBuilt()
+    {
+        var server = new Endpoint(ServerOptions());
+        var client = new Endpoint(new EndpointOptions { Connection = new ConnectionOptions { Random = new Random(1) } });
+        var c = client.Connect(Instant.Zero, ServerAddr, ClientTls());
+        var buf = new byte[2000];
+        Assert.True(c.PollTransmit(Instant.Zero, buf, out var t));
+        byte[] initial = buf[..t.Size];
+        byte[] corrupted = (byte[])initial.Clone();
+        corrupted[^20] ^= 0x55; // inside the AEAD ciphertext: the packet no longer authenticates
+        Assert.Null(server.HandleDatagram(Instant.Zero, ClientAddr, corrupted)); // also warms this path up
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Null(server.HandleDatagram(Instant.Zero, ClientAddr, corrupted));
+        long dropped = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Empty(server.Connections);
+
+        // What building the connection first (TLS session, recovery, streams) would allocate for the same Initial.
+        Assert.True(PacketHeader.TryParse(initial, 8, out var header));
+        var tls = ServerOptions().Server!;
+        Connection.CreateServer(new ConnectionOptions(), tls, ClientAddr, header.DestinationConnectionId, header.SourceConnectionId, Instant.Zero);
+        before = GC.GetAllocatedBytesForCurrentThread();
+        Connection.CreateServer(new ConnectionOptions(), tls, ClientAddr, header.DestinationConnectionId, header.SourceConnectionId, Instant.Zero);
+        long connection = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(dropped * 2 < connection, $"dropping a corrupted Initial allocated {dropped} bytes; a connection allocates {connection}");
+
+        // The intact Initial still gets its connection.
+        Assert.NotNull(server.HandleDatagram(Instant.Zero, ClientAddr, initial));
+        Assert.Single(server.Connections);
+    }
+
+    [Fact]
     public void ServerLosesState_ClientGetsStatelessReset()
     {
         var key = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();

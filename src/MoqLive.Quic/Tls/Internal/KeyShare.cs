@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
-using NSec.Cryptography;
+using MoqLive.Quic.Crypto;
 
 namespace MoqLive.Quic.Tls.Internal;
 
 /// <summary>
-/// An ephemeral (EC)DHE key pair for one named group (RFC 8446 §4.2.8): X25519 from NSec, secp256r1 from
+/// An ephemeral (EC)DHE key pair for one named group (RFC 8446 §4.2.8): X25519 from libsodium (shipped with NSec), secp256r1 from
 /// <see cref="ECDiffieHellman"/>.
 /// </summary>
 internal abstract class KeyShare : IDisposable
@@ -31,30 +31,40 @@ internal abstract class KeyShare : IDisposable
             ? new TlsAlertException(TlsAlert.IllegalParameter, "Invalid key_share public key.")
             : new TlsAlertException(TlsAlert.IllegalParameter, "Invalid key_share public key.", inner);
 
+    /// <summary>
+    /// X25519 (RFC 7748) through libsodium, the library NSec wraps (<see cref="LibSodium"/>). The private key lives in
+    /// a pinned array (no copies left behind by the GC), zeroed on dispose, rather than in NSec's guarded memory:
+    /// an ephemeral key lives for one round trip, and its mmap/mprotect/munmap cost more than the curve arithmetic.
+    /// </summary>
     private sealed class X25519Share : KeyShare
     {
-        private readonly Key _key = Key.Create(KeyAgreementAlgorithm.X25519, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.None });
+        private readonly byte[] _privateKey = GC.AllocateArray<byte>(LibSodium.X25519Length, pinned: true);
+
+        public X25519Share()
+        {
+            RandomNumberGenerator.Fill(_privateKey);
+            PublicKey = new byte[LibSodium.X25519Length];
+            LibSodium.X25519PublicKey(_privateKey, PublicKey);
+        }
 
         public override ushort Group => NamedGroup.X25519;
 
-        public override byte[] PublicKey => _key.PublicKey.Export(KeyBlobFormat.RawPublicKey);
+        public override byte[] PublicKey { get; }
 
         public override byte[] Agree(ReadOnlySpan<byte> peerPublicKey)
         {
-            if (peerPublicKey.Length != 32 ||
-                !NSec.Cryptography.PublicKey.TryImport(KeyAgreementAlgorithm.X25519, peerPublicKey, KeyBlobFormat.RawPublicKey, out NSec.Cryptography.PublicKey? peer) ||
-                peer is null)
+            // RFC 8446 §7.4.2: an all-zero X25519 result must be rejected; libsodium refuses it (and small-order keys).
+            byte[] secret = new byte[LibSodium.X25519Length];
+            if (peerPublicKey.Length != LibSodium.X25519Length || !LibSodium.TryX25519(_privateKey, peerPublicKey, secret))
             {
+                CryptographicOperations.ZeroMemory(secret);
                 throw BadShare();
             }
 
-            // RFC 8446 §7.4.2: an all-zero X25519 result must be rejected; NSec returns null for it.
-            using SharedSecret? secret = KeyAgreementAlgorithm.X25519.Agree(
-                _key, peer, new SharedSecretCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
-            return secret is null ? throw BadShare() : secret.Export(SharedSecretBlobFormat.RawSharedSecret);
+            return secret;
         }
 
-        public override void Dispose() => _key.Dispose();
+        public override void Dispose() => CryptographicOperations.ZeroMemory(_privateKey);
     }
 
     private sealed class P256Share : KeyShare
