@@ -99,7 +99,7 @@ internal static class TestbedRunCommand
 
         public Option<string> Systems { get; } = new("--systems")
         {
-            Description = "Comma-separated systems to compare: moqlive, hls.",
+            Description = "Comma-separated systems to compare: moqlive, moqlive-web, hls.",
             DefaultValueFactory = _ => "moqlive,hls",
             HelpName = "LIST",
         };
