@@ -17,6 +17,9 @@ public static class TestbedRun
     /// <summary>The channel MoqLive's systems publish on.</summary>
     public const string Channel = "testbed";
 
+    /// <summary>The channel the streamer web app publishes on (<see cref="RunOptions.MoqLiveWeb"/>).</summary>
+    public const string WebChannel = "testbed-web";
+
     public static async Task<IReadOnlyList<SystemResult>> RunAsync(RunOptions options, TimeProvider time, TextWriter log, CancellationToken cancellationToken = default)
     {
         foreach (string system in options.Systems)
@@ -100,16 +103,24 @@ public static class TestbedRun
         string system, TestbedNetwork network, MoqLiveRelay? relay, RunOptions options, string directory, TimeProvider time, TextWriter log, CancellationToken cancellationToken)
     {
         string measure = await ReadPlayerAsync("measure.js", cancellationToken).ConfigureAwait(false);
-        (Uri url, string? initScript) = system switch
+        string watch = await ReadPlayerAsync("moqlive-watch.js", cancellationToken).ConfigureAwait(false);
+        (Uri url, string? initScript, string latencySource) = system switch
         {
-            RunOptions.Hls => (new Uri($"http://{network.Relay.Address}:{NginxRtmpOrigin.HttpPort}/hls.html"), (string?)null),
-            RunOptions.MoqLive => (new Uri(relay!.WebUrl, $"watch/?channel={Channel}"),
-                measure + await ReadPlayerAsync("moqlive-watch.js", cancellationToken).ConfigureAwait(false)),
+            RunOptions.Hls => (new Uri($"http://{network.Relay.Address}:{NginxRtmpOrigin.HttpPort}/hls.html"), (string?)null, SystemResult.StampLatency),
+            RunOptions.MoqLive => (new Uri(relay!.WebUrl, $"watch/?channel={Channel}"), measure + watch, SystemResult.StampLatency),
+            RunOptions.MoqLiveWeb => (new Uri(relay!.WebUrl, $"watch/?channel={WebChannel}"),
+                "window.testbedLatencyFromLoc = true;\n" + measure + watch, SystemResult.LocLatency),
             _ => throw new ArgumentException($"Unknown system '{system}'.", nameof(system)),
         };
+        BrowserViewer? streamer = null;
         var viewers = new List<BrowserViewer>();
         try
         {
+            if (system == RunOptions.MoqLiveWeb)
+            {
+                streamer = await StartWebStreamerAsync(network, relay!, directory, time, log, cancellationToken).ConfigureAwait(false);
+            }
+
             foreach (var host in network.Viewers)
             {
                 await log.WriteLineAsync($"viewer {host.Label}: Chromium, {system} ({url})").ConfigureAwait(false);
@@ -131,7 +142,7 @@ public static class TestbedRun
                 throw new IOException($"The testbed router stopped: {failure.Message}", failure);
             }
 
-            return RunMetrics.Summarize(system, options.Profile.Name, start, options.Duration, snapshots);
+            return RunMetrics.Summarize(system, options.Profile.Name, start, options.Duration, snapshots, latencySource);
         }
         finally
         {
@@ -139,6 +150,47 @@ public static class TestbedRun
             {
                 await viewer.DisposeAsync().ConfigureAwait(false);
             }
+
+            if (streamer is not null)
+            {
+                await streamer.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The streamer web app in Chromium on the streamer host, its camera Chromium's fake device at 30 fps, going live at
+    /// once on <see cref="WebChannel"/> with the 640x360 top rendition (the shared source's size); returns once the relay
+    /// lists the channel.
+    /// </summary>
+    private static async Task<BrowserViewer> StartWebStreamerAsync(
+        TestbedNetwork network, MoqLiveRelay relay, string directory, TimeProvider time, TextWriter log, CancellationToken cancellationToken)
+    {
+        var url = new Uri(relay.WebUrl, $"streamer/?channel={WebChannel}&live=1&resolution=360&title=testbed");
+        await log.WriteLineAsync($"streamer: Chromium with the fake camera ({url})").ConfigureAwait(false);
+        var streamer = await BrowserViewer.StartAsync(network.Streamer, url, Path.Combine(directory, "chromium-streamer"), null,
+            ["--use-fake-device-for-media-stream=fps=30", "--use-fake-ui-for-media-stream"], cancellationToken).ConfigureAwait(false);
+        try
+        {
+            long begin = time.GetTimestamp();
+            while (!await streamer.Page.EvaluateAsync<bool>(
+                $"() => fetch('/api/channels').then((r) => r.json()).then((list) => list.some((c) => c.name === '{WebChannel}'), () => false)").ConfigureAwait(false))
+            {
+                if (time.GetElapsedTime(begin) > StartupLimit)
+                {
+                    string state = await streamer.Page.EvaluateAsync<string>("() => JSON.stringify(window.__moqliveStats ?? null)").ConfigureAwait(false);
+                    throw new TimeoutException($"The streamer app did not go live within {StartupLimit.TotalSeconds:0} s: {state}");
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken).ConfigureAwait(false);
+            }
+
+            return streamer;
+        }
+        catch
+        {
+            await streamer.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 

@@ -24,6 +24,7 @@ window.testbedMeasure = (() => {
     missingFrames: 0,
     stalls: [], // [start ms, duration ms]
     bytes: [], // [wall-clock ms, bytes]
+    locFrames: [], // [wall-clock ms when seen, latency ms from the player's own LOC capture TIMESTAMP] (MoqLive only)
     errors: [],
   };
   let stallStart = null;
@@ -103,6 +104,21 @@ window.testbedMeasure = (() => {
   // its canvas when it re-joins.
   const stallGapMs = 200;
   let lastPresented = null;
+  function presented(now) {
+    if (lastPresented !== null && now - lastPresented > stallGapMs) state.stalls.push([lastPresented, now - lastPresented]);
+    lastPresented = now;
+  }
+
+  // A latency the player itself computed from the frame's LOC capture TIMESTAMP. With `asFrame` it is also the frame
+  // measurement (a source without burnt-in stamps: the streamer app's fake camera); the frame is not numbered.
+  function addLocSample(now, latency, asFrame) {
+    state.locFrames.push([now, latency]);
+    if (!asFrame) return;
+    presented(now);
+    if (state.firstFrameAt === null) state.firstFrameAt = now;
+    state.frames.push([now, latency]);
+  }
+
   function attachCanvas(findCanvas) {
     const tick = () => {
       const source = findCanvas();
@@ -115,8 +131,7 @@ window.testbedMeasure = (() => {
           error(`canvas not readable: ${e}`);
         }
         if (stamp !== null && stamp.index !== lastIndex) {
-          if (lastPresented !== null && now - lastPresented > stallGapMs) state.stalls.push([lastPresented, now - lastPresented]);
-          lastPresented = now;
+          presented(now);
           record(now, stamp);
         }
       }
@@ -152,6 +167,10 @@ window.testbedMeasure = (() => {
   return {
     attach,
     attachCanvas,
+    addLocSample,
+    setMissingFrames: (n) => {
+      state.missingFrames = n;
+    },
     snapshot,
     addBytes: (n) => state.bytes.push([Date.now(), n]),
     error,
