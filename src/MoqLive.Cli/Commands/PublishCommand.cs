@@ -83,6 +83,7 @@ internal static class PublishCommand
                     Channel = parseResult.GetRequiredValue(channel),
                     Title = parseResult.GetValue(title) ?? string.Empty,
                     Loop = parseResult.GetValue(loop),
+                    Live = mediaPath == "-",
                     TimeProvider = timeProvider,
                 };
                 return RunMediaAsync(target, mediaPath, options, tls, timeProvider, output, error, cancellationToken);

@@ -62,7 +62,7 @@ internal static class TestbedRunCommand
                 foreach (var r in profileResults)
                 {
                     await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"  {r.System,-8} p50 {r.P50,6:0} ms  p95 {r.P95,6:0} ms  startup {r.TimeToFirstFrameMs,6:0} ms  stalls {r.Stalls} ({r.StallRatio:P1})  dropped {r.DroppedFrames}  {r.ReceivedKbps:0} kbit/s  {r.FramesPresented} frames")).ConfigureAwait(false);
+                        $"  {r.System,-11} p50 {r.P50,6:0} ms  p95 {r.P95,6:0} ms  startup {r.TimeToFirstFrameMs,6:0} ms  stalls {r.Stalls} ({r.StallRatio:P1})  dropped {r.DroppedFrames}  {r.ReceivedKbps:0} kbit/s  {r.FramesPresented} frames{(r.LocLatencyP50Ms is null ? "" : "  (player's own LOC p50 ")}{r.LocLatencyP50Ms:0}{(r.LocLatencyP50Ms is null ? "" : " ms)")}")).ConfigureAwait(false);
                 }
             }
             catch (Exception e) when (e is InvalidOperationException or IOException or TimeoutException or ArgumentException or Microsoft.Playwright.PlaywrightException)
@@ -99,7 +99,7 @@ internal static class TestbedRunCommand
 
         public Option<string> Systems { get; } = new("--systems")
         {
-            Description = "Comma-separated systems to compare: moqlive, hls.",
+            Description = "Comma-separated systems to compare: moqlive, moqlive-web, hls.",
             DefaultValueFactory = _ => "moqlive,hls",
             HelpName = "LIST",
         };

@@ -14,6 +14,15 @@ public sealed record MediaPublishOptions
     /// <summary>Restart the input when it ends, with timestamps and group IDs still increasing. Default false.</summary>
     public bool Loop { get; init; }
 
+    /// <summary>
+    /// The input is live (a pipe that an encoder writes in real time): each sample is sent as soon as it is read, never
+    /// held back to its media time. Pacing a live input from the moment publishing started would add the time spent
+    /// connecting (and any read-ahead) to every frame's latency for the whole broadcast. The media-to-wall-clock mapping
+    /// then moves back to the earliest arrival, so TIMESTAMPs stay increasing at the media rate. Default false (a file
+    /// is paced at its real speed).
+    /// </summary>
+    public bool Live { get; init; }
+
     /// <summary>The catalog's targetLatency in ms (MSF §5.1.14). Default 150, the audience app's jitter-buffer target.</summary>
     public int TargetLatencyMs { get; init; } = 150;
 

@@ -175,7 +175,13 @@ public sealed class Mp4ChannelPublisher : IDisposable
                         continue; // A GOP that does not start with a key frame cannot be decoded.
                     long dueUs = anchorUs + track.ToMicroseconds(sample.DecodeTime) - _originUs + shiftUs;
                     long nowUs = NowMicroseconds(time);
-                    if (dueUs > nowUs)
+                    if (dueUs > nowUs && _options.Live)
+                    {
+                        // Live input: the sample exists now, so it is due now (see MediaPublishOptions.Live).
+                        anchorUs -= dueUs - nowUs;
+                        dueUs = nowUs;
+                    }
+                    else if (dueUs > nowUs)
                     {
                         // Whole milliseconds, rounded up: Task.Delay truncates to ms, which would send up to 1 ms early.
                         await Task.Delay(TimeSpan.FromMilliseconds((dueUs - nowUs + 999) / 1000), time, stop.Token).ConfigureAwait(false);

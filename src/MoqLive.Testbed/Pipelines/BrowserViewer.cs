@@ -32,8 +32,14 @@ public sealed class BrowserViewer : IAsyncDisposable
 
     public IPage Page { get; }
 
-    /// <summary>Launches Chromium on <paramref name="host"/> and opens <paramref name="url"/>.</summary>
-    public static async Task<BrowserViewer> StartAsync(TestbedHost host, Uri url, string directory, CancellationToken cancellationToken)
+    /// <summary>
+    /// Launches Chromium on <paramref name="host"/> and opens <paramref name="url"/>. <paramref name="initScript"/>, if
+    /// any, runs in the page before its own scripts (how the measurement joins a page the testbed does not write);
+    /// <paramref name="extraArguments"/> are added to Chromium's command line. HTTPS errors are ignored: the relay's
+    /// development certificate names localhost, not the relay's testbed address (WebTransport still pins it by hash).
+    /// </summary>
+    public static async Task<BrowserViewer> StartAsync(
+        TestbedHost host, Uri url, string directory, string? initScript, IReadOnlyList<string> extraArguments, CancellationToken cancellationToken)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -60,10 +66,16 @@ public sealed class BrowserViewer : IAsyncDisposable
                 [
                     "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                     "--disable-sync", "--autoplay-policy=no-user-gesture-required", "--disable-background-timer-throttling",
-                    "--disable-renderer-backgrounding",
+                    "--disable-renderer-backgrounding", .. extraArguments,
                 ],
+                IgnoreHTTPSErrors = true,
                 Timeout = 90_000,
             }).WaitAsync(TimeSpan.FromSeconds(120), cancellationToken).ConfigureAwait(false);
+            if (initScript is not null)
+            {
+                await context.AddInitScriptAsync(initScript).ConfigureAwait(false);
+            }
+
             var page = context.Pages.Count > 0 ? context.Pages[0] : await context.NewPageAsync().ConfigureAwait(false);
             await page.GotoAsync(url.ToString(), new PageGotoOptions { Timeout = 60_000 }).ConfigureAwait(false);
             return new BrowserViewer(playwright, context, page, directory, host);

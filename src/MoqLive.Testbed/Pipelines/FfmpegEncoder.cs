@@ -6,11 +6,14 @@ namespace MoqLive.Testbed.Pipelines;
 
 /// <summary>
 /// The one encode both systems share: ffmpeg in the streamer namespace reads the <see cref="SourceGenerator"/>'s raw
-/// frames from stdin and encodes H.264 (x264, low-latency tuning, a keyframe every second), pushing it over RTMP to
-/// the origin. A second system taps the same encode through ffmpeg's tee muxer.
+/// frames from stdin and encodes H.264 once (x264, low-latency tuning, no B-frames, a keyframe every second), and ffmpeg's
+/// tee muxer hands that encode to the RTMP origin (HLS) and as fragmented MP4 to <c>moqlive publish</c> (MoqLive).
 /// </summary>
 public sealed class FfmpegEncoder : IAsyncDisposable
 {
+    /// <summary>ffmpeg's mp4 muxer flags of the fragmented MP4 output (what <c>moqlive publish --media -</c> reads).</summary>
+    public const string FragmentedMp4Flags = "frag_every_frame+empty_moov+default_base_moof";
+
     private readonly BackgroundProcess _process;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _source;
@@ -36,20 +39,49 @@ public sealed class FfmpegEncoder : IAsyncDisposable
 
     public BackgroundProcess Process => _process;
 
-    /// <summary>Starts ffmpeg on <paramref name="streamer"/> pushing to <paramref name="rtmpUrl"/> and feeds it.</summary>
-    public static FfmpegEncoder Start(TestbedHost streamer, string rtmpUrl, int framesPerSecond, int bitrateKbps, TimeProvider time)
+    /// <summary>The fragmented MP4 on ffmpeg's stdout (only when started with fragmentedMp4).</summary>
+    public Stream Media => _process.StandardOutput;
+
+    /// <summary>
+    /// Starts ffmpeg on <paramref name="streamer"/> and feeds it. It pushes to <paramref name="rtmpUrl"/> when given and,
+    /// with <paramref name="fragmentedMp4"/>, also writes the same encode as fragmented MP4 to its stdout
+    /// (<see cref="Media"/>), one fragment per frame: a fragment per key frame would hold every frame back until the
+    /// next GOP starts, and a live MoQ ingest sends frames as they are encoded.
+    /// </summary>
+    public static FfmpegEncoder Start(TestbedHost streamer, string? rtmpUrl, bool fragmentedMp4, int framesPerSecond, int bitrateKbps, TimeProvider time)
     {
+        var outputs = new List<string>();
+        if (rtmpUrl is not null)
+        {
+            outputs.Add($"[f=flv]{rtmpUrl}");
+        }
+
+        if (fragmentedMp4)
+        {
+            outputs.Add($"[f=mp4:movflags={FragmentedMp4Flags}:flush_packets=1]pipe:1");
+        }
+
+        if (outputs.Count == 0)
+        {
+            throw new ArgumentException("The encoder needs an RTMP URL, fragmented MP4 output, or both.", nameof(rtmpUrl));
+        }
+
         string fps = framesPerSecond.ToString(CultureInfo.InvariantCulture);
         string rate = bitrateKbps.ToString(CultureInfo.InvariantCulture) + "k";
         string[] arguments =
         [
             "-hide_banner", "-loglevel", "warning", "-nostats",
             "-f", "rawvideo", "-pix_fmt", "gray", "-video_size", $"{FrameStamp.Width}x{FrameStamp.Height}", "-framerate", fps, "-i", "-",
-            "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p",
+            "-map", "0:v",
+            "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-bf", "0", "-pix_fmt", "yuv420p",
+            // The tee muxer does not ask for global headers as mp4 and flv do: without this the fMP4's avcC is empty.
+            "-flags", "+global_header",
             "-b:v", rate, "-maxrate", rate, "-bufsize", rate, "-g", fps, "-keyint_min", fps, "-sc_threshold", "0",
-            "-f", "flv", rtmpUrl,
+            // The tee muxer sends the one encode to every output, so both systems carry the same frames and stamps.
+            "-f", "tee", string.Join('|', outputs),
         ];
-        var process = BackgroundProcess.Start("ffmpeg", "ip", TestbedNetwork.Exec(streamer, "ffmpeg", arguments), time, standardInput: true);
+        var process = BackgroundProcess.Start(
+            "ffmpeg", "ip", TestbedNetwork.Exec(streamer, "ffmpeg", arguments), time, standardInput: true, binaryOutput: fragmentedMp4);
         return new FfmpegEncoder(process, new SourceGenerator(framesPerSecond, time));
     }
 

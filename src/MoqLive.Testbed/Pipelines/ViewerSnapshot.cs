@@ -10,6 +10,9 @@ public sealed record ViewerSnapshot
     /// <summary>[presented at, glass-to-glass latency ms] per presented frame whose stamp was readable.</summary>
     public IReadOnlyList<long[]> Frames { get; init; } = [];
 
+    /// <summary>[seen at, latency ms] of each frame as the MoqLive player itself measured it from the LOC capture TIMESTAMP.</summary>
+    public IReadOnlyList<long[]> LocFrames { get; init; } = [];
+
     public long Unreadable { get; init; }
 
     /// <summary>Source frames never presented (gaps in the stamps).</summary>

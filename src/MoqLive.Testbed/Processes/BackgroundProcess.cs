@@ -43,11 +43,12 @@ public sealed class BackgroundProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts <paramref name="fileName"/>. With <paramref name="standardInput"/> true the caller writes to
-    /// <see cref="StandardInput"/>; otherwise stdin is closed at once.
+    /// <see cref="StandardInput"/>; otherwise stdin is closed at once. With <paramref name="binaryOutput"/> true the
+    /// caller reads stdout as bytes from <see cref="StandardOutput"/> (a media pipe) and only stderr is captured.
     /// </summary>
     public static BackgroundProcess Start(
         string label, string fileName, IEnumerable<string> arguments, TimeProvider time, bool standardInput = false,
-        IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+        IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, bool binaryOutput = false)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -86,13 +87,20 @@ public sealed class BackgroundProcess : IAsyncDisposable
             process.StandardInput.Close();
         }
 
-        process.BeginOutputReadLine();
+        if (!binaryOutput)
+        {
+            process.BeginOutputReadLine();
+        }
+
         process.BeginErrorReadLine();
         return result;
     }
 
     /// <summary>The child's stdin (only when started with <c>standardInput: true</c>).</summary>
     public Stream StandardInput => _process.StandardInput.BaseStream;
+
+    /// <summary>The child's stdout as bytes (only when started with <c>binaryOutput: true</c>).</summary>
+    public Stream StandardOutput => _process.StandardOutput.BaseStream;
 
     /// <summary>Waits (bounded) until the output contains <paramref name="text"/>; throws with the output if the process exits first.</summary>
     public async Task WaitForOutputAsync(string text, TimeSpan timeout, CancellationToken cancellationToken = default)

@@ -10,7 +10,7 @@ public static class RunMetrics
     /// Per-second values use the frames presented in that second of the run, over all viewers.
     /// </summary>
     public static SystemResult Summarize(
-        string system, string profile, long start, TimeSpan duration, IReadOnlyList<ViewerSnapshot> snapshots)
+        string system, string profile, long start, TimeSpan duration, IReadOnlyList<ViewerSnapshot> snapshots, string latencySource = SystemResult.StampLatency)
     {
         int seconds = Math.Max(1, (int)Math.Ceiling(duration.TotalSeconds));
         var latencyBySecond = new List<double>[seconds];
@@ -62,6 +62,8 @@ public static class RunMetrics
             DroppedFrames = snapshots.Sum(s => s.MissingFrames),
             ReceivedKbps = bytesBySecond.Sum() * 8 / 1000.0 / viewers / duration.TotalSeconds,
             Errors = snapshots.SelectMany(s => s.Errors).Distinct().ToList(),
+            LatencySource = latencySource,
+            LocLatencyP50Ms = Median(snapshots.SelectMany(s => s.LocFrames).Select(f => (double)f[1]).ToList()),
         };
 
         int? SecondOf(long at)

@@ -8,6 +8,9 @@ public sealed record RunOptions
     public const string Hls = "hls";
     public const string MoqLive = "moqlive";
 
+    /// <summary>MoqLive with the streamer web app (Chromium's fake camera) as the source instead of the shared encoder.</summary>
+    public const string MoqLiveWeb = "moqlive-web";
+
     public required LinkProfile Profile { get; init; }
 
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(30);
@@ -24,4 +27,7 @@ public sealed record RunOptions
 
     /// <summary>Folder with hls.js (web/node_modules/hls.js/dist).</summary>
     public required string HlsJsDirectory { get; init; }
+
+    /// <summary>The <c>moqlive</c> CLI run for the relay and the publisher (default: moqlive.dll beside this assembly).</summary>
+    public string MoqLiveDll { get; init; } = Path.Combine(AppContext.BaseDirectory, "moqlive.dll");
 }

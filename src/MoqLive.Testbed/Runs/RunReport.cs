@@ -19,7 +19,7 @@ public static class RunReport
     {
         Directory.CreateDirectory(directory);
         await File.WriteAllTextAsync(Path.Combine(directory, "results.json"), JsonSerializer.Serialize(
-            new { command, results = results.Select(r => new { r.System, r.Profile, r.Viewers, r.DurationSeconds, r.P50, r.P95, r.TimeToFirstFrameMs, r.Stalls, r.StallSeconds, r.StallRatio, r.DroppedFrames, r.ReceivedKbps, r.FramesPresented, r.Errors, r.PerSecond, r.LatencyMs }) },
+            new { command, results = results.Select(r => new { r.System, r.Profile, r.Viewers, r.DurationSeconds, r.P50, r.P95, r.TimeToFirstFrameMs, r.Stalls, r.StallSeconds, r.StallRatio, r.DroppedFrames, r.ReceivedKbps, r.FramesPresented, r.LatencySource, r.LocLatencyP50Ms, r.Errors, r.PerSecond, r.LatencyMs }) },
             s_json), cancellationToken).ConfigureAwait(false);
 
         var perSecond = new StringBuilder("profile,system,second,latency_p50_ms,frames,received_kbps\n");
@@ -32,10 +32,10 @@ public static class RunReport
         }
 
         await File.WriteAllTextAsync(Path.Combine(directory, "per-second.csv"), perSecond.ToString(), cancellationToken).ConfigureAwait(false);
-        var summary = new StringBuilder("profile,system,viewers,latency_p50_ms,latency_p95_ms,time_to_first_frame_ms,stalls,stall_seconds,stall_ratio,dropped_frames,received_kbps,frames\n");
+        var summary = new StringBuilder("profile,system,viewers,latency_p50_ms,latency_p95_ms,time_to_first_frame_ms,stalls,stall_seconds,stall_ratio,dropped_frames,received_kbps,frames,latency_source,loc_latency_p50_ms\n");
         foreach (var r in results)
         {
-            summary.Append(Inv($"{r.Profile},{r.System},{r.Viewers},{r.P50:0.#},{r.P95:0.#},{r.TimeToFirstFrameMs:0},{r.Stalls},{r.StallSeconds:0.##},{r.StallRatio:0.####},{r.DroppedFrames},{r.ReceivedKbps:0.#},{r.FramesPresented}\n"));
+            summary.Append(Inv($"{r.Profile},{r.System},{r.Viewers},{r.P50:0.#},{r.P95:0.#},{r.TimeToFirstFrameMs:0},{r.Stalls},{r.StallSeconds:0.##},{r.StallRatio:0.####},{r.DroppedFrames},{r.ReceivedKbps:0.#},{r.FramesPresented},{r.LatencySource},{r.LocLatencyP50Ms:0.#}\n"));
         }
 
         await File.WriteAllTextAsync(Path.Combine(directory, "summary.csv"), summary.ToString(), cancellationToken).ConfigureAwait(false);
@@ -51,13 +51,18 @@ public static class RunReport
             .Append("th{background:#eee}svg{border:1px solid #ddd;margin:0.5em 0}code{background:#f4f4f4;padding:2px 4px}</style></head><body>")
             .Append("<h1>MoqLive testbed: glass-to-glass latency</h1>")
             .Append(Inv($"<p>Reproduce: <code>{WebUtility.HtmlEncode(command)}</code>. Generated {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.</p>"))
-            .Append("<h2>Summary</h2><table><tr><th>profile</th><th>system</th><th>viewers</th><th>p50 ms</th><th>p95 ms</th><th>startup ms</th><th>stalls</th><th>stall ratio</th><th>dropped frames</th><th>kbit/s</th><th>frames</th></tr>");
+            .Append("<h2>Summary</h2><table><tr><th>profile</th><th>system</th><th>viewers</th><th>p50 ms</th><th>p95 ms</th><th>startup ms</th><th>stalls</th><th>stall ratio</th><th>dropped frames</th><th>kbit/s</th><th>frames</th><th>latency from</th><th>player's own p50 ms</th></tr>");
         foreach (var r in results)
         {
-            html.Append(Inv($"<tr><td>{r.Profile}</td><td>{r.System}</td><td>{r.Viewers}</td><td>{r.P50:0}</td><td>{r.P95:0}</td><td>{r.TimeToFirstFrameMs:0}</td><td>{r.Stalls}</td><td>{r.StallRatio:P1}</td><td>{r.DroppedFrames}</td><td>{r.ReceivedKbps:0}</td><td>{r.FramesPresented}</td></tr>"));
+            html.Append(Inv($"<tr><td>{r.Profile}</td><td>{r.System}</td><td>{r.Viewers}</td><td>{r.P50:0}</td><td>{r.P95:0}</td><td>{r.TimeToFirstFrameMs:0}</td><td>{r.Stalls}</td><td>{r.StallRatio:P1}</td><td>{r.DroppedFrames}</td><td>{r.ReceivedKbps:0}</td><td>{r.FramesPresented}</td><td>{r.LatencySource}</td><td>{r.LocLatencyP50Ms:0}</td></tr>"));
         }
 
-        html.Append("</table><h2>Median latency (bars: p50; whisker: p95), per profile</h2>").Append(Bars(results, systems));
+        html.Append("</table><p>Latency from <b>stamp</b>: the capture time burnt into the source picture, read back from the ")
+            .Append("rendered frame (HLS: the &lt;video&gt; element; MoqLive: the audience app's canvas), the same reader for both. ")
+            .Append("<b>loc</b>: the source has no stamp (moqlive-web: the streamer app's fake camera), so it is the latency the ")
+            .Append("audience app itself reports from each frame's LOC capture TIMESTAMP and its clock-offset estimate. ")
+            .Append("<i>Player's own p50</i>: that LOC-based figure for every MoqLive run, for comparison.</p>");
+        html.Append("<h2>Median latency (bars: p50; whisker: p95), per profile</h2>").Append(Bars(results, systems));
         foreach (var profile in results.Select(r => r.Profile).Distinct())
         {
             var ofProfile = results.Where(r => r.Profile == profile).ToList();

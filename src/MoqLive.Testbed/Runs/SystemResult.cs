@@ -39,6 +39,19 @@ public sealed record SystemResult
 
     public IReadOnlyList<string> Errors { get; init; } = [];
 
+    /// <summary>Where <see cref="LatencyMs"/> comes from: <see cref="StampLatency"/> or <see cref="LocLatency"/>.</summary>
+    public string LatencySource { get; init; } = StampLatency;
+
+    /// <summary>
+    /// Median latency the MoqLive player itself reported (now + clock offset − the frame's LOC capture TIMESTAMP);
+    /// null for other players. Next to a stamp-measured p50 it splits the delay: the LOC TIMESTAMP is set when
+    /// <c>moqlive publish</c> sends the frame, so the difference is the time before that (encoder, pipe, pacing).
+    /// </summary>
+    public double? LocLatencyP50Ms { get; init; }
+
+    public const string StampLatency = "stamp";
+    public const string LocLatency = "loc";
+
     public long FramesPresented => LatencyMs.Count;
 
     public double? P50 => Percentile(0.50);

@@ -26,9 +26,9 @@ public sealed class Mp4ChannelPublisherTests
 
     private sealed record Received(ulong Group, ulong Object, long Timestamp, byte[]? Config, byte[] Payload);
 
-    private static Task<Mp4ChannelPublisher> OpenAsync(FakeTimeProvider time, bool loop = false) =>
+    private static Task<Mp4ChannelPublisher> OpenAsync(FakeTimeProvider time, bool loop = false, bool live = false) =>
         Mp4ChannelPublisher.OpenAsync(() => File.OpenRead(TestMedia.FilePath),
-            new MediaPublishOptions { Channel = "test-1", Title = "Test pattern", Loop = loop, TimeProvider = time, CacheGroups = 64 });
+            new MediaPublishOptions { Channel = "test-1", Title = "Test pattern", Loop = loop, Live = live, TimeProvider = time, CacheGroups = 64 });
 
     /// <summary>Reads every object of a track into <paramref name="into"/> until the track ends or the token fires.</summary>
     private static async Task CollectAsync(TrackConsumer consumer, ConcurrentQueue<Received> into, CancellationToken cancellationToken)
@@ -167,6 +167,28 @@ public sealed class Mp4ChannelPublisherTests
 
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WithTimeout());
+    }
+
+    [Fact]
+    public async Task Run_Live_SamplesSentAsSoonAsReadWithTimestampsNeverDecreasing()
+    {
+        var time = new FakeTimeProvider(Start);
+        using Mp4ChannelPublisher media = await OpenAsync(time, live: true).WithTimeout();
+        using TrackConsumer consumer = media.VideoTrack!.Subscribe(new TrackConsumerOptions { Start = TrackStart.LargestObject, MaxLagGroups = 100 });
+        var video = new ConcurrentQueue<Received>();
+        using var stop = new CancellationTokenSource();
+        Task collect = CollectAsync(consumer, video, stop.Token);
+
+        // The whole input is already there and the clock stands still: a live publisher holds nothing back.
+        MediaPublishStatistics statistics = await media.RunAsync(stop.Token).WithTimeout();
+        Assert.Equal(TestMedia.VideoSamples, statistics.VideoObjects);
+        await collect.WithTimeout();
+
+        Received[] frames = [.. video.OrderBy(r => r.Group).ThenBy(r => r.Object)];
+        Assert.Equal(TestMedia.VideoSamples, frames.Length);
+        for (int i = 1; i < frames.Length; i++)
+            Assert.True(frames[i].Timestamp >= frames[i - 1].Timestamp, $"timestamp went back at frame {i}");
+        Assert.All(frames, f => Assert.InRange(f.Timestamp, StartUs, StartUs + 1_000_000));
     }
 
     [Fact]

@@ -55,5 +55,26 @@ public sealed class RunMetricsTests
         Assert.Null(result.TimeToFirstFrameMs);
         Assert.Equal(0, result.FramesPresented);
         Assert.All(result.PerSecond, s => Assert.Null(s.LatencyMedianMs));
+        Assert.Null(result.LocLatencyP50Ms);
+        Assert.Equal(SystemResult.StampLatency, result.LatencySource);
+    }
+
+    [Fact]
+    public void Summarize_MoqLivePlayer_KeepsItsOwnLocLatencyBesideTheStampLatency()
+    {
+        var a = new ViewerSnapshot
+        {
+            PageStart = Start,
+            FirstFrameAt = Start + 100,
+            Frames = [[Start + 100, 400], [Start + 200, 420]],
+            LocFrames = [[Start + 100, 90], [Start + 200, 110], [Start + 300, 130]],
+            Now = Start + 1000,
+        };
+
+        var result = RunMetrics.Summarize("moqlive-web", "lan", Start, TimeSpan.FromSeconds(1), [a], SystemResult.LocLatency);
+
+        Assert.Equal(110, result.LocLatencyP50Ms);
+        Assert.Equal(SystemResult.LocLatency, result.LatencySource);
+        Assert.Equal([400.0, 420], result.LatencyMs);
     }
 }

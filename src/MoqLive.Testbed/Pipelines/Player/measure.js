@@ -1,7 +1,9 @@
 // Glass-to-glass measurement shared by every player page of `moqlive testbed run`: reads the capture time and frame
 // number burnt into each presented frame (FrameStamp.cs is the writer: two bands of 32 blocks of 20 x 24 px, bit 31
 // first, each followed by the same bits inverted) and keeps per-frame latency, time to first frame, stalls, frames
-// that never showed (gaps in the frame numbers) and received bytes.
+// that never showed (gaps in the frame numbers) and received bytes. A page with a <video> attaches it (attach); a page
+// that draws on a canvas (the MoqLive audience app) is sampled on every animation frame (attachCanvas): the same reader
+// on the same pixels, a frame counting when its frame number changes.
 "use strict";
 window.testbedMeasure = (() => {
   const width = 640;
@@ -22,6 +24,7 @@ window.testbedMeasure = (() => {
     missingFrames: 0,
     stalls: [], // [start ms, duration ms]
     bytes: [], // [wall-clock ms, bytes]
+    locFrames: [], // [wall-clock ms when seen, latency ms from the player's own LOC capture TIMESTAMP] (MoqLive only)
     errors: [],
   };
   let stallStart = null;
@@ -40,22 +43,29 @@ window.testbedMeasure = (() => {
     return value;
   }
 
-  function onFrame(video) {
-    const now = Date.now();
-    context.drawImage(video, 0, 0, width, canvas.height, 0, 0, width, canvas.height);
+  // Reads the stamp of the picture `source` shows now; null when it is not readable (no picture yet, or smeared).
+  function read(source) {
+    context.drawImage(source, 0, 0, width, canvas.height, 0, 0, width, canvas.height);
     const pixels = context.getImageData(0, 0, width, canvas.height).data;
     const stamp = readBand(pixels, 0);
     const index = readBand(pixels, 1);
-    if (stamp === null || index === null) {
-      state.unreadable++;
-      return;
-    }
+    return stamp === null || index === null ? null : { stamp, index };
+  }
+
+  function record(now, read) {
     // Latency modulo 2^32 ms, as the stamp carries the low 32 bits of the Unix time.
-    const latency = (now - stamp) % 2 ** 32;
+    const latency = (now - read.stamp) % 2 ** 32;
     if (state.firstFrameAt === null) state.firstFrameAt = now;
-    if (lastIndex !== null && index > lastIndex + 1) state.missingFrames += index - lastIndex - 1;
-    if (lastIndex === null || index > lastIndex) lastIndex = index;
+    if (lastIndex !== null && read.index > lastIndex + 1) state.missingFrames += read.index - lastIndex - 1;
+    if (lastIndex === null || read.index > lastIndex) lastIndex = read.index;
     state.frames.push([now, latency]);
+  }
+
+  function onFrame(video) {
+    const now = Date.now();
+    const stamp = read(video);
+    if (stamp === null) state.unreadable++;
+    else record(now, stamp);
   }
 
   function attach(video) {
@@ -88,22 +98,81 @@ window.testbedMeasure = (() => {
     });
   }
 
+  // A canvas has no frame callback or playback events: it is sampled on every animation frame (at the display rate,
+  // above the source's 30 fps), a new frame number is a presented frame, and a gap of more than `stallGapMs` between
+  // presented frames (after the first) counts as a stall. `findCanvas` is called each time, as a player may replace
+  // its canvas when it re-joins.
+  const stallGapMs = 200;
+  let lastPresented = null;
+  function presented(now) {
+    if (lastPresented !== null && now - lastPresented > stallGapMs) state.stalls.push([lastPresented, now - lastPresented]);
+    lastPresented = now;
+  }
+
+  // A latency the player itself computed from the frame's LOC capture TIMESTAMP. With `asFrame` it is also the frame
+  // measurement (a source without burnt-in stamps: the streamer app's fake camera); the frame is not numbered.
+  function addLocSample(now, latency, asFrame) {
+    state.locFrames.push([now, latency]);
+    if (!asFrame) return;
+    presented(now);
+    if (state.firstFrameAt === null) state.firstFrameAt = now;
+    state.frames.push([now, latency]);
+  }
+
+  function attachCanvas(findCanvas) {
+    const tick = () => {
+      const source = findCanvas();
+      if (source && source.width > 0 && source.height > 0) {
+        const now = Date.now();
+        let stamp = null;
+        try {
+          stamp = read(source);
+        } catch (e) {
+          error(`canvas not readable: ${e}`);
+        }
+        if (stamp !== null && stamp.index !== lastIndex) {
+          presented(now);
+          record(now, stamp);
+        }
+      }
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  }
+
   function snapshot(video) {
     const quality = video?.getVideoPlaybackQuality ? video.getVideoPlaybackQuality() : null;
-    const open = stallStart === null ? [] : [[stallStart, Date.now() - stallStart]];
+    const now = Date.now();
+    let open = [];
+    if (stallStart !== null) open = [[stallStart, now - stallStart]];
+    else if (lastPresented !== null && now - lastPresented > stallGapMs) open = [[lastPresented, now - lastPresented]];
     return {
       ...state,
       stalls: state.stalls.concat(open),
       droppedVideoFrames: quality ? quality.droppedVideoFrames : 0,
       totalVideoFrames: quality ? quality.totalVideoFrames : 0,
-      now: Date.now(),
+      now,
     };
+  }
+
+  const errors = new Set();
+  function error(message) {
+    const text = String(message);
+    if (!errors.has(text)) {
+      errors.add(text);
+      state.errors.push(text);
+    }
   }
 
   return {
     attach,
+    attachCanvas,
+    addLocSample,
+    setMissingFrames: (n) => {
+      state.missingFrames = n;
+    },
     snapshot,
     addBytes: (n) => state.bytes.push([Date.now(), n]),
-    error: (message) => state.errors.push(String(message)),
+    error,
   };
 })();
