@@ -38,6 +38,8 @@ interface AudienceStats {
   lateFrames: number;
   droppedFrames: number;
   rendition?: string;
+  /** The newest rendition switch: ms between the old rendition's last rendered frame and the new one's first. */
+  switchGapMs?: number | undefined;
   width: number;
   height: number;
   videoBitrate: number;
@@ -223,6 +225,7 @@ function onStats(s: PlayerStats & { audioFramesPlayed: number }, joinedAt: numbe
   stats.delayMs = s.delayMs;
   stats.decoderState = s.decoderState;
   stats.decodeQueueSize = s.decodeQueueSize;
+  stats.switchGapMs = s.switchGapMs;
   stats.width = s.width;
   stats.height = s.height;
   stats.videoBitrate = s.videoBitrate;

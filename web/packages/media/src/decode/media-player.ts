@@ -20,6 +20,8 @@ export class MediaPlayer {
   #node: AudioWorkletNode | undefined;
   #audioPlayed = { frames: 0, underruns: 0 };
   #videoTrack: string | undefined;
+  /** The rendition asked for last and what its switch promise resolves with. */
+  #videoRequest: { track: string; resolve: (switched: boolean) => void } | undefined;
   readonly #ready: Promise<void>;
 
   constructor(options: MediaPlayerOptions) {
@@ -28,6 +30,12 @@ export class MediaPlayer {
       const message = event.data;
       if (message.type === "stats") {
         options.onStats?.({ ...message, audioFramesPlayed: this.#audioPlayed.frames, audioUnderruns: this.#audioPlayed.underruns });
+      } else if (message.type === "switched") {
+        this.#videoTrack = message.track;
+        if (this.#videoRequest?.track === message.track) {
+          this.#videoRequest.resolve(true);
+          this.#videoRequest = undefined;
+        }
       } else options.onError?.(message.message);
     };
     this.#worker.onerror = (event) => options.onError?.(`Decoder worker failed: ${event.message}`);
@@ -70,15 +78,25 @@ export class MediaPlayer {
     return this.#ready;
   }
 
+  /** The rendition feeding the decoder. */
   get videoTrack(): string | undefined {
     return this.#videoTrack;
   }
 
-  /** Plays this video rendition from its next key frame on (a switch resets the video jitter buffer). */
-  async setVideo(track: VideoTrack): Promise<void> {
-    await this.#ready;
-    this.#videoTrack = track.name;
-    this.#configure({ type: "configure", role: "video", track: track.name, codec: track.codec, ...description(track.initData) });
+  /**
+   * Plays this video rendition: the first at once, a later one from its first key frame ahead of what is playing (the
+   * current rendition plays until then, see RenditionSplice). Resolves true once the decoder is fed from it, false when
+   * another rendition was asked for first or the player closed.
+   */
+  setVideo(track: VideoTrack): Promise<boolean> {
+    this.#videoRequest?.resolve(false);
+    const switched = new Promise<boolean>((resolve) => {
+      this.#videoRequest = { track: track.name, resolve };
+    });
+    void this.#ready.then(() =>
+      this.#configure({ type: "configure", role: "video", track: track.name, codec: track.codec, ...description(track.initData) }),
+    );
+    return switched;
   }
 
   async setAudio(track: AudioTrack): Promise<void> {
@@ -111,6 +129,8 @@ export class MediaPlayer {
   }
 
   close(): void {
+    this.#videoRequest?.resolve(false);
+    this.#videoRequest = undefined;
     this.#worker.terminate();
     this.#node?.disconnect();
     void this.#audio.close().catch(() => {});
