@@ -26,6 +26,8 @@ interface StreamerStats {
   codec?: string;
   fps: number;
   droppedFrames: number;
+  /** Camera/microphone changes the encoder followed while live. */
+  sourceChanges: number;
   framesSent: Record<string, number>;
   bitrate: Record<string, number>;
   encodeMs: Record<string, number>;
@@ -63,7 +65,7 @@ channelInput.value = params.get("channel") ?? localStorage.getItem("moqlive.chan
 titleInput.value = params.get("title") ?? localStorage.getItem("moqlive.title") ?? "";
 if (params.has("keyframe")) keyframeInput.value = params.get("keyframe") ?? "1000";
 
-const stats: StreamerStats = { state: "idle", fps: 0, droppedFrames: 0, framesSent: {}, bitrate: {}, encodeMs: {}, chat: [] };
+const stats: StreamerStats = { state: "idle", fps: 0, droppedFrames: 0, sourceChanges: 0, framesSent: {}, bitrate: {}, encodeMs: {}, chat: [] };
 window.__moqliveStats = stats;
 
 let stream: MediaStream | undefined;
@@ -180,6 +182,7 @@ async function goLive(): Promise<void> {
       stats: (s) => {
         stats.fps = s.fps;
         stats.droppedFrames = s.droppedFrames;
+        stats.sourceChanges = s.sourceChanges;
         const rows: Record<string, string | number> = { "Camera fps": s.fps.toFixed(1), "Dropped frames": s.droppedFrames };
         for (const [track, t] of Object.entries(s.tracks)) {
           stats.bitrate[track] = t.bitrate;
@@ -271,8 +274,13 @@ stopButton.addEventListener("click", () => {
   setStatus("idle", "Stopped. The channel has ended for viewers.");
 });
 titleInput.addEventListener("change", () => live?.broadcast.setTitle(titleInput.value));
-cameraSelect.addEventListener("change", () => void startPreview());
-microphoneSelect.addEventListener("change", () => void startPreview());
+/** Another camera or microphone: the preview follows, and while live the broadcast goes on from the new devices. */
+async function changeDevice(): Promise<void> {
+  await startPreview();
+  if (stream !== undefined) live?.encoder.replaceSource(stream);
+}
+cameraSelect.addEventListener("change", () => void changeDevice());
+microphoneSelect.addEventListener("change", () => void changeDevice());
 
 await startPreview();
 if (params.get("live") === "1") void goLive();

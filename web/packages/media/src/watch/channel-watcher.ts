@@ -1,4 +1,4 @@
-import { type Catalog, CatalogError, audioTrack as findAudio, parseCatalog, type VideoTrack, videoRenditions } from "../catalog.ts";
+import { type AudioTrack, type Catalog, CatalogError, audioTrack as findAudio, parseCatalog, type VideoTrack, videoRenditions } from "../catalog.ts";
 import { TrackName } from "../channel.ts";
 import type { MediaPlayer } from "../decode/media-player.ts";
 import { decodeLocProperties } from "../loc-properties.ts";
@@ -32,7 +32,7 @@ export class ChannelWatcher {
   /** Video subscriptions by track: the playing rendition's and, during a switch, the next one's. */
   readonly #videoReaders = new Map<string, TrackReader>();
   #audio: TrackReader | undefined;
-  #audioName: string | undefined;
+  #audioPlaying: AudioTrack | undefined;
   #playing: VideoTrack | undefined;
   #closed = false;
   #auto = true;
@@ -118,10 +118,17 @@ export class ChannelWatcher {
 
   async #followAudio(catalog: Catalog): Promise<void> {
     const audio = findAudio(catalog);
-    if (audio !== undefined && (this.#audioName !== audio.name || this.#audio === undefined)) {
+    const playing = this.#audioPlaying;
+    const same =
+      playing !== undefined &&
+      playing.name === audio?.name &&
+      playing.codec === audio.codec &&
+      playing.samplerate === audio.samplerate &&
+      playing.channelConfig === audio.channelConfig;
+    if (audio !== undefined && (!same || this.#audio === undefined)) {
       await this.#player.setAudio(audio);
       this.#audio?.close();
-      this.#audioName = audio.name;
+      this.#audioPlaying = audio;
       this.#audio = await this.#subscriber.subscribe(audio.name, true);
       void this.#pump(this.#audio, audio.name, false);
     }
