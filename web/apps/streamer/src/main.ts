@@ -65,7 +65,16 @@ channelInput.value = params.get("channel") ?? localStorage.getItem("moqlive.chan
 titleInput.value = params.get("title") ?? localStorage.getItem("moqlive.title") ?? "";
 if (params.has("keyframe")) keyframeInput.value = params.get("keyframe") ?? "1000";
 
-const stats: StreamerStats = { state: "idle", fps: 0, droppedFrames: 0, sourceChanges: 0, framesSent: {}, bitrate: {}, encodeMs: {}, chat: [] };
+const stats: StreamerStats = {
+  state: "idle",
+  fps: 0,
+  droppedFrames: 0,
+  sourceChanges: 0,
+  framesSent: {},
+  bitrate: {},
+  encodeMs: {},
+  chat: [],
+};
 window.__moqliveStats = stats;
 
 let stream: MediaStream | undefined;

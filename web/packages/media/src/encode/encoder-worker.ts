@@ -4,8 +4,8 @@
 import { localNowUs } from "../clock-offset.ts";
 import { RateMeter } from "../rate-meter.ts";
 import { CaptureClock } from "./capture-clock.ts";
-import { SwitchableSource } from "./switchable-source.ts";
 import type { EncoderSettings, FromEncoder, RenditionSettings, ToEncoder } from "./encoder-messages.ts";
+import { SwitchableSource } from "./switchable-source.ts";
 import { chooseVideoCodec, DEFAULT_VIDEO_CODECS, videoEncoderConfig } from "./video-codec.ts";
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;

@@ -1,4 +1,12 @@
-import { type AudioTrack, type Catalog, CatalogError, audioTrack as findAudio, parseCatalog, type VideoTrack, videoRenditions } from "../catalog.ts";
+import {
+  type AudioTrack,
+  type Catalog,
+  CatalogError,
+  audioTrack as findAudio,
+  parseCatalog,
+  type VideoTrack,
+  videoRenditions,
+} from "../catalog.ts";
 import { TrackName } from "../channel.ts";
 import type { MediaPlayer } from "../decode/media-player.ts";
 import { decodeLocProperties } from "../loc-properties.ts";
