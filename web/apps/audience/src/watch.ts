@@ -194,7 +194,8 @@ async function join(): Promise<void> {
     (e: unknown) => console.warn("Chat unavailable:", e),
   );
   void session.closed.then((info) => {
-    if (current?.session === session) retry(`Disconnected from the server (${info.reason || "connection lost"}). Reconnecting…`, "error");
+    if (current?.session === session)
+      retry(`Lost the connection to the MoqLive server (${info.reason || "connection closed"}). Reconnecting…`, "error");
   });
   try {
     await watcher.run();

@@ -82,6 +82,8 @@ let live:
   | { session: MoqtSession; published: PublishedNamespace; broadcast: ChannelBroadcast; encoder: MediaEncoder; chat?: ChatRoom }
   | undefined;
 let stopping = false;
+/** The person asked to go live (the button, or `?live=1`) and has not pressed Stop since. */
+let wantLive = params.get("live") === "1";
 
 function setStatus(state: StreamerStats["state"], text: string): void {
   stats.state = state;
@@ -103,6 +105,7 @@ async function startPreview(): Promise<void> {
     });
   } catch (e) {
     setStatus("error", e instanceof CaptureError ? e.message : String(e));
+    if (e instanceof CaptureError && e.permissionDenied) void resumeWhenAllowed();
     return;
   }
   preview.srcObject = stream;
@@ -122,6 +125,22 @@ function fill(select: HTMLSelectElement, devices: MediaDeviceInfo[], selected: s
       return option;
     }),
   );
+}
+
+/** After a refused permission, starts the camera by itself once the site is allowed it (and goes live if asked to). */
+let awaitingPermission = false;
+async function resumeWhenAllowed(): Promise<void> {
+  if (awaitingPermission) return;
+  awaitingPermission = true;
+  const permission = await navigator.permissions.query({ name: "camera" as PermissionName }).catch(() => undefined);
+  if (permission === undefined) return;
+  permission.onchange = async () => {
+    if (permission.state !== "granted") return;
+    permission.onchange = null;
+    awaitingPermission = false;
+    await startPreview();
+    if (wantLive && live === undefined && stream !== undefined) void goLive();
+  };
 }
 
 async function goLive(): Promise<void> {
@@ -218,7 +237,7 @@ async function goLive(): Promise<void> {
   void session.closed.then((info) => {
     if (live?.session !== session || stopping) return;
     teardown(false);
-    setStatus("error", `Disconnected from the server (${info.reason || "connection lost"}). Reconnecting…`);
+    setStatus("error", `Lost the connection to the MoqLive server (${info.reason || "connection closed"}). Reconnecting…`);
     scheduleRetry();
   });
 }
@@ -274,10 +293,12 @@ function teardown(final: boolean): void {
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();
+  wantLive = true;
   void goLive();
 });
 stopButton.addEventListener("click", () => {
   stopping = true;
+  wantLive = false;
   teardown(true);
   stopping = false;
   setStatus("idle", "Stopped. The channel has ended for viewers.");

@@ -187,7 +187,9 @@ export class ChannelWatcher {
         });
       }
     } catch (e) {
-      if (!this.#closed) this.#events.error?.(`Track ${track}: ${e instanceof Error ? e.message : String(e)}`);
+      // A retired rendition's or audio track's subscription may end with an error when it is closed: not a problem.
+      const active = video ? this.#videoReaders.get(track) === reader : this.#audio === reader;
+      if (!this.#closed && active) this.#events.error?.(`Track ${track}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 
