@@ -60,6 +60,12 @@ public sealed class BrowserAppsFeatureTests(ITestOutputHelper output)
             Assert.Matches(@"^\d+ / \d+$", viewerRows["Late / dropped frames"]);
             Assert.StartsWith("video/hd (640x360)", viewerRows["Rendition"], StringComparison.Ordinal);
 
+            // Audio in sync: decoded audio plays out from the AudioWorklet at most 100 ms after its playout time (PcmRing).
+            await AppPage.WaitForAsync(viewer, "s => s.audioFramesPlayed > 0", Timeout, "audio playing");
+            double audioQueued = (await AppPage.StatsAsync(viewer)).GetProperty("audioQueuedMs").GetDouble();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"audio waits {audioQueued:F1} ms in the worklet"));
+            Assert.InRange(audioQueued, 0, 101);
+
             // Manual rendition switch down and back up: the picture goes on (no gap of a GOP), no decoder error.
             await SwitchAsync(viewer, "video/sd", 320, 180);
             await SwitchAsync(viewer, "video/hd", 640, 360);

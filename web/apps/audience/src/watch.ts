@@ -2,6 +2,7 @@
 
 import { ChatRoom, defineChatElement, type MoqliveChatElement } from "@moqlive/chat";
 import {
+  type AudioOutputStats,
   ChannelWatcher,
   channelNamespace,
   channelSubscriber,
@@ -32,6 +33,8 @@ interface AudienceStats {
   framesDecoded: number;
   audioFramesDecoded: number;
   audioFramesPlayed: number;
+  /** How long decoded audio waits in the AudioWorklet, i.e. how far it trails its video frame, ms. */
+  audioQueuedMs: number;
   fps: number;
   bufferMs: number;
   delayMs: number;
@@ -86,6 +89,7 @@ const stats: AudienceStats = {
   state: "idle",
   latencySamplesMs: [],
   ...totals,
+  audioQueuedMs: 0,
   fps: 0,
   bufferMs: 0,
   delayMs: 0,
@@ -209,7 +213,7 @@ async function join(): Promise<void> {
   }
 }
 
-function onStats(s: PlayerStats & { audioFramesPlayed: number }, joinedAt: number): void {
+function onStats(s: PlayerStats & AudioOutputStats, joinedAt: number): void {
   const base = current?.base ?? totals;
   totals.framesRendered = base.framesRendered + s.framesRendered;
   totals.framesDecoded = base.framesDecoded + s.framesDecoded;
@@ -221,6 +225,7 @@ function onStats(s: PlayerStats & { audioFramesPlayed: number }, joinedAt: numbe
   stats.latencySamplesMs.push(...s.latencySamplesMs);
   if (stats.latencySamplesMs.length > 20_000) stats.latencySamplesMs.splice(0, stats.latencySamplesMs.length - 20_000);
   stats.latencyMs = s.latencyMs;
+  stats.audioQueuedMs = s.audioQueuedMs;
   stats.fps = s.fps;
   stats.bufferMs = s.bufferMs;
   stats.delayMs = s.delayMs;

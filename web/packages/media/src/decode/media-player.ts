@@ -2,11 +2,20 @@ import type { AudioTrack, VideoTrack } from "../catalog.ts";
 import audioWorkletUrl from "./audio-worklet.ts?worker&url";
 import type { ConfigureTrack, FromDecoder, MediaObject, PlayerStats, ToDecoder } from "./decoder-messages.ts";
 
+/** What the AudioWorklet reports: sample frames played, underruns, frames dropped to stay in sync, and its queue. */
+export interface AudioOutputStats {
+  readonly audioFramesPlayed: number;
+  readonly audioUnderruns: number;
+  readonly audioDropped: number;
+  /** How long decoded audio waits in the worklet before it plays (how far it trails its video), ms. */
+  readonly audioQueuedMs: number;
+}
+
 export interface MediaPlayerOptions {
   readonly canvas: HTMLCanvasElement;
   readonly targetLatencyMs: number;
   readonly clockOffsetUs: number;
-  readonly onStats?: (stats: PlayerStats & { audioFramesPlayed: number; audioUnderruns: number }) => void;
+  readonly onStats?: (stats: PlayerStats & AudioOutputStats) => void;
   readonly onError?: (message: string) => void;
 }
 
@@ -18,7 +27,7 @@ export class MediaPlayer {
   readonly #worker: Worker;
   readonly #audio: AudioContext;
   #node: AudioWorkletNode | undefined;
-  #audioPlayed = { frames: 0, underruns: 0 };
+  #audioOutput: AudioOutputStats = { audioFramesPlayed: 0, audioUnderruns: 0, audioDropped: 0, audioQueuedMs: 0 };
   #videoTrack: string | undefined;
   /** The rendition asked for last and what its switch promise resolves with. */
   #videoRequest: { track: string; resolve: (switched: boolean) => void } | undefined;
@@ -29,7 +38,7 @@ export class MediaPlayer {
     this.#worker.onmessage = (event: MessageEvent<FromDecoder>) => {
       const message = event.data;
       if (message.type === "stats") {
-        options.onStats?.({ ...message, audioFramesPlayed: this.#audioPlayed.frames, audioUnderruns: this.#audioPlayed.underruns });
+        options.onStats?.({ ...message, ...this.#audioOutput });
       } else if (message.type === "switched") {
         this.#videoTrack = message.track;
         if (this.#videoRequest?.track === message.track) {
@@ -46,8 +55,11 @@ export class MediaPlayer {
       () => {
         const node = new AudioWorkletNode(this.#audio, "moqlive-player", { numberOfInputs: 0, outputChannelCount: [2] });
         node.connect(this.#audio.destination);
-        node.port.onmessage = (event: MessageEvent<{ type: "played"; frames: number; underruns: number }>) => {
-          this.#audioPlayed = { frames: event.data.frames, underruns: event.data.underruns };
+        node.port.onmessage = (
+          event: MessageEvent<{ type: "played"; frames: number; underruns: number; dropped: number; queuedMs: number }>,
+        ) => {
+          const { frames, underruns, dropped, queuedMs } = event.data;
+          this.#audioOutput = { audioFramesPlayed: frames, audioUnderruns: underruns, audioDropped: dropped, audioQueuedMs: queuedMs };
         };
         const channel = new MessageChannel();
         node.port.postMessage({ type: "port", port: channel.port1 }, [channel.port1]);
