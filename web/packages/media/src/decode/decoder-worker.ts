@@ -25,7 +25,10 @@ let clockOffsetUs = 0;
 let delay = new PlayoutDelay({ targetLatencyUs: 150_000 });
 let videoBuffer = new JitterBuffer<Encoded>(delay);
 let audioBuffer = new JitterBuffer<Encoded>(delay, { startWithKeyframe: false });
-/** Video renditions by track name: the playing one and, during a switch, the next one. */
+/**
+ * Video renditions by track name (as many as the catalog has): the old one's buffered frames still decode after a
+ * switch, and RenditionSplice decides whose new frames are taken.
+ */
 const videoConfigs = new Map<string, ConfigureTrack>();
 const splice = new RenditionSplice();
 let audioConfig: ConfigureTrack | undefined;
@@ -96,7 +99,6 @@ function configure(message: ConfigureTrack): void {
     }
     // A rendition switch: the playing rendition goes on until the new one reaches its switch point (RenditionSplice).
     splice.switchTo(message.track);
-    for (const track of videoConfigs.keys()) if (track !== splice.current && track !== splice.pending) videoConfigs.delete(track);
     if (splice.current === message.track) post({ type: "switched", track: message.track });
   } else {
     audioConfig = message;
@@ -119,7 +121,6 @@ function receive(message: MediaObject): void {
     if (decision === "drop") return;
     if (decision === "switch") {
       videoBuffer.dropFrom(message.timestampUs);
-      for (const track of videoConfigs.keys()) if (track !== message.track) videoConfigs.delete(track);
       post({ type: "switched", track: message.track });
       switchAtUs = message.timestampUs;
     }
