@@ -128,8 +128,7 @@ public sealed class BrowserAppsFeatureTests(ITestOutputHelper output)
             await AssertStatusAsync(viewer, "the MoqLive server");
             await AssertStatusAsync(streamer, "the MoqLive server");
             await server.DisposeAsync();
-            server = CliHost.Start("serve", "--listen", $"127.0.0.1:{port}", "--log-level", "Warning");
-            await server.WaitForOutputAsync("Press Ctrl+C", Timeout);
+            server = await RestartServeAsync(port);
             await AppPage.WaitForAsync(streamer, "s => s.state === 'live'", Timeout, "the streamer reconnecting");
             rendered = (await AppPage.StatsAsync(viewer)).GetProperty("framesRendered").GetInt32();
             await AppPage.WaitForAsync(viewer, $"s => s.state === 'playing' && s.framesRendered > {rendered + 30}", Timeout, "the viewer reconnecting");
@@ -137,6 +136,30 @@ public sealed class BrowserAppsFeatureTests(ITestOutputHelper output)
         finally
         {
             await server.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// <c>moqlive serve</c> again on the port the pages came from (they reconnect to their own origin), once the stopped
+    /// server's sockets have let go of it (bounded).
+    /// </summary>
+    private async Task<CliHost> RestartServeAsync(int port)
+    {
+        using var limit = new CancellationTokenSource(Timeout);
+        while (true)
+        {
+            CliHost server = CliHost.Start("serve", "--listen", $"127.0.0.1:{port}", "--log-level", "Warning");
+            try
+            {
+                await server.WaitForOutputAsync("Press Ctrl+C", Timeout);
+                return server;
+            }
+            catch (InvalidOperationException) when (server.Error.Contains("Address already in use", StringComparison.Ordinal) && !limit.IsCancellationRequested)
+            {
+                await server.DisposeAsync();
+                output.WriteLine($"port {port} still in use; retrying");
+                await Task.Delay(500, CancellationToken.None);
+            }
         }
     }
 
