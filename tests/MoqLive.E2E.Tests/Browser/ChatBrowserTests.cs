@@ -28,16 +28,17 @@ public sealed class ChatBrowserTests(ITestOutputHelper output)
         await using (server)
         {
             using var http = PinnedClient(endpoints);
-            await using ChromiumPage chromium = await ChromiumPage.LaunchAsync("chat-page.js", output);
+            await using Chromium chromium = await Chromium.LaunchAsync(output);
+            await using LoopbackPageServer pages = LoopbackPageServer.ForBundle("chat-page.js");
             var args = new { url = endpoints.WebTransportUrl, hash = endpoints.CertificateSha256, channel = Channel };
 
-            IPage ann = await chromium.OpenTabAsync("ann");
+            IPage ann = await chromium.OpenPageAsync("ann", pages.Url);
             string annId = await ann.EvaluateAsync<string>("a => window.chatE2E.join(a.url, a.hash, a.channel, 'Ann')", args).WithTimeout(StartTimeout);
             var sinceHello = System.Diagnostics.Stopwatch.StartNew();
             Assert.Equal("", await ann.EvaluateAsync<string>("() => window.chatE2E.post('hello from Ann')"));
 
             // A late joiner gets the history through the joining FETCH.
-            IPage bob = await chromium.OpenTabAsync("bob");
+            IPage bob = await chromium.OpenPageAsync("bob", pages.Url);
             string bobId = await bob.EvaluateAsync<string>("a => window.chatE2E.join(a.url, a.hash, a.channel, 'Bob')", args).WithTimeout(StartTimeout);
             JsonElement bobView = await WaitForShownAsync(bob, v => Items(v).Any(i => i.Text == "hello from Ann"));
             Assert.Contains(Items(bobView), i => i is { From: "Ann", Text: "hello from Ann", History: true });

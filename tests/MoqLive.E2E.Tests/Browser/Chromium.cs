@@ -1,11 +1,30 @@
+using System.Diagnostics;
 using Microsoft.Playwright;
 using MoqLive.Testing;
+using Xunit.Abstractions;
 
 namespace MoqLive.E2E.Tests.Browser;
 
+/// <summary>How a test's Chromium starts.</summary>
+internal sealed record ChromiumOptions
+{
+    /// <summary>Flags after <see cref="Chromium.BaseArguments"/> (fake devices, features, autoplay).</summary>
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+
+    /// <summary>Accept the dev certificate on https pages (`moqlive serve`'s web server).</summary>
+    public bool IgnoreHttpsErrors { get; init; }
+
+    /// <summary>Write Chromium's net-log into the profile; <see cref="Chromium.CloseAsync"/> returns it.</summary>
+    public bool NetLog { get; init; }
+
+    /// <summary>Console message types copied to the test output (all when null).</summary>
+    public IReadOnlySet<string>? ConsoleTypes { get; init; }
+}
+
 /// <summary>
-/// Debian's /usr/bin/chromium, headless, driven by Playwright (no browser download), with a fresh user-data-dir that is
-/// deleted on dispose.
+/// The one launcher of every browser test: Debian's /usr/bin/chromium, headless, driven by Playwright (its bundled driver;
+/// no browser download), with a fresh user-data directory that is deleted on dispose. Each tab's console and page
+/// errors go to the test output under a label.
 /// </summary>
 internal sealed class Chromium : IAsyncDisposable
 {
@@ -19,35 +38,49 @@ internal sealed class Chromium : IAsyncDisposable
     ];
 
     private readonly IPlaywright _playwright;
+    private readonly ITestOutputHelper _output;
+    private readonly ChromiumOptions _options;
+    private bool _firstPageTaken;
+    private bool _closed;
 
-    private Chromium(IPlaywright playwright, IBrowserContext context, string userDataDir)
+    private Chromium(IPlaywright playwright, IBrowserContext context, string userDataDir, ITestOutputHelper output, ChromiumOptions options)
     {
         _playwright = playwright;
         Context = context;
         UserDataDir = userDataDir;
+        _output = output;
+        _options = options;
     }
 
     public IBrowserContext Context { get; }
 
     public string UserDataDir { get; }
 
-    public static async Task<Chromium> LaunchAsync(IEnumerable<string> extraArguments, bool ignoreHttpsErrors = false, Func<string, IEnumerable<string>>? argumentsForUserDataDir = null)
+    /// <summary>Chromium's net-log (with <see cref="ChromiumOptions.NetLog"/>; complete once the browser is closed).</summary>
+    public string NetLogPath => Path.Combine(UserDataDir, "netlog.json");
+
+    public static async Task<Chromium> LaunchAsync(ITestOutputHelper output, ChromiumOptions? options = null)
     {
+        options ??= new ChromiumOptions();
         string userDataDir = Directory.CreateTempSubdirectory("moqlive-chromium-").FullName;
+        var stopwatch = Stopwatch.StartNew();
         IPlaywright? playwright = null;
         try
         {
             playwright = await Playwright.CreateAsync().WithTimeout(TimeSpan.FromSeconds(60));
-            var args = BaseArguments.Concat(extraArguments).Concat(argumentsForUserDataDir?.Invoke(userDataDir) ?? []).ToList();
+            List<string> args = [.. BaseArguments, .. options.Arguments];
+            if (options.NetLog)
+                args.Add($"--log-net-log={Path.Combine(userDataDir, "netlog.json")}");
             IBrowserContext context = await playwright.Chromium.LaunchPersistentContextAsync(userDataDir, new BrowserTypeLaunchPersistentContextOptions
             {
                 ExecutablePath = ExecutablePath,
                 Headless = true,
                 Args = args,
                 Timeout = 60_000,
-                IgnoreHTTPSErrors = ignoreHttpsErrors,
+                IgnoreHTTPSErrors = options.IgnoreHttpsErrors,
             }).WithTimeout(TimeSpan.FromSeconds(90));
-            return new Chromium(playwright, context, userDataDir);
+            output.WriteLine($"chromium launched after {stopwatch.ElapsedMilliseconds} ms");
+            return new Chromium(playwright, context, userDataDir, output, options);
         }
         catch
         {
@@ -57,9 +90,38 @@ internal sealed class Chromium : IAsyncDisposable
         }
     }
 
+    /// <summary>A tab (the profile's first one, then new ones) whose console goes to the output as <paramref name="label"/>, opened on <paramref name="url"/>.</summary>
+    public async Task<IPage> OpenPageAsync(string label, Uri? url = null)
+    {
+        IPage page = !_firstPageTaken && Context.Pages.Count > 0 ? Context.Pages[0] : await Context.NewPageAsync();
+        _firstPageTaken = true;
+        page.Console += (_, message) =>
+        {
+            if (_options.ConsoleTypes is null || _options.ConsoleTypes.Contains(message.Type))
+                _output.WriteLine($"{label} console {message.Type}: {message.Text}");
+        };
+        page.PageError += (_, error) => _output.WriteLine($"{label} page error: {error}");
+        if (url is not null)
+            await page.GotoAsync(url.ToString(), new PageGotoOptions { Timeout = 30_000 });
+        return page;
+    }
+
+    /// <summary>Closes the browser (flushing the net-log) and returns the net-log text ("" without one).</summary>
+    public async Task<string> CloseAsync()
+    {
+        var stopwatch = Stopwatch.StartNew();
+        _closed = true;
+        await Context.DisposeAsync();
+        _output.WriteLine($"chromium closed after {stopwatch.ElapsedMilliseconds} ms");
+        if (Environment.GetEnvironmentVariable("MOQLIVE_KEEP_NETLOG") is { Length: > 0 } keep && File.Exists(NetLogPath))
+            File.Copy(NetLogPath, keep, overwrite: true);
+        return File.Exists(NetLogPath) ? await File.ReadAllTextAsync(NetLogPath) : "";
+    }
+
     public async ValueTask DisposeAsync()
     {
-        await Context.DisposeAsync();
+        if (!_closed)
+            await Context.DisposeAsync();
         _playwright.Dispose();
         DeleteDirectory(UserDataDir);
     }
@@ -72,6 +134,7 @@ internal sealed class Chromium : IAsyncDisposable
         }
         catch (IOException)
         {
+            // Chromium may still be writing as it exits; a leftover temp folder is harmless.
         }
     }
 }

@@ -66,10 +66,13 @@ public sealed class ChromiumWebTransportTests(ITestOutputHelper output)
 
     private async Task<(JsonElement Result, NetLogSummary NetLog)> RunPageAsync(WebTransportTestServer server, bool draft07, bool offerProtocol)
     {
-        await using ChromiumBrowser browser = await ChromiumBrowser.LaunchAsync(output, draft07 ? ["--enable-features=EnableWebTransportDraft07"] : []);
-        IPage page = browser.Page;
+        await using Chromium browser = await Chromium.LaunchAsync(output, new ChromiumOptions
+        {
+            Arguments = draft07 ? ["--enable-features=EnableWebTransportDraft07"] : [],
+            NetLog = true,
+        });
         await using var pageServer = new LoopbackPageServer("<!doctype html><title>MoqLive WebTransport test</title>");
-        await page.GotoAsync(pageServer.Url.ToString(), new PageGotoOptions { Timeout = 30_000 });
+        IPage page = await browser.OpenPageAsync("page", pageServer.Url);
         Assert.True(await page.EvaluateAsync<bool>("() => window.isSecureContext && typeof WebTransport === 'function'"));
 
         var stopwatch = Stopwatch.StartNew();

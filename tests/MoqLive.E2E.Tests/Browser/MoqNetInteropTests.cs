@@ -31,10 +31,11 @@ public sealed class MoqNetInteropTests(ITestOutputHelper output)
         const int objectsPerGroup = 5;
         await using CliHost server = await StartServerAsync();
         (string url, string hash, string web) = ServerUrls(server);
-        await using ChromiumBrowser browser = await ChromiumBrowser.LaunchAsync(output);
-        await using LoopbackPageServer page = await OpenPageAsync(browser);
+        await using Chromium browser = await Chromium.LaunchAsync(output);
+        await using LoopbackPageServer pageServer = await InteropPageServerAsync();
+        IPage tab = await OpenPageAsync(browser, pageServer);
 
-        Task<JsonElement> published = browser.Page.EvaluateAsync<JsonElement>("args => window.MoqNetInterop.publish(args)", new
+        Task<JsonElement> published = tab.EvaluateAsync<JsonElement>("args => window.MoqNetInterop.publish(args)", new
         {
             url,
             certificateSha256 = hash,
@@ -78,12 +79,13 @@ public sealed class MoqNetInteropTests(ITestOutputHelper output)
         const int count = 25;
         await using CliHost server = await StartServerAsync();
         (string url, string hash, _) = ServerUrls(server);
-        await using ChromiumBrowser browser = await ChromiumBrowser.LaunchAsync(output);
-        await using LoopbackPageServer page = await OpenPageAsync(browser);
+        await using Chromium browser = await Chromium.LaunchAsync(output);
+        await using LoopbackPageServer pageServer = await InteropPageServerAsync();
+        IPage tab = await OpenPageAsync(browser, pageServer);
         await using CliHost publisher = CliHost.Start("publish", url, "--namespace", "interop/cli", "--track", "clock", "--clock", "--count", "600", "--cert-hash", hash);
         await publisher.WaitForOutputAsync("Publishing", StartTimeout);
 
-        JsonElement result = await browser.Page.EvaluateAsync<JsonElement>("args => window.MoqNetInterop.subscribe(args)", new
+        JsonElement result = await tab.EvaluateAsync<JsonElement>("args => window.MoqNetInterop.subscribe(args)", new
         {
             url,
             certificateSha256 = hash,
@@ -121,15 +123,19 @@ public sealed class MoqNetInteropTests(ITestOutputHelper output)
         (ServeBanner.WebTransportUrl().Match(server.Output).Groups[1].Value, ServeBanner.Hash().Match(server.Output).Groups[1].Value,
          ServeBanner.WebUrl().Match(server.Output).Groups[1].Value);
 
-    private static async Task<LoopbackPageServer> OpenPageAsync(ChromiumBrowser browser)
+    private static async Task<LoopbackPageServer> InteropPageServerAsync()
     {
         Assert.True(File.Exists(BundlePath), $"{BundlePath} is missing: build it with `npm run build -w @moqlive/interop-moq-net` in web/ (test.sh does).");
-        var pageServer = new LoopbackPageServer(
+        return new LoopbackPageServer(
             "<!doctype html><title>@moq/net interop</title><script src=\"/moq-net-interop.js\"></script>",
             new Dictionary<string, (byte[], string)> { ["/moq-net-interop.js"] = (await File.ReadAllBytesAsync(BundlePath), "text/javascript") });
-        await browser.Page.GotoAsync(pageServer.Url.ToString(), new PageGotoOptions { Timeout = 30_000 });
-        Assert.True(await browser.Page.EvaluateAsync<bool>("() => window.isSecureContext && typeof window.MoqNetInterop?.publish === 'function'"));
-        return pageServer;
+    }
+
+    private static async Task<IPage> OpenPageAsync(Chromium browser, LoopbackPageServer pageServer)
+    {
+        IPage page = await browser.OpenPageAsync("moq-net", pageServer.Url);
+        Assert.True(await page.EvaluateAsync<bool>("() => window.isSecureContext && typeof window.MoqNetInterop?.publish === 'function'"));
+        return page;
     }
 
     // The page's PUBLISH_NAMESPACE has reached the relay once the server's channel list shows it.

@@ -26,8 +26,9 @@ public sealed class MoqtSessionBrowserTests(ITestOutputHelper output)
         (CliHost server, ServeEndpoints endpoints) = await ServeEndpoints.StartServeAsync(StartTimeout);
         await using (server)
         {
-            await using ChromiumPage chromium = await ChromiumPage.LaunchAsync("moqt-page.js", output);
-            IPage page = await chromium.OpenTabAsync("publisher");
+            await using Chromium chromium = await Chromium.LaunchAsync(output);
+            await using LoopbackPageServer pages = LoopbackPageServer.ForBundle("moqt-page.js");
+            IPage page = await chromium.OpenPageAsync("publisher", pages.Url);
             JsonElement started = await page.EvaluateAsync<JsonElement>(
                 "a => window.moqtE2E.startPublisher(a.url, a.hash, ['e2e', 'page'], 'clock', 40, a.perGroup)",
                 new { url = endpoints.WebTransportUrl, hash = endpoints.CertificateSha256, perGroup = ObjectsPerGroup }).WithTimeout(StartTimeout);
@@ -73,8 +74,9 @@ public sealed class MoqtSessionBrowserTests(ITestOutputHelper output)
                 "--json", "--cert-hash", endpoints.CertificateSha256);
             await warm.WaitForOutputAsync("\"object\":4,", StartTimeout);
 
-            await using ChromiumPage chromium = await ChromiumPage.LaunchAsync("moqt-page.js", output);
-            IPage page = await chromium.OpenTabAsync("subscriber");
+            await using Chromium chromium = await Chromium.LaunchAsync(output);
+            await using LoopbackPageServer pages = LoopbackPageServer.ForBundle("moqt-page.js");
+            IPage page = await chromium.OpenPageAsync("subscriber", pages.Url);
             const int count = 30;
             string json = await page.EvaluateAsync<string>(
                 "a => window.moqtE2E.subscribe(a.url, a.hash, ['e2e', 'clock'], 'clock', a.count).then(r => JSON.stringify(r), e => 'page error: ' + e + ' ' + e.stack)",

@@ -2,6 +2,7 @@
 
 import { ChatRoom, defineChatElement, type MoqliveChatElement } from "@moqlive/chat";
 import {
+  type AudioOutputStats,
   ChannelWatcher,
   channelNamespace,
   channelSubscriber,
@@ -32,12 +33,16 @@ interface AudienceStats {
   framesDecoded: number;
   audioFramesDecoded: number;
   audioFramesPlayed: number;
+  /** How long decoded audio waits in the AudioWorklet, i.e. how far it trails its video frame, ms. */
+  audioQueuedMs: number;
   fps: number;
   bufferMs: number;
   delayMs: number;
   lateFrames: number;
   droppedFrames: number;
   rendition?: string;
+  /** The newest rendition switch: ms between the old rendition's last rendered frame and the new one's first. */
+  switchGapMs?: number | undefined;
   width: number;
   height: number;
   videoBitrate: number;
@@ -84,6 +89,7 @@ const stats: AudienceStats = {
   state: "idle",
   latencySamplesMs: [],
   ...totals,
+  audioQueuedMs: 0,
   fps: 0,
   bufferMs: 0,
   delayMs: 0,
@@ -192,7 +198,8 @@ async function join(): Promise<void> {
     (e: unknown) => console.warn("Chat unavailable:", e),
   );
   void session.closed.then((info) => {
-    if (current?.session === session) retry(`Disconnected from the server (${info.reason || "connection lost"}). Reconnecting…`, "error");
+    if (current?.session === session)
+      retry(`Lost the connection to the MoqLive server (${info.reason || "connection closed"}). Reconnecting…`, "error");
   });
   try {
     await watcher.run();
@@ -206,7 +213,7 @@ async function join(): Promise<void> {
   }
 }
 
-function onStats(s: PlayerStats & { audioFramesPlayed: number }, joinedAt: number): void {
+function onStats(s: PlayerStats & AudioOutputStats, joinedAt: number): void {
   const base = current?.base ?? totals;
   totals.framesRendered = base.framesRendered + s.framesRendered;
   totals.framesDecoded = base.framesDecoded + s.framesDecoded;
@@ -218,11 +225,13 @@ function onStats(s: PlayerStats & { audioFramesPlayed: number }, joinedAt: numbe
   stats.latencySamplesMs.push(...s.latencySamplesMs);
   if (stats.latencySamplesMs.length > 20_000) stats.latencySamplesMs.splice(0, stats.latencySamplesMs.length - 20_000);
   stats.latencyMs = s.latencyMs;
+  stats.audioQueuedMs = s.audioQueuedMs;
   stats.fps = s.fps;
   stats.bufferMs = s.bufferMs;
   stats.delayMs = s.delayMs;
   stats.decoderState = s.decoderState;
   stats.decodeQueueSize = s.decodeQueueSize;
+  stats.switchGapMs = s.switchGapMs;
   stats.width = s.width;
   stats.height = s.height;
   stats.videoBitrate = s.videoBitrate;

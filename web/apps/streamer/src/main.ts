@@ -26,6 +26,8 @@ interface StreamerStats {
   codec?: string;
   fps: number;
   droppedFrames: number;
+  /** Camera/microphone changes the encoder followed while live. */
+  sourceChanges: number;
   framesSent: Record<string, number>;
   bitrate: Record<string, number>;
   encodeMs: Record<string, number>;
@@ -63,7 +65,16 @@ channelInput.value = params.get("channel") ?? localStorage.getItem("moqlive.chan
 titleInput.value = params.get("title") ?? localStorage.getItem("moqlive.title") ?? "";
 if (params.has("keyframe")) keyframeInput.value = params.get("keyframe") ?? "1000";
 
-const stats: StreamerStats = { state: "idle", fps: 0, droppedFrames: 0, framesSent: {}, bitrate: {}, encodeMs: {}, chat: [] };
+const stats: StreamerStats = {
+  state: "idle",
+  fps: 0,
+  droppedFrames: 0,
+  sourceChanges: 0,
+  framesSent: {},
+  bitrate: {},
+  encodeMs: {},
+  chat: [],
+};
 window.__moqliveStats = stats;
 
 let stream: MediaStream | undefined;
@@ -71,6 +82,8 @@ let live:
   | { session: MoqtSession; published: PublishedNamespace; broadcast: ChannelBroadcast; encoder: MediaEncoder; chat?: ChatRoom }
   | undefined;
 let stopping = false;
+/** The person asked to go live (the button, or `?live=1`) and has not pressed Stop since. */
+let wantLive = params.get("live") === "1";
 
 function setStatus(state: StreamerStats["state"], text: string): void {
   stats.state = state;
@@ -92,6 +105,7 @@ async function startPreview(): Promise<void> {
     });
   } catch (e) {
     setStatus("error", e instanceof CaptureError ? e.message : String(e));
+    if (e instanceof CaptureError && e.permissionDenied) void resumeWhenAllowed();
     return;
   }
   preview.srcObject = stream;
@@ -111,6 +125,22 @@ function fill(select: HTMLSelectElement, devices: MediaDeviceInfo[], selected: s
       return option;
     }),
   );
+}
+
+/** After a refused permission, starts the camera by itself once the site is allowed it (and goes live if asked to). */
+let awaitingPermission = false;
+async function resumeWhenAllowed(): Promise<void> {
+  if (awaitingPermission) return;
+  awaitingPermission = true;
+  const permission = await navigator.permissions.query({ name: "camera" as PermissionName }).catch(() => undefined);
+  if (permission === undefined) return;
+  permission.onchange = async () => {
+    if (permission.state !== "granted") return;
+    permission.onchange = null;
+    awaitingPermission = false;
+    await startPreview();
+    if (wantLive && live === undefined && stream !== undefined) void goLive();
+  };
 }
 
 async function goLive(): Promise<void> {
@@ -180,6 +210,7 @@ async function goLive(): Promise<void> {
       stats: (s) => {
         stats.fps = s.fps;
         stats.droppedFrames = s.droppedFrames;
+        stats.sourceChanges = s.sourceChanges;
         const rows: Record<string, string | number> = { "Camera fps": s.fps.toFixed(1), "Dropped frames": s.droppedFrames };
         for (const [track, t] of Object.entries(s.tracks)) {
           stats.bitrate[track] = t.bitrate;
@@ -206,7 +237,7 @@ async function goLive(): Promise<void> {
   void session.closed.then((info) => {
     if (live?.session !== session || stopping) return;
     teardown(false);
-    setStatus("error", `Disconnected from the server (${info.reason || "connection lost"}). Reconnecting…`);
+    setStatus("error", `Lost the connection to the MoqLive server (${info.reason || "connection closed"}). Reconnecting…`);
     scheduleRetry();
   });
 }
@@ -262,17 +293,24 @@ function teardown(final: boolean): void {
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();
+  wantLive = true;
   void goLive();
 });
 stopButton.addEventListener("click", () => {
   stopping = true;
+  wantLive = false;
   teardown(true);
   stopping = false;
   setStatus("idle", "Stopped. The channel has ended for viewers.");
 });
 titleInput.addEventListener("change", () => live?.broadcast.setTitle(titleInput.value));
-cameraSelect.addEventListener("change", () => void startPreview());
-microphoneSelect.addEventListener("change", () => void startPreview());
+/** Another camera or microphone: the preview follows, and while live the broadcast goes on from the new devices. */
+async function changeDevice(): Promise<void> {
+  await startPreview();
+  if (stream !== undefined) live?.encoder.replaceSource(stream);
+}
+cameraSelect.addEventListener("change", () => void changeDevice());
+microphoneSelect.addEventListener("change", () => void changeDevice());
 
 await startPreview();
 if (params.get("live") === "1") void goLive();

@@ -16,6 +16,13 @@ export interface CaptureOptions {
 /** A capture failure with a message a person can act on. */
 export class CaptureError extends Error {
   override name = "CaptureError";
+  /** The person or the browser refused the camera/microphone permission (it may be granted later). */
+  readonly permissionDenied: boolean;
+
+  constructor(message: string, permissionDenied = false) {
+    super(message);
+    this.permissionDenied = permissionDenied;
+  }
 }
 
 export async function listCaptureDevices(): Promise<CaptureDevices> {
@@ -41,7 +48,7 @@ export async function openCapture(options: CaptureOptions = {}): Promise<MediaSt
   try {
     return await navigator.mediaDevices.getUserMedia({ video, audio });
   } catch (e) {
-    throw new CaptureError(captureErrorMessage(e));
+    throw new CaptureError(captureErrorMessage(e), e instanceof DOMException && e.name === "NotAllowedError");
   }
 }
 

@@ -91,6 +91,16 @@ describe("JitterBuffer", () => {
     expect(buffer.length).toBe(1);
   });
 
+  it("drops the frames at or after a switch point and keeps the earlier ones", () => {
+    const { buffer } = setup();
+    for (let n = 0; n < 35; n++) buffer.push(frame(n), n * FRAME);
+    buffer.dropFrom(30 * FRAME);
+    expect(buffer.length).toBe(30);
+    expect(buffer.stats.dropped).toBe(5);
+    const released = buffer.poll(29 * FRAME + 1_000_000).frames.map((f) => f.data);
+    expect(released.at(-1)).toBe(29);
+  });
+
   it("accepts any frame first when configured for audio", () => {
     const delay = new PlayoutDelay({ targetLatencyUs: 150_000 });
     const buffer = new JitterBuffer<number>(delay, { startWithKeyframe: false });

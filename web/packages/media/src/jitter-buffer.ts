@@ -87,6 +87,16 @@ export class JitterBuffer<T> {
     this.#needKeyframe = this.#startWithKeyframe;
   }
 
+  /**
+   * Removes the frames at or after `timestampUs` (a rendition switch replaces them with the new rendition's, which
+   * start with a key frame at that time), keeping the earlier ones to play out.
+   */
+  dropFrom(timestampUs: number): void {
+    const keep = this.#frames.filter((f) => f.timestampUs < timestampUs);
+    this.#stats.dropped += this.#frames.length - keep.length;
+    this.#frames = keep;
+  }
+
   /** When the head frame is due (µs, server clock), or undefined when empty. */
   nextDueUs(): number | undefined {
     const head = this.#frames[0];

@@ -67,6 +67,8 @@ export interface PlayerStats {
   readonly decodeQueueSize: number;
   /** When the first frame was rendered: ms since the Unix epoch, local clock. */
   readonly firstFrameAt: number | undefined;
+  /** The newest rendition switch: ms between the old rendition's last rendered frame and the new one's first. */
+  readonly switchGapMs: number | undefined;
 }
 
 export interface DecoderError {
@@ -74,7 +76,13 @@ export interface DecoderError {
   readonly message: string;
 }
 
-export type FromDecoder = PlayerStats | DecoderError;
+/** The video rendition now feeding the decoder (after a switch reached its key frame). */
+export interface VideoSwitched {
+  readonly type: "switched";
+  readonly track: string;
+}
+
+export type FromDecoder = PlayerStats | DecoderError | VideoSwitched;
 
 /** Messages to the AudioWorklet: planar PCM, or a flush. */
 export type ToAudioWorklet = { readonly type: "pcm"; readonly channels: Float32Array[] } | { readonly type: "flush" };

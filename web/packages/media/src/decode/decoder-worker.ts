@@ -6,6 +6,7 @@ import { type BufferedFrame, JitterBuffer } from "../jitter-buffer.ts";
 import { PlayoutDelay } from "../playout-delay.ts";
 import { RateMeter } from "../rate-meter.ts";
 import type { ConfigureTrack, FromDecoder, InitDecoder, MediaObject, ToAudioWorklet, ToDecoder } from "./decoder-messages.ts";
+import { RenditionSplice } from "./rendition-splice.ts";
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -13,6 +14,7 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 const MAX_DECODE_BACKLOG = 8;
 
 interface Encoded {
+  readonly track: string;
   readonly data: ArrayBuffer;
   readonly videoConfig: ArrayBuffer | undefined;
 }
@@ -23,11 +25,17 @@ let clockOffsetUs = 0;
 let delay = new PlayoutDelay({ targetLatencyUs: 150_000 });
 let videoBuffer = new JitterBuffer<Encoded>(delay);
 let audioBuffer = new JitterBuffer<Encoded>(delay, { startWithKeyframe: false });
-let videoConfig: ConfigureTrack | undefined;
+/**
+ * Video renditions by track name (as many as the catalog has): the old one's buffered frames still decode after a
+ * switch, and RenditionSplice decides whose new frames are taken.
+ */
+const videoConfigs = new Map<string, ConfigureTrack>();
+const splice = new RenditionSplice();
 let audioConfig: ConfigureTrack | undefined;
 let videoDecoder: VideoDecoder | undefined;
 let audioDecoder: AudioDecoder | undefined;
 let configuredDescription: ArrayBuffer | undefined;
+let configuredCodec: string | undefined;
 let needKeyframe = true;
 let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -35,6 +43,10 @@ const counters = { framesDecoded: 0, framesRendered: 0, audioFramesDecoded: 0, d
 let latencyMs: number | undefined;
 let latencySamples: number[] = [];
 let firstFrameAt: number | undefined;
+/** A rendition switch's first key frame (capture time) until it renders, and when the frame before it rendered. */
+let switchAtUs: number | undefined;
+let lastRenderAt: number | undefined;
+let switchGapMs: number | undefined;
 let size = { width: 0, height: 0 };
 const renderMeter = new RateMeter();
 const videoBytes = new RateMeter();
@@ -75,12 +87,19 @@ scope.onmessage = (event: MessageEvent<ToDecoder>) => {
 
 function configure(message: ConfigureTrack): void {
   if (message.role === "video") {
-    // A rendition switch (or a restarted publisher): start again from the next key frame.
-    videoConfig = message;
-    videoBuffer.reset();
-    videoDecoder?.close();
-    videoDecoder = undefined;
-    needKeyframe = true;
+    const previous = videoConfigs.get(message.track);
+    videoConfigs.set(message.track, message);
+    if (splice.current === message.track && previous !== undefined && previous.codec !== message.codec) {
+      // The same track with another codec (a restarted publisher): start again from its next key frame.
+      videoBuffer.reset();
+      videoDecoder?.close();
+      videoDecoder = undefined;
+      needKeyframe = true;
+      splice.resetPlayhead();
+    }
+    // A rendition switch: the playing rendition goes on until the new one reaches its switch point (RenditionSplice).
+    splice.switchTo(message.track);
+    if (splice.current === message.track) post({ type: "switched", track: message.track });
   } else {
     audioConfig = message;
     audioBuffer.reset();
@@ -95,9 +114,16 @@ function receive(message: MediaObject): void {
   const frame: BufferedFrame<Encoded> = {
     timestampUs: message.timestampUs,
     keyframe: message.keyframe,
-    data: { data: message.data, videoConfig: message.videoConfig },
+    data: { track: message.track, data: message.data, videoConfig: message.videoConfig },
   };
-  if (message.track === videoConfig?.track) {
+  if (videoConfigs.has(message.track)) {
+    const decision = splice.offer(message.track, message.timestampUs, message.keyframe);
+    if (decision === "drop") return;
+    if (decision === "switch") {
+      videoBuffer.dropFrom(message.timestampUs);
+      post({ type: "switched", track: message.track });
+      switchAtUs = message.timestampUs;
+    }
     videoBytes.add(performance.now(), message.data.byteLength);
     videoBuffer.push(frame, now);
   } else if (message.track === audioConfig?.track) {
@@ -124,12 +150,15 @@ function tick(): void {
   const now = serverNowUs();
   for (const frame of audioBuffer.poll(now).frames) decodeAudio(frame);
   const video = videoBuffer.poll(now);
-  for (const frame of video.frames) decodeVideo(frame);
+  for (const frame of video.frames) {
+    splice.released(frame.timestampUs);
+    decodeVideo(frame);
+  }
   schedule();
 }
 
 function decodeVideo(frame: BufferedFrame<Encoded>): void {
-  const config = videoConfig;
+  const config = videoConfigs.get(frame.data.track);
   if (config === undefined) return;
   if (needKeyframe && !frame.keyframe) {
     counters.decodeDropped++;
@@ -149,7 +178,7 @@ function decodeVideo(frame: BufferedFrame<Encoded>): void {
   if (
     videoDecoder === undefined ||
     videoDecoder.state !== "configured" ||
-    (frame.keyframe && !sameBytes(description, configuredDescription))
+    (frame.keyframe && (config.codec !== configuredCodec || !sameBytes(description, configuredDescription)))
   ) {
     if (!frame.keyframe) {
       counters.decodeDropped++;
@@ -165,6 +194,7 @@ function decodeVideo(frame: BufferedFrame<Encoded>): void {
       ...(description === undefined ? {} : { description }),
     });
     configuredDescription = description;
+    configuredCodec = config.codec;
   }
   needKeyframe = false;
   videoDecoder.decode(
@@ -186,7 +216,13 @@ function render(frame: VideoFrame): void {
   size = { width: frame.displayWidth, height: frame.displayHeight };
   frame.close();
   counters.framesRendered++;
-  renderMeter.add(performance.now());
+  const now = performance.now();
+  if (switchAtUs !== undefined && frame.timestamp >= switchAtUs) {
+    switchGapMs = lastRenderAt === undefined ? undefined : now - lastRenderAt;
+    switchAtUs = undefined;
+  }
+  lastRenderAt = now;
+  renderMeter.add(now);
   latencyMs = latency;
   latencySamples.push(latency);
   firstFrameAt ??= localNowUs() / 1000;
@@ -254,10 +290,11 @@ function postStats(): void {
     audioFramesDecoded: counters.audioFramesDecoded,
     lateFrames: video.late,
     droppedFrames: video.dropped + counters.decodeDropped,
-    rendition: videoConfig?.track,
+    rendition: splice.current,
     width: size.width,
     height: size.height,
     firstFrameAt,
+    switchGapMs,
     decoderState: videoDecoder?.state ?? "none",
     decodeQueueSize: videoDecoder?.decodeQueueSize ?? 0,
   });

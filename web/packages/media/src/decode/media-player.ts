@@ -2,11 +2,20 @@ import type { AudioTrack, VideoTrack } from "../catalog.ts";
 import audioWorkletUrl from "./audio-worklet.ts?worker&url";
 import type { ConfigureTrack, FromDecoder, MediaObject, PlayerStats, ToDecoder } from "./decoder-messages.ts";
 
+/** What the AudioWorklet reports: sample frames played, underruns, frames dropped to stay in sync, and its queue. */
+export interface AudioOutputStats {
+  readonly audioFramesPlayed: number;
+  readonly audioUnderruns: number;
+  readonly audioDropped: number;
+  /** How long decoded audio waits in the worklet before it plays (how far it trails its video), ms. */
+  readonly audioQueuedMs: number;
+}
+
 export interface MediaPlayerOptions {
   readonly canvas: HTMLCanvasElement;
   readonly targetLatencyMs: number;
   readonly clockOffsetUs: number;
-  readonly onStats?: (stats: PlayerStats & { audioFramesPlayed: number; audioUnderruns: number }) => void;
+  readonly onStats?: (stats: PlayerStats & AudioOutputStats) => void;
   readonly onError?: (message: string) => void;
 }
 
@@ -18,8 +27,10 @@ export class MediaPlayer {
   readonly #worker: Worker;
   readonly #audio: AudioContext;
   #node: AudioWorkletNode | undefined;
-  #audioPlayed = { frames: 0, underruns: 0 };
+  #audioOutput: AudioOutputStats = { audioFramesPlayed: 0, audioUnderruns: 0, audioDropped: 0, audioQueuedMs: 0 };
   #videoTrack: string | undefined;
+  /** The rendition asked for last and what its switch promise resolves with. */
+  #videoRequest: { track: string; resolve: (switched: boolean) => void } | undefined;
   readonly #ready: Promise<void>;
 
   constructor(options: MediaPlayerOptions) {
@@ -27,7 +38,13 @@ export class MediaPlayer {
     this.#worker.onmessage = (event: MessageEvent<FromDecoder>) => {
       const message = event.data;
       if (message.type === "stats") {
-        options.onStats?.({ ...message, audioFramesPlayed: this.#audioPlayed.frames, audioUnderruns: this.#audioPlayed.underruns });
+        options.onStats?.({ ...message, ...this.#audioOutput });
+      } else if (message.type === "switched") {
+        this.#videoTrack = message.track;
+        if (this.#videoRequest?.track === message.track) {
+          this.#videoRequest.resolve(true);
+          this.#videoRequest = undefined;
+        }
       } else options.onError?.(message.message);
     };
     this.#worker.onerror = (event) => options.onError?.(`Decoder worker failed: ${event.message}`);
@@ -38,8 +55,11 @@ export class MediaPlayer {
       () => {
         const node = new AudioWorkletNode(this.#audio, "moqlive-player", { numberOfInputs: 0, outputChannelCount: [2] });
         node.connect(this.#audio.destination);
-        node.port.onmessage = (event: MessageEvent<{ type: "played"; frames: number; underruns: number }>) => {
-          this.#audioPlayed = { frames: event.data.frames, underruns: event.data.underruns };
+        node.port.onmessage = (
+          event: MessageEvent<{ type: "played"; frames: number; underruns: number; dropped: number; queuedMs: number }>,
+        ) => {
+          const { frames, underruns, dropped, queuedMs } = event.data;
+          this.#audioOutput = { audioFramesPlayed: frames, audioUnderruns: underruns, audioDropped: dropped, audioQueuedMs: queuedMs };
         };
         const channel = new MessageChannel();
         node.port.postMessage({ type: "port", port: channel.port1 }, [channel.port1]);
@@ -70,15 +90,25 @@ export class MediaPlayer {
     return this.#ready;
   }
 
+  /** The rendition feeding the decoder. */
   get videoTrack(): string | undefined {
     return this.#videoTrack;
   }
 
-  /** Plays this video rendition from its next key frame on (a switch resets the video jitter buffer). */
-  async setVideo(track: VideoTrack): Promise<void> {
-    await this.#ready;
-    this.#videoTrack = track.name;
-    this.#configure({ type: "configure", role: "video", track: track.name, codec: track.codec, ...description(track.initData) });
+  /**
+   * Plays this video rendition: the first at once, a later one from its first key frame ahead of what is playing (the
+   * current rendition plays until then, see RenditionSplice). Resolves true once the decoder is fed from it, false when
+   * another rendition was asked for first or the player closed.
+   */
+  setVideo(track: VideoTrack): Promise<boolean> {
+    this.#videoRequest?.resolve(false);
+    const switched = new Promise<boolean>((resolve) => {
+      this.#videoRequest = { track: track.name, resolve };
+    });
+    void this.#ready.then(() =>
+      this.#configure({ type: "configure", role: "video", track: track.name, codec: track.codec, ...description(track.initData) }),
+    );
+    return switched;
   }
 
   async setAudio(track: AudioTrack): Promise<void> {
@@ -111,6 +141,8 @@ export class MediaPlayer {
   }
 
   close(): void {
+    this.#videoRequest?.resolve(false);
+    this.#videoRequest = undefined;
     this.#worker.terminate();
     this.#node?.disconnect();
     void this.#audio.close().catch(() => {});

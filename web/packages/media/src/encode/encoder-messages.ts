@@ -25,11 +25,18 @@ export interface StartEncoding {
   readonly audio?: ReadableStream<AudioData>;
 }
 
+/** Another camera or microphone while live: the same tracks go on, video from a new group with a key frame. */
+export interface ReplaceSource {
+  readonly type: "source";
+  readonly video: ReadableStream<VideoFrame>;
+  readonly audio?: ReadableStream<AudioData>;
+}
+
 export interface StopEncoding {
   readonly type: "stop";
 }
 
-export type ToEncoder = StartEncoding | StopEncoding;
+export type ToEncoder = StartEncoding | ReplaceSource | StopEncoding;
 
 /** One encoded frame or Opus packet, with its capture time (µs, server clock). */
 export interface EncodedFrame {
@@ -60,6 +67,8 @@ export interface EncoderStats {
   /** Frames read from the camera per second. */
   readonly fps: number;
   readonly droppedFrames: number;
+  /** Camera/microphone changes while encoding. */
+  readonly sourceChanges: number;
   readonly tracks: Record<string, { bitrate: number; encodeMs: number; frames: number }>;
 }
 
@@ -68,4 +77,9 @@ export interface EncoderError {
   readonly message: string;
 }
 
-export type FromEncoder = EncodedFrame | TrackConfig | EncoderStats | EncoderError;
+/** The worker moved to the new source: the previous devices' tracks may stop. */
+export interface SourceReplaced {
+  readonly type: "replaced";
+}
+
+export type FromEncoder = EncodedFrame | TrackConfig | EncoderStats | EncoderError | SourceReplaced;

@@ -5,6 +5,7 @@ import { localNowUs } from "../clock-offset.ts";
 import { RateMeter } from "../rate-meter.ts";
 import { CaptureClock } from "./capture-clock.ts";
 import type { EncoderSettings, FromEncoder, RenditionSettings, ToEncoder } from "./encoder-messages.ts";
+import { SwitchableSource } from "./switchable-source.ts";
 import { chooseVideoCodec, DEFAULT_VIDEO_CODECS, videoEncoderConfig } from "./video-codec.ts";
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -25,11 +26,21 @@ interface Rendition {
 
 let running = false;
 let stopRequested = false;
+let videoSource: SwitchableSource<VideoFrame> | undefined;
+let audioSource: SwitchableSource<AudioData> | undefined;
+let sourceChanges = 0;
 
 scope.onmessage = (event: MessageEvent<ToEncoder>) => {
   const message = event.data;
   if (message.type === "stop") {
     stopRequested = true;
+    return;
+  }
+  if (message.type === "source") {
+    sourceChanges++;
+    videoSource?.replace(message.video);
+    if (message.audio !== undefined) audioSource?.replace(message.audio);
+    post({ type: "replaced" });
     return;
   }
   if (running) return;
@@ -42,7 +53,7 @@ async function run(
   video: ReadableStream<VideoFrame>,
   audio: ReadableStream<AudioData> | undefined,
 ): Promise<void> {
-  const clock = new CaptureClock();
+  let clock = new CaptureClock();
   const nowUs = () => localNowUs() + settings.clockOffsetUs;
   const top = settings.renditions[0];
   if (top === undefined) throw new Error("no video rendition configured");
@@ -98,7 +109,8 @@ async function run(
   });
 
   const audioStats = { meter: new RateMeter(), frames: 0 };
-  const audioTask = audio === undefined ? Promise.resolve() : encodeAudio(audio, settings, audioStats, nowUs);
+  audioSource = audio === undefined ? undefined : new SwitchableSource(audio);
+  const audioTask = audioSource === undefined ? Promise.resolve() : encodeAudio(audioSource, settings, audioStats, nowUs);
 
   const cameraMeter = new RateMeter();
   let dropped = 0;
@@ -108,14 +120,23 @@ async function run(
     const tracks: Record<string, { bitrate: number; encodeMs: number; frames: number }> = {};
     for (const r of renditions) tracks[r.settings.track] = { bitrate: r.meter.bitsPerSecond(now), encodeMs: r.encodeMs, frames: r.frames };
     if (audio !== undefined) tracks.audio = { bitrate: audioStats.meter.bitsPerSecond(now), encodeMs: 0, frames: audioStats.frames };
-    post({ type: "stats", fps: cameraMeter.perSecond(now), droppedFrames: dropped, tracks });
+    post({ type: "stats", fps: cameraMeter.perSecond(now), droppedFrames: dropped, sourceChanges, tracks });
   }, 500);
 
-  const reader = video.getReader();
+  const source = new SwitchableSource(video);
+  videoSource = source;
   try {
     while (!stopRequested) {
-      const { value: frame, done } = await reader.read();
-      if (done) break;
+      const read = await source.read();
+      if (read === undefined) break;
+      const frame = read.value;
+      if (read.switched) {
+        // Another camera: its media clock has its own base. Chunks still in the encoders map with the old clock, so
+        // they leave first; then a new group starts with a key frame.
+        await Promise.all(renditions.map((r) => r.encoder.flush().catch(() => {})));
+        clock = new CaptureClock();
+        lastKeyUs = Number.NEGATIVE_INFINITY;
+      }
       clock.observe(frame.timestamp, nowUs());
       cameraMeter.add(performance.now());
       // One group per GOP: every rendition starts a GOP on the same frame.
@@ -135,7 +156,7 @@ async function run(
   } finally {
     clearInterval(statsTimer);
     stopRequested = true;
-    await reader.cancel().catch(() => {});
+    await source.cancel();
     await Promise.all(renditions.map((r) => r.encoder.flush().catch(() => {})));
     for (const r of renditions) r.encoder.close();
     await audioTask;
@@ -144,24 +165,37 @@ async function run(
 }
 
 async function encodeAudio(
-  audio: ReadableStream<AudioData>,
+  audio: SwitchableSource<AudioData>,
   settings: EncoderSettings,
   stats: { meter: RateMeter; frames: number },
   nowUs: () => number,
 ): Promise<void> {
   let configured = false;
   let encoder: AudioEncoder | undefined;
-  const reader = audio.getReader();
+  let encoderFormat = { sampleRate: 0, numberOfChannels: 0 };
   // Audio gets its own clock base: its media clock is not the camera's.
-  const audioClock = new CaptureClock();
+  let audioClock = new CaptureClock();
   try {
     while (!stopRequested) {
-      const { value: data, done } = await reader.read();
-      if (done) break;
+      const read = await audio.read();
+      if (read === undefined) break;
+      const data = read.value;
+      if (read.switched && encoder !== undefined) {
+        // Another microphone: flush what the old one produced (old clock), then encode it on a fresh clock base; a
+        // different format needs a new encoder and a new decoder config (the catalog is published again).
+        await encoder.flush().catch(() => {});
+        audioClock = new CaptureClock();
+        if (data.sampleRate !== encoderFormat.sampleRate || data.numberOfChannels !== encoderFormat.numberOfChannels) {
+          encoder.close();
+          encoder = undefined;
+          configured = false;
+        }
+      }
       audioClock.observe(data.timestamp, nowUs());
       if (encoder === undefined) {
         const sampleRate = data.sampleRate;
         const numberOfChannels = data.numberOfChannels;
+        encoderFormat = { sampleRate, numberOfChannels };
         if (numberOfChannels > 2) throw new Error(`The microphone has ${numberOfChannels} channels; Opus here takes mono or stereo.`);
         encoder = new AudioEncoder({
           output: (chunk, metadata) => {
@@ -194,7 +228,7 @@ async function encodeAudio(
       data.close();
     }
   } finally {
-    await reader.cancel().catch(() => {});
+    await audio.cancel();
     if (encoder !== undefined) {
       await encoder.flush().catch(() => {});
       encoder.close();

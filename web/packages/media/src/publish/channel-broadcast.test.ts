@@ -121,4 +121,16 @@ describe("ChannelBroadcast", () => {
     ]);
     expect(tracks.get("audio")?.closed).toBe(true);
   });
+
+  it("republishes the catalog when a track's config changes while live (another microphone's format)", () => {
+    const { tracks, openTrack } = recorder();
+    const broadcast = new ChannelBroadcast({ title: "", targetLatencyMs: 150, startTimeMs: START, tracks: ["audio"], openTrack });
+    broadcast.config({ type: "config", track: "audio", role: "audio", codec: "opus", samplerate: 48_000, channels: 2, bitrate: 1 });
+    broadcast.config({ type: "config", track: "audio", role: "audio", codec: "opus", samplerate: 44_100, channels: 1, bitrate: 1 });
+    const catalogs = (tracks.get("catalog")?.objects ?? []).map((o) => parseCatalog(o.payload));
+    expect(catalogs.map((c) => c.tracks[0]?.role === "audio" && [c.tracks[0].samplerate, c.tracks[0].channelConfig])).toEqual([
+      [48_000, "2"],
+      [44_100, "1"],
+    ]);
+  });
 });

@@ -54,8 +54,10 @@ export class ChannelBroadcast {
   config(config: TrackConfig): void {
     const track = this.#tracks.get(config.track);
     if (track === undefined) return;
+    const changed = track.config !== undefined;
     track.config = config;
-    if (!this.#catalogPublished && [...this.#tracks.values()].every((t) => t.config !== undefined)) this.#publishCatalog(false);
+    // A track's new config (another microphone's format while live) reaches viewers through a new catalog.
+    if (this.#catalogPublished ? changed : [...this.#tracks.values()].every((t) => t.config !== undefined)) this.#publishCatalog(false);
   }
 
   frame(frame: EncodedFrame): void {

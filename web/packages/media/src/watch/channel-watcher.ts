@@ -1,4 +1,12 @@
-import { type Catalog, CatalogError, audioTrack as findAudio, parseCatalog, type VideoTrack, videoRenditions } from "../catalog.ts";
+import {
+  type AudioTrack,
+  type Catalog,
+  CatalogError,
+  audioTrack as findAudio,
+  parseCatalog,
+  type VideoTrack,
+  videoRenditions,
+} from "../catalog.ts";
 import { TrackName } from "../channel.ts";
 import type { MediaPlayer } from "../decode/media-player.ts";
 import { decodeLocProperties } from "../loc-properties.ts";
@@ -29,9 +37,10 @@ export class ChannelWatcher {
   readonly #events: ChannelWatcherEvents;
   #catalog: Catalog | undefined;
   #catalogReader: TrackReader | undefined;
-  #video: TrackReader | undefined;
+  /** Video subscriptions by track: the playing rendition's and, during a switch, the next one's. */
+  readonly #videoReaders = new Map<string, TrackReader>();
   #audio: TrackReader | undefined;
-  #audioName: string | undefined;
+  #audioPlaying: AudioTrack | undefined;
   #playing: VideoTrack | undefined;
   #closed = false;
   #auto = true;
@@ -93,7 +102,7 @@ export class ChannelWatcher {
     if (!this.#auto || this.#catalog === undefined || oldest === undefined) return;
     if (lateFrames - oldest.late < LATE_SWITCH_THRESHOLD) return;
     const renditions = videoRenditions(this.#catalog);
-    const index = renditions.findIndex((r) => r.name === this.#player.videoTrack);
+    const index = renditions.findIndex((r) => r.name === this.#playing?.name);
     const lower = renditions[index + 1];
     if (index < 0 || lower === undefined) return;
     this.#lateHistory = [];
@@ -108,7 +117,7 @@ export class ChannelWatcher {
 
   async #follow(catalog: Catalog): Promise<void> {
     const renditions = videoRenditions(catalog);
-    const current = renditions.find((r) => r.name === this.#player.videoTrack);
+    const current = renditions.find((r) => r.name === this.#playing?.name);
     // A later catalog (title change, restarted publisher) keeps the current rendition; VIDEO_CONFIG on each group's
     // first object carries a changed decoder description. Only a new codec needs a reconfiguration.
     const video = current === undefined || current.codec !== this.#playing?.codec ? (current ?? renditions[0]) : undefined;
@@ -117,10 +126,17 @@ export class ChannelWatcher {
 
   async #followAudio(catalog: Catalog): Promise<void> {
     const audio = findAudio(catalog);
-    if (audio !== undefined && (this.#audioName !== audio.name || this.#audio === undefined)) {
+    const playing = this.#audioPlaying;
+    const same =
+      playing !== undefined &&
+      playing.name === audio?.name &&
+      playing.codec === audio.codec &&
+      playing.samplerate === audio.samplerate &&
+      playing.channelConfig === audio.channelConfig;
+    if (audio !== undefined && (!same || this.#audio === undefined)) {
       await this.#player.setAudio(audio);
       this.#audio?.close();
-      this.#audioName = audio.name;
+      this.#audioPlaying = audio;
       this.#audio = await this.#subscriber.subscribe(audio.name, true);
       void this.#pump(this.#audio, audio.name, false);
     }
@@ -131,11 +147,27 @@ export class ChannelWatcher {
     // The joining FETCH's backlog arrives behind its playout time; it is not a reason to switch down.
     this.#lateHistory = [];
     this.#lateGraceUntil = performance.now() + LATE_GRACE_MS;
-    await this.#player.setVideo(rendition);
-    this.#video?.close();
-    this.#video = await this.#subscriber.subscribe(rendition.name, true);
-    void this.#pump(this.#video, rendition.name, true);
-    this.#events.rendition?.(rendition.name, automatic);
+    // Make before break: the playing rendition's subscription stays until the player has switched at a key frame of
+    // the new one, so the picture never stops (RenditionSplice).
+    const switched = this.#player.setVideo(rendition);
+    await this.#player.ready;
+    const reader = await this.#subscriber.subscribe(rendition.name, true);
+    if (this.#closed || this.#playing !== rendition) {
+      reader.close();
+      return;
+    }
+    this.#videoReaders.get(rendition.name)?.close();
+    this.#videoReaders.set(rendition.name, reader);
+    void this.#pump(reader, rendition.name, true);
+    void switched.then((done) => {
+      if (!done || this.#closed) return;
+      for (const [name, old] of this.#videoReaders) {
+        if (name === rendition.name) continue;
+        old.close();
+        this.#videoReaders.delete(name);
+      }
+      this.#events.rendition?.(rendition.name, automatic);
+    });
   }
 
   async #pump(reader: TrackReader, track: string, video: boolean): Promise<void> {
@@ -155,13 +187,16 @@ export class ChannelWatcher {
         });
       }
     } catch (e) {
-      if (!this.#closed) this.#events.error?.(`Track ${track}: ${e instanceof Error ? e.message : String(e)}`);
+      // A retired rendition's or audio track's subscription may end with an error when it is closed: not a problem.
+      const active = video ? this.#videoReaders.get(track) === reader : this.#audio === reader;
+      if (!this.#closed && active) this.#events.error?.(`Track ${track}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 
   #stopMedia(): void {
-    this.#video?.close();
+    for (const reader of this.#videoReaders.values()) reader.close();
+    this.#videoReaders.clear();
     this.#audio?.close();
-    this.#video = this.#audio = undefined;
+    this.#audio = undefined;
   }
 }
