@@ -70,7 +70,8 @@ public sealed partial class BrowserAppsTests(ITestOutputHelper output)
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"viewer{i + 1}: {frames} video frames and {audio} audio frames in {PlayTime.TotalSeconds} s, rendition {after.GetProperty("rendition")}, " +
                 $"glass-to-glass p50 {Percentile(latencies, 50):F1} ms p95 {Percentile(latencies, 95):F1} ms over {latencies.Length} frames, " +
-                $"first frame {ttff:F0} ms after join, late {after.GetProperty("lateFrames")}, dropped {after.GetProperty("droppedFrames")}"));
+                $"first frame {ttff:F0} ms after join, late {after.GetProperty("lateFrames")}, dropped {after.GetProperty("droppedFrames")}; " +
+                $"join timeline (ms) {after.GetProperty("joinTimelineMs")}"));
             // Nominally 300 video frames (30 fps) and 500 Opus packets; a machine with a load average of 45 on 2 cores delivered
             // 9 and 14 at 720p. The bounds only require playback to advance, and fail when it stalls.
             Assert.True(frames >= 10, $"viewer{i + 1} rendered only {frames} frames in {PlayTime.TotalSeconds} s");
@@ -82,8 +83,10 @@ public sealed partial class BrowserAppsTests(ITestOutputHelper output)
         // A viewer joining mid-stream starts from the current group's key frame (joining FETCH) and shows video within 1 s.
         IPage late = await OpenAsync(chromium, new Uri(web, $"/watch/?channel={Channel}"), "viewer3");
         await WaitForAsync(late, "s => s.framesRendered > 0 && s.timeToFirstFrameMs !== undefined", StartTimeout, "the mid-stream viewer's first frame");
-        double midStream = (await StatsAsync(late)).GetProperty("timeToFirstFrameMs").GetDouble();
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"viewer3 (mid-stream join): first frame {midStream:F0} ms after join"));
+        JsonElement lateStats = await StatsAsync(late);
+        double midStream = lateStats.GetProperty("timeToFirstFrameMs").GetDouble();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"viewer3 (mid-stream join): first frame {midStream:F0} ms after join; join timeline (ms) {lateStats.GetProperty("joinTimelineMs")}"));
         // Target 1 s (BENCHMARKS.md records the measured value); the bound here leaves room for a machine shared by many
         // builds (load average 45+ on 2 cores measured 3–6.5 s), yet fails when a mid-stream viewer cannot start playing.
         Assert.True(midStream < MidStreamFirstFrameLimit.TotalMilliseconds,

@@ -20,7 +20,6 @@ export class MediaPlayer {
   #node: AudioWorkletNode | undefined;
   #audioPlayed = { frames: 0, underruns: 0 };
   #videoTrack: string | undefined;
-  readonly #ready: Promise<void>;
 
   constructor(options: MediaPlayerOptions) {
     this.#worker = new Worker(new URL("./decoder-worker.ts", import.meta.url), { type: "module", name: "moqlive-decoder" });
@@ -34,7 +33,11 @@ export class MediaPlayer {
     // Opus decodes at 48 kHz: a context at that rate plays the PCM without resampling.
     this.#audio = new AudioContext({ sampleRate: 48_000, latencyHint: "interactive" });
     const offscreen = options.canvas.transferControlToOffscreen();
-    this.#ready = this.#audio.audioWorklet.addModule(audioWorkletUrl).then(
+    // The worker starts at once: video does not wait for the AudioWorklet module to load (its port follows).
+    this.#send({ type: "init", canvas: offscreen, targetLatencyMs: options.targetLatencyMs, clockOffsetUs: options.clockOffsetUs }, [
+      offscreen,
+    ]);
+    void this.#audio.audioWorklet.addModule(audioWorkletUrl).then(
       () => {
         const node = new AudioWorkletNode(this.#audio, "moqlive-player", { numberOfInputs: 0, outputChannelCount: [2] });
         node.connect(this.#audio.destination);
@@ -44,30 +47,13 @@ export class MediaPlayer {
         const channel = new MessageChannel();
         node.port.postMessage({ type: "port", port: channel.port1 }, [channel.port1]);
         this.#node = node;
-        this.#send(
-          {
-            type: "init",
-            canvas: offscreen,
-            audioPort: channel.port2,
-            targetLatencyMs: options.targetLatencyMs,
-            clockOffsetUs: options.clockOffsetUs,
-          },
-          [offscreen, channel.port2],
-        );
+        this.#send({ type: "audio-output", port: channel.port2 }, [channel.port2]);
       },
       (e: unknown) => {
         options.onError?.(`Audio output unavailable (${e instanceof Error ? e.message : String(e)}); playing video only.`);
-        this.#send({ type: "init", canvas: offscreen, targetLatencyMs: options.targetLatencyMs, clockOffsetUs: options.clockOffsetUs }, [
-          offscreen,
-        ]);
       },
     );
     void this.#audio.resume().catch(() => {});
-  }
-
-  /** Resolves once the worker and the audio path are set up. */
-  get ready(): Promise<void> {
-    return this.#ready;
   }
 
   get videoTrack(): string | undefined {
@@ -75,14 +61,12 @@ export class MediaPlayer {
   }
 
   /** Plays this video rendition from its next key frame on (a switch resets the video jitter buffer). */
-  async setVideo(track: VideoTrack): Promise<void> {
-    await this.#ready;
+  setVideo(track: VideoTrack): void {
     this.#videoTrack = track.name;
     this.#configure({ type: "configure", role: "video", track: track.name, codec: track.codec, ...description(track.initData) });
   }
 
-  async setAudio(track: AudioTrack): Promise<void> {
-    await this.#ready;
+  setAudio(track: AudioTrack): void {
     const channels = Number.parseInt(track.channelConfig, 10);
     this.#configure({
       type: "configure",
