@@ -24,7 +24,12 @@ public sealed partial class BrowserAppsTests(ITestOutputHelper output)
     private const int Resolution = 360;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan PlayTime = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan MidStreamFirstFrameLimit = TimeSpan.FromSeconds(10);
+    // Issue 5: a viewer joining mid-stream shows video within 1 s of joining.
+    private static readonly TimeSpan MidStreamFirstFrameTarget = TimeSpan.FromSeconds(1);
+    // On a machine shared by many builds (load average 45–55 on 2 cores) the join measured 3.3–4.2 s, 1.5–3.3 s of it
+    // the WebTransport handshake; from the session being up to the first frame it measured 0.9–1.8 s.
+    private static readonly TimeSpan MidStreamFirstFrameLoadedLimit = TimeSpan.FromSeconds(8);
+    private static readonly TimeSpan MidStreamSessionToFirstFrameLoadedLimit = TimeSpan.FromSeconds(3);
 
     [GeneratedRegex(@"Web \(HTTPS\)\s+(https://\S+)")]
     private static partial Regex WebUrlPattern();
@@ -85,12 +90,22 @@ public sealed partial class BrowserAppsTests(ITestOutputHelper output)
         await WaitForAsync(late, "s => s.framesRendered > 0 && s.timeToFirstFrameMs !== undefined", StartTimeout, "the mid-stream viewer's first frame");
         JsonElement lateStats = await StatsAsync(late);
         double midStream = lateStats.GetProperty("timeToFirstFrameMs").GetDouble();
+        JsonElement timeline = lateStats.GetProperty("joinTimelineMs");
+        double sessionToFrame = timeline.GetProperty("first-frame").GetDouble() - timeline.GetProperty("connected").GetDouble();
+        // The issue's 1 s holds the join to account on a machine that is not overloaded; an overloaded one (more than two
+        // runnable tasks per core) gets the bounds measured under that load, and the phase after the session is up (the
+        // player's own pipeline: subscriptions, joining FETCH, decode) is checked separately so a slow handshake cannot
+        // hide a regression there.
+        double load = LoadAveragePerCore();
+        bool loaded = load > 2;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"viewer3 (mid-stream join): first frame {midStream:F0} ms after join; join timeline (ms) {lateStats.GetProperty("joinTimelineMs")}"));
-        // Target 1 s (BENCHMARKS.md records the measured value); the bound here leaves room for a machine shared by many
-        // builds (load average 45+ on 2 cores measured 3–6.5 s), yet fails when a mid-stream viewer cannot start playing.
-        Assert.True(midStream < MidStreamFirstFrameLimit.TotalMilliseconds,
-            $"the mid-stream viewer showed its first frame {midStream:F0} ms after joining (target 1000 ms, limit {MidStreamFirstFrameLimit.TotalMilliseconds} ms)");
+            $"viewer3 (mid-stream join): first frame {midStream:F0} ms after join, {sessionToFrame:F0} ms after the session was up " +
+            $"(load average {load:F1} per core: {(loaded ? "loaded" : "target")} bounds); join timeline (ms) {timeline}"));
+        double limit = (loaded ? MidStreamFirstFrameLoadedLimit : MidStreamFirstFrameTarget).TotalMilliseconds;
+        Assert.True(midStream < limit,
+            $"the mid-stream viewer showed its first frame {midStream:F0} ms after joining (target 1000 ms, limit here {limit} ms)");
+        Assert.True(sessionToFrame < Math.Min(limit, MidStreamSessionToFirstFrameLoadedLimit.TotalMilliseconds),
+            $"the mid-stream viewer showed its first frame {sessionToFrame:F0} ms after its session was up; join timeline (ms) {timeline}");
         await late.CloseAsync();
 
         // The streamer reloads: the viewers keep their pages and play again once it is live.
@@ -148,6 +163,16 @@ public sealed partial class BrowserAppsTests(ITestOutputHelper output)
                 : "no stats";
             Assert.Fail($"Timed out after {timeout.TotalSeconds} s waiting for {what} on {page.Url}: {summary}");
         }
+    }
+
+    /// <summary>The 1-minute load average per core (0 where /proc/loadavg does not exist).</summary>
+    private static double LoadAveragePerCore()
+    {
+        const string path = "/proc/loadavg";
+        if (!File.Exists(path))
+            return 0;
+        string first = File.ReadAllText(path).Split(' ')[0];
+        return double.Parse(first, CultureInfo.InvariantCulture) / Environment.ProcessorCount;
     }
 
     private static double Percentile(double[] values, double p)
