@@ -11,6 +11,7 @@ import {
   formatBitrate,
   formatMs,
   isValidChannelName,
+  JoinTimeline,
   MediaPlayer,
   type PlayerStats,
   percentile,
@@ -26,6 +27,12 @@ interface AudienceStats {
   channel?: string;
   joinedAt?: number;
   timeToFirstFrameMs?: number | undefined;
+  /**
+   * The newest join's steps, ms since the join (also `moqlive:STEP` performance marks): connected, clock, the watcher's
+   * steps (catalog-subscribed, catalog, video-subscribed, video-object, ...), then in the decoder worker first-object,
+   * first-decode, first-output (decoded) and first-frame (drawn).
+   */
+  joinTimelineMs: Record<string, number>;
   /** Every rendered frame's glass-to-glass latency since the page loaded, ms (the newest 20000). */
   latencySamplesMs: number[];
   latencyMs?: number | undefined;
@@ -88,6 +95,7 @@ const totals = { framesRendered: 0, framesDecoded: 0, audioFramesDecoded: 0, aud
 const stats: AudienceStats = {
   state: "idle",
   latencySamplesMs: [],
+  joinTimelineMs: {},
   ...totals,
   audioQueuedMs: 0,
   fps: 0,
@@ -103,7 +111,9 @@ const stats: AudienceStats = {
 };
 window.__moqliveStats = stats;
 
-let current: { session: MoqtSession; player: MediaPlayer; watcher: ChannelWatcher; base: typeof totals; chat?: ChatRoom } | undefined;
+let current:
+  | { session: MoqtSession; player: MediaPlayer; watcher: ChannelWatcher; base: typeof totals; timeline: JoinTimeline; chat?: ChatRoom }
+  | undefined;
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
 
 function setStatus(state: AudienceStats["state"], text: string): void {
@@ -127,23 +137,11 @@ async function join(): Promise<void> {
   stats.joinedAt = Date.now();
   stats.timeToFirstFrameMs = undefined;
   stats.joins++;
+  const timeline = new JoinTimeline();
+  stats.joinTimelineMs = timeline.steps;
   setStatus("connecting", `Joining ${channel}…`);
-  let session: MoqtSession;
-  let clockOffsetUs: number;
-  try {
-    // In parallel: both are round trips to the server, and time to first frame counts from here.
-    const [clock, connected] = await Promise.all([
-      estimateClockOffset("/api/time", 3),
-      connect(new URL("/moq", location.origin).toString(), { serverCertificateHashes: "fetch" }),
-    ]);
-    clockOffsetUs = clock.offsetUs;
-    session = connected;
-  } catch (e) {
-    retry(`Cannot reach the MoqLive server (${e instanceof Error ? e.message : String(e)}). Retrying…`, "error");
-    return;
-  }
-  stats.clockOffsetMs = clockOffsetUs / 1000;
-  // A canvas can be transferred to a worker once: each join draws on a fresh one.
+  // A canvas can be transferred to a worker once: each join draws on a fresh one. The player (decoder worker, audio
+  // output) starts while the session connects.
   const canvas = document.createElement("canvas");
   canvas.width = 1280;
   canvas.height = 720;
@@ -153,13 +151,37 @@ async function join(): Promise<void> {
   const player = new MediaPlayer({
     canvas,
     targetLatencyMs: Number(latencyInput.value),
-    clockOffsetUs,
-    onStats: (s) => onStats(s, joinedAt),
+    clockOffsetUs: 0,
+    onStats: (s) => onStats(s, joinedAt, timeline),
     onError: (message) => {
       stats.lastError = message;
       console.warn(message);
     },
   });
+  let session: MoqtSession;
+  let clockOffsetUs: number;
+  try {
+    // In parallel: both are round trips to the server, and time to first frame counts from here.
+    const [clock, connected] = await Promise.all([
+      estimateClockOffset("/api/time", 3).then((c) => {
+        timeline.mark("clock");
+        return c;
+      }),
+      connect(new URL("/moq", location.origin).toString(), { serverCertificateHashes: "fetch" }).then((s) => {
+        timeline.mark("connected");
+        return s;
+      }),
+    ]);
+    clockOffsetUs = clock.offsetUs;
+    session = connected;
+  } catch (e) {
+    player.close();
+    retry(`Cannot reach the MoqLive server (${e instanceof Error ? e.message : String(e)}). Retrying…`, "error");
+    return;
+  }
+  stats.clockOffsetMs = clockOffsetUs / 1000;
+  // Before any object reaches the worker: its jitter buffer works on the server's clock.
+  player.setClockOffset(clockOffsetUs);
   const watcher = new ChannelWatcher(channelSubscriber(session, channelNamespace(channel)), player, {
     catalog: (catalog) => {
       titleView.textContent = catalog.title === "" ? `· ${channel}` : `· ${channel}: ${catalog.title}`;
@@ -178,8 +200,9 @@ async function join(): Promise<void> {
       stats.lastError = message;
       console.warn(message);
     },
+    step: (step) => timeline.mark(step),
   });
-  const joined: NonNullable<typeof current> = { session, player, watcher, base: { ...totals } };
+  const joined: NonNullable<typeof current> = { session, player, watcher, base: { ...totals }, timeline };
   current = joined;
   ChatRoom.join(session, channel, { displayName: "Viewer" }).then(
     (room) => {
@@ -213,7 +236,7 @@ async function join(): Promise<void> {
   }
 }
 
-function onStats(s: PlayerStats & AudioOutputStats, joinedAt: number): void {
+function onStats(s: PlayerStats & AudioOutputStats, joinedAt: number, timeline: JoinTimeline): void {
   const base = current?.base ?? totals;
   totals.framesRendered = base.framesRendered + s.framesRendered;
   totals.framesDecoded = base.framesDecoded + s.framesDecoded;
@@ -240,6 +263,10 @@ function onStats(s: PlayerStats & AudioOutputStats, joinedAt: number): void {
   if (s.firstFrameAt !== undefined && stats.timeToFirstFrameMs === undefined && joinedAt === stats.joinedAt) {
     stats.timeToFirstFrameMs = s.firstFrameAt - joinedAt;
   }
+  if (s.firstObjectAt !== undefined) timeline.markEpoch("first-object", s.firstObjectAt);
+  if (s.firstDecodeAt !== undefined) timeline.markEpoch("first-decode", s.firstDecodeAt);
+  if (s.firstOutputAt !== undefined) timeline.markEpoch("first-output", s.firstOutputAt);
+  if (s.firstFrameAt !== undefined) timeline.markEpoch("first-frame", s.firstFrameAt);
   if (s.framesRendered > 0 && stats.state !== "playing" && stats.state !== "ended") setStatus("playing", `Playing ${channel}.`);
   current?.watcher.observeLateFrames(s.lateFrames, performance.now());
   const recent = stats.latencySamplesMs.slice(-300);
@@ -255,6 +282,7 @@ function onStats(s: PlayerStats & AudioOutputStats, joinedAt: number): void {
     "Late / dropped frames": `${totals.lateFrames} / ${totals.droppedFrames}`,
     "Audio frames decoded": totals.audioFramesDecoded,
     "Time to first frame": formatMs(stats.timeToFirstFrameMs),
+    "Join timeline (ms)": timeline.format(),
     "Clock offset": formatMs(stats.clockOffsetMs),
   });
 }

@@ -18,6 +18,7 @@ export { type AudioOutputStats, MediaPlayer, type MediaPlayerOptions } from "./d
 export type { EncodedFrame, EncoderSettings, EncoderStats, RenditionSettings, TrackConfig } from "./encode/encoder-messages.ts";
 export { MediaEncoder, type MediaEncoderHandlers } from "./encode/media-encoder.ts";
 export { type BufferedFrame, JitterBuffer, type JitterBufferOptions, type JitterBufferStats, type PollResult } from "./jitter-buffer.ts";
+export { JoinTimeline } from "./join-timeline.ts";
 export { decodeLocProperties, encodeLocProperties, type LocProperties, LocProperty, LocPropertyError } from "./loc-properties.ts";
 export type { ChannelSubscriber, GroupWriter, ReceivedObject, TrackReader, TrackWriter } from "./media-transport.ts";
 export { channelSubscriber, publishedTrackOpener } from "./moqt-session.ts";
@@ -26,4 +27,4 @@ export { ChannelBroadcast, type ChannelBroadcastOptions } from "./publish/channe
 export { RateMeter } from "./rate-meter.ts";
 export { formatBitrate, formatMs, percentile } from "./stats-format.ts";
 export { defineStatsView, StatsView } from "./ui/stats-view.ts";
-export { ChannelWatcher, type ChannelWatcherEvents } from "./watch/channel-watcher.ts";
+export { ChannelWatcher, type ChannelWatcherEvents, type JoinStep, type WatchedPlayer } from "./watch/channel-watcher.ts";

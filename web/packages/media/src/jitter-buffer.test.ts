@@ -61,6 +61,31 @@ describe("JitterBuffer", () => {
     expect(buffer.stats.late).toBe(30);
   });
 
+  it("plays a joining FETCH's backlog at once without raising the delay or counting it late, then settles on live arrivals", () => {
+    const { delay, buffer } = setup(150);
+    // Joined at 0.9 s into a GOP: the fetch brings frames 0..26 at once, then live frames arrive 20 ms after capture.
+    const joined = 27 * FRAME;
+    for (let n = 0; n < 27; n++) buffer.push({ ...frame(n), fetched: true }, joined);
+    expect(delay.delayUs).toBe(10_000);
+    const first = buffer.poll(joined);
+    expect(first.frames.map((f) => f.data)).toEqual(Array.from({ length: 27 }, (_, i) => i));
+    expect(first.dropped).toBe(0);
+    buffer.push(frame(27), 27 * FRAME + 20_000);
+    expect(delay.delayUs).toBe(30_000);
+    expect(buffer.poll(27 * FRAME + 29_000).frames).toEqual([]);
+    expect(buffer.poll(27 * FRAME + 30_000).frames.map((f) => f.data)).toEqual([27]);
+    expect(buffer.stats).toEqual({ late: 0, dropped: 0, released: 28 });
+  });
+
+  it("counts a live frame's lateness and arrival latency as before", () => {
+    const { delay, buffer } = setup(150);
+    buffer.push({ ...frame(0), fetched: true }, 900_000);
+    buffer.push(frame(1), FRAME + 400_000);
+    expect(delay.delayUs).toBe(150_000);
+    expect(buffer.poll(FRAME + 400_000).frames.map((f) => f.data)).toEqual([0, 1]);
+    expect(buffer.stats.late).toBe(1);
+  });
+
   it("releases late frames at once (speed-up) when no key frame lets it skip", () => {
     const { buffer } = setup(150);
     for (let n = 0; n < 5; n++) buffer.push(frame(n), 400_000);

@@ -5,6 +5,11 @@ export interface BufferedFrame<T> {
   readonly timestampUs: number;
   /** A frame decoding can start from (every audio frame; video key frames). */
   readonly keyframe: boolean;
+  /**
+   * Published before the subscription began (a joining FETCH's backlog, for a fast start): played as soon as it is
+   * due, but its arrival latency (it was requested late, not delayed) neither raises the playout delay nor counts as late.
+   */
+  readonly fetched?: boolean;
   readonly data: T;
 }
 
@@ -70,7 +75,7 @@ export class JitterBuffer<T> {
 
   /** Adds a frame in decode order. Until a key frame arrives (at start or after a drop), others are discarded. */
   push(frame: BufferedFrame<T>, nowUs: number): void {
-    this.#delay.observe(frame.timestampUs, nowUs);
+    if (frame.fetched !== true) this.#delay.observe(frame.timestampUs, nowUs);
     if (this.#needKeyframe && !frame.keyframe) {
       this.#stats.dropped++;
       return;
@@ -122,7 +127,7 @@ export class JitterBuffer<T> {
     this.#frames = this.#frames.slice(due);
     this.#stats.dropped += dropped;
     this.#stats.released += frames.length;
-    for (const f of frames) if (nowUs - (f.timestampUs + delay) > this.#late) this.#stats.late++;
+    for (const f of frames) if (f.fetched !== true && nowUs - (f.timestampUs + delay) > this.#late) this.#stats.late++;
     return { frames, dropped };
   }
 

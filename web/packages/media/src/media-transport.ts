@@ -23,6 +23,8 @@ export interface ReceivedObject {
   readonly objectId: bigint;
   readonly properties: readonly KeyValuePair[];
   readonly payload: Uint8Array;
+  /** Delivered by a joining FETCH: published before the subscription began, so its arrival time says nothing of the path's delay. */
+  readonly fetched?: boolean;
 }
 
 /** A subscription: objects in arrival order; ends when the publisher ends the track or the session closes. */

@@ -39,7 +39,7 @@ export function channelSubscriber(session: MoqtSession, namespace: readonly stri
             for await (const object of fetch.objects) {
               if (object.status !== ObjectStatus.Normal) continue;
               last = object;
-              yield received(object);
+              yield { ...received(object), fetched: true };
             }
           } catch {
             // A failed fetch only costs the fast start; the subscription continues.

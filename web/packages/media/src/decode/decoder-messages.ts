@@ -3,10 +3,14 @@
 export interface InitDecoder {
   readonly type: "init";
   readonly canvas: OffscreenCanvas;
-  /** The AudioWorklet node's port: decoded PCM goes straight from the worker to the audio thread. */
-  readonly audioPort?: MessagePort;
   readonly targetLatencyMs: number;
   readonly clockOffsetUs: number;
+}
+
+/** The AudioWorklet node's port, once its module has loaded: decoded PCM goes straight from the worker to the audio thread. */
+export interface AudioOutput {
+  readonly type: "audio-output";
+  readonly port: MessagePort;
 }
 
 export interface ConfigureTrack {
@@ -24,6 +28,8 @@ export interface MediaObject {
   readonly track: string;
   /** The first object of a video group is its key frame. */
   readonly keyframe: boolean;
+  /** From a joining FETCH (the backlog before the live edge): played, but its lateness is not arrival jitter. */
+  readonly fetched: boolean;
   readonly timestampUs: number;
   readonly videoConfig?: ArrayBuffer;
   readonly data: ArrayBuffer;
@@ -39,7 +45,7 @@ export interface SetClockOffset {
   readonly clockOffsetUs: number;
 }
 
-export type ToDecoder = InitDecoder | ConfigureTrack | MediaObject | SetTargetLatency | SetClockOffset;
+export type ToDecoder = InitDecoder | AudioOutput | ConfigureTrack | MediaObject | SetTargetLatency | SetClockOffset;
 
 export interface PlayerStats {
   readonly type: "stats";
@@ -69,6 +75,10 @@ export interface PlayerStats {
   readonly firstFrameAt: number | undefined;
   /** The newest rendition switch: ms between the old rendition's last rendered frame and the new one's first. */
   readonly switchGapMs: number | undefined;
+  /** When the first video object reached the worker, the first went to the decoder and the first came out (same clock). */
+  readonly firstObjectAt: number | undefined;
+  readonly firstDecodeAt: number | undefined;
+  readonly firstOutputAt: number | undefined;
 }
 
 export interface DecoderError {

@@ -21,6 +21,7 @@ interface Encoded {
 
 let init: InitDecoder | undefined;
 let context: OffscreenCanvasRenderingContext2D | null = null;
+let audioPort: MessagePort | undefined;
 let clockOffsetUs = 0;
 let delay = new PlayoutDelay({ targetLatencyUs: 150_000 });
 let videoBuffer = new JitterBuffer<Encoded>(delay);
@@ -47,6 +48,9 @@ let firstFrameAt: number | undefined;
 let switchAtUs: number | undefined;
 let lastRenderAt: number | undefined;
 let switchGapMs: number | undefined;
+let firstObjectAt: number | undefined;
+let firstDecodeAt: number | undefined;
+let firstOutputAt: number | undefined;
 let size = { width: 0, height: 0 };
 const renderMeter = new RateMeter();
 const videoBytes = new RateMeter();
@@ -69,6 +73,9 @@ scope.onmessage = (event: MessageEvent<ToDecoder>) => {
       audioBuffer = new JitterBuffer<Encoded>(delay, { startWithKeyframe: false });
       context = message.canvas.getContext("2d");
       setInterval(postStats, 250);
+      break;
+    case "audio-output":
+      audioPort = message.port;
       break;
     case "configure":
       configure(message);
@@ -99,7 +106,12 @@ function configure(message: ConfigureTrack): void {
     }
     // A rendition switch: the playing rendition goes on until the new one reaches its switch point (RenditionSplice).
     splice.switchTo(message.track);
-    if (splice.current === message.track) post({ type: "switched", track: message.track });
+    if (splice.current === message.track) {
+      post({ type: "switched", track: message.track });
+      // Set the decoder up now, with the catalog's description, while the first key frame is still on its way: its
+      // initialisation is then off the path to the first frame. A key frame with another VIDEO_CONFIG reconfigures it.
+      if (videoDecoder === undefined || videoDecoder.state !== "configured") configureVideoDecoder(message, message.description);
+    }
   } else {
     audioConfig = message;
     audioBuffer.reset();
@@ -114,6 +126,7 @@ function receive(message: MediaObject): void {
   const frame: BufferedFrame<Encoded> = {
     timestampUs: message.timestampUs,
     keyframe: message.keyframe,
+    fetched: message.fetched,
     data: { track: message.track, data: message.data, videoConfig: message.videoConfig },
   };
   if (videoConfigs.has(message.track)) {
@@ -124,6 +137,7 @@ function receive(message: MediaObject): void {
       post({ type: "switched", track: message.track });
       switchAtUs = message.timestampUs;
     }
+    firstObjectAt ??= localNowUs() / 1000;
     videoBytes.add(performance.now(), message.data.byteLength);
     videoBuffer.push(frame, now);
   } else if (message.track === audioConfig?.track) {
@@ -150,21 +164,23 @@ function tick(): void {
   const now = serverNowUs();
   for (const frame of audioBuffer.poll(now).frames) decodeAudio(frame);
   const video = videoBuffer.poll(now);
+  // The decoder's backlog before this batch: frames released together (a catch-up, or a joining FETCH's GOP at the
+  // start) queue up by design and are not a sign that the decoder cannot keep up.
+  const backlog = videoDecoder?.decodeQueueSize ?? 0;
   for (const frame of video.frames) {
     splice.released(frame.timestampUs);
-    decodeVideo(frame);
+    decodeVideo(frame, backlog);
   }
   schedule();
 }
 
-function decodeVideo(frame: BufferedFrame<Encoded>): void {
+function decodeVideo(frame: BufferedFrame<Encoded>, backlog: number): void {
   const config = videoConfigs.get(frame.data.track);
   if (config === undefined) return;
   if (needKeyframe && !frame.keyframe) {
     counters.decodeDropped++;
     return;
   }
-  const backlog = videoDecoder?.decodeQueueSize ?? 0;
   if (backlog > MAX_DECODE_BACKLOG && !frame.keyframe) {
     // The decoder cannot keep up (a slow machine, or a catch-up burst): drop to the next key frame rather than let
     // latency grow.
@@ -185,24 +201,30 @@ function decodeVideo(frame: BufferedFrame<Encoded>): void {
       needKeyframe = true;
       return;
     }
-    if (videoDecoder === undefined || videoDecoder.state === "closed") {
-      videoDecoder = new VideoDecoder({ output: render, error: (e) => decoderFailed(`Video decoder: ${e.message}`) });
-    }
-    videoDecoder.configure({
-      codec: config.codec,
-      optimizeForLatency: true,
-      ...(description === undefined ? {} : { description }),
-    });
-    configuredDescription = description;
-    configuredCodec = config.codec;
+    configureVideoDecoder(config, description);
   }
   needKeyframe = false;
-  videoDecoder.decode(
+  firstDecodeAt ??= localNowUs() / 1000;
+  videoDecoder?.decode(
     new EncodedVideoChunk({ type: frame.keyframe ? "key" : "delta", timestamp: frame.timestampUs, data: frame.data.data }),
   );
 }
 
+function configureVideoDecoder(config: ConfigureTrack, description: ArrayBuffer | undefined): void {
+  if (videoDecoder === undefined || videoDecoder.state === "closed") {
+    videoDecoder = new VideoDecoder({ output: render, error: (e) => decoderFailed(`Video decoder: ${e.message}`) });
+  }
+  videoDecoder.configure({
+    codec: config.codec,
+    optimizeForLatency: true,
+    ...(description === undefined ? {} : { description }),
+  });
+  configuredDescription = description;
+  configuredCodec = config.codec;
+}
+
 function render(frame: VideoFrame): void {
+  firstOutputAt ??= localNowUs() / 1000;
   counters.framesDecoded++;
   const latency = (serverNowUs() - frame.timestamp) / 1000;
   const canvas = init?.canvas;
@@ -270,7 +292,8 @@ function decodeAudio(frame: BufferedFrame<Encoded>): void {
 }
 
 function postAudio(message: ToAudioWorklet, transfer: Transferable[] = []): void {
-  init?.audioPort?.postMessage(message, transfer);
+  // Before the AudioWorklet is up there is nowhere to play: that PCM is dropped, as a late start would drop it anyway.
+  audioPort?.postMessage(message, transfer);
 }
 
 function postStats(): void {
@@ -295,6 +318,9 @@ function postStats(): void {
     height: size.height,
     firstFrameAt,
     switchGapMs,
+    firstObjectAt,
+    firstDecodeAt,
+    firstOutputAt,
     decoderState: videoDecoder?.state ?? "none",
     decodeQueueSize: videoDecoder?.decodeQueueSize ?? 0,
   });

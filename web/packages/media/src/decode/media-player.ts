@@ -31,7 +31,6 @@ export class MediaPlayer {
   #videoTrack: string | undefined;
   /** The rendition asked for last and what its switch promise resolves with. */
   #videoRequest: { track: string; resolve: (switched: boolean) => void } | undefined;
-  readonly #ready: Promise<void>;
 
   constructor(options: MediaPlayerOptions) {
     this.#worker = new Worker(new URL("./decoder-worker.ts", import.meta.url), { type: "module", name: "moqlive-decoder" });
@@ -51,7 +50,11 @@ export class MediaPlayer {
     // Opus decodes at 48 kHz: a context at that rate plays the PCM without resampling.
     this.#audio = new AudioContext({ sampleRate: 48_000, latencyHint: "interactive" });
     const offscreen = options.canvas.transferControlToOffscreen();
-    this.#ready = this.#audio.audioWorklet.addModule(audioWorkletUrl).then(
+    // The worker starts at once: video does not wait for the AudioWorklet module to load (its port follows).
+    this.#send({ type: "init", canvas: offscreen, targetLatencyMs: options.targetLatencyMs, clockOffsetUs: options.clockOffsetUs }, [
+      offscreen,
+    ]);
+    void this.#audio.audioWorklet.addModule(audioWorkletUrl).then(
       () => {
         const node = new AudioWorkletNode(this.#audio, "moqlive-player", { numberOfInputs: 0, outputChannelCount: [2] });
         node.connect(this.#audio.destination);
@@ -64,30 +67,13 @@ export class MediaPlayer {
         const channel = new MessageChannel();
         node.port.postMessage({ type: "port", port: channel.port1 }, [channel.port1]);
         this.#node = node;
-        this.#send(
-          {
-            type: "init",
-            canvas: offscreen,
-            audioPort: channel.port2,
-            targetLatencyMs: options.targetLatencyMs,
-            clockOffsetUs: options.clockOffsetUs,
-          },
-          [offscreen, channel.port2],
-        );
+        this.#send({ type: "audio-output", port: channel.port2 }, [channel.port2]);
       },
       (e: unknown) => {
         options.onError?.(`Audio output unavailable (${e instanceof Error ? e.message : String(e)}); playing video only.`);
-        this.#send({ type: "init", canvas: offscreen, targetLatencyMs: options.targetLatencyMs, clockOffsetUs: options.clockOffsetUs }, [
-          offscreen,
-        ]);
       },
     );
     void this.#audio.resume().catch(() => {});
-  }
-
-  /** Resolves once the worker and the audio path are set up. */
-  get ready(): Promise<void> {
-    return this.#ready;
   }
 
   /** The rendition feeding the decoder. */
@@ -105,14 +91,11 @@ export class MediaPlayer {
     const switched = new Promise<boolean>((resolve) => {
       this.#videoRequest = { track: track.name, resolve };
     });
-    void this.#ready.then(() =>
-      this.#configure({ type: "configure", role: "video", track: track.name, codec: track.codec, ...description(track.initData) }),
-    );
+    this.#configure({ type: "configure", role: "video", track: track.name, codec: track.codec, ...description(track.initData) });
     return switched;
   }
 
-  async setAudio(track: AudioTrack): Promise<void> {
-    await this.#ready;
+  setAudio(track: AudioTrack): void {
     const channels = Number.parseInt(track.channelConfig, 10);
     this.#configure({
       type: "configure",

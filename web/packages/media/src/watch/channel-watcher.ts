@@ -18,7 +18,19 @@ export interface ChannelWatcherEvents {
   readonly ended?: (reason: string) => void;
   readonly error?: (message: string) => void;
   readonly rendition?: (track: string, automatic: boolean) => void;
+  /** Join progress, each step once per watcher (for a JoinTimeline). */
+  readonly step?: (step: JoinStep) => void;
 }
+
+/**
+ * `catalog-subscribed`: the catalog subscription (and its joining FETCH) is set up; `catalog`: the first catalog
+ * arrived; `video-subscribed` / `audio-subscribed`: the media subscription in use is set up; `video-object` /
+ * `audio-object`: its first object went to the player.
+ */
+export type JoinStep = "catalog-subscribed" | "catalog" | "video-subscribed" | "audio-subscribed" | "video-object" | "audio-object";
+
+/** What the watcher drives: a {@link MediaPlayer}. */
+export type WatchedPlayer = Pick<MediaPlayer, "videoTrack" | "setVideo" | "setAudio" | "push">;
 
 /** Late frames within the window that make an automatic switch to the next lower rendition. */
 const LATE_SWITCH_THRESHOLD = 8;
@@ -27,13 +39,15 @@ const LATE_WINDOW_MS = 3000;
 const LATE_GRACE_MS = 3000;
 
 /**
- * Watches one channel: subscribes to the catalog (joining, so the current catalog arrives at once), then to the chosen
- * video rendition and the audio track with a joining FETCH from the current group's key frame, and feeds LOC objects
- * to the player. Switches renditions on request, or down automatically when frames keep arriving late.
+ * Watches one channel: subscribes to the catalog (joining, so the current catalog arrives at once) and, in the same
+ * moment, to the default video rendition and audio track of docs/media-format.md; once the catalog says which tracks
+ * to play it keeps those subscriptions (or subscribes to others), each with a joining FETCH from the current group's key
+ * frame, and feeds LOC objects to the player. Switches renditions on request, or down automatically when frames keep
+ * arriving late.
  */
 export class ChannelWatcher {
   readonly #subscriber: ChannelSubscriber;
-  readonly #player: MediaPlayer;
+  readonly #player: WatchedPlayer;
   readonly #events: ChannelWatcherEvents;
   #catalog: Catalog | undefined;
   #catalogReader: TrackReader | undefined;
@@ -46,8 +60,10 @@ export class ChannelWatcher {
   #auto = true;
   #lateHistory: { at: number; late: number }[] = [];
   #lateGraceUntil = 0;
+  /** Subscriptions requested before the catalog arrived, by track name; taken by the first catalog or closed. */
+  readonly #early = new Map<string, Promise<TrackReader | undefined>>();
 
-  constructor(subscriber: ChannelSubscriber, player: MediaPlayer, events: ChannelWatcherEvents = {}) {
+  constructor(subscriber: ChannelSubscriber, player: WatchedPlayer, events: ChannelWatcherEvents = {}) {
     this.#subscriber = subscriber;
     this.#player = player;
     this.#events = events;
@@ -59,7 +75,24 @@ export class ChannelWatcher {
 
   /** Subscribes to the catalog and follows it until the broadcast ends; resolves when the catalog track ends. */
   async run(): Promise<void> {
+    // Pipelined start: media subscriptions do not wait for the catalog's round trips (and, at a relay that does not
+    // carry the track yet, for the upstream subscribe); a failed guess costs nothing but the request.
+    for (const name of [TrackName.videoHd, TrackName.audio]) {
+      this.#early.set(
+        name,
+        this.#subscriber.subscribe(name, true).catch(() => undefined),
+      );
+    }
+    try {
+      await this.#followCatalog();
+    } finally {
+      this.#dropEarly();
+    }
+  }
+
+  async #followCatalog(): Promise<void> {
     this.#catalogReader = await this.#subscriber.subscribe(TrackName.catalog, true);
+    this.#events.step?.("catalog-subscribed");
     for await (const object of this.#catalogReader) {
       if (this.#closed) return;
       let catalog: Catalog;
@@ -70,6 +103,7 @@ export class ChannelWatcher {
         continue;
       }
       this.#catalog = catalog;
+      this.#events.step?.("catalog");
       this.#events.catalog?.(catalog);
       if (catalog.isComplete) {
         this.#events.ended?.("The streamer ended the broadcast.");
@@ -77,6 +111,7 @@ export class ChannelWatcher {
         return;
       }
       await this.#follow(catalog);
+      this.#dropEarly();
     }
     if (!this.#closed) this.#events.ended?.("The channel ended.");
   }
@@ -112,6 +147,7 @@ export class ChannelWatcher {
   close(): void {
     this.#closed = true;
     this.#catalogReader?.close();
+    this.#dropEarly();
     this.#stopMedia();
   }
 
@@ -137,7 +173,8 @@ export class ChannelWatcher {
       await this.#player.setAudio(audio);
       this.#audio?.close();
       this.#audioPlaying = audio;
-      this.#audio = await this.#subscriber.subscribe(audio.name, true);
+      this.#audio = await this.#open(audio.name);
+      this.#events.step?.("audio-subscribed");
       void this.#pump(this.#audio, audio.name, false);
     }
   }
@@ -150,8 +187,8 @@ export class ChannelWatcher {
     // Make before break: the playing rendition's subscription stays until the player has switched at a key frame of
     // the new one, so the picture never stops (RenditionSplice).
     const switched = this.#player.setVideo(rendition);
-    await this.#player.ready;
-    const reader = await this.#subscriber.subscribe(rendition.name, true);
+    const reader = await this.#open(rendition.name);
+    this.#events.step?.("video-subscribed");
     if (this.#closed || this.#playing !== rendition) {
       reader.close();
       return;
@@ -170,17 +207,34 @@ export class ChannelWatcher {
     });
   }
 
+  /** A joining subscription to `track`: the one requested before the catalog came, if any and if it succeeded. */
+  async #open(track: string): Promise<TrackReader> {
+    const early = this.#early.get(track);
+    this.#early.delete(track);
+    return (await early) ?? (await this.#subscriber.subscribe(track, true));
+  }
+
+  /** Closes the early subscriptions the catalog did not ask for. */
+  #dropEarly(): void {
+    for (const early of this.#early.values()) void early.then((reader) => reader?.close());
+    this.#early.clear();
+  }
+
   async #pump(reader: TrackReader, track: string, video: boolean): Promise<void> {
+    let first = true;
     try {
       for await (const object of reader) {
         if (this.#closed) return;
         if (object.payload.length === 0) continue;
+        if (first) this.#events.step?.(video ? "video-object" : "audio-object");
+        first = false;
         const loc = decodeLocProperties(object.properties);
         const data = object.payload.slice().buffer;
         this.#player.push({
           track,
           // docs/media-format.md: each video group starts with its key frame, object 0.
           keyframe: !video || object.objectId === 0n,
+          fetched: object.fetched === true,
           timestampUs: Number(loc.timestampUs),
           data,
           ...(loc.videoConfig === undefined ? {} : { videoConfig: loc.videoConfig.slice().buffer }),

@@ -1,0 +1,167 @@
+import { describe, expect, it, vi } from "vitest";
+import { type Catalog, encodeCatalog } from "../catalog.ts";
+import type { MediaObject } from "../decode/decoder-messages.ts";
+import { encodeLocProperties } from "../loc-properties.ts";
+import type { ChannelSubscriber, ReceivedObject, TrackReader } from "../media-transport.ts";
+import { ChannelWatcher, type JoinStep, type WatchedPlayer } from "./channel-watcher.ts";
+
+/** A track reader the test feeds object by object. */
+class FakeReader implements TrackReader {
+  readonly #objects: ReceivedObject[] = [];
+  #wake: (() => void) | undefined;
+  closed = false;
+
+  push(object: ReceivedObject): void {
+    this.#objects.push(object);
+    this.#wake?.();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.#wake?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<ReceivedObject> {
+    for (;;) {
+      const next = this.#objects.shift();
+      if (next !== undefined) {
+        yield next;
+        continue;
+      }
+      if (this.closed) return;
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
+    }
+  }
+}
+
+/** Records subscribe calls; each is answered when the test says so (a round trip to the relay). */
+function fakeSubscriber() {
+  const calls: { track: string; joining: boolean; answer: (reader: FakeReader | Error) => void; reader: FakeReader }[] = [];
+  const subscriber: ChannelSubscriber = {
+    subscribe: (track, joining) =>
+      new Promise<TrackReader>((resolve, reject) => {
+        const reader = new FakeReader();
+        calls.push({ track, joining, reader, answer: (r) => (r instanceof Error ? reject(r) : resolve(r)) });
+      }),
+  };
+  const call = (track: string) => calls.filter((c) => c.track === track);
+  return { subscriber, calls, call };
+}
+
+function fakePlayer() {
+  const pushed: Omit<MediaObject, "type">[] = [];
+  const configured: string[] = [];
+  const player: WatchedPlayer & { videoTrack: string | undefined } = {
+    videoTrack: undefined,
+    setVideo(track) {
+      player.videoTrack = track.name;
+      configured.push(track.name);
+      return Promise.resolve(true);
+    },
+    setAudio(track) {
+      configured.push(track.name);
+    },
+    push(object) {
+      pushed.push(object);
+    },
+  };
+  return { player, pushed, configured };
+}
+
+function catalog(videoName: string): Catalog {
+  return {
+    generatedAt: 1,
+    isComplete: false,
+    targetLatency: 150,
+    title: "",
+    tracks: [
+      { name: videoName, role: "video", codec: "vp8", width: 640, height: 360, framerate: 30, bitrate: 600_000 },
+      { name: "audio", role: "audio", codec: "opus", samplerate: 48_000, channelConfig: "2", bitrate: 64_000 },
+    ],
+  };
+}
+
+function object(objectId: bigint, fetched: boolean): ReceivedObject {
+  return {
+    groupId: 7n,
+    objectId,
+    properties: encodeLocProperties({ timestampUs: 1_000_000n + objectId }),
+    payload: new Uint8Array([1]),
+    fetched,
+  };
+}
+
+describe("ChannelWatcher", () => {
+  it("subscribes to the catalog and the default media tracks at once, then plays the media subscriptions it already has", async () => {
+    const { subscriber, calls, call } = fakeSubscriber();
+    const { player, pushed, configured } = fakePlayer();
+    const steps: JoinStep[] = [];
+    const watcher = new ChannelWatcher(subscriber, player, { step: (s) => steps.push(s) });
+    const running = watcher.run();
+
+    // All three requests are out before any answer (and before the catalog) arrives, each with a joining FETCH.
+    expect(calls.map((c) => c.track).sort()).toEqual(["audio", "catalog", "video/hd"]);
+    expect(calls.every((c) => c.joining)).toBe(true);
+    for (const c of calls) c.answer(c.reader);
+    const video = call("video/hd")[0]?.reader;
+    video?.push(object(0n, true));
+    call("catalog")[0]?.reader.push({ groupId: 1n, objectId: 0n, properties: [], payload: encodeCatalog(catalog("video/hd")) });
+
+    await vi.waitFor(() => expect(pushed.length).toBe(1));
+    expect(pushed[0]).toMatchObject({ track: "video/hd", keyframe: true, fetched: true, timestampUs: 1_000_000 });
+    video?.push(object(1n, false));
+    await vi.waitFor(() => expect(pushed.length).toBe(2));
+    expect(pushed[1]).toMatchObject({ keyframe: false, fetched: false });
+    // No second subscription: the early ones were kept.
+    expect(calls.length).toBe(3);
+    expect(configured.sort()).toEqual(["audio", "video/hd"]);
+    expect(steps.slice(0, 2)).toEqual(["catalog-subscribed", "catalog"]);
+    expect(steps).toContain("video-subscribed");
+    expect(steps).toContain("video-object");
+    expect(steps.indexOf("video-subscribed")).toBeLessThan(steps.indexOf("video-object"));
+
+    watcher.close();
+    call("catalog")[0]?.reader.close();
+    await running;
+    expect(video?.closed).toBe(true);
+  });
+
+  it("closes an early subscription the catalog does not name and subscribes to the one it does", async () => {
+    const { subscriber, calls, call } = fakeSubscriber();
+    const { player, configured } = fakePlayer();
+    const watcher = new ChannelWatcher(subscriber, player);
+    const running = watcher.run();
+    for (const c of calls) c.answer(c.reader);
+    call("catalog")[0]?.reader.push({ groupId: 1n, objectId: 0n, properties: [], payload: encodeCatalog(catalog("video/main")) });
+
+    await vi.waitFor(() => expect(call("video/main").length).toBe(1));
+    call("video/main")[0]?.answer(call("video/main")[0]?.reader ?? new Error("no reader"));
+    await vi.waitFor(() => expect(call("video/hd")[0]?.reader.closed).toBe(true));
+    await vi.waitFor(() => expect(configured).toContain("video/main"));
+    expect(call("audio").length).toBe(1);
+
+    watcher.close();
+    await running;
+  });
+
+  it("subscribes again when the early subscription failed", async () => {
+    const { subscriber, calls, call } = fakeSubscriber();
+    const { player, pushed } = fakePlayer();
+    const watcher = new ChannelWatcher(subscriber, player);
+    const running = watcher.run();
+    for (const c of calls) c.answer(c.track === "video/hd" ? new Error("DoesNotExist") : c.reader);
+    call("catalog")[0]?.reader.push({ groupId: 1n, objectId: 0n, properties: [], payload: encodeCatalog(catalog("video/hd")) });
+
+    await vi.waitFor(() => expect(call("video/hd").length).toBe(2));
+    const retry = call("video/hd")[1];
+    retry?.answer(retry.reader);
+    retry?.reader.push(object(0n, false));
+    await vi.waitFor(() => expect(pushed.length).toBe(1));
+    expect(pushed[0]).toMatchObject({ track: "video/hd", keyframe: true, fetched: false });
+
+    watcher.close();
+    await running;
+  });
+});
