@@ -115,15 +115,12 @@ public sealed partial class QuicConnection
 
     private void ArmTimerLocked(Instant now)
     {
+        // Only an earlier deadline re-arms the timer. A later one (the loss or idle timer pushed back by each ACK, the
+        // pacer's next slot) leaves it as is: it fires early once, OnTimer finds nothing due and arms the real deadline.
+        // That is one spurious wake-up per timer period instead of a timer-queue update per burst.
         var deadline = _core.PollTimeout();
-        if (deadline == _armed) return;
-        _armed = deadline;
-        if (deadline is not { } d)
-        {
-            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            return;
-        }
-
+        if (deadline is not { } d || (_armed is { } armed && armed <= d)) return;
+        _armed = d;
         var due = d - now;
         _timer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }

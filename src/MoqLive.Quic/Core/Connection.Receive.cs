@@ -168,7 +168,7 @@ internal sealed partial class Connection
         if (State == ConnectionState.Drained) return true;
         if (State != ConnectionState.Draining)
         {
-            s.ReceivedPackets.OnPacketReceived(pn, ackEliciting, now);
+            s.ReceivedPackets.OnPacketReceived(pn, ackEliciting, now, _loss.Rtt.HasSample ? _loss.Rtt.Smoothed : TimeSpan.Zero);
         }
         ResetIdleTimer(now);
         _ackElicitingSentSinceReceive = false;
