@@ -337,10 +337,7 @@ internal sealed partial class Connection
         {
             foreach (var (off, len) in crypto) s.CryptoSend.OnAcked(off, len);
         }
-        if (f.Stream is { } chunks)
-        {
-            foreach (var c in chunks) Streams.OnChunkAcked(c);
-        }
+        for (int i = 0; i < f.StreamCount; i++) Streams.OnChunkAcked(f.GetStream(i));
         if (f.StreamControl is { } control)
         {
             foreach (var c in control) Streams.OnControlFrameAcked(c);
@@ -361,10 +358,7 @@ internal sealed partial class Connection
         {
             foreach (var (off, len) in crypto) s.CryptoSend.OnLost(off, len);
         }
-        if (f.Stream is { } chunks)
-        {
-            foreach (var c in chunks) Streams.OnChunkLost(c);
-        }
+        for (int i = 0; i < f.StreamCount; i++) Streams.OnChunkLost(f.GetStream(i));
         if (f.StreamControl is { } control)
         {
             foreach (var c in control) Streams.OnControlFrameLost(c);
