@@ -13,6 +13,8 @@ internal sealed partial class Connection
 {
     private readonly Queue<ulong> _pathResponses = new();
     private bool _ackElicitingSentSinceReceive;
+    // The ranges of the ACK frame being processed, reused for every ACK.
+    private readonly List<(ulong, ulong)> _ackRanges = new();
     private Instant _lastReceiveTime;
     private bool _migrationCandidate;
     private byte[] _retryToken = [];
@@ -309,7 +311,8 @@ internal sealed partial class Connection
 
     private void OnAckFrame(Instant now, PacketSpace space, in AckFrame ack, ulong frameType)
     {
-        var ranges = new List<(ulong, ulong)>();
+        var ranges = _ackRanges;
+        ranges.Clear();
         foreach (var r in ack.GetRanges()) ranges.Add((r.Smallest, r.Largest));
         var delay = space == PacketSpace.ApplicationData
             ? TimeSpan.FromTicks((long)Math.Min(ack.GetAckDelayMicroseconds((int)_peerAckDelayExponent), (ulong)TimeSpan.MaxValue.Ticks / 10) * 10)

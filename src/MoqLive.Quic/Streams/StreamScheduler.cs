@@ -7,12 +7,21 @@ namespace MoqLive.Quic.Streams;
 /// <see cref="StreamPriority.Order"/> (lower first), round-robin among streams equal in both. Only streams marked
 /// as having data are queued; a priority may change at any time and takes effect for the next pick.
 /// </summary>
+/// <remarks>
+/// Picking runs for every packet, so it must not allocate: the levels are a sorted set of keys, whose
+/// <see cref="SortedSet{T}.Min"/> walks the tree without the enumerator (which allocates a stack), beside a dictionary
+/// from key to the level's streams.
+/// </remarks>
 internal sealed class StreamScheduler
 {
-    private readonly SortedDictionary<(int Urgency, long Order), LinkedList<StreamId>> _levels = new();
+    private readonly SortedSet<(int Urgency, long Order)> _levelKeys = new();
+    private readonly Dictionary<(int Urgency, long Order), LinkedList<StreamId>> _levels = new();
     private readonly Dictionary<StreamId, (LinkedListNode<StreamId> Node, (int, long) Key)> _queued = new();
 
     public int Count => _queued.Count;
+
+    /// <summary>The queued streams in no particular order (enumerates without allocating).</summary>
+    public Dictionary<StreamId, (LinkedListNode<StreamId> Node, (int, long) Key)>.KeyCollection Queued => _queued.Keys;
 
     public bool IsQueued(StreamId id) => _queued.ContainsKey(id);
 
@@ -25,6 +34,7 @@ internal sealed class StreamScheduler
         {
             list = new LinkedList<StreamId>();
             _levels.Add(key, list);
+            _levelKeys.Add(key);
         }
         _queued.Add(id, (list.AddLast(id), key));
     }
@@ -34,7 +44,11 @@ internal sealed class StreamScheduler
         if (!_queued.Remove(id, out var entry)) return;
         var list = entry.Node.List!;
         list.Remove(entry.Node);
-        if (list.Count == 0) _levels.Remove(entry.Key);
+        if (list.Count == 0)
+        {
+            _levels.Remove(entry.Key);
+            _levelKeys.Remove(entry.Key);
+        }
     }
 
     /// <summary>Moves a queued stream to its new priority level (at the back of that level).</summary>
@@ -48,13 +62,13 @@ internal sealed class StreamScheduler
     /// <summary>The stream that should send next, if any.</summary>
     public bool TryPeek(out StreamId id)
     {
-        foreach (var list in _levels.Values)
+        if (_levelKeys.Count == 0)
         {
-            id = list.First!.Value;
-            return true;
+            id = default;
+            return false;
         }
-        id = default;
-        return false;
+        id = _levels[_levelKeys.Min].First!.Value;
+        return true;
     }
 
     /// <summary>Moves a stream that just sent to the back of its level so equals share bandwidth.</summary>
@@ -68,5 +82,5 @@ internal sealed class StreamScheduler
     }
 
     /// <summary>Streams in the order they would be served if each sent once (for tests and diagnostics).</summary>
-    public IEnumerable<StreamId> InOrder() => _levels.Values.SelectMany(l => l);
+    public IEnumerable<StreamId> InOrder() => _levelKeys.SelectMany(key => _levels[key]);
 }

@@ -489,7 +489,8 @@ internal sealed class StreamsState
 
     private bool HasSendableChunk()
     {
-        foreach (var id in _scheduler.InOrder())
+        // Any queued stream will do, so the unordered (allocation-free) view is enough.
+        foreach (var id in _scheduler.Queued)
         {
             if (_send.TryGetValue(id, out var s) && s.HasDataToSend && (ConnectionSendCredit.Available > 0 || !OnlyNewData(s))) return true;
         }
