@@ -13,6 +13,8 @@ internal sealed partial class Connection
 {
     private readonly Queue<ulong> _pathResponses = new();
     private bool _ackElicitingSentSinceReceive;
+    // The ranges of the ACK frame being processed, reused for every ACK.
+    private readonly List<(ulong, ulong)> _ackRanges = new();
     private Instant _lastReceiveTime;
     private bool _migrationCandidate;
     private byte[] _retryToken = [];
@@ -172,7 +174,7 @@ internal sealed partial class Connection
         if (State == ConnectionState.Drained) return true;
         if (State != ConnectionState.Draining)
         {
-            s.ReceivedPackets.OnPacketReceived(pn, ackEliciting, now);
+            s.ReceivedPackets.OnPacketReceived(pn, ackEliciting, now, _loss.Rtt.HasSample ? _loss.Rtt.Smoothed : TimeSpan.Zero);
         }
         ResetIdleTimer(now);
         _ackElicitingSentSinceReceive = false;
@@ -313,7 +315,8 @@ internal sealed partial class Connection
 
     private void OnAckFrame(Instant now, PacketSpace space, in AckFrame ack, ulong frameType)
     {
-        var ranges = new List<(ulong, ulong)>();
+        var ranges = _ackRanges;
+        ranges.Clear();
         foreach (var r in ack.GetRanges()) ranges.Add((r.Smallest, r.Largest));
         var delay = space == PacketSpace.ApplicationData
             ? TimeSpan.FromTicks((long)Math.Min(ack.GetAckDelayMicroseconds((int)_peerAckDelayExponent), (ulong)TimeSpan.MaxValue.Ticks / 10) * 10)
@@ -341,10 +344,7 @@ internal sealed partial class Connection
         {
             foreach (var (off, len) in crypto) s.CryptoSend.OnAcked(off, len);
         }
-        if (f.Stream is { } chunks)
-        {
-            foreach (var c in chunks) Streams.OnChunkAcked(c);
-        }
+        for (int i = 0; i < f.StreamCount; i++) Streams.OnChunkAcked(f.GetStream(i));
         if (f.StreamControl is { } control)
         {
             foreach (var c in control) Streams.OnControlFrameAcked(c);
@@ -365,10 +365,7 @@ internal sealed partial class Connection
         {
             foreach (var (off, len) in crypto) s.CryptoSend.OnLost(off, len);
         }
-        if (f.Stream is { } chunks)
-        {
-            foreach (var c in chunks) Streams.OnChunkLost(c);
-        }
+        for (int i = 0; i < f.StreamCount; i++) Streams.OnChunkLost(f.GetStream(i));
         if (f.StreamControl is { } control)
         {
             foreach (var c in control) Streams.OnControlFrameLost(c);

@@ -340,7 +340,7 @@ internal sealed partial class Connection
             pos += StreamFrame.WriteHeader(payload[pos..], chunk.Id.Value, chunk.Offset, chunk.Length, chunk.Fin, withLength: true);
             Streams.CopyData(chunk, payload.Slice(pos, chunk.Length));
             pos += chunk.Length;
-            (frames.Stream ??= new()).Add(chunk);
+            frames.AddStream(chunk);
             ackEliciting = true;
         }
         return pos;

@@ -65,6 +65,7 @@ internal sealed partial class Connection
         _pacer = new Pacer(_maxUdpPayload);
         Streams = new StreamsState(isServer, options.Streams);
         _spaces[(int)PacketSpace.ApplicationData].ReceivedPackets.MaxAckDelay = options.MaxAckDelay;
+        _spaces[(int)PacketSpace.ApplicationData].ReceivedPackets.AckElicitingThreshold = options.AckElicitingThreshold;
         _idleTimeout = options.IdleTimeout;
         _idleDeadline = now + HandshakeIdleTimeout;
         _addressValidated = !isServer;

@@ -2,8 +2,12 @@ using System.Net;
 
 namespace MoqLive.Quic.Internal;
 
-/// <summary>One datagram received by an <see cref="IDatagramSocket"/>: its length in the caller's buffer and its sender.</summary>
-internal readonly record struct DatagramReceiveResult(int Length, EndPoint Remote);
+/// <summary>
+/// What one receive of an <see cref="IDatagramSocket"/> put in the caller's buffer: <see cref="Length"/> bytes from
+/// <see cref="Remote"/>, one datagram, or with <see cref="SegmentSize"/> set (UDP GRO) consecutive datagrams of that
+/// size, the last possibly shorter.
+/// </summary>
+internal readonly record struct DatagramReceiveResult(int Length, EndPoint Remote, int SegmentSize = 0);
 
 /// <summary>
 /// The datagram socket an endpoint drives (after quinn's <c>AsyncUdpSocket</c>): UDP in production
@@ -19,7 +23,10 @@ internal interface IDatagramSocket : IDisposable
     /// <summary>The local address the socket is bound to.</summary>
     EndPoint LocalEndPoint { get; }
 
-    /// <summary>Waits for the next datagram and copies it into <paramref name="buffer"/> (truncating longer ones).</summary>
+    /// <summary>
+    /// Waits for the next datagram and copies it into <paramref name="buffer"/> (truncating longer ones); a socket with
+    /// receive offload may return several datagrams from one sender at once (<see cref="DatagramReceiveResult.SegmentSize"/>).
+    /// </summary>
     ValueTask<DatagramReceiveResult> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken);
 
     /// <summary>Sends one datagram to <paramref name="remote"/>; false when it was dropped locally.</summary>

@@ -177,7 +177,8 @@ internal sealed class QuicEndpoint
 
     private async Task ReceiveLoopAsync()
     {
-        // One receive buffer: each datagram is processed (decrypted in place by the core) before the next receive.
+        // One receive buffer: each datagram is processed (decrypted in place by the core) before the next receive. 64 KiB
+        // holds the largest UDP datagram and the largest run of datagrams one receive returns with GRO.
         byte[] buffer = GC.AllocateUninitializedArray<byte>(65536);
         var ct = _cts.Token;
         int sinceProcessed = 0;
@@ -187,7 +188,7 @@ internal sealed class QuicEndpoint
             try
             {
                 var receive = _socket.ReceiveAsync(buffer, ct);
-                if (!receive.IsCompleted || ++sinceProcessed >= MaxDeferredDatagrams)
+                if (!receive.IsCompleted || sinceProcessed >= MaxDeferredDatagrams)
                 {
                     // The burst is read (or long enough): reply to it before waiting for more.
                     ProcessDeferred();
@@ -206,14 +207,20 @@ internal sealed class QuicEndpoint
                 break;
             }
 
-            try
+            // A GRO run holds datagrams of SegmentSize bytes from one sender, the last possibly shorter.
+            int segmentSize = r.SegmentSize > 0 ? r.SegmentSize : Math.Max(r.Length, 1);
+            for (int offset = 0; offset < r.Length; offset += segmentSize)
             {
-                OnDatagram(buffer.AsSpan(0, r.Length), r.Remote);
-            }
-            catch (Exception e)
-            {
-                // A bug handling one datagram must not stop the endpoint; the connection's timers keep it honest.
-                Log.ReceiveLoopFailed(_logger, LocalEndPoint, e);
+                sinceProcessed++;
+                try
+                {
+                    OnDatagram(buffer.AsSpan(offset, Math.Min(segmentSize, r.Length - offset)), r.Remote);
+                }
+                catch (Exception e)
+                {
+                    // A bug handling one datagram must not stop the endpoint; the connection's timers keep it honest.
+                    Log.ReceiveLoopFailed(_logger, LocalEndPoint, e);
+                }
             }
         }
 

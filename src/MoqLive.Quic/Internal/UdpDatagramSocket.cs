@@ -28,6 +28,8 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
     private EndPoint? _receivedFromEndPoint;
     private EndPoint? _sendTo;
     private SocketAddress? _sendToAddress;
+    // recvmsg with UDP GRO where available (Linux); null: .NET's receive, one datagram per call.
+    private LinuxUdpReceiver? _nativeReceiver;
 
     private UdpDatagramSocket(Socket socket)
     {
@@ -39,6 +41,7 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
         _receiveAddress = _anyRemote.Serialize();
         // Probing with 0 (segmentation off) tells whether the kernel knows the option without changing any send.
         _gsoSupported = OperatingSystem.IsLinux() && TrySetSegmentSizeLocked(0);
+        _nativeReceiver = LinuxUdpReceiver.TryCreate(socket);
     }
 
     public EndPoint LocalEndPoint { get; }
@@ -69,27 +72,56 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
         {
             try
             {
-                // The SocketAddress overload does not allocate; the EndPoint is only rebuilt when the sender changes.
-                int n = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, _receiveAddress, cancellationToken).ConfigureAwait(false);
-                if (_receivedFromEndPoint is null || !_receiveAddress.Equals(_receivedFrom))
+                if (_nativeReceiver is { } native && MemoryMarshal.TryGetArray<byte>(buffer, out var array))
                 {
-                    _receivedFrom = new SocketAddress(_receiveAddress.Family, _receiveAddress.Size);
-                    _receiveAddress.Buffer.Span[.._receiveAddress.Size].CopyTo(_receivedFrom.Buffer.Span);
-                    _receivedFromEndPoint = _anyRemote.Create(_receivedFrom);
+                    switch (native.TryReceive(array, out int length, out int segmentSize))
+                    {
+                        case NativeReceiveStatus.Received:
+                            var source = native.SourceAddress;
+                            source[..Math.Min(source.Length, _receiveAddress.Size)].CopyTo(_receiveAddress.Buffer.Span);
+                            return new DatagramReceiveResult(length, RemoteOfLastReceive(), segmentSize);
+                        case NativeReceiveStatus.WouldBlock:
+                            // A zero-byte peek completes when the socket is readable without taking the datagram.
+                            await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.Peek, cancellationToken).ConfigureAwait(false);
+                            continue;
+                        case NativeReceiveStatus.Retry:
+                            continue;
+                        case NativeReceiveStatus.Unavailable:
+                            // .NET's receive cannot split coalesced datagrams: coalescing goes off with the native path.
+                            if (native.GroEnabled) LinuxUdpReceiver.DisableGro(_socket);
+                            _nativeReceiver = null;
+                            continue;
+                    }
                 }
 
-                return new DatagramReceiveResult(n, _receivedFromEndPoint);
+                // The SocketAddress overload does not allocate; the EndPoint is only rebuilt when the sender changes.
+                int n = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, _receiveAddress, cancellationToken).ConfigureAwait(false);
+                return new DatagramReceiveResult(n, RemoteOfLastReceive());
             }
             catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused
                 or SocketError.MessageSize or SocketError.HostUnreachable or SocketError.NetworkUnreachable)
             {
                 // ICMP errors for earlier sends surface here on some platforms; they say nothing about this receive.
+                // (A zero-byte peek at a queued datagram reports MessageSize: it is readable, so the loop reads it.)
             }
             catch (SocketException e) when (e.SocketErrorCode == SocketError.OperationAborted)
             {
                 throw new ObjectDisposedException(nameof(UdpDatagramSocket), e);
             }
         }
+    }
+
+    /// <summary>The sender in <see cref="_receiveAddress"/> as an EndPoint, rebuilt only when the sender changes.</summary>
+    private EndPoint RemoteOfLastReceive()
+    {
+        if (_receivedFromEndPoint is null || !_receiveAddress.Equals(_receivedFrom))
+        {
+            _receivedFrom = new SocketAddress(_receiveAddress.Family, _receiveAddress.Size);
+            _receiveAddress.Buffer.Span[.._receiveAddress.Size].CopyTo(_receivedFrom.Buffer.Span);
+            _receivedFromEndPoint = _anyRemote.Create(_receivedFrom);
+        }
+
+        return _receivedFromEndPoint;
     }
 
     public int MaxSegments => _gsoSupported ? GsoMaxSegments : 1;

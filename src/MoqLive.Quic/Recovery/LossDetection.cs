@@ -29,6 +29,8 @@ internal sealed class LossDetection
     private readonly PacketSpaceRecovery[] _spaces = [new(), new(), new()];
     private readonly bool _isServer;
     private Instant? _firstRttSample;
+    private readonly AckOutcome _ackOutcome = new();
+    private static readonly Comparer<SentPacket> s_byPacketNumber = Comparer<SentPacket>.Create((a, b) => a.PacketNumber.CompareTo(b.PacketNumber));
 
     public LossDetection(bool isServer, ICongestionController congestion, TimeSpan initialRtt)
     {
@@ -100,11 +102,14 @@ internal sealed class LossDetection
     /// <summary>
     /// Processes an ACK frame (RFC 9002 §A.7). <paramref name="ranges"/> are inclusive (smallest, largest) pairs in
     /// descending order; <paramref name="ackDelay"/> is the decoded ack delay. Throws PROTOCOL_VIOLATION when a
-    /// packet we never sent is acknowledged.
+    /// packet we never sent is acknowledged. The outcome is reused: it is valid until the next call.
     /// </summary>
     public AckOutcome OnAckReceived(PacketSpace space, IReadOnlyList<(ulong Smallest, ulong Largest)> ranges, TimeSpan ackDelay, Instant now, ulong frameType)
     {
-        var outcome = new AckOutcome();
+        // One outcome for every ACK (each is handled completely before the next): no lists allocated per ACK.
+        var outcome = _ackOutcome;
+        outcome.Acked.Clear();
+        outcome.Lost.Clear();
         var s = _spaces[(int)space];
         if (ranges.Count == 0) return outcome;
         ulong largest = ranges[0].Largest;
@@ -115,13 +120,15 @@ internal sealed class LossDetection
         foreach (var (lo, hi) in ranges)
         {
             // Collect from the sorted map without scanning all of it.
-            outcome.Acked.AddRange(s.Between(lo, hi));
+            s.CollectBetween(lo, hi, outcome.Acked);
         }
         if (outcome.Acked.Count == 0) return outcome;
-        outcome.Acked.Sort((a, b) => a.PacketNumber.CompareTo(b.PacketNumber));
+        outcome.Acked.Sort(s_byPacketNumber);
 
         var largestNewly = outcome.Acked[^1];
-        if (largestNewly.PacketNumber == largest && outcome.Acked.Any(p => p.AckEliciting))
+        bool anyAckEliciting = false;
+        foreach (var p in outcome.Acked) anyAckEliciting |= p.AckEliciting;
+        if (largestNewly.PacketNumber == largest && anyAckEliciting)
         {
             var delay = space == PacketSpace.ApplicationData ? ackDelay : TimeSpan.Zero;
             if (HandshakeConfirmed && delay > PeerMaxAckDelay) delay = PeerMaxAckDelay;

@@ -59,6 +59,16 @@ internal sealed class PacketSpaceRecovery
         return i >= 0 && _packets[i] is { } p ? p : throw new KeyNotFoundException($"packet {pn} is not outstanding");
     }
 
+    /// <summary>Adds the outstanding packets with numbers in [lo, hi] to <paramref name="into"/>, ascending, without allocating.</summary>
+    public void CollectBetween(ulong lo, ulong hi, List<SentPacket> into)
+    {
+        if (lo > hi) return;
+        for (int i = LowerBound(lo); i < _numbers.Count && _numbers[i] <= hi; i++)
+        {
+            if (_packets[i] is { } p) into.Add(p);
+        }
+    }
+
     /// <summary>Outstanding packets with numbers in [lo, hi], ascending.</summary>
     public IEnumerable<SentPacket> Between(ulong lo, ulong hi)
     {

@@ -34,7 +34,12 @@ internal sealed class SentFrames
     /// <summary>Largest packet number our ACK frame acknowledged, so its acknowledgement can prune received ranges.</summary>
     public ulong? LargestAckSent { get; set; }
 
-    public List<StreamChunk>? Stream { get; set; }
+    // STREAM frames: the first inline (a bulk packet carries one), more in a list; saves a list and its array per packet.
+    private StreamChunk _firstStream;
+    private List<StreamChunk>? _moreStreams;
+
+    /// <summary>STREAM frames carried.</summary>
+    public int StreamCount { get; private set; }
 
     public List<StreamControlFrame>? StreamControl { get; set; }
 
@@ -44,5 +49,16 @@ internal sealed class SentFrames
     /// <summary>Other frames, as opaque records understood by the connection (HANDSHAKE_DONE, NEW_CONNECTION_ID, …).</summary>
     public List<object>? Other { get; set; }
 
-    public bool IsEmpty => LargestAckSent is null && Stream is null && StreamControl is null && Crypto is null && Other is null;
+    public bool IsEmpty => LargestAckSent is null && StreamCount == 0 && StreamControl is null && Crypto is null && Other is null;
+
+    /// <summary>Records a STREAM frame.</summary>
+    public void AddStream(in StreamChunk chunk)
+    {
+        if (StreamCount == 0) _firstStream = chunk;
+        else (_moreStreams ??= new()).Add(chunk);
+        StreamCount++;
+    }
+
+    /// <summary>The <paramref name="index"/>th STREAM frame, in the order added.</summary>
+    public StreamChunk GetStream(int index) => index == 0 ? _firstStream : _moreStreams![index - 1];
 }

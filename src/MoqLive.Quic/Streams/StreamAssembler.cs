@@ -12,9 +12,15 @@ namespace MoqLive.Quic.Streams;
 /// returned when the chunk is read or discarded (an assembler dropped with data still buffered leaves its arrays to
 /// the GC). Chunks are kept in offset order in a list: data arriving in order is appended, the reader takes from the
 /// front, and only out-of-order data pays for a search.
+/// In-order data fills the last chunk's array while it has room, and each new array of a stream that keeps filling
+/// them is twice the last (4 KiB up to 64 KiB): a bulk stream holds one array per 64 KiB buffered instead of one per
+/// STREAM frame, so a full 16 MiB window stays within what the pool keeps, while a stream of small objects holds 4 KiB.
 /// </remarks>
 internal sealed class StreamAssembler
 {
+    private const int MinArray = 4 * 1024;
+    private const int MaxArray = 64 * 1024;
+
     // Unread chunks from _head on, in offset order and non-overlapping.
     private readonly List<Chunk> _chunks = new();
     private readonly RangeSet _received = new();
@@ -42,8 +48,8 @@ internal sealed class StreamAssembler
         if (start >= end) return;
         if (start >= HighestReceived)
         {
-            // Beyond everything received (in order, the common case): one new chunk at the end.
-            _chunks.Add(Chunk.CopyOf(start, data[(int)(start - offset)..]));
+            // Beyond everything received (in order, the common case): appended to the last chunk or in a new one.
+            Append(start, data[(int)(start - offset)..]);
             Buffered += end - start;
         }
         else
@@ -51,11 +57,35 @@ internal sealed class StreamAssembler
             // Bytes below ReadOffset are in _received already (prefix), so gaps cover only new data.
             foreach (var (s, e) in _received.Gaps(start, end).ToList())
             {
-                _chunks.Insert(IndexAfter(s), Chunk.CopyOf(s, data.Slice((int)(s - offset), (int)(e - s))));
+                _chunks.Insert(IndexAfter(s), Chunk.CopyOf(s, data.Slice((int)(s - offset), (int)(e - s)), 0));
                 Buffered += e - s;
             }
         }
         _received.Insert(start, end);
+    }
+
+    private void Append(ulong offset, ReadOnlySpan<byte> data)
+    {
+        int arraySize = MinArray;
+        if (_chunks.Count > _head)
+        {
+            ref var last = ref CollectionsMarshal.AsSpan(_chunks)[^1];
+            int free = last.Array.Length - last.Start - last.Length;
+            if (last.Offset + (ulong)last.Length == offset && free > 0)
+            {
+                int n = Math.Min(free, data.Length);
+                data[..n].CopyTo(last.Array.AsSpan(last.Start + last.Length));
+                last = last with { Length = last.Length + n };
+                offset += (ulong)n;
+                data = data[n..];
+                if (data.IsEmpty) return;
+            }
+
+            // The stream keeps filling arrays: a bigger one next time (fewer chunks, fewer rents).
+            arraySize = Math.Min(MaxArray, Math.Max(MinArray, last.Array.Length * 2));
+        }
+
+        _chunks.Add(Chunk.CopyOf(offset, data, arraySize));
     }
 
     /// <summary>Copies contiguous data from <see cref="ReadOffset"/> into <paramref name="destination"/>; returns the count.</summary>
@@ -116,9 +146,10 @@ internal sealed class StreamAssembler
 
     private readonly record struct Chunk(ulong Offset, byte[] Array, int Start, int Length)
     {
-        public static Chunk CopyOf(ulong offset, ReadOnlySpan<byte> data)
+        /// <summary>A chunk holding a copy of <paramref name="data"/> in an array of at least <paramref name="arraySize"/> bytes.</summary>
+        public static Chunk CopyOf(ulong offset, ReadOnlySpan<byte> data, int arraySize)
         {
-            byte[] array = QuicBufferPool.Shared.Rent(data.Length);
+            byte[] array = QuicBufferPool.Shared.Rent(Math.Max(data.Length, arraySize));
             data.CopyTo(array);
             return new Chunk(offset, array, 0, data.Length);
         }

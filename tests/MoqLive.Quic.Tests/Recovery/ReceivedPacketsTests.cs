@@ -20,6 +20,52 @@ public class ReceivedPacketsTests
     }
 
     [Fact]
+    public void AppSpace_PastDecimationStart_AcksEveryThresholdPackets()
+    {
+        var r = new ReceivedPackets(PacketSpace.ApplicationData) { AckElicitingThreshold = 10, DecimationStart = 4 };
+        ulong pn = 0;
+        // The first DecimationStart packets: every second one is acknowledged (RFC 9000 §13.2.2).
+        for (int i = 0; i < 2; i++)
+        {
+            r.OnPacketReceived(pn++, true, T(0));
+            Assert.False(r.AckImmediately);
+            r.OnPacketReceived(pn++, true, T(0));
+            Assert.True(r.AckImmediately);
+            r.OnAckSent();
+        }
+
+        // Then every tenth.
+        for (int i = 1; i < 10; i++)
+        {
+            r.OnPacketReceived(pn++, true, T(1));
+            Assert.False(r.AckImmediately);
+        }
+        r.OnPacketReceived(pn++, true, T(1));
+        Assert.True(r.AckImmediately);
+    }
+
+    [Fact]
+    public void AppSpace_Decimating_DelayIsAQuarterRttBelowMaxAckDelay()
+    {
+        var r = new ReceivedPackets(PacketSpace.ApplicationData) { AckElicitingThreshold = 10, DecimationStart = 0 };
+        r.OnPacketReceived(0, true, T(100), TimeSpan.FromMilliseconds(8));
+        Assert.Equal(T(102), r.AckDeadline);
+        r.OnAckSent();
+        // A long RTT: max_ack_delay still bounds it.
+        r.OnPacketReceived(1, true, T(200), TimeSpan.FromMilliseconds(400));
+        Assert.Equal(T(225), r.AckDeadline);
+    }
+
+    [Fact]
+    public void AppSpace_Decimating_OutOfOrderStillAcksImmediately()
+    {
+        var r = new ReceivedPackets(PacketSpace.ApplicationData) { AckElicitingThreshold = 10, DecimationStart = 0 };
+        r.OnPacketReceived(0, true, T(0));
+        r.OnPacketReceived(2, true, T(0)); // a gap: packet 1 may be lost (§13.2.1)
+        Assert.True(r.AckImmediately);
+    }
+
+    [Fact]
     public void AppSpace_DelayedAckFiresAtMaxAckDelay()
     {
         var r = new ReceivedPackets(PacketSpace.ApplicationData);

@@ -1,0 +1,58 @@
+using System.Net;
+using System.Net.Sockets;
+using MoqLive.Quic.Internal;
+using MoqLive.Testing;
+
+namespace MoqLive.E2E.Tests.Quic;
+
+/// <summary>
+/// The UDP socket under every QUIC endpoint on real loopback sockets: a GSO batch comes back as the same datagrams,
+/// whether the receiver gets them as one GRO run (Linux, recvmsg) or one by one (fallback), over IPv4 and IPv6.
+/// </summary>
+public sealed class UdpDatagramSocketTests
+{
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("::1")]
+    public async Task SegmentedSend_ArrivesAsTheSameDatagrams(string address)
+    {
+        var loopback = IPAddress.Parse(address);
+        if (loopback.AddressFamily == AddressFamily.InterNetworkV6 && !Socket.OSSupportsIPv6) return;
+        using var sender = UdpDatagramSocket.Bind(new IPEndPoint(loopback, 0));
+        using var receiver = UdpDatagramSocket.Bind(new IPEndPoint(loopback, 0));
+
+        // 20 datagrams of 1,200 bytes and a shorter last one, each filled with its index.
+        const int segment = 1200, count = 21, lastLength = 500;
+        byte[] batch = new byte[segment * (count - 1) + lastLength];
+        for (int i = 0; i < count; i++) batch.AsSpan(i * segment, Math.Min(segment, batch.Length - i * segment)).Fill((byte)(i + 1));
+        int sent = 0;
+        while (sent < batch.Length)
+        {
+            int length = Math.Min(batch.Length - sent, segment * sender.MaxSegments);
+            Assert.True(sender.Send(batch.AsSpan(sent, length), segment, receiver.LocalEndPoint));
+            sent += length;
+        }
+
+        var received = new List<byte[]>();
+        bool coalesced = false;
+        byte[] buffer = new byte[65536];
+        while (received.Count < count)
+        {
+            var r = await receiver.ReceiveAsync(buffer, CancellationToken.None).AsTask().WithTimeout();
+            Assert.Equal(((IPEndPoint)sender.LocalEndPoint).Port, ((IPEndPoint)r.Remote).Port);
+            int size = r.SegmentSize > 0 ? r.SegmentSize : r.Length;
+            coalesced |= r.Length > size;
+            for (int offset = 0; offset < r.Length; offset += size)
+                received.Add(buffer.AsSpan(offset, Math.Min(size, r.Length - offset)).ToArray());
+        }
+
+        Assert.Equal(count, received.Count);
+        // On loopback a GSO send reaches a GRO socket as one run: Linux must have delivered at least one.
+        if (OperatingSystem.IsLinux() && sender.MaxSegments > 1) Assert.True(coalesced, "no receive returned a GRO run");
+        for (int i = 0; i < count; i++)
+        {
+            Assert.Equal(i == count - 1 ? lastLength : segment, received[i].Length);
+            Assert.All(received[i], b => Assert.Equal((byte)(i + 1), b));
+        }
+    }
+}
