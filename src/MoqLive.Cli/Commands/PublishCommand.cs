@@ -41,7 +41,7 @@ internal static class PublishCommand
             if (!ChannelTracks.IsValidName(name))
                 r.AddError($"--channel '{name}' must be 1 to {ChannelTracks.MaxNameLength} characters of A-Z, a-z, 0-9, _ and -.");
         });
-        var media = new Option<string>("--media", "-m") { Description = "Fragmented MP4 (H.264/VP9 video, Opus audio) to publish as the channel's tracks and catalog, or '-' for standard input (ffmpeg ... -f mp4 -movflags frag_keyframe+empty_moov+default_base_moof -).", HelpName = "FILE|-" };
+        var media = new Option<string>("--media", "-m") { Description = "Fragmented MP4 (H.264/VP9 video, Opus audio) to publish as the channel's tracks and catalog, or '-' for standard input (ffmpeg ... -f mp4 -movflags frag_every_frame+empty_moov+default_base_moof -).", HelpName = "FILE|-" };
         var loop = new Option<bool>("--loop") { Description = "With --media FILE: start the file again when it ends (timestamps and group IDs keep increasing)." };
         var title = new Option<string>("--title") { Description = "With --media: the channel title in the catalog.", HelpName = "T" };
         var (hash, insecure) = ClientCertificateOptions.CreateOptions();
