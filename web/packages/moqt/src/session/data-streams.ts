@@ -7,7 +7,7 @@ import { type SubgroupHeader, SubgroupIdMode } from "../wire/data/subgroup-heade
 import { tryReadSubgroupObject } from "../wire/data/subgroup-object.ts";
 import { NEED_MORE } from "../wire/need-more.ts";
 import type { FetchResponse } from "./fetch-response.ts";
-import { streamError, streamErrorCode } from "./stream-error.ts";
+import { isStreamFailure, streamError } from "./stream-error.ts";
 import { MoqtStreamResetCode } from "./stream-reset-code.ts";
 import type { Subscription } from "./subscription.ts";
 
@@ -56,7 +56,7 @@ export async function receiveSubgroupStream(
     }
   } catch (e) {
     // A reset subgroup stream (draft-19 "Closing Subgroup Streams") loses the rest of that subgroup only.
-    if (streamErrorCode(e) === null) throw e;
+    if (!isStreamFailure(e)) throw e;
   } finally {
     subscription.streamClosed();
   }
@@ -97,7 +97,7 @@ export async function receiveFetchStream(reader: BufferedStreamReader, fetch: Fe
     }
   } catch (e) {
     fetch.end(e);
-    if (streamErrorCode(e) === null) throw e;
+    if (!isStreamFailure(e)) throw e;
   }
 }
 

@@ -3,7 +3,7 @@ import { protocolViolation } from "../wire/protocol-error.ts";
 import { AsyncQueue } from "./async-queue.ts";
 import { decodeNamespace, namespaceKey } from "./names.ts";
 import type { RequestStream } from "./request-stream.ts";
-import { streamErrorCode } from "./stream-error.ts";
+import { isStreamFailure } from "./stream-error.ts";
 
 /** NAMESPACE (`active` true) or NAMESPACE_DONE (false) for a full namespace under the subscribed prefix. */
 export interface NamespaceEvent {
@@ -75,7 +75,7 @@ export class NamespaceSubscription {
         }
       }
     } catch (e) {
-      if (streamErrorCode(e) === null) throw e;
+      if (!isStreamFailure(e)) throw e;
     } finally {
       this.#withdrawAll();
     }

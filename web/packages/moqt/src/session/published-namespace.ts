@@ -1,5 +1,5 @@
 import type { RequestStream } from "./request-stream.ts";
-import { streamErrorCode } from "./stream-error.ts";
+import { isStreamFailure } from "./stream-error.ts";
 import { TrackWriter, type TrackWriterOptions } from "./track-writer.ts";
 
 /**
@@ -50,7 +50,7 @@ export class PublishedNamespace {
         // REQUEST_UPDATE answers and GOAWAY carry nothing we act on.
       }
     } catch (e) {
-      if (streamErrorCode(e) === null) throw e;
+      if (!isStreamFailure(e)) throw e;
     }
     this.#end();
   }

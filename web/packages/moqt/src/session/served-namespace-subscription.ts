@@ -2,7 +2,7 @@ import { messageParameters } from "../wire/message-parameters.ts";
 import { MoqtMessageType } from "../wire/message-type.ts";
 import { encodeNamespace, isNamespacePrefix } from "./names.ts";
 import type { RequestStream } from "./request-stream.ts";
-import { streamErrorCode } from "./stream-error.ts";
+import { isStreamFailure } from "./stream-error.ts";
 
 /**
  * The peer's SUBSCRIBE_NAMESPACE to this session (draft-19 "SUBSCRIBE_NAMESPACE"): NAMESPACE for every namespace this
@@ -47,7 +47,7 @@ export class ServedNamespaceSubscription {
       await this.#chain;
       await this.#stream.finish();
     } catch (e) {
-      if (streamErrorCode(e) === null) throw e;
+      if (!isStreamFailure(e)) throw e;
     } finally {
       this.#ended = true;
     }

@@ -11,7 +11,7 @@ import { PublishDoneCode } from "./request-error-code.ts";
 import type { RequestStream } from "./request-stream.ts";
 import { dataSendOrder } from "./send-order.ts";
 import type { SessionContext } from "./session-context.ts";
-import { streamError, streamErrorCode } from "./stream-error.ts";
+import { isStreamFailure, streamError, streamErrorCode } from "./stream-error.ts";
 import { MoqtStreamResetCode } from "./stream-reset-code.ts";
 import type { CachedGroup, TrackListener, TrackWriter } from "./track-writer.ts";
 import type { TransportSendStream } from "./web-transport.ts";
@@ -220,7 +220,7 @@ export class ServedSubscription implements TrackListener {
         });
       }
     } catch (e) {
-      if (streamErrorCode(e) === null && !this.#ctx.isClosed) throw e;
+      if (!isStreamFailure(e) && !this.#ctx.isClosed) throw e;
       this.cancel(MoqtStreamResetCode.Cancelled);
     }
   }

@@ -36,7 +36,7 @@ import { serveFetch } from "./served-fetch.ts";
 import { ServedNamespaceSubscription } from "./served-namespace-subscription.ts";
 import { ServedSubscription, type SubscriptionRange } from "./served-subscription.ts";
 import type { SessionContext } from "./session-context.ts";
-import { streamErrorCode } from "./stream-error.ts";
+import { isStreamFailure } from "./stream-error.ts";
 import { MoqtStreamResetCode } from "./stream-reset-code.ts";
 import {
   type FetchOptions,
@@ -379,7 +379,7 @@ export class MoqtSession {
         return;
       }
       if (this.#closeInfo !== null || e instanceof MoqtSessionClosedError) return;
-      if (streamErrorCode(e) !== null) return;
+      if (isStreamFailure(e)) return;
       console.error("MOQT: internal error", e);
       this.#fail(MoqtErrorCode.InternalError, "internal error");
     });
@@ -780,7 +780,7 @@ export class MoqtSession {
         // Nothing to answer.
       }
     } catch (e) {
-      if (streamErrorCode(e) === null) throw e;
+      if (!isStreamFailure(e)) throw e;
     } finally {
       this.#peerNamespaces.delete(key);
     }

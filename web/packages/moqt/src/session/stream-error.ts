@@ -34,3 +34,16 @@ export function streamErrorCode(error: unknown): number | null {
   const e = error as { source?: unknown; streamErrorCode?: unknown };
   return typeof e.streamErrorCode === "number" ? e.streamErrorCode : null;
 }
+
+/**
+ * True for an error that ends one stream, not the session: a reset or STOP_SENDING with a code, or one Chromium reports
+ * without a usable code (a `WebTransportError` with `source: "stream"`, or a `NetworkError` "The stream was aborted by
+ * the remote server" when the peer's code is outside the WebTransport range). Such an error cancels that stream's
+ * request or subgroup only; a closed session is noticed on its own (`closed`).
+ */
+export function isStreamFailure(error: unknown): boolean {
+  if (streamErrorCode(error) !== null) return true;
+  if (typeof error !== "object" || error === null) return false;
+  const e = error as { source?: unknown; name?: unknown };
+  return e.source === "stream" || e.name === "NetworkError";
+}

@@ -9,7 +9,7 @@ import type { MoqtObject } from "./moqt-object.ts";
 import { requestErrorFrom } from "./request-failure.ts";
 import type { RequestStream } from "./request-stream.ts";
 import type { SessionContext } from "./session-context.ts";
-import { streamErrorCode } from "./stream-error.ts";
+import { isStreamFailure } from "./stream-error.ts";
 
 /** PUBLISH_DONE as the subscriber sees it (draft-19 "PUBLISH_DONE"); statusCode is a PublishDoneCode. */
 export interface PublishDoneInfo {
@@ -182,7 +182,7 @@ export class Subscription {
         }
       }
     } catch (e) {
-      if (streamErrorCode(e) === null && !this.#ctx.isClosed) throw e;
+      if (!isStreamFailure(e) && !this.#ctx.isClosed) throw e;
       this.finish(null);
     }
   }
