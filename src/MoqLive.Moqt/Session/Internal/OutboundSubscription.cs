@@ -7,6 +7,11 @@ namespace MoqLive.Moqt.Session.Internal;
 internal sealed class OutboundSubscription : IDisposable
 {
     private readonly CancellationTokenSource _cts;
+
+    // Cancel (the subscriber's stream ended or failed) and Dispose (the track ended) race: the lock keeps Cancel off a
+    // disposed token source.
+    private readonly Lock _lifetime = new();
+    private bool _disposed;
     private readonly HashSet<ITransportSendStream> _openStreams = [];
     private long _streamCount;
 
@@ -82,9 +87,13 @@ internal sealed class OutboundSubscription : IDisposable
     /// <summary>Stops the subscription: resets every open data stream (draft-19 §"Subscription State Management").</summary>
     public void Cancel(ulong resetCode)
     {
-        if (_cts.IsCancellationRequested)
-            return;
-        _cts.Cancel();
+        lock (_lifetime)
+        {
+            if (_disposed || _cts.IsCancellationRequested)
+                return;
+            _cts.Cancel();
+        }
+
         ITransportSendStream[] open;
         lock (_openStreams)
             open = [.. _openStreams];
@@ -95,6 +104,10 @@ internal sealed class OutboundSubscription : IDisposable
     public void Dispose()
     {
         Track.Dispose();
-        _cts.Dispose();
+        lock (_lifetime)
+        {
+            _disposed = true;
+            _cts.Dispose();
+        }
     }
 }
