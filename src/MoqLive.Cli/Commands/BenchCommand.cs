@@ -132,13 +132,7 @@ internal static class QuicBench
     {
         using var certificateWithKey = SelfSignedCertificate.Create(time.GetUtcNow());
         using var certificate = TlsServerCertificate.FromCertificate(certificateWithKey);
-        await using var listener = await QuicListener.ListenAsync(new QuicListenerOptions
-        {
-            ListenEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-            ApplicationProtocols = [Alpn],
-            ServerCertificate = certificate,
-            TimeProvider = time,
-        }, cancellationToken).ConfigureAwait(false);
+        await using var listener = await ListenOnLoopbackAsync(certificate, time, cancellationToken).ConfigureAwait(false);
         var clientOptions = new QuicClientConnectionOptions
         {
             RemoteEndPoint = listener.LocalEndPoint,
@@ -246,6 +240,16 @@ internal static class QuicBench
         return (time.GetElapsedTime(start).TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds);
     }
 
+    /// <summary>The bench's server: a free loopback port, ALPN <see cref="Alpn"/>.</summary>
+    private static ValueTask<QuicListener> ListenOnLoopbackAsync(TlsServerCertificate certificate, TimeProvider time, CancellationToken cancellationToken) =>
+        QuicListener.ListenAsync(new QuicListenerOptions
+        {
+            ListenEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+            ApplicationProtocols = [Alpn],
+            ServerCertificate = certificate,
+            TimeProvider = time,
+        }, cancellationToken);
+
     /// <summary>
     /// <c>moqlive bench quic-server</c>: listens on a free loopback port with a fresh self-signed certificate, prints
     /// "PORT SHA256HEX", then accepts and closes connections until its standard input closes.
@@ -254,13 +258,7 @@ internal static class QuicBench
     {
         using var certificateWithKey = SelfSignedCertificate.Create(time.GetUtcNow());
         using var certificate = TlsServerCertificate.FromCertificate(certificateWithKey);
-        await using var listener = await QuicListener.ListenAsync(new QuicListenerOptions
-        {
-            ListenEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-            ApplicationProtocols = [Alpn],
-            ServerCertificate = certificate,
-            TimeProvider = time,
-        }, cancellationToken).ConfigureAwait(false);
+        await using var listener = await ListenOnLoopbackAsync(certificate, time, cancellationToken).ConfigureAwait(false);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"{listener.LocalEndPoint.Port} {Convert.ToHexStringLower(certificate.LeafSha256)}")).ConfigureAwait(false);
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
