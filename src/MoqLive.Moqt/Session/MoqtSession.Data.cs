@@ -158,8 +158,7 @@ public sealed partial class MoqtSession
                             FirstObject = subgroup.StartsAtSubgroupStart,
                         };
                         stream = await _transport.OpenUnidirectionalStreamAsync(cancellationToken).ConfigureAwait(false);
-                        stream.Priority = GetPriority(outbound.SubscriberPriority, subgroup.PublisherPriority, outbound.GroupOrder, group.GroupId, subgroup.SubgroupId);
-                        outbound.StreamOpened(stream);
+                        outbound.StreamOpened(stream, subgroup.PublisherPriority, group.GroupId, subgroup.SubgroupId);
                     }
 
                     await WriteSubgroupObjectAsync(stream!, opening ? header : null, header!, previous, obj, cancellationToken).ConfigureAwait(false);

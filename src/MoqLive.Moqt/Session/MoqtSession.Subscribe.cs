@@ -452,7 +452,7 @@ public sealed partial class MoqtSession
                     case W.RequestUpdate update:
                         AcceptPeerRequestId(update.RequestId);
                         if (update.Parameters.SubscriberPriority is { } priority)
-                            outbound.SubscriberPriority = priority;
+                            outbound.UpdateSubscriberPriority(priority);
                         if (update.Parameters.Forward is { } forward)
                             outbound.Forward = forward;
 

@@ -67,14 +67,14 @@ public sealed class ChatBrowserTests(ITestOutputHelper output)
 
             // A participant that ignores the limits: the relay forwards 5 of its 8 messages and not the oversized one.
             string flooderId = await ann.EvaluateAsync<string>("a => window.chatE2E.startFlooder(a.url, a.hash, a.channel, 8)", args).WithTimeout(StartTimeout);
-            await WaitUntilAsync(async () => await ann.EvaluateAsync<int>("() => window.chatE2E.flooderSubscribers()") > 0, "the relay subscribes to the flooder");
+            await Poll.UntilAsync(async () => await ann.EvaluateAsync<int>("() => window.chatE2E.flooderSubscribers()") > 0, WaitTimeout, "the relay subscribes to the flooder");
             await ann.EvaluateAsync("() => window.chatE2E.runFlood()");
             JsonElement stats = default;
-            await WaitUntilAsync(async () =>
+            await Poll.UntilAsync(async () =>
             {
                 stats = (await http.GetFromJsonAsync<JsonElement>("/api/stats")).GetProperty("relay");
                 return stats.GetProperty("chatOverRateDropped").GetInt64() >= 3 && stats.GetProperty("chatOversizedDropped").GetInt64() >= 1;
-            }, "the relay's chat counters");
+            }, WaitTimeout, "the relay's chat counters");
             output.WriteLine($"relay: {stats}");
             Assert.Equal(3, stats.GetProperty("chatOverRateDropped").GetInt64());
             Assert.Equal(1, stats.GetProperty("chatOversizedDropped").GetInt64());
@@ -98,19 +98,8 @@ public sealed class ChatBrowserTests(ITestOutputHelper output)
     private async Task<JsonElement> WaitForShownAsync(IPage page, Func<JsonElement, bool> condition)
     {
         JsonElement view = default;
-        await WaitUntilAsync(async () => condition(view = await ShownAsync(page)), "the chat view", () => view.ToString());
+        await Poll.UntilAsync(async () => condition(view = await ShownAsync(page)), WaitTimeout, "the chat view", () => view.ToString());
         return view;
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, Func<string>? describe = null)
-    {
-        using var limit = new CancellationTokenSource(WaitTimeout);
-        while (!await condition())
-        {
-            if (limit.IsCancellationRequested)
-                Assert.Fail($"Timed out waiting for {what}. {describe?.Invoke()}");
-            await Task.Delay(50, CancellationToken.None);
-        }
     }
 
     private static HttpClient PinnedClient(ServeEndpoints endpoints)

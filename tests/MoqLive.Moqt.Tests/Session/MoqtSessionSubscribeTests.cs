@@ -290,4 +290,33 @@ public sealed class MoqtSessionSubscribeTests
         Assert.Equal(MoqtSession.GetPriority(10, 7, GroupOrder.Descending, 5, 2), recording.Finished.Single().Priority);
         Assert.NotEqual(MoqtSession.GetPriority(10, 7, GroupOrder.Ascending, 5, 2), recording.Finished.Single().Priority);
     }
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task RequestUpdate_SubscriberPriority_AppliesToOpenSubgroupStreams(MoqtVersion version)
+    {
+        var publisher = new TestPublisher();
+        TrackProducer track = publisher.AddTrack(Video, publisherPriority: 64);
+        (InMemorySession clientTransport, InMemorySession serverTransport) =
+            InMemorySessionPair.Create(new InMemorySessionOptions { Protocol = MoqtVersions.GetAlpn(version) });
+        var recording = new UnacknowledgedTransport(serverTransport);
+        Task<MoqtSession> accept = MoqtSession.AcceptAsync(recording, new MoqtSessionOptions { Publisher = publisher });
+        await using MoqtSession client = await MoqtSession.ConnectAsync(clientTransport).WithTimeout();
+        await using MoqtSession server = await accept.WithTimeout();
+
+        using TrackConsumer consumer = (await client.SubscribeAsync(Video, new SubscribeOptions { SubscriberPriority = 10 }).AsTask().WithTimeout())
+            .GetValueOrThrow().Track;
+        SubgroupProducer subgroup = track.CreateGroup(5).CreateSubgroup(0);
+        subgroup.Write(0, Text("a"));
+        GroupConsumer group = (await consumer.NextGroupAsync().AsTask().WithTimeout()).Group!;
+        SubgroupConsumer received = (await group.NextSubgroupAsync().AsTask().WithTimeout())!;
+        (await received.ReadObjectAsync().AsTask().WithTimeout()).Object!.Release();
+
+        // The subgroup's stream is open; the new subscriber priority reaches it, not only streams opened later.
+        SubscriptionUpdateResult update = await client.UpdateSubscriptionAsync(consumer, new SubscriptionUpdate { SubscriberPriority = 200 }).AsTask().WithTimeout();
+        Assert.True(update.IsOk, update.ToString());
+        subgroup.Complete();
+
+        await Poll.UntilAsync(() => recording.Finished.Count == 1);
+        Assert.Equal(MoqtSession.GetPriority(200, 64, GroupOrder.Ascending, 5, 0), recording.Finished.Single().Priority);
+    }
 }

@@ -12,7 +12,10 @@ internal sealed class OutboundSubscription : IDisposable
     // disposed token source.
     private readonly Lock _lifetime = new();
     private bool _disposed;
-    private readonly HashSet<ITransportSendStream> _openStreams = [];
+    // Each open subgroup stream with the publisher priority, group and subgroup its send priority derives from, so a
+    // REQUEST_UPDATE's new subscriber priority can be applied to them.
+    private readonly Dictionary<ITransportSendStream, (byte PublisherPriority, ulong GroupId, ulong SubgroupId)> _openStreams = [];
+    private byte _subscriberPriority;
     private long _streamCount;
 
     public OutboundSubscription(ulong requestId, ulong trackAlias, TrackConsumer track, RequestStream stream, byte subscriberPriority,
@@ -22,7 +25,7 @@ internal sealed class OutboundSubscription : IDisposable
         TrackAlias = trackAlias;
         Track = track;
         Stream = stream;
-        SubscriberPriority = subscriberPriority;
+        _subscriberPriority = subscriberPriority;
         GroupOrder = groupOrder;
         _forward = forward;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(sessionToken);
@@ -36,7 +39,13 @@ internal sealed class OutboundSubscription : IDisposable
 
     public RequestStream Stream { get; }
 
-    public byte SubscriberPriority { get; set; }
+    public byte SubscriberPriority
+    {
+        get
+        {
+            lock (_openStreams) return _subscriberPriority;
+        }
+    }
 
     public GroupOrder GroupOrder { get; }
 
@@ -71,17 +80,35 @@ internal sealed class OutboundSubscription : IDisposable
 
     public ulong StreamCount => (ulong)Interlocked.Read(ref _streamCount);
 
-    public void StreamOpened(ITransportSendStream stream)
+    /// <summary>Sets a new subgroup stream's send priority (<see cref="MoqtSession.GetPriority"/>) and tracks it while open.</summary>
+    public void StreamOpened(ITransportSendStream stream, byte publisherPriority, ulong groupId, ulong subgroupId)
     {
         Interlocked.Increment(ref _streamCount);
         lock (_openStreams)
-            _openStreams.Add(stream);
+        {
+            stream.Priority = MoqtSession.GetPriority(_subscriberPriority, publisherPriority, GroupOrder, groupId, subgroupId);
+            _openStreams.Add(stream, (publisherPriority, groupId, subgroupId));
+        }
     }
 
     public void StreamClosed(ITransportSendStream stream)
     {
         lock (_openStreams)
             _openStreams.Remove(stream);
+    }
+
+    /// <summary>
+    /// REQUEST_UPDATE's SUBSCRIBER_PRIORITY: applies to the subgroup streams opened from now on and to the data not yet
+    /// sent on the open ones (draft-19 §"SUBSCRIBER PRIORITY Parameter", §"Priorities").
+    /// </summary>
+    public void UpdateSubscriberPriority(byte subscriberPriority)
+    {
+        lock (_openStreams)
+        {
+            _subscriberPriority = subscriberPriority;
+            foreach ((ITransportSendStream stream, (byte publisherPriority, ulong groupId, ulong subgroupId)) in _openStreams)
+                stream.Priority = MoqtSession.GetPriority(subscriberPriority, publisherPriority, GroupOrder, groupId, subgroupId);
+        }
     }
 
     /// <summary>Stops the subscription: resets every open data stream (draft-19 §"Subscription State Management").</summary>
@@ -96,7 +123,7 @@ internal sealed class OutboundSubscription : IDisposable
 
         ITransportSendStream[] open;
         lock (_openStreams)
-            open = [.. _openStreams];
+            open = [.. _openStreams.Keys];
         foreach (ITransportSendStream stream in open)
             stream.Reset(resetCode);
     }

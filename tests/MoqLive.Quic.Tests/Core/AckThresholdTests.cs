@@ -6,7 +6,7 @@ namespace MoqLive.Quic.Tests.Core;
 /// The receiver's ACK threshold (<see cref="ConnectionOptions.AckElicitingThreshold"/>, RFC 9000 §13.2.2): fewer
 /// ACKs for a bulk transfer, and loss recovery still completes it.
 /// </summary>
-public class AckFrequencyTests
+public class AckThresholdTests
 {
     [Theory]
     [InlineData(0.0, 11)]
