@@ -73,7 +73,16 @@ public sealed record ConnectionOptions
     /// retransmitted without reducing the congestion window, so a lossy radio link keeps its capacity. 0 treats every
     /// loss as congestion (RFC 9002 §7). Default 0.02.
     /// </summary>
-    public double RandomLossTolerance { get; init; } = CongestionDefaults.RandomLossTolerance;
+    public double RandomLossTolerance
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(value, 1);
+            field = value;
+        }
+    } = CongestionDefaults.RandomLossTolerance;
 
     /// <summary>Whether to pace sending over the RTT (RFC 9002 §7.7). Default true.</summary>
     public bool Pacing { get; init; } = true;

@@ -47,5 +47,7 @@ public sealed class RandomLossFilterTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new RandomLossFilter(-0.1));
         Assert.Throws<ArgumentOutOfRangeException>(() => new RandomLossFilter(1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MoqLive.Quic.Core.ConnectionOptions { RandomLossTolerance = -0.01 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MoqLive.Quic.Core.ConnectionOptions { RandomLossTolerance = 1 });
     }
 }
