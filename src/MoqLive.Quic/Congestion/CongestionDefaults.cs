@@ -9,4 +9,10 @@ internal static class CongestionDefaults
 
     /// <summary>Minimum window: 2 * max_datagram_size.</summary>
     public static ulong MinimumWindow(int maxDatagramSize) => 2UL * (ulong)maxDatagramSize;
+
+    /// <summary>In-flight packets over which <see cref="RandomLossFilter"/> measures the loss rate.</summary>
+    public const int LossRateWindow = 256;
+
+    /// <summary>Loss rate taken for random (non-congestion) loss by default: BBRv2's loss threshold.</summary>
+    public const double RandomLossTolerance = 0.02;
 }

@@ -61,7 +61,7 @@ internal sealed partial class Connection
         _tls = tls;
         _remote = remote;
         _maxUdpPayload = options.MaxUdpPayloadSize;
-        _loss = new LossDetection(isServer, NewCongestionController(), options.InitialRtt);
+        _loss = new LossDetection(isServer, NewCongestionController(), options.InitialRtt, options.RandomLossTolerance);
         _pacer = new Pacer(_maxUdpPayload);
         Streams = new StreamsState(isServer, options.Streams);
         _spaces[(int)PacketSpace.ApplicationData].ReceivedPackets.MaxAckDelay = options.MaxAckDelay;

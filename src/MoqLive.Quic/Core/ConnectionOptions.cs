@@ -1,3 +1,4 @@
+using MoqLive.Quic.Congestion;
 using MoqLive.Quic.Streams;
 
 namespace MoqLive.Quic.Core;
@@ -66,6 +67,22 @@ public sealed record ConnectionOptions
 
     /// <summary>Congestion controller. Default CUBIC.</summary>
     public CongestionControlAlgorithm CongestionControl { get; init; } = CongestionControlAlgorithm.Cubic;
+
+    /// <summary>
+    /// Loss rate (over the last 256 in-flight packets) taken for random loss, not congestion: losses below it are
+    /// retransmitted without reducing the congestion window, so a lossy radio link keeps its capacity. 0 treats every
+    /// loss as congestion (RFC 9002 §7). Default 0.02.
+    /// </summary>
+    public double RandomLossTolerance
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(value, 1);
+            field = value;
+        }
+    } = CongestionDefaults.RandomLossTolerance;
 
     /// <summary>Whether to pace sending over the RTT (RFC 9002 §7.7). Default true.</summary>
     public bool Pacing { get; init; } = true;

@@ -32,9 +32,14 @@ internal sealed class LossDetection
     private readonly AckOutcome _ackOutcome = new();
     private static readonly Comparer<SentPacket> s_byPacketNumber = Comparer<SentPacket>.Create((a, b) => a.PacketNumber.CompareTo(b.PacketNumber));
 
-    public LossDetection(bool isServer, ICongestionController congestion, TimeSpan initialRtt)
+    private readonly RandomLossFilter _randomLoss;
+
+    // randomLossTolerance: the loss rate below which losses are random, not congestion (RandomLossFilter); 0 for
+    // RFC 9002's every loss is congestion.
+    public LossDetection(bool isServer, ICongestionController congestion, TimeSpan initialRtt, double randomLossTolerance = 0)
     {
         _isServer = isServer;
+        _randomLoss = new RandomLossFilter(randomLossTolerance);
         Congestion = congestion;
         Rtt = new RttEstimator(initialRtt);
     }
@@ -151,7 +156,9 @@ internal sealed class LossDetection
         OnPacketsLost(now, outcome.Lost);
         foreach (var p in outcome.Acked)
         {
-            if (p.InFlight) Congestion.OnPacketAcked(now, p.TimeSent, p.Size, p.AppLimited, Rtt);
+            if (!p.InFlight) continue;
+            _randomLoss.OnAcked();
+            Congestion.OnPacketAcked(now, p.TimeSent, p.Size, p.AppLimited, Rtt);
         }
 
         // §A.7: reset the PTO backoff unless a client is still unvalidated (it must keep its anti-deadlock timer).
@@ -301,16 +308,19 @@ internal sealed class LossDetection
     private void OnPacketsLost(Instant now, List<SentPacket> lost)
     {
         ulong lostBytes = 0;
+        int lostPackets = 0;
         Instant? newest = null;
         foreach (var p in lost)
         {
             if (!p.InFlight) continue;
             lostBytes += (ulong)p.Size;
+            lostPackets++;
             newest = newest is null || p.TimeSent > newest ? p.TimeSent : newest;
         }
         if (newest is null) return;
         bool persistent = InPersistentCongestion(lost);
-        Congestion.OnCongestionEvent(now, newest.Value, persistent, lostBytes);
+        bool congestion = _randomLoss.OnLost(lostPackets);
+        if (persistent || congestion) Congestion.OnCongestionEvent(now, newest.Value, persistent, lostBytes);
     }
 
     /// <summary>

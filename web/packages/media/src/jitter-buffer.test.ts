@@ -10,8 +10,9 @@ function frame(n: number): BufferedFrame<number> {
   return { timestampUs: n * FRAME, keyframe: n % GOP === 0, data: n };
 }
 
-function setup(targetMs = 150, maxBufferUs?: number) {
-  const delay = new PlayoutDelay({ targetLatencyUs: targetMs * 1000, marginUs: 10_000 });
+/** `maxDelayUs: 0` bounds the delay at the target (the limit is the larger of the two). */
+function setup(targetMs = 150, maxBufferUs?: number, maxDelayUs = 0) {
+  const delay = new PlayoutDelay({ targetLatencyUs: targetMs * 1000, marginUs: 10_000, maxDelayUs });
   const buffer = new JitterBuffer<number>(delay, maxBufferUs === undefined ? {} : { maxBufferUs });
   return { delay, buffer };
 }
@@ -33,7 +34,7 @@ describe("JitterBuffer", () => {
     expect(buffer.stats).toEqual({ late: 0, dropped: 0, released: 10 });
   });
 
-  it("absorbs jitter: one late arrival raises the delay for the window, capped at the target", () => {
+  it("absorbs jitter: one late arrival raises the delay for the window, bounded by the limit", () => {
     const { delay, buffer } = setup(150);
     buffer.push(frame(0), 10_000);
     buffer.push(frame(1), FRAME + 90_000);
@@ -142,5 +143,63 @@ describe("JitterBuffer", () => {
     expect(() => {
       delay.targetLatencyUs = -1;
     }).toThrow(RangeError);
+  });
+
+  it("raises the delay above the target for a late key frame and plays every frame on time, none late or skipped", () => {
+    // The 3g case: frames arrive 100 ms after capture, but each key frame (a burst serialised at the link rate, or a
+    // packet that needed a retransmission) arrives 350 ms after capture with the frames queued behind it.
+    const { delay, buffer } = setup(150, undefined, 1_000_000);
+    const releasedAt: number[] = [];
+    let now = 0;
+    for (let n = 0; n < 3 * GOP; n++) {
+      const arrival = n * FRAME + (n % GOP < 8 ? Math.max(350_000 - (n % GOP) * FRAME, 100_000) : 100_000);
+      // A renderer polling every millisecond until this frame's arrival.
+      for (; now < arrival; now += 1_000) for (const f of buffer.poll(now).frames) releasedAt.push(now - f.timestampUs);
+      buffer.push(frame(n), arrival);
+    }
+    for (const end = now + 500_000; now < end; now += 1_000) for (const f of buffer.poll(now).frames) releasedAt.push(now - f.timestampUs);
+    expect(delay.delayUs).toBe(360_000);
+    expect(releasedAt.length).toBe(3 * GOP);
+    expect(buffer.stats.dropped).toBe(0);
+    // The first key frame sets the delay before anything plays; from then on every frame plays 360 ms after capture.
+    expect(buffer.stats.late).toBe(0);
+    expect(releasedAt.every((l) => l >= 360_000 && l < 361_000)).toBe(true);
+  });
+
+  it("shrinks back gradually once arrivals are early again, never faster than the shrink rate", () => {
+    const delay = new PlayoutDelay({ targetLatencyUs: 150_000, marginUs: 10_000, windowUs: 2_000_000, shrinkRate: 0.1 });
+    delay.observe(0, 500_000);
+    expect(delay.delayUs).toBe(510_000);
+    // The network recovers: every frame arrives 50 ms after capture.
+    let previous = delay.delayUs;
+    for (let n = 1; n < 300; n++) {
+      delay.observe(n * FRAME, n * FRAME + 50_000);
+      // Within the window the late arrival still counts; after it, at most 0.1 µs less per µs.
+      expect(previous - delay.delayUs).toBeLessThanOrEqual(0.1 * FRAME + 1);
+      if (n * FRAME <= 2_000_000) expect(delay.delayUs).toBe(510_000);
+      previous = delay.delayUs;
+    }
+    expect(delay.delayUs).toBe(60_000);
+  });
+
+  it("is bounded by the larger of the target and maxDelayUs", () => {
+    const delay = new PlayoutDelay({ targetLatencyUs: 150_000, maxDelayUs: 1_000_000 });
+    delay.observe(0, 3_000_000);
+    expect(delay.limitUs).toBe(1_000_000);
+    expect(delay.delayUs).toBe(1_000_000);
+    delay.targetLatencyUs = 2_000_000;
+    expect(delay.limitUs).toBe(2_000_000);
+    expect(delay.delayUs).toBe(2_000_000);
+  });
+
+  it("skips to the newest due key frame only when behind the limit", () => {
+    const { buffer } = setup(150, undefined, 1_000_000);
+    // A 2.2 s stall: frames 0..59 arrive at once. The delay rises to its 1 s limit; frames 0..36 are due, and the
+    // head is 2.2 s old, beyond the limit: skip to key frame 30.
+    const now = 2_200_000;
+    for (let n = 0; n < 60; n++) buffer.push(frame(n), now);
+    const { frames, dropped } = buffer.poll(now);
+    expect(dropped).toBe(30);
+    expect(frames.map((f) => f.data)).toEqual(Array.from({ length: 7 }, (_, i) => 30 + i));
   });
 });

@@ -38,7 +38,7 @@ export interface JitterBufferStats {
 /**
  * Holds one track's frames until their playout time (capture TIMESTAMP + the shared {@link PlayoutDelay}). Sans-IO:
  * every call takes `nowUs` (server clock). It catches up when behind: frames past their playout time are released at
- * once (the renderer shows the newest: speed-up), and when the target latency is exceeded and a newer key frame is due
+ * once (the renderer shows the newest: speed-up), and when the delay's limit is exceeded and a newer key frame is due
  * the frames before it are dropped. It never holds more than `maxBufferUs` of capture time: the oldest GOP goes first.
  */
 export class JitterBuffer<T> {
@@ -114,8 +114,9 @@ export class JitterBuffer<T> {
     while (due < this.#frames.length && (this.#frames[due]?.timestampUs ?? 0) + delay <= nowUs) due++;
     let dropped = 0;
     const head = this.#frames[0];
-    if (due > 1 && head !== undefined && nowUs - head.timestampUs > this.#delay.targetLatencyUs) {
-      // Behind the target: skip to the newest due key frame, so the decoder does not chew through stale frames.
+    if (due > 1 && head !== undefined && nowUs - head.timestampUs > this.#delay.limitUs) {
+      // Behind even the largest playout delay (a stall, a background tab): skip to the newest due key frame, so the
+      // decoder does not chew through stale frames. Anything less late raised the delay instead (PlayoutDelay).
       for (let i = due - 1; i > 0; i--) {
         if (this.#frames[i]?.keyframe) {
           dropped = i;
