@@ -32,6 +32,9 @@ internal sealed partial record NetLogSummary(string? WebTransportVersion, int Da
         return new NetLogSummary(version.Success ? version.Groups[1].Value : null, sent, received);
     }
 
+    /// <summary>One line per QUIC session in the log (work in progress).</summary>
+    public static IEnumerable<string> QuicHandshakes(string text) => [$"net-log: {text.Length} chars"];
+
     private static int Count(string text, int from, int type) =>
         Regex.Count(text.AsSpan(from), $"\"type\":{type}[,}}]");
 
