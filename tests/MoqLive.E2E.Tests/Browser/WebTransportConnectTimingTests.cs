@@ -10,8 +10,8 @@ namespace MoqLive.E2E.Tests.Browser;
 /// <summary>
 /// Issue 5 probe: how long a browser MOQT session takes to come up against <c>moqlive serve</c>, step by step, from a
 /// page on the server's own HTTPS site (as the audience app connects): the fetch of <c>/certificate.sha256</c>,
-/// <c>new WebTransport(url)</c> → <c>ready</c>, and → the server's MOQT SETUP; plus Chromium's net-log view of each
-/// QUIC handshake. Prints the figures (BENCHMARKS.md "Browser apps" records them); asserts only that every session
+/// <c>new WebTransport(url)</c> → <c>ready</c>, and → the server's MOQT SETUP; then the audience app's join → <c>connected</c>;
+/// plus Chromium's net-log view of each WebTransport handshake. Prints the figures (BENCHMARKS.md "Browser apps" records them); asserts only that every session
 /// comes up.
 /// </summary>
 [Trait("Category", "Browser")]
@@ -19,6 +19,7 @@ namespace MoqLive.E2E.Tests.Browser;
 public sealed class WebTransportConnectTimingTests(ITestOutputHelper output)
 {
     private const int Connects = 5;
+    private const int Viewers = 2;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     [Fact]
@@ -27,7 +28,13 @@ public sealed class WebTransportConnectTimingTests(ITestOutputHelper output)
         (CliHost server, ServeEndpoints endpoints) = await ServeEndpoints.StartServeAsync(Timeout);
         await using (server)
         {
-            await using Chromium chromium = await Chromium.LaunchAsync(output, new ChromiumOptions { IgnoreHttpsErrors = true, NetLog = true });
+            await using Chromium chromium = await Chromium.LaunchAsync(output, new ChromiumOptions
+            {
+                // The audience page joins at once only when audio may start without a gesture.
+                Arguments = ["--autoplay-policy=no-user-gesture-required"],
+                IgnoreHttpsErrors = true,
+                NetLog = true,
+            });
             IPage page = await chromium.OpenPageAsync("probe", new Uri(endpoints.WebUrl));
             await page.AddScriptTagAsync(new PageAddScriptTagOptions { Content = LoopbackPageServer.BundleScript("moqt-page.js") });
 
@@ -44,8 +51,19 @@ public sealed class WebTransportConnectTimingTests(ITestOutputHelper output)
                 Assert.True(ready > 0 && setup >= ready, $"ready at {ready} ms, SETUP at {setup} ms");
             }
 
+            // The audience app's own join (no streamer on the channel: only the session matters here), as BrowserAppsTests
+            // reads it: join → `connected` in the page's join timeline.
+            for (int i = 0; i < Viewers; i++)
+            {
+                IPage viewer = await chromium.OpenPageAsync($"viewer{i + 1}", new Uri(new Uri(endpoints.WebUrl), "/watch/?channel=connectprobe"));
+                await AppPage.WaitForAsync(viewer, "s => s.joinTimelineMs.connected !== undefined", Timeout, "the viewer's session");
+                JsonElement timeline = (await AppPage.StatsAsync(viewer)).GetProperty("joinTimelineMs");
+                output.WriteLine($"viewer {i + 1} join timeline (ms after join): {timeline}");
+                await viewer.CloseAsync();
+            }
+
             string netLog = await chromium.CloseAsync();
-            foreach (string line in NetLogSummary.QuicHandshakes(netLog))
+            foreach (string line in NetLogSummary.WebTransportHandshakes(netLog))
                 output.WriteLine(line);
         }
     }
