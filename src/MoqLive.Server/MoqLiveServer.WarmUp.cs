@@ -17,6 +17,7 @@ public sealed partial class MoqLiveServer
     /// Opens one WebTransport session with MOQT SETUP to this server over loopback, as a browser does (QUIC + TLS 1.3
     /// handshake with a pinned certificate hash, HTTP/3 SETTINGS, extended CONNECT offering moqt-19, SETUP both ways),
     /// then closes it. Failures are logged and otherwise ignored: the server works without it, only its first session is slower.
+    /// Cancelling <paramref name="cancellationToken"/> (the start is cancelled) throws.
     /// </summary>
     internal async Task WarmUpAsync(CancellationToken cancellationToken)
     {
@@ -50,7 +51,7 @@ public sealed partial class MoqLiveServer
             await Task.WhenAll(serving).WaitAsync(timeout.Token).ConfigureAwait(false);
             Log.WarmedUp(_logger, _timeProvider.GetElapsedTime(started).TotalMilliseconds);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
         {
             Log.WarmUpFailed(_logger, WarmUpUrl, e);
         }
