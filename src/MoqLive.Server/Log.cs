@@ -29,4 +29,10 @@ internal static partial class Log
 
     [LoggerMessage(5008, LogLevel.Warning, "Accept loop stopped")]
     public static partial void AcceptLoopFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(5009, LogLevel.Information, "Warm-up session to ourselves took {Milliseconds:F0} ms")]
+    public static partial void WarmedUp(ILogger logger, double milliseconds);
+
+    [LoggerMessage(5010, LogLevel.Warning, "Warm-up session to {Url} failed; the first client's session will be slower")]
+    public static partial void WarmUpFailed(ILogger logger, Uri url, Exception exception);
 }

@@ -146,6 +146,8 @@ public sealed partial class MoqLiveServer : IAsyncDisposable
         _acceptLoop = Task.Run(AcceptLoopAsync, CancellationToken.None);
         _webTransportLoop = Task.Run(AcceptWebTransportSessionsAsync, CancellationToken.None);
         await StartWebAsync(cancellationToken).ConfigureAwait(false);
+        if (_options.WarmUp)
+            await WarmUpAsync(cancellationToken).ConfigureAwait(false);
         Log.ServerStarted(_logger, UdpEndPoint, WebUrl.ToString());
     }
 

@@ -36,4 +36,7 @@ public static class MoqLiveServerDefaults
 
     /// <summary>A development certificate is replaced this long before it expires.</summary>
     public static readonly TimeSpan DevCertificateRenewBefore = TimeSpan.FromDays(1);
+
+    /// <summary>How long the start-up warm-up session (<see cref="MoqLiveServerOptions.WarmUp"/>) may take before it is abandoned.</summary>
+    public static readonly TimeSpan WarmUpTimeout = TimeSpan.FromSeconds(30);
 }

@@ -68,4 +68,12 @@ public sealed class MoqLiveServerOptions
     /// Default false: a request that stops the process for a collection is not for public servers.
     /// </summary>
     public bool HeapDiagnostics { get; set; }
+
+    /// <summary>
+    /// Before the server counts as started, open one WebTransport MOQT session to itself over loopback and close it, so
+    /// the first client's session does not wait for .NET to compile the QUIC, TLS, HTTP/3 and MOQT code it runs (1.7 s of
+    /// a 2.3 s first browser session on a loaded machine; BENCHMARKS.md). Costs about that much start-up time, and counts as
+    /// one session in <c>/api/stats</c> (<c>sessions.total</c>). Default true.
+    /// </summary>
+    public bool WarmUp { get; set; } = true;
 }

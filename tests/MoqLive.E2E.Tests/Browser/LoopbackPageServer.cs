@@ -33,12 +33,16 @@ internal sealed class LoopbackPageServer : IAsyncDisposable
     /// A page that runs a bundle from <c>web/packages/e2e-pages/dist</c> (built by <c>npm run build -w @moqlive/e2e-pages</c>,
     /// which test.sh runs); fails with the build command when it has not been built.
     /// </summary>
-    public static LoopbackPageServer ForBundle(string name)
+    public static LoopbackPageServer ForBundle(string name) =>
+        new($"<!doctype html><meta charset=\"utf-8\"><title>MoqLive E2E</title><body><script>{BundleScript(name)}</script>");
+
+    /// <summary>The text of a bundle from <c>web/packages/e2e-pages/dist</c>; fails with the build command when it has not been built.</summary>
+    public static string BundleScript(string name)
     {
         string path = Path.Combine(RepositoryRoot.Path, "web", "packages", "e2e-pages", "dist", name);
         if (!File.Exists(path))
             throw new FileNotFoundException($"{path} is missing: run `npm ci && npm run build -w @moqlive/e2e-pages` in web/ (./test.sh does).", path);
-        return new LoopbackPageServer($"<!doctype html><meta charset=\"utf-8\"><title>MoqLive E2E</title><body><script>{File.ReadAllText(path)}</script>");
+        return File.ReadAllText(path);
     }
 
     public Uri Url => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");

@@ -18,7 +18,7 @@ import {
   type StatsView,
   videoRenditions,
 } from "@moqlive/media";
-import { connect, MoqtRequestError, type MoqtSession } from "@moqlive/moqt";
+import { CertificateHashSource, connect, MoqtRequestError, type MoqtSession } from "@moqlive/moqt";
 import { followChannelList } from "./channel-list.ts";
 
 interface AudienceStats {
@@ -28,7 +28,9 @@ interface AudienceStats {
   joinedAt?: number;
   timeToFirstFrameMs?: number | undefined;
   /**
-   * The newest join's steps, ms since the join (also `moqlive:STEP` performance marks): connected, clock, the watcher's
+   * The newest join's steps, ms since the join (also `moqlive:STEP` performance marks): certificate (the
+   * /certificate.sha256 hash at hand: fetched as the page loaded), player (the player is set up), transport (WebTransport
+   * ready), connected (MOQT SETUP done), clock, the watcher's
    * steps (catalog-subscribed, catalog, video-subscribed, video-object, ...), then in the decoder worker first-object,
    * first-decode, first-output (decoded) and first-frame (drawn).
    */
@@ -115,6 +117,9 @@ let current:
   | { session: MoqtSession; player: MediaPlayer; watcher: ChannelWatcher; base: typeof totals; timeline: JoinTimeline; chat?: ChatRoom }
   | undefined;
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
+// Fetched as the page loads, so a join does not wait for it (issue 5); a failure is retried by the join.
+const certificateHash = new CertificateHashSource(location.origin);
+certificateHash.get().catch(() => {});
 
 function setStatus(state: AudienceStats["state"], text: string): void {
   stats.state = state;
@@ -140,6 +145,22 @@ async function join(): Promise<void> {
   const timeline = new JoinTimeline();
   stats.joinTimelineMs = timeline.steps;
   setStatus("connecting", `Joining ${channel}…`);
+  // The session and the clock estimate first, in parallel: both are round trips to the server, time to first frame
+  // counts from here, and setting up the player below takes the main thread for a while (10–120 ms on a loaded machine).
+  const clockEstimate = estimateClockOffset("/api/time", 3).then((c) => {
+    timeline.mark("clock");
+    return c;
+  });
+  const connecting = certificateHash.get().then((hash) => {
+    timeline.mark("certificate");
+    return connect(new URL("/moq", location.origin).toString(), {
+      serverCertificateHashes: [hash],
+      onProgress: (step) => timeline.mark(step),
+    }).then((s) => {
+      timeline.mark("connected");
+      return s;
+    });
+  });
   // A canvas can be transferred to a worker once: each join draws on a fresh one. The player (decoder worker, audio
   // output) starts while the session connects.
   const canvas = document.createElement("canvas");
@@ -158,23 +179,16 @@ async function join(): Promise<void> {
       console.warn(message);
     },
   });
+  timeline.mark("player");
   let session: MoqtSession;
   let clockOffsetUs: number;
   try {
-    // In parallel: both are round trips to the server, and time to first frame counts from here.
-    const [clock, connected] = await Promise.all([
-      estimateClockOffset("/api/time", 3).then((c) => {
-        timeline.mark("clock");
-        return c;
-      }),
-      connect(new URL("/moq", location.origin).toString(), { serverCertificateHashes: "fetch" }).then((s) => {
-        timeline.mark("connected");
-        return s;
-      }),
-    ]);
+    const [clock, connected] = await Promise.all([clockEstimate, connecting]);
     clockOffsetUs = clock.offsetUs;
     session = connected;
   } catch (e) {
+    // The server may have renewed its certificate: the next join fetches the hash again.
+    certificateHash.refresh();
     player.close();
     retry(`Cannot reach the MoqLive server (${e instanceof Error ? e.message : String(e)}). Retrying…`, "error");
     return;

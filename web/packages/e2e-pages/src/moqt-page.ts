@@ -1,4 +1,13 @@
-import { type CertificateHash, connect, intPair, intProperty, type MoqtSession, type TrackWriter } from "@moqlive/moqt";
+import {
+  type CertificateHash,
+  connect,
+  fetchCertificateHash,
+  intPair,
+  intProperty,
+  type MoqtSession,
+  type MoqtTransport,
+  type TrackWriter,
+} from "@moqlive/moqt";
 
 /**
  * Runs in Chromium for MoqtBrowserTests: the browser MOQT session against `moqlive serve`. Exposed as
@@ -93,6 +102,38 @@ async function subscribe(url: string, hashHex: string, namespace: string[], name
   }
 }
 
+/**
+ * Issue 5: how long a session takes to come up from this page, in ms (performance.now()): the fetch of
+ * `/certificate.sha256` from the page's origin (when `hashHex` is null, as the apps do), `new WebTransport(url)` →
+ * `ready` (QUIC + TLS handshake, HTTP/3 SETTINGS, extended CONNECT and its 200), and → the server's MOQT SETUP.
+ */
+async function connectTimed(url: string, hashHex: string | null) {
+  const start = performance.now();
+  const hash = hashHex === null ? await fetchCertificateHash(location.origin) : hashFromHex(hashHex);
+  const hashed = performance.now();
+  let created = 0;
+  let ready = 0;
+  const session = await connect(url, {
+    serverCertificateHashes: [hash],
+    createTransport: (u, init) => {
+      created = performance.now();
+      const transport = new WebTransport(u, init);
+      // Registered before connect() awaits `ready`, so this runs first.
+      transport.ready.then(
+        () => {
+          ready = performance.now();
+        },
+        () => {},
+      );
+      return transport as unknown as MoqtTransport;
+    },
+  });
+  const setup = performance.now();
+  const implementation = session.peerSetup.moqtImplementation;
+  session.close(0, "probe done");
+  return { certificateFetchMs: hashed - start, readyMs: ready - created, serverSetupMs: setup - created, implementation };
+}
+
 declare global {
   interface Window {
     moqtE2E: {
@@ -100,8 +141,9 @@ declare global {
       publisherStatus: typeof publisherStatus;
       stopPublisher: typeof stopPublisher;
       subscribe: typeof subscribe;
+      connectTimed: typeof connectTimed;
     };
   }
 }
 
-window.moqtE2E = { startPublisher, publisherStatus, stopPublisher, subscribe };
+window.moqtE2E = { startPublisher, publisherStatus, stopPublisher, subscribe, connectTimed };

@@ -21,3 +21,38 @@ export async function fetchCertificateHash(url: string | URL, fetchImpl: typeof 
   if (!response.ok) throw new Error(`${target} answered ${response.status}`);
   return { algorithm: "sha-256", value: hexToBytes((await response.text()).trim()) };
 }
+
+/**
+ * The development certificate's hash, fetched once and shared by every connect from a page, so a join does not wait
+ * for the `/certificate.sha256` round trip (issue 5: it took 75–225 ms of a join on a loaded machine) when the page
+ * fetched it on load. A failed fetch is not kept; call {@link refresh} after a failed connect, since the server may
+ * have renewed its certificate.
+ */
+export class CertificateHashSource {
+  readonly #url: string | URL;
+  readonly #fetchImpl: typeof fetch;
+  #pending: Promise<CertificateHash> | undefined;
+
+  /** @param url the server's origin (or any URL on it) */
+  constructor(url: string | URL, fetchImpl: typeof fetch = (input, init) => fetch(input, init)) {
+    this.#url = url;
+    this.#fetchImpl = fetchImpl;
+  }
+
+  /** The hash: the one fetched before, or a new fetch. */
+  get(): Promise<CertificateHash> {
+    if (this.#pending === undefined) {
+      const pending = fetchCertificateHash(this.#url, this.#fetchImpl);
+      this.#pending = pending;
+      pending.catch(() => {
+        if (this.#pending === pending) this.#pending = undefined;
+      });
+    }
+    return this.#pending;
+  }
+
+  /** Forgets the hash: the next {@link get} fetches it again. */
+  refresh(): void {
+    this.#pending = undefined;
+  }
+}

@@ -11,18 +11,32 @@ export interface ConnectOptions extends MoqtSessionOptions {
    * origin (MoqLive's development certificate); omit for a certificate the browser trusts.
    */
   readonly serverCertificateHashes?: readonly CertificateHash[] | "fetch";
+  /**
+   * Called as the session comes up (issue 5: where a join's time goes): `"certificate"` once `/certificate.sha256` was
+   * fetched (with `serverCertificateHashes: "fetch"`), `"transport"` once the WebTransport session is ready (QUIC and
+   * TLS handshake, HTTP/3 SETTINGS, extended CONNECT). The promise `connect` returns resolves after the SETUP exchange.
+   */
+  readonly onProgress?: (step: ConnectStep) => void;
   /** For tests: how to create the transport (default: the browser's WebTransport). */
   readonly createTransport?: (url: string, init: WebTransportOptions) => MoqtTransport;
 }
 
+/** What {@link ConnectOptions.onProgress} reports. */
+export type ConnectStep = "certificate" | "transport";
+
 /** Opens a WebTransport session to `url` (e.g. https://host:port/moq) offering `moqt-19`, then starts MOQT on it. */
 export async function connect(url: string, options: ConnectOptions = {}): Promise<MoqtSession> {
-  const hashes = options.serverCertificateHashes === "fetch" ? [await fetchCertificateHash(url)] : options.serverCertificateHashes;
+  let hashes: readonly CertificateHash[] | undefined;
+  if (options.serverCertificateHashes === "fetch") {
+    hashes = [await fetchCertificateHash(url)];
+    options.onProgress?.("certificate");
+  } else hashes = options.serverCertificateHashes;
   const init: WebTransportOptions = { protocols: [MOQT_PROTOCOL] } as WebTransportOptions;
   if (hashes !== undefined) init.serverCertificateHashes = hashes.map((h) => ({ algorithm: h.algorithm, value: h.value }));
   const create = options.createTransport ?? ((u: string, i: WebTransportOptions) => new WebTransport(u, i) as unknown as MoqtTransport);
   const transport = create(url, init);
   await transport.ready;
+  options.onProgress?.("transport");
   if (transport.protocol !== undefined && transport.protocol !== "" && transport.protocol !== MOQT_PROTOCOL) {
     transport.close({ closeCode: 0x15, reason: `unsupported protocol ${transport.protocol}` });
     throw new Error(`the server selected protocol ${transport.protocol}, not ${MOQT_PROTOCOL}`);
