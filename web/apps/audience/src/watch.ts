@@ -158,30 +158,26 @@ async function join(): Promise<void> {
       console.warn(message);
     },
   });
+  // The clock estimate (round trips over HTTPS) runs beside the session and does not hold the join up: a joining
+  // FETCH's frames play at once whatever the clock says, and live frames' playout uses the offset once it is in.
+  void estimateClockOffset("/api/time", 3).then(
+    (c) => {
+      timeline.mark("clock");
+      // A closed player (a newer join) ignores it.
+      player.setClockOffset(c.offsetUs);
+      if (stats.joinedAt === joinedAt) stats.clockOffsetMs = c.offsetUs / 1000;
+    },
+    (e: unknown) => console.warn("Clock offset unavailable (latency figures assume the server's clock):", e),
+  );
   let session: MoqtSession;
-  let clockOffsetUs: number;
   try {
-    // In parallel: both are round trips to the server, and time to first frame counts from here.
-    const [clock, connected] = await Promise.all([
-      estimateClockOffset("/api/time", 3).then((c) => {
-        timeline.mark("clock");
-        return c;
-      }),
-      connect(new URL("/moq", location.origin).toString(), { serverCertificateHashes: "fetch" }).then((s) => {
-        timeline.mark("connected");
-        return s;
-      }),
-    ]);
-    clockOffsetUs = clock.offsetUs;
-    session = connected;
+    session = await connect(new URL("/moq", location.origin).toString(), { serverCertificateHashes: "fetch" });
+    timeline.mark("connected");
   } catch (e) {
     player.close();
     retry(`Cannot reach the MoqLive server (${e instanceof Error ? e.message : String(e)}). Retrying…`, "error");
     return;
   }
-  stats.clockOffsetMs = clockOffsetUs / 1000;
-  // Before any object reaches the worker: its jitter buffer works on the server's clock.
-  player.setClockOffset(clockOffsetUs);
   const watcher = new ChannelWatcher(channelSubscriber(session, channelNamespace(channel)), player, {
     catalog: (catalog) => {
       titleView.textContent = catalog.title === "" ? `· ${channel}` : `· ${channel}: ${catalog.title}`;
