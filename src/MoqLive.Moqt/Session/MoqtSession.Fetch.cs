@@ -309,7 +309,9 @@ public sealed partial class MoqtSession
             {
                 if (!_peerRequestIds.Contains(id))
                 {
+                    // Other joining FETCHes for the same ID wait on it too.
                     _pendingSubscribes.TryRemove(new KeyValuePair<ulong, TaskCompletionSource<OutboundSubscription?>>(id, pending));
+                    pending.TrySetResult(null);
                     return null;
                 }
             }
