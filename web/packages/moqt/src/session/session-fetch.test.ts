@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createFakeTransportPair } from "../test-support/fake-web-transport.ts";
-import { startSessionPair, take, within } from "../test-support/session-pair.ts";
+import { RAW_SETUP, startSessionPair, take, within } from "../test-support/session-pair.ts";
 import { FetchType } from "../wire/control/fetch.ts";
 import { encodeControlMessage } from "../wire/control-message.ts";
 import { GroupOrder } from "../wire/group-order.ts";
@@ -13,18 +13,6 @@ import { RequestErrorCode } from "./request-error-code.ts";
 import { RequestStream } from "./request-stream.ts";
 import { MoqtSession } from "./session.ts";
 import type { TransportBidirectionalStream } from "./web-transport.ts";
-
-const RAW_SETUP = {
-  type: MoqtMessageType.Setup,
-  path: null,
-  authority: null,
-  authorizationTokens: [],
-  maxAuthTokenCacheSize: null,
-  maxFilterRanges: null,
-  moqtImplementation: "raw-peer",
-  maxRequestUpdates: null,
-  unknownOptions: [],
-} as const;
 
 const NS = ["live", "demo"];
 const bytes = (s: string) => new TextEncoder().encode(s);
