@@ -2,7 +2,6 @@ using Microsoft.Extensions.Time.Testing;
 using MoqLive.Moqt.Model;
 using MoqLive.Moqt.Session;
 using MoqLive.Testing;
-using MoqLive.Transport.InMemory;
 using static MoqLive.Relay.Tests.RelayTestHelpers;
 
 namespace MoqLive.Relay.Tests;
@@ -53,19 +52,6 @@ public sealed class MoqtRelayDeliveryTimeoutTests
         Received lenientGot = await ReadTrack(lenientTrack);
         Assert.Equal([new Location(0, 1)], strictGot.Objects);
         Assert.Equal([new Location(0, 0), new Location(0, 1)], lenientGot.Objects.Order());
-    }
-
-    /// <summary>A session to the relay (the relay's side accepts, as moqlive serve's does).</summary>
-    private static async Task<MoqtSession> ConnectAsync(MoqtRelay relay, TimeProvider time, MoqtSessionOptions client)
-    {
-        (InMemorySession clientTransport, InMemorySession relayTransport) = InMemorySessionPair.Create(new InMemorySessionOptions
-        {
-            Protocol = MoqLive.Moqt.Wire.MoqtVersions.GetAlpn(MoqLive.Moqt.Wire.MoqtVersion.Draft19),
-        });
-        Task<MoqtSession> accept = MoqtSession.AcceptAsync(relayTransport, new MoqtSessionOptions { Publisher = relay, Subscriber = relay, TimeProvider = time });
-        MoqtSession session = await MoqtSession.ConnectAsync(clientTransport, client).WaitAsync(TestTimeout);
-        await accept.WaitAsync(TestTimeout);
-        return session;
     }
 
     private static async Task<Location> FirstObjectAsync(TrackConsumer track)

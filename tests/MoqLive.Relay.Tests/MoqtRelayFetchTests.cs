@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using MoqLive.Moqt.Model;
+using MoqLive.Moqt.Session;
+using MoqLive.Testing;
 using static MoqLive.Relay.Tests.MoqtRelaySubscribeTests;
 using static MoqLive.Relay.Tests.RelayTestHelpers;
 
@@ -191,5 +193,59 @@ public sealed class MoqtRelayFetchTests
         current.Complete();
         source.Complete();
         Assert.Equal([new Location(2, 3)], (await live.WaitAsync(TestTimeout)).Objects);
+    }
+
+    [Fact]
+    public async Task PipelinedJoiningFetch_RelaySubscribesUpstreamMeanwhile_IsHeldThenCoversTheCurrentGroup()
+    {
+        await using var relay = new MoqtRelay();
+        var publisher = new TestPublisher { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var source = publisher.AddTrack(Video);
+        WriteGroup(source, 0, perSubgroup: 5);
+        var current = source.CreateGroup(1);
+        var subgroup = current.CreateSubgroup(0);
+        for (ulong o = 0; o < 3; o++)
+            subgroup.Write(o, Payload(1, o));
+        await relay.PublishNamespaceAsync(Ns, publisher);
+        await using MoqtSession first = await ConnectAsync(relay, TimeProvider.System, new MoqtSessionOptions());
+
+        // SUBSCRIBE and joining FETCH go out together; the FETCH waits at the relay while it subscribes upstream.
+        var firstJoin = first.SubscribeWithJoiningFetchAsync(Video).AsTask();
+        await Poll.UntilAsync(() => publisher.Subscribes == 1);
+        Assert.False(firstJoin.IsCompleted);
+        publisher.Gate.SetResult();
+        (SubscribeResult subscription, FetchResult fetch) = await firstJoin.WaitAsync(TestTimeout);
+        Assert.True(subscription.IsOk, subscription.ToString());
+        Assert.True(fetch.IsOk, fetch.ToString());
+        Assert.Equal([new Location(1, 0), new Location(1, 1), new Location(1, 2)], await ReadFetch(fetch.Value!.Objects));
+
+        // A second viewer while the relay carries the track: served from the relay's cache, no upstream request.
+        await using MoqtSession second = await ConnectAsync(relay, TimeProvider.System, new MoqtSessionOptions());
+        (SubscribeResult secondSubscription, FetchResult secondFetch) = await second.SubscribeWithJoiningFetchAsync(Video).AsTask().WaitAsync(TestTimeout);
+        Assert.True(secondFetch.IsOk, secondFetch.ToString());
+        Assert.Equal([new Location(1, 0), new Location(1, 1), new Location(1, 2)], await ReadFetch(secondFetch.Value!.Objects));
+        Assert.Equal(1, publisher.Subscribes);
+
+        // Both subscriptions continue right after the fetched objects: no gap, no overlap.
+        using TrackConsumer firstLive = subscription.Value!.Track;
+        using TrackConsumer secondLive = secondSubscription.Value!.Track;
+        var reads = new[] { Task.Run(() => ReadTrack(firstLive)), Task.Run(() => ReadTrack(secondLive)) };
+        subgroup.Write(3, Payload(1, 3));
+        subgroup.Complete();
+        current.Complete();
+        source.Complete();
+        foreach (var read in reads)
+            Assert.Equal([new Location(1, 3)], (await read.WaitAsync(TestTimeout)).Objects);
+    }
+
+    [Fact]
+    public async Task PipelinedJoiningFetch_SubscribeRefused_FetchFailsWithInvalidJoiningRequestId()
+    {
+        await using var relay = new MoqtRelay();
+        await using MoqtSession session = await ConnectAsync(relay, TimeProvider.System, new MoqtSessionOptions());
+
+        (SubscribeResult subscription, FetchResult fetch) = await session.SubscribeWithJoiningFetchAsync(Video).AsTask().WaitAsync(TestTimeout);
+        Assert.Equal(RequestErrorCode.DoesNotExist, subscription.ErrorCode);
+        Assert.Equal(RequestErrorCode.InvalidJoiningRequestId, fetch.ErrorCode);
     }
 }

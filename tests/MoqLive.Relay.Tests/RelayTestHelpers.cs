@@ -1,5 +1,7 @@
 using System.Buffers;
 using MoqLive.Moqt.Model;
+using MoqLive.Moqt.Session;
+using MoqLive.Transport.InMemory;
 
 namespace MoqLive.Relay.Tests;
 
@@ -39,6 +41,19 @@ internal static class RelayTestHelpers
 
         if (complete)
             group.Complete();
+    }
+
+    /// <summary>A session to the relay over the in-memory pair (the relay's side accepts, as moqlive serve's does).</summary>
+    public static async Task<MoqtSession> ConnectAsync(MoqtRelay relay, TimeProvider time, MoqtSessionOptions client)
+    {
+        (InMemorySession clientTransport, InMemorySession relayTransport) = InMemorySessionPair.Create(new InMemorySessionOptions
+        {
+            Protocol = MoqLive.Moqt.Wire.MoqtVersions.GetAlpn(MoqLive.Moqt.Wire.MoqtVersion.Draft19),
+        });
+        Task<MoqtSession> accept = MoqtSession.AcceptAsync(relayTransport, new MoqtSessionOptions { Publisher = relay, Subscriber = relay, TimeProvider = time });
+        MoqtSession session = await MoqtSession.ConnectAsync(clientTransport, client).WaitAsync(TestTimeout);
+        await accept.WaitAsync(TestTimeout);
+        return session;
     }
 
     public static async Task<TrackConsumer> SubscribeOk(IPublisher relay, FullTrackName track, TrackStart? start = null)

@@ -16,11 +16,6 @@ public sealed partial class MoqtSession
     {
         ArgumentNullException.ThrowIfNull(request);
         ulong requestId = NextRequestId();
-        var parameters = new W.MessageParameters
-        {
-            SubscriberPriority = request.SubscriberPriority == TrackInfo.DefaultPublisherPriority ? null : request.SubscriberPriority,
-            GroupOrder = request.GroupOrder == GroupOrder.Ascending ? null : request.GroupOrder,
-        };
         W.Fetch message;
         if (request.Type == FetchType.Standalone)
         {
@@ -36,8 +31,21 @@ public sealed partial class MoqtSession
                 : W.Fetch.AbsoluteJoining(requestId, joined.RequestId, request.JoiningStart);
         }
 
+        return await SendFetchAsync(request.Track, message, request.GroupOrder, request.SubscriberPriority, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a FETCH of <paramref name="track"/> and reads its answer; the objects come on a FETCH stream.</summary>
+    private async ValueTask<FetchResult> SendFetchAsync(FullTrackName track, W.Fetch message, GroupOrder order, byte subscriberPriority,
+        CancellationToken cancellationToken)
+    {
+        ulong requestId = message.RequestId;
+        var parameters = new W.MessageParameters
+        {
+            SubscriberPriority = subscriberPriority == TrackInfo.DefaultPublisherPriority ? null : subscriberPriority,
+            GroupOrder = order == GroupOrder.Ascending ? null : order,
+        };
         var producer = new FetchProducer();
-        _fetches[requestId] = (producer, request.GroupOrder);
+        _fetches[requestId] = (producer, order);
         RequestStream stream;
         W.MoqtControlMessage? response;
         try
@@ -56,7 +64,7 @@ public sealed partial class MoqtSession
         {
             case W.FetchOk ok:
                 await FinishQuietlyAsync(stream).ConfigureAwait(false);
-                return FetchResult.Ok(new Model.FetchOk(producer.Consumer, ok.TrackProperties.ToTrackInfo(request.Track), ok.EndOfTrack,
+                return FetchResult.Ok(new Model.FetchOk(producer.Consumer, ok.TrackProperties.ToTrackInfo(track), ok.EndOfTrack,
                     WireMapping.ToModelEnd(ok.EndLocation)));
             case W.RequestError error:
                 _fetches.TryRemove(requestId, out _);
@@ -157,11 +165,7 @@ public sealed partial class MoqtSession
         }
         else
         {
-            // §"Joining Fetches": a subscription still pending is waited for ("buffers the pending Joining Fetch until
-            // either the Subscription is established or the request times out"); one that failed is no subscription.
-            OutboundSubscription? joined = _pendingSubscribes.TryGetValue(fetch.JoiningRequestId, out TaskCompletionSource<OutboundSubscription?>? pending)
-                ? await pending.Task.WaitAsync(SessionToken).ConfigureAwait(false)
-                : _outbound.GetValueOrDefault(fetch.JoiningRequestId);
+            OutboundSubscription? joined = await JoinedSubscriptionAsync(fetch).ConfigureAwait(false);
             if (joined is null || joined.IsCancelled)
             {
                 await RejectAsync(stream, RequestErrorCode.InvalidJoiningRequestId, "no such subscription").ConfigureAwait(false);
@@ -266,6 +270,54 @@ public sealed partial class MoqtSession
         {
             await cancel.CancelAsync().ConfigureAwait(false);
             await watch.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The subscription a joining FETCH names, or null when there is none. draft-19 §"Joining Fetches": a subscription
+    /// still `Pending (subscriber)` is waited for ("buffers the pending Joining Fetch until either the Subscription is
+    /// established or the request times out"); one that failed is no subscription. A subscriber may send the joining
+    /// FETCH right after its SUBSCRIBE, and the two arrive on separate streams in either order: a Request ID the peer
+    /// has not used yet, but below the FETCH's own (§"Request ID": they increase), is held for the SUBSCRIBE at most
+    /// <see cref="MoqtSessionOptions.UnknownJoiningRequestTimeout"/>.
+    /// </summary>
+    private async Task<OutboundSubscription?> JoinedSubscriptionAsync(W.Fetch fetch)
+    {
+        ulong id = fetch.JoiningRequestId;
+        TaskCompletionSource<OutboundSubscription?>? pending;
+        bool early = false;
+        lock (_peerRequestIds)
+        {
+            if (!_pendingSubscribes.TryGetValue(id, out pending) && !_peerRequestIds.Contains(id) && id < fetch.RequestId && IsPeerRequestIdParity(id))
+            {
+                pending = _pendingSubscribes.GetOrAdd(id, static _ => NewPendingSubscribe());
+                early = true;
+            }
+        }
+
+        if (pending is null)
+            return _outbound.GetValueOrDefault(id);
+        if (!early)
+            return await pending.Task.WaitAsync(SessionToken).ConfigureAwait(false);
+        try
+        {
+            return await pending.Task.WaitAsync(_options.UnknownJoiningRequestTimeout, _options.TimeProvider, SessionToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            lock (_peerRequestIds)
+            {
+                if (!_peerRequestIds.Contains(id))
+                {
+                    // Other joining FETCHes for the same ID wait on it too.
+                    _pendingSubscribes.TryRemove(new KeyValuePair<ulong, TaskCompletionSource<OutboundSubscription?>>(id, pending));
+                    pending.TrySetResult(null);
+                    return null;
+                }
+            }
+
+            // The SUBSCRIBE arrived in time and its publisher is still answering it (a relay subscribing upstream).
+            return await pending.Task.WaitAsync(SessionToken).ConfigureAwait(false);
         }
     }
 

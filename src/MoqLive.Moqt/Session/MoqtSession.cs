@@ -247,18 +247,28 @@ public sealed partial class MoqtSession : IPublisher, ISubscriber, IAsyncDisposa
 
     private ulong NextTrackAlias() => (ulong)(Interlocked.Increment(ref _nextTrackAlias) - 1);
 
-    /// <summary>Checks a Request ID from the peer: right parity and not seen before, else INVALID_REQUEST_ID.</summary>
-    private void AcceptPeerRequestId(ulong requestId)
+    /// <summary>
+    /// Checks a Request ID from the peer: right parity and not seen before, else INVALID_REQUEST_ID. A SUBSCRIBE enters
+    /// `Pending (subscriber)` in the same step, so a joining FETCH naming it never misses it (see
+    /// <see cref="JoinedSubscriptionAsync"/>); any other request releases a joining FETCH that waited for its ID.
+    /// </summary>
+    private void AcceptPeerRequestId(ulong requestId, bool isSubscribe = false)
     {
-        bool peerIsClient = !IsClient;
-        if ((requestId % 2 == 0) != peerIsClient)
-            throw new W.MoqtProtocolException(W.MoqtErrorCode.InvalidRequestId, $"Request ID {requestId} has the wrong parity for the {(peerIsClient ? "client" : "server")}");
+        if (!IsPeerRequestIdParity(requestId))
+            throw new W.MoqtProtocolException(W.MoqtErrorCode.InvalidRequestId, $"Request ID {requestId} has the wrong parity for the {(IsClient ? "server" : "client")}");
         lock (_peerRequestIds)
         {
             if (!_peerRequestIds.Add(requestId))
                 throw new W.MoqtProtocolException(W.MoqtErrorCode.InvalidRequestId, $"duplicate Request ID {requestId}");
+            if (isSubscribe)
+                _pendingSubscribes.GetOrAdd(requestId, static _ => NewPendingSubscribe());
+            else if (_pendingSubscribes.TryRemove(requestId, out TaskCompletionSource<OutboundSubscription?>? awaited))
+                awaited.TrySetResult(null);
         }
     }
+
+    /// <summary>draft-19 §"Request ID": the client's Request IDs are even, the server's odd.</summary>
+    private bool IsPeerRequestIdParity(ulong requestId) => (requestId % 2 == 0) == !IsClient;
 
     private void ThrowIfClosed()
     {
@@ -388,7 +398,7 @@ public sealed partial class MoqtSession : IPublisher, ISubscriber, IAsyncDisposa
         switch (first)
         {
             case W.Subscribe subscribe:
-                AcceptPeerRequestId(subscribe.RequestId);
+                AcceptPeerRequestId(subscribe.RequestId, isSubscribe: true);
                 await ServeSubscribeAsync(stream, subscribe).ConfigureAwait(false);
                 break;
             case W.Fetch fetch:

@@ -46,6 +46,13 @@ public sealed record MoqtSessionOptions
     /// <summary>How long a data stream for a not-yet-known Track Alias is held before it is abandoned. Default 5 s.</summary>
     public TimeSpan UnknownAliasTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a joining FETCH naming a Request ID the peer has not used yet is held for the SUBSCRIBE it names, which
+    /// may arrive after it on another stream (draft-19 §"Joining Fetches"); then it fails with INVALID_JOINING_REQUEST_ID.
+    /// Default 5 s.
+    /// </summary>
+    public TimeSpan UnknownJoiningRequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Largest object payload accepted on a data stream; larger ones get the stream stopped. Default 16 MiB.</summary>
     public int MaxObjectSize { get; init; } = 16 * 1024 * 1024;
 

@@ -101,8 +101,8 @@ public sealed class BrowserAppsTests(ITestOutputHelper output)
         double load = LoadAveragePerCore();
         double limit = Math.Max(MidStreamFirstFrameLimit.TotalMilliseconds, MidStreamFirstFrameTarget.TotalMilliseconds * load);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"viewer3 (mid-stream join): first frame {midStream:F0} ms after join (load average {load:F1} per core, limit {limit:F0} ms); " +
-            $"join timeline (ms) {timeline}"));
+            $"viewer3 (mid-stream join): first frame {midStream:F0} ms after join (load average {load:F1} per core, limit {limit:F0} ms), " +
+            $"late {lateStats.GetProperty("lateFrames")}, dropped {lateStats.GetProperty("droppedFrames")}; join timeline (ms) {timeline}"));
         Assert.True(midStream < limit,
             string.Create(CultureInfo.InvariantCulture,
                 $"the mid-stream viewer showed its first frame {midStream:F0} ms after joining (target 1000 ms, " +

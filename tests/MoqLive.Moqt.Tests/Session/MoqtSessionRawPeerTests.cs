@@ -352,4 +352,100 @@ public sealed class MoqtSessionRawPeerTests
         Assert.Equal(RequestErrorCode.Unauthorized, Assert.IsType<W.RequestError>(await RawServer.ReadMessageAsync(subscribe)).ErrorCode);
         Assert.Equal(RequestErrorCode.InvalidJoiningRequestId, Assert.IsType<W.RequestError>(await fetchAnswer).ErrorCode);
     }
+
+    /// <summary>A fake clock that records the due times of the timers created on it.</summary>
+    private sealed class TimerRecordingTimeProvider : FakeTimeProvider
+    {
+        private readonly List<TimeSpan> _dueTimes = [];
+
+        public bool HasTimer(TimeSpan dueTime)
+        {
+            lock (_dueTimes)
+                return _dueTimes.Contains(dueTime);
+        }
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            lock (_dueTimes)
+                _dueTimes.Add(dueTime);
+            return base.CreateTimer(callback, state, dueTime, period);
+        }
+    }
+
+    private static readonly TimeSpan JoiningRequestTimeout = TimeSpan.FromSeconds(7);
+
+    /// <summary>A client session with a fake clock and <see cref="JoiningRequestTimeout"/>, whose raw peer sends a joining FETCH (Request ID 3) for Request ID 1 first.</summary>
+    private static async Task<(RawServer Server, ITransportStream Fetch, TimerRecordingTimeProvider Time)> JoiningFetchFirstAsync(W.MoqtVersion version, IPublisher publisher)
+    {
+        var time = new TimerRecordingTimeProvider();
+        (InMemorySession client, InMemorySession transport) = InMemorySessionPair.Create(new InMemorySessionOptions { Protocol = W.MoqtVersions.GetAlpn(version) });
+        ITransportSendStream control = await transport.OpenUnidirectionalStreamAsync().AsTask().WithTimeout();
+        await control.WriteAsync(RawServer.Encode(new W.Setup { MoqtImplementation = "raw" })).AsTask().WithTimeout();
+        MoqtSession session = await MoqtSession.ConnectAsync(client,
+            new MoqtSessionOptions { Publisher = publisher, TimeProvider = time, UnknownJoiningRequestTimeout = JoiningRequestTimeout }).WithTimeout();
+        var server = new RawServer { Transport = transport, Client = session, Control = control };
+        ITransportStream fetch = await transport.OpenBidirectionalStreamAsync().AsTask().WithTimeout();
+        await fetch.WriteAsync(RawServer.Encode(W.Fetch.RelativeJoining(3, 1, 0))).AsTask().WithTimeout();
+
+        // The session holds the FETCH for its SUBSCRIBE: that wait is the only timer of this length.
+        await Poll.UntilAsync(() => time.HasTimer(JoiningRequestTimeout));
+        return (server, fetch, time);
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task JoiningFetch_BeforeItsSubscribeArrives_IsHeldAndAnsweredOnceTheSubscriptionIsEstablished(W.MoqtVersion version)
+    {
+        var inner = new TestPublisher();
+        SubgroupProducer subgroup = inner.AddTrack(Video).CreateGroup(4).CreateSubgroup(0);
+        for (ulong o = 0; o < 3; o++)
+            subgroup.Write(o, MoqtPayload.Wrap([(byte)o]));
+        var publisher = new GatedPublisher(inner);
+        (RawServer server, ITransportStream fetch, _) = await JoiningFetchFirstAsync(version, publisher);
+        await using MoqtSession client = server.Client;
+        Task<W.MoqtControlMessage> fetchAnswer = RawServer.ReadMessageAsync(fetch);
+
+        // draft-19 §"Joining Fetches": the SUBSCRIBE it names arrives on its own stream after it, and is answered slowly.
+        ITransportStream subscribe = await server.Transport.OpenBidirectionalStreamAsync().AsTask().WithTimeout();
+        await subscribe.WriteAsync(RawServer.Encode(new W.Subscribe(1, W.TrackNamespace.FromStrings("live"), "video"u8.ToArray()))).AsTask().WithTimeout();
+        await Poll.UntilAsync(() => Volatile.Read(ref publisher.Subscribes) == 1);
+        Assert.False(fetchAnswer.IsCompleted);
+
+        publisher.Gate.SetResult();
+        Assert.IsType<W.SubscribeOk>(await RawServer.ReadMessageAsync(subscribe));
+        W.FetchOk ok = Assert.IsType<W.FetchOk>(await fetchAnswer);
+        Assert.Equal(new Location(4, 3), ok.EndLocation); // up to the Joining Location {4, 2}, + 1 on the wire
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task JoiningFetch_ItsRequestIdNeverArrives_FailsWithInvalidJoiningRequestIdAfterTheTimeout(W.MoqtVersion version)
+    {
+        var inner = new TestPublisher();
+        inner.AddTrack(Video);
+        (RawServer server, ITransportStream fetch, TimerRecordingTimeProvider time) = await JoiningFetchFirstAsync(version, inner);
+        await using MoqtSession client = server.Client;
+        Task<W.MoqtControlMessage> fetchAnswer = RawServer.ReadMessageAsync(fetch);
+
+        time.Advance(JoiningRequestTimeout - TimeSpan.FromMilliseconds(1));
+        Assert.False(fetchAnswer.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(RequestErrorCode.InvalidJoiningRequestId, Assert.IsType<W.RequestError>(await fetchAnswer).ErrorCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task JoiningFetch_ItsRequestIdArrivesAsAnotherRequest_FailsWithInvalidJoiningRequestId(W.MoqtVersion version)
+    {
+        var inner = new TestPublisher();
+        inner.AddTrack(Video);
+        (RawServer server, ITransportStream fetch, _) = await JoiningFetchFirstAsync(version, inner);
+        await using MoqtSession client = server.Client;
+        Task<W.MoqtControlMessage> fetchAnswer = RawServer.ReadMessageAsync(fetch);
+
+        // Request ID 1 turns out to be a TRACK_STATUS: no subscription to join, and no need to wait for the timeout.
+        ITransportStream status = await server.Transport.OpenBidirectionalStreamAsync().AsTask().WithTimeout();
+        await status.WriteAsync(RawServer.Encode(new W.TrackStatus(1, W.TrackNamespace.FromStrings("live"), "video"u8.ToArray()))).AsTask().WithTimeout();
+        Assert.Equal(RequestErrorCode.InvalidJoiningRequestId, Assert.IsType<W.RequestError>(await fetchAnswer).ErrorCode);
+    }
 }

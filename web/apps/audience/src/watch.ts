@@ -180,12 +180,18 @@ async function join(): Promise<void> {
     },
   });
   timeline.mark("player");
+  // The clock estimate does not hold the join up: a joining FETCH's frames play at once whatever the clock says, and
+  // live frames' playout uses the offset once it is in. A closed player (a newer join) ignores it.
+  void clockEstimate.then(
+    (c) => {
+      player.setClockOffset(c.offsetUs);
+      if (stats.joinedAt === joinedAt) stats.clockOffsetMs = c.offsetUs / 1000;
+    },
+    (e: unknown) => console.warn("Clock offset unavailable (latency figures assume the server's clock):", e),
+  );
   let session: MoqtSession;
-  let clockOffsetUs: number;
   try {
-    const [clock, connected] = await Promise.all([clockEstimate, connecting]);
-    clockOffsetUs = clock.offsetUs;
-    session = connected;
+    session = await connecting;
   } catch (e) {
     // The server may have renewed its certificate: the next join fetches the hash again.
     certificateHash.refresh();
@@ -193,9 +199,6 @@ async function join(): Promise<void> {
     retry(`Cannot reach the MoqLive server (${e instanceof Error ? e.message : String(e)}). Retrying…`, "error");
     return;
   }
-  stats.clockOffsetMs = clockOffsetUs / 1000;
-  // Before any object reaches the worker: its jitter buffer works on the server's clock.
-  player.setClockOffset(clockOffsetUs);
   const watcher = new ChannelWatcher(channelSubscriber(session, channelNamespace(channel)), player, {
     catalog: (catalog) => {
       titleView.textContent = catalog.title === "" ? `· ${channel}` : `· ${channel}: ${catalog.title}`;

@@ -78,6 +78,25 @@ describe("JitterBuffer", () => {
     expect(buffer.stats).toEqual({ late: 0, dropped: 0, released: 28 });
   });
 
+  it("fast start: releases a joining FETCH's key frame and backlog at once, even before their playout time", () => {
+    const { delay, buffer } = setup(150);
+    // Audio's live arrivals already raised the delay to the 150 ms target; the viewer joined 40 ms into a GOP, so the
+    // fetched key frame's playout time is 110 ms away (or a clock offset error puts it further).
+    delay.observe(0, 200_000);
+    expect(delay.delayUs).toBe(150_000);
+    const joined = FRAME + 7_000;
+    buffer.push({ ...frame(0), fetched: true }, joined);
+    buffer.push({ ...frame(1), fetched: true }, joined);
+    expect(buffer.nextDueUs()).toBeLessThanOrEqual(joined);
+    expect(buffer.poll(joined).frames.map((f) => f.data)).toEqual([0, 1]);
+    // The live frames after it wait for their playout time as before.
+    buffer.push(frame(2), 2 * FRAME + 20_000);
+    expect(buffer.poll(2 * FRAME + 20_000).frames).toEqual([]);
+    expect(buffer.nextDueUs()).toBe(2 * FRAME + 150_000);
+    expect(buffer.poll(2 * FRAME + 150_000).frames.map((f) => f.data)).toEqual([2]);
+    expect(buffer.stats).toEqual({ late: 0, dropped: 0, released: 3 });
+  });
+
   it("counts a live frame's lateness and arrival latency as before", () => {
     const { delay, buffer } = setup(150);
     buffer.push({ ...frame(0), fetched: true }, 900_000);

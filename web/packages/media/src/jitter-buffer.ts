@@ -6,8 +6,9 @@ export interface BufferedFrame<T> {
   /** A frame decoding can start from (every audio frame; video key frames). */
   readonly keyframe: boolean;
   /**
-   * Published before the subscription began (a joining FETCH's backlog, for a fast start): played as soon as it is
-   * due, but its arrival latency (it was requested late, not delayed) neither raises the playout delay nor counts as late.
+   * Published before the subscription began (a joining FETCH's backlog, for a fast start): released at once, not at its
+   * playout time, so the join's key frame shows as soon as it decodes and the backlog decodes straight through to the
+   * live edge; its arrival latency (it was requested late, not delayed) neither raises the playout delay nor counts as late.
    */
   readonly fetched?: boolean;
   readonly data: T;
@@ -102,16 +103,16 @@ export class JitterBuffer<T> {
     this.#frames = keep;
   }
 
-  /** When the head frame is due (µs, server clock), or undefined when empty. */
+  /** When the head frame is due (µs, server clock; 0 for a fetched one: at once), or undefined when empty. */
   nextDueUs(): number | undefined {
     const head = this.#frames[0];
-    return head === undefined ? undefined : head.timestampUs + this.#delay.delayUs;
+    return head === undefined ? undefined : head.fetched === true ? 0 : head.timestampUs + this.#delay.delayUs;
   }
 
   poll(nowUs: number): PollResult<T> {
     const delay = this.#delay.delayUs;
     let due = 0;
-    while (due < this.#frames.length && (this.#frames[due]?.timestampUs ?? 0) + delay <= nowUs) due++;
+    while (due < this.#frames.length && this.#due(this.#frames[due], delay, nowUs)) due++;
     let dropped = 0;
     const head = this.#frames[0];
     if (due > 1 && head !== undefined && nowUs - head.timestampUs > this.#delay.limitUs) {
@@ -130,6 +131,11 @@ export class JitterBuffer<T> {
     this.#stats.released += frames.length;
     for (const f of frames) if (f.fetched !== true && nowUs - (f.timestampUs + delay) > this.#late) this.#stats.late++;
     return { frames, dropped };
+  }
+
+  /** Fast start: a joining FETCH's frames are behind the live edge by definition, whatever the clock says. */
+  #due(frame: BufferedFrame<T> | undefined, delayUs: number, nowUs: number): boolean {
+    return frame !== undefined && (frame.fetched === true || frame.timestampUs + delayUs <= nowUs);
   }
 
   #bound(): void {

@@ -24,14 +24,17 @@ export function publishedTrackOpener(published: PublishedNamespace): (name: stri
 
 /**
  * Subscribes to a channel's tracks over a MOQT session. A joining subscription first delivers the current group from
- * its first object through a joining FETCH (draft-19 "Joining Fetches", 0 groups back), then the subscription's
- * objects after the last fetched one.
+ * its first object through a joining FETCH (draft-19 "Joining Fetches", 0 groups back, sent with the SUBSCRIBE), then
+ * the subscription's objects after the last fetched one.
  */
 export function channelSubscriber(session: MoqtSession, namespace: readonly string[]): ChannelSubscriber {
   return {
     async subscribe(track: string, joining: boolean): Promise<TrackReader> {
-      const subscription = await session.subscribe(namespace, track);
-      const fetch = joining ? await session.joiningFetch(subscription).catch(() => undefined) : undefined;
+      // The joining FETCH goes out right behind the SUBSCRIBE (draft-19 "Joining Fetches"): one round trip, not two.
+      const { subscription, fetch: fetching } = joining
+        ? await session.subscribeWithJoiningFetch(namespace, track)
+        : { subscription: await session.subscribe(namespace, track), fetch: undefined };
+      const fetch = await fetching?.catch(() => undefined);
       async function* objects(): AsyncGenerator<ReceivedObject> {
         let last: MoqtObject | undefined;
         if (fetch !== undefined) {

@@ -38,6 +38,8 @@ let audioDecoder: AudioDecoder | undefined;
 let configuredDescription: ArrayBuffer | undefined;
 let configuredCodec: string | undefined;
 let needKeyframe = true;
+/** A live (not fetched) video frame went to the decoder: the joining FETCH's backlog is behind, audio may start. */
+let videoLive = false;
 let timer: ReturnType<typeof setTimeout> | undefined;
 
 const counters = { framesDecoded: 0, framesRendered: 0, audioFramesDecoded: 0, decodeDropped: 0 };
@@ -149,9 +151,15 @@ function receive(message: MediaObject): void {
   schedule();
 }
 
+/** Audio plays once video has reached the live edge (or there is no video), so the two start in sync. */
+function audioMayPlay(): boolean {
+  return videoLive || videoConfigs.size === 0;
+}
+
 function schedule(): void {
   if (timer !== undefined) clearTimeout(timer);
-  const due = Math.min(videoBuffer.nextDueUs() ?? Number.POSITIVE_INFINITY, audioBuffer.nextDueUs() ?? Number.POSITIVE_INFINITY);
+  const audioDue = audioMayPlay() ? audioBuffer.nextDueUs() : undefined;
+  const due = Math.min(videoBuffer.nextDueUs() ?? Number.POSITIVE_INFINITY, audioDue ?? Number.POSITIVE_INFINITY);
   if (!Number.isFinite(due)) {
     timer = undefined;
     return;
@@ -162,7 +170,7 @@ function schedule(): void {
 function tick(): void {
   timer = undefined;
   const now = serverNowUs();
-  for (const frame of audioBuffer.poll(now).frames) decodeAudio(frame);
+  if (audioMayPlay()) for (const frame of audioBuffer.poll(now).frames) decodeAudio(frame);
   const video = videoBuffer.poll(now);
   // The decoder's backlog before this batch: frames released together (a catch-up, or a joining FETCH's GOP at the
   // start) queue up by design and are not a sign that the decoder cannot keep up.
@@ -170,6 +178,11 @@ function tick(): void {
   for (const frame of video.frames) {
     splice.released(frame.timestampUs);
     decodeVideo(frame, backlog);
+  }
+  if (!videoLive && video.frames.some((f) => f.fetched !== true)) {
+    videoLive = true;
+    // The audio that waited for video is older than what the AudioWorklet keeps; it starts from the newest.
+    for (const frame of audioBuffer.poll(now).frames) decodeAudio(frame);
   }
   schedule();
 }
@@ -181,9 +194,10 @@ function decodeVideo(frame: BufferedFrame<Encoded>, backlog: number): void {
     counters.decodeDropped++;
     return;
   }
-  if (backlog > MAX_DECODE_BACKLOG && !frame.keyframe) {
+  if (backlog > MAX_DECODE_BACKLOG && !frame.keyframe && frame.fetched !== true) {
     // The decoder cannot keep up (a slow machine, or a catch-up burst): drop to the next key frame rather than let
-    // latency grow.
+    // latency grow. A joining FETCH's backlog is exempt: it arrives in pieces, each released at once (fast start), and
+    // decodes straight through to the live edge.
     counters.decodeDropped++;
     needKeyframe = true;
     return;

@@ -41,8 +41,8 @@ const LATE_GRACE_MS = 3000;
 /**
  * Watches one channel: subscribes to the catalog (joining, so the current catalog arrives at once) and, in the same
  * moment, to the default video rendition and audio track of docs/media-format.md; once the catalog says which tracks
- * to play it keeps those subscriptions (or subscribes to others), each with a joining FETCH from the current group's key
- * frame, and feeds LOC objects to the player. Switches renditions on request, or down automatically when frames keep
+ * to play it keeps those subscriptions (or subscribes to others), video with a joining FETCH from the current group's
+ * key frame, and feeds LOC objects to the player. Switches renditions on request, or down automatically when frames keep
  * arriving late.
  */
 export class ChannelWatcher {
@@ -77,10 +77,15 @@ export class ChannelWatcher {
   async run(): Promise<void> {
     // Pipelined start: media subscriptions do not wait for the catalog's round trips (and, at a relay that does not
     // carry the track yet, for the upstream subscribe); a failed guess costs nothing but the request.
-    for (const name of [TrackName.videoHd, TrackName.audio]) {
+    // Video starts from the current group's key frame (joining FETCH, fast start); audio at the live edge: the player
+    // holds audio until video has caught up to it, so a fetched audio backlog would only be decoded to be dropped.
+    for (const [name, joining] of [
+      [TrackName.videoHd, true],
+      [TrackName.audio, false],
+    ] as const) {
       this.#early.set(
         name,
-        this.#subscriber.subscribe(name, true).catch(() => undefined),
+        this.#subscriber.subscribe(name, joining).catch(() => undefined),
       );
     }
     try {
@@ -173,7 +178,7 @@ export class ChannelWatcher {
       await this.#player.setAudio(audio);
       this.#audio?.close();
       this.#audioPlaying = audio;
-      this.#audio = await this.#open(audio.name);
+      this.#audio = await this.#open(audio.name, false);
       this.#events.step?.("audio-subscribed");
       void this.#pump(this.#audio, audio.name, false);
     }
@@ -187,7 +192,7 @@ export class ChannelWatcher {
     // Make before break: the playing rendition's subscription stays until the player has switched at a key frame of
     // the new one, so the picture never stops (RenditionSplice).
     const switched = this.#player.setVideo(rendition);
-    const reader = await this.#open(rendition.name);
+    const reader = await this.#open(rendition.name, true);
     this.#events.step?.("video-subscribed");
     if (this.#closed || this.#playing !== rendition) {
       reader.close();
@@ -207,11 +212,11 @@ export class ChannelWatcher {
     });
   }
 
-  /** A joining subscription to `track`: the one requested before the catalog came, if any and if it succeeded. */
-  async #open(track: string): Promise<TrackReader> {
+  /** A subscription to `track`: the one requested before the catalog came, if any and if it succeeded. */
+  async #open(track: string, joining: boolean): Promise<TrackReader> {
     const early = this.#early.get(track);
     this.#early.delete(track);
-    return (await early) ?? (await this.#subscriber.subscribe(track, true));
+    return (await early) ?? (await this.#subscriber.subscribe(track, joining));
   }
 
   /** Closes the early subscriptions the catalog did not ask for. */

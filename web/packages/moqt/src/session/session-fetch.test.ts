@@ -1,10 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { startSessionPair, take, within } from "../test-support/session-pair.ts";
+import { createFakeTransportPair } from "../test-support/fake-web-transport.ts";
+import { RAW_SETUP, startSessionPair, take, within } from "../test-support/session-pair.ts";
+import { FetchType } from "../wire/control/fetch.ts";
+import { encodeControlMessage } from "../wire/control-message.ts";
 import { GroupOrder } from "../wire/group-order.ts";
 import { intPair } from "../wire/key-value-pair.ts";
+import { messageParameters } from "../wire/message-parameters.ts";
+import { MoqtMessageType } from "../wire/message-type.ts";
 import { MoqtRequestError } from "./errors.ts";
 import { intProperty } from "./moqt-object.ts";
 import { RequestErrorCode } from "./request-error-code.ts";
+import { RequestStream } from "./request-stream.ts";
+import { MoqtSession } from "./session.ts";
+import type { TransportBidirectionalStream } from "./web-transport.ts";
 
 const NS = ["live", "demo"];
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -73,6 +81,67 @@ describe("FETCH", () => {
     const joining = await server.joiningFetch(sub).catch((e: unknown) => e);
     expect(joining).toBeInstanceOf(MoqtRequestError);
     expect((joining as MoqtRequestError).code).toBe(BigInt(RequestErrorCode.InvalidRange));
+    client.close();
+  });
+});
+
+describe("SUBSCRIBE with a pipelined joining FETCH", () => {
+  it("sends the joining FETCH before SUBSCRIBE_OK, naming the pending subscription", async () => {
+    // A raw publisher: it answers nothing until it has seen both requests.
+    const [clientTransport, serverTransport] = createFakeTransportPair();
+    const start = MoqtSession.start(clientTransport);
+    await serverTransport.sendRawUnidirectional(encodeControlMessage(RAW_SETUP), false);
+    const client = await within(start);
+    const joined = client.subscribeWithJoiningFetch(NS, "video");
+    const incoming = serverTransport.incomingBidirectionalStreams.getReader();
+    const subscribeStream = new RequestStream((await within(incoming.read())).value as TransportBidirectionalStream);
+    const subscribe = await within(subscribeStream.read());
+    const fetchStream = new RequestStream((await within(incoming.read())).value as TransportBidirectionalStream);
+    const fetch = await within(fetchStream.read());
+    expect(subscribe?.type).toBe(MoqtMessageType.Subscribe);
+    expect(fetch).toMatchObject({ type: MoqtMessageType.Fetch, fetchType: FetchType.RelativeJoining, joiningStart: 0n });
+    if (subscribe?.type !== MoqtMessageType.Subscribe || fetch?.type !== MoqtMessageType.Fetch) throw new Error("unreachable");
+    expect(fetch.joiningRequestId).toBe(subscribe.requestId);
+    expect(fetch.requestId).toBeGreaterThan(subscribe.requestId);
+
+    await subscribeStream.write({
+      type: MoqtMessageType.SubscribeOk,
+      trackAlias: 7n,
+      parameters: messageParameters(),
+      trackProperties: [],
+    });
+    await fetchStream.write(
+      {
+        type: MoqtMessageType.FetchOk,
+        endOfTrack: false,
+        endLocation: { group: 4n, object: 3n },
+        parameters: messageParameters(),
+        trackProperties: [],
+      },
+      true,
+    );
+    const { subscription, fetch: response } = await within(joined);
+    expect(subscription.trackAlias).toBe(7n);
+    expect((await within(response)).ok.endLocation).toEqual({ group: 4n, object: 3n });
+    client.close();
+  });
+
+  it("delivers the current group through the fetch, then the subscription, between two sessions", async () => {
+    const { client, server, track } = await publisherPair();
+    const current = track.openGroup(5n);
+    current.write(bytes("5.0"));
+    current.write(bytes("5.1"));
+    const { subscription, fetch } = await within(server.subscribeWithJoiningFetch(NS, "video"));
+    current.write(bytes("5.2"));
+    expect((await take((await within(fetch)).objects, 10)).map((o) => text(o.payload))).toEqual(["5.0", "5.1"]);
+    expect((await take(subscription.objects, 1)).map((o) => text(o.payload))).toEqual(["5.2"]);
+    client.close();
+  });
+
+  it("rejects with the subscription's error; the fetch fails with it", async () => {
+    const { client, server } = await publisherPair();
+    const error = await server.subscribeWithJoiningFetch(NS, "missing").catch((e: unknown) => e);
+    expect((error as MoqtRequestError).code).toBe(BigInt(RequestErrorCode.DoesNotExist));
     client.close();
   });
 });

@@ -1,23 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { createFakeTransportPair } from "../test-support/fake-web-transport.ts";
-import { startSessionPair, within } from "../test-support/session-pair.ts";
+import { RAW_SETUP as SETUP, startSessionPair, within } from "../test-support/session-pair.ts";
 import { encodeControlMessage } from "../wire/control-message.ts";
 import { MoqtErrorCode } from "../wire/error-code.ts";
-import { MoqtMessageType } from "../wire/message-type.ts";
 import { MoqtSessionClosedError } from "./errors.ts";
 import { MoqtSession } from "./session.ts";
-
-const SETUP = {
-  type: MoqtMessageType.Setup,
-  path: null,
-  authority: null,
-  authorizationTokens: [],
-  maxAuthTokenCacheSize: null,
-  maxFilterRanges: null,
-  moqtImplementation: "raw-peer",
-  maxRequestUpdates: null,
-  unknownOptions: [],
-} as const;
 
 describe("MoqtSession setup", () => {
   it("exchanges SETUP on unidirectional control streams", async () => {

@@ -442,6 +442,44 @@ export class MoqtSession {
 
   /** SUBSCRIBE (draft-19 "SUBSCRIBE"); resolves once SUBSCRIBE_OK arrived. */
   async subscribe(namespace: readonly string[], name: string, options: SubscribeOptions = {}): Promise<Subscription> {
+    const { requestId, stream } = await this.#sendSubscribe(namespace, name, options);
+    return this.#completeSubscribe(requestId, stream, namespace, name);
+  }
+
+  /**
+   * SUBSCRIBE and a joining FETCH for it sent back to back, without waiting for SUBSCRIBE_OK: draft-19 "Joining
+   * Fetches" lets the FETCH name a subscription still `Pending (subscriber)`, and the publisher holds it until the
+   * subscription is established. A new viewer gets the current group from its key frame one round trip sooner than
+   * with {@link subscribe} then {@link joiningFetch}. The fetch fails (INVALID_JOINING_REQUEST_ID) when the
+   * subscription does; the returned promise rejects with the subscription's error.
+   */
+  async subscribeWithJoiningFetch(
+    namespace: readonly string[],
+    name: string,
+    options: SubscribeOptions = {},
+    start: JoiningFetchStart = { groupsBack: 0n },
+    fetchOptions: FetchOptions = {},
+  ): Promise<{ subscription: Subscription; fetch: Promise<FetchResponse> }> {
+    const { requestId, stream } = await this.#sendSubscribe(namespace, name, options);
+    // Sent after the SUBSCRIBE's stream is open and written, so the publisher sees the Request IDs in order.
+    const fetch = this.#joiningFetch(requestId, start, fetchOptions);
+    try {
+      return { subscription: await this.#completeSubscribe(requestId, stream, namespace, name), fetch };
+    } catch (e) {
+      // The fetch fails with the subscription; its outcome is the subscription's error.
+      fetch.then(
+        (f) => f.cancel(),
+        () => {},
+      );
+      throw e;
+    }
+  }
+
+  async #sendSubscribe(
+    namespace: readonly string[],
+    name: string,
+    options: SubscribeOptions,
+  ): Promise<{ requestId: bigint; stream: RequestStream }> {
     const requestId = this.#allocateRequestId();
     const priority = options.priority ?? DEFAULT_SUBSCRIBER_PRIORITY;
     const stream = await this.#openRequest({
@@ -456,6 +494,11 @@ export class MoqtSession {
         locationFilter: toLocationFilter(options.filter ?? { type: "largest-object" }),
       }),
     });
+    return { requestId, stream };
+  }
+
+  /** Reads a SUBSCRIBE's answer: SUBSCRIBE_OK makes the {@link Subscription}, REQUEST_ERROR rejects. */
+  async #completeSubscribe(requestId: bigint, stream: RequestStream, namespace: readonly string[], name: string): Promise<Subscription> {
     const response = await this.#readResponse(stream, "SUBSCRIBE");
     if (response.type === MoqtMessageType.RequestError) {
       await stream.finish();
@@ -520,6 +563,10 @@ export class MoqtSession {
     start: JoiningFetchStart = { groupsBack: 0n },
     options: FetchOptions = {},
   ): Promise<FetchResponse> {
+    return this.#joiningFetch(subscription.requestId, start, options);
+  }
+
+  #joiningFetch(joiningRequestId: bigint, start: JoiningFetchStart, options: FetchOptions): Promise<FetchResponse> {
     const relative = "groupsBack" in start;
     return this.#fetch(
       (requestId, parameters) => ({
@@ -530,7 +577,7 @@ export class MoqtSession {
         trackName: new Uint8Array(0),
         startLocation: { group: 0n, object: 0n },
         endLocation: { group: 0n, object: 0n },
-        joiningRequestId: subscription.requestId,
+        joiningRequestId,
         joiningStart: relative ? start.groupsBack : start.startGroup,
         parameters,
       }),

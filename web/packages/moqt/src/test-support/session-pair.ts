@@ -1,5 +1,19 @@
 import { MoqtSession, type MoqtSessionOptions } from "../session/session.ts";
+import { MoqtMessageType } from "../wire/message-type.ts";
 import { createFakeTransportPair, type FakeWebTransport } from "./fake-web-transport.ts";
+
+/** The SETUP a hand-driven peer sends (raw bytes through the fake transport) to start a session against it. */
+export const RAW_SETUP = {
+  type: MoqtMessageType.Setup,
+  path: null,
+  authority: null,
+  authorizationTokens: [],
+  maxAuthTokenCacheSize: null,
+  maxFilterRanges: null,
+  moqtImplementation: "raw-peer",
+  maxRequestUpdates: null,
+  unknownOptions: [],
+} as const;
 
 export interface SessionPair {
   readonly client: MoqtSession;
