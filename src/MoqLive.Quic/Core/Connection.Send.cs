@@ -64,6 +64,22 @@ internal sealed partial class Connection
             _pacingDeadline = wait;
         }
 
+        // A path MTU probe is a datagram of its own, larger than the others (RFC 9000 §14.4).
+        // Data waits while the window drains for it ("PMTU probes consume congestion window, which could delay subsequent
+        // transmission"); otherwise a bulk sender that keeps the window full would never probe.
+        if (MtuProbeSizeDue(buffer.Length, closing, paced) is { } probeSize)
+        {
+            if (_loss.BytesInFlight + (ulong)probeSize <= _loss.Congestion.Window)
+            {
+                WriteMtuProbe(now, buffer, probeSize);
+                _bytesSent += (ulong)probeSize;
+                Stats.BytesSent += probeSize;
+                transmit = new Transmit(_remote, probeSize);
+                return true;
+            }
+            cwndOk = false;
+        }
+
         var packets = _pendingPackets;
         int count = 0;
         int offset = 0;

@@ -328,7 +328,8 @@ internal sealed class LossDetection
         Instant? newest = null;
         foreach (var p in lost)
         {
-            if (!p.InFlight) continue;
+            // RFC 9000 §14.4: a lost path MTU probe says the packet was too large, not that the path is congested.
+            if (!p.InFlight || p.IsMtuProbe) continue;
             lostBytes += (ulong)p.Size;
             newest = newest is null || p.TimeSent > newest ? p.TimeSent : newest;
         }

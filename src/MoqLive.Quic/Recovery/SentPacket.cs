@@ -28,6 +28,9 @@ internal sealed class SentPacket
     /// <summary>Sent while the connection was not using the whole congestion window.</summary>
     public bool AppLimited { get; set; }
 
+    /// <summary>A path MTU probe (RFC 9000 §14.4): its loss is no sign of congestion.</summary>
+    public bool IsMtuProbe { get; set; }
+
     /// <summary>The frames carried; owned by this record and cleared with it.</summary>
     public SentFrames Frames { get; } = new();
 
@@ -40,6 +43,7 @@ internal sealed class SentPacket
         AckEliciting = false;
         InFlight = false;
         AppLimited = false;
+        IsMtuProbe = false;
         Frames.Clear();
     }
 }
