@@ -7,7 +7,8 @@ namespace MoqLive.Quic;
 /// <summary>The drive step: handle input → transmit → dispatch events → re-arm the timer.</summary>
 public sealed partial class QuicConnection
 {
-    // Room given to the core for each datagram: more than MaxUdpPayloadSize.
+    // Room kept free in a batch for the next datagram: more than the default MaxUdpPayloadSize; path MTU discovery may
+    // need more (the core is given all the room left, and writes a larger probe only when it fits).
     private const int DatagramRoom = 2048;
 
     // Batches are assembled in a buffer per thread: filled and sent within one ProcessLocked, with no await between.
@@ -80,13 +81,22 @@ public sealed partial class QuicConnection
         EndPoint? destination = null;
         while (true)
         {
-            if (count == maxSegments || batch.Length - length < DatagramRoom)
+            if (count == maxSegments || batch.Length - length < Math.Max(DatagramRoom, _core.MaxUdpPayloadSize))
             {
                 _endpoint.Send(batch.AsSpan(0, length), segment, destination!);
                 length = count = 0;
             }
 
-            if (!_core.PollTransmit(now, batch.AsSpan(length, DatagramRoom), out var transmit)) break;
+            if (!_core.PollTransmit(now, batch.AsSpan(length), out var transmit)) break;
+            if (transmit.Size > _core.MaxUdpPayloadSize)
+            {
+                // A path MTU probe (RFC 9000 §14.4) goes alone, never as a GSO segment: a size the route refuses must
+                // only lose the probe, not turn segmentation off for the socket.
+                if (count > 0) _endpoint.Send(batch.AsSpan(0, length), segment, destination!);
+                _endpoint.Send(batch.AsSpan(length, transmit.Size), transmit.Size, transmit.Destination);
+                length = count = 0;
+                continue;
+            }
             if (count > 0 && (transmit.Size > segment || !Equals(transmit.Destination, destination)))
             {
                 // It cannot join the batch: send the batch, and start the next one with it.

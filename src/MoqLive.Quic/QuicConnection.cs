@@ -106,7 +106,7 @@ public sealed partial class QuicConnection : IAsyncDisposable
         var settings = options.ConnectionOptions ?? QuicDefaults.ConnectionOptions;
         ILogger logger = options.LoggerFactory?.CreateLogger<QuicConnection>() ?? NullLogger<QuicConnection>.Instance;
 
-        IDatagramSocket socket = socketFactory is null ? UdpDatagramSocket.Bind(local) : socketFactory(local);
+        IDatagramSocket socket = socketFactory is null ? UdpDatagramSocket.Bind(local, settings.DiscoversPathMtu) : socketFactory(local);
         var endpoint = new QuicEndpoint(socket, options.TimeProvider, logger, settings);
         QuicConnection connection;
         try

@@ -7,7 +7,9 @@ public static class QuicDefaults
 {
     /// <summary>
     /// UDP payload size we send and advertise: 1452 bytes, the largest that fits a 1500-byte Ethernet MTU under IPv6 and
-    /// UDP headers. There is no path MTU discovery yet; set 1200 (the QUIC minimum) for paths with smaller MTUs.
+    /// UDP headers; set 1200 (the QUIC minimum) for paths with smaller MTUs. Path MTU discovery, which raises it where
+    /// the path carries more (loopback, jumbo frames), is off by default: see
+    /// <see cref="Core.ConnectionOptions.MtuDiscoveryUpperBound"/>.
     /// </summary>
     public const int MaxUdpPayloadSize = 1452;
 

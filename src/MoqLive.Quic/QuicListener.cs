@@ -49,7 +49,7 @@ public sealed class QuicListener : IAsyncDisposable
         };
         var settings = options.ConnectionOptions ?? QuicDefaults.ConnectionOptions;
         ILogger logger = options.LoggerFactory?.CreateLogger<QuicListener>() ?? NullLogger<QuicListener>.Instance;
-        IDatagramSocket socket = socketFactory is null ? UdpDatagramSocket.Bind(options.ListenEndPoint!) : socketFactory(options.ListenEndPoint!);
+        IDatagramSocket socket = socketFactory is null ? UdpDatagramSocket.Bind(options.ListenEndPoint!, settings.DiscoversPathMtu) : socketFactory(options.ListenEndPoint!);
         var endpoint = new QuicEndpoint(socket, options.TimeProvider, logger, settings);
         var listener = new QuicListener(endpoint, options.ListenBacklog);
         endpoint.EnableServer(tls, options.HandshakeTimeout, options.RequireRetry, listener.OnEstablished);

@@ -164,6 +164,8 @@ internal sealed partial class Connection
         }
         _peerMaxDatagramFrameSize = p.MaxDatagramFrameSize ?? 0;
         _maxUdpPayload = (int)Math.Min((ulong)_maxUdpPayload, p.MaxUdpPayloadSize);
+        _baseUdpPayload = _maxUdpPayload;
+        _mtu?.LimitTo((int)Math.Min(p.MaxUdpPayloadSize, int.MaxValue));
         _peerActiveCidLimit = (int)Math.Min(p.ActiveConnectionIdLimit, 8);
     }
 

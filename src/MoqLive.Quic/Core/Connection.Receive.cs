@@ -1,10 +1,12 @@
 using System.Net;
 using System.Text;
+using MoqLive.Quic.Congestion;
 using MoqLive.Quic.Frames;
 using MoqLive.Quic.Packets;
 using MoqLive.Quic.Recovery;
 using MoqLive.Quic.Streams;
 using MoqLive.Quic.Tls;
+using MoqLive.Quic.TransportParameters;
 
 namespace MoqLive.Quic.Core;
 
@@ -40,7 +42,16 @@ internal sealed partial class Connection
         _pathChallengeData = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(challenge);
         _pathChallengePending = true;
         Stats.Migrations++;
-        if (!portOnly) _loss.ResetForNewPath(_options.InitialRtt, NewCongestionController());
+        if (!portOnly)
+        {
+            // §14.3: a new path starts from the base packet size, and its MTU is discovered anew.
+            _maxUdpPayload = _baseUdpPayload;
+            _mtu = NewMtuDiscovery();
+            _mtuProbe = null;
+            _mtu?.LimitTo((int)Math.Min(_peerParameters?.MaxUdpPayloadSize ?? QuicTransportParameters.DefaultMaxUdpPayloadSize, int.MaxValue));
+            _pacer = new Pacer(_maxUdpPayload);
+            _loss.ResetForNewPath(_options.InitialRtt, NewCongestionController());
+        }
     }
 
     /// <summary>
@@ -337,6 +348,7 @@ internal sealed partial class Connection
 
     private void OnPacketAcked(PacketSpace space, SentPacket p)
     {
+        if (p.IsMtuProbe) OnMtuProbeAcked(p);
         var f = p.Frames;
         var s = _spaces[(int)space];
         if (f.LargestAckSent is { } largest) s.ReceivedPackets.OnAckOfAck(largest);
@@ -354,6 +366,7 @@ internal sealed partial class Connection
     private void OnPacketLost(PacketSpace space, SentPacket p)
     {
         Stats.PacketsLost++;
+        if (p.IsMtuProbe) OnMtuProbeLost(p);
         RequeueFrames(space, p.Frames);
     }
 

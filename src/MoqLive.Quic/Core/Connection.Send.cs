@@ -25,7 +25,8 @@ internal sealed partial class Connection
         public int End; // end of frames (before tag)
         public ulong PacketNumber;
         public LongHeaderLayout? Layout;
-        public SentFrames Frames;
+        // Rented from loss detection in BuildPacket; handed to it in Seal.
+        public SentPacket Sent;
         public bool AckEliciting;
     }
 
@@ -61,6 +62,22 @@ internal sealed partial class Connection
         {
             paced = true;
             _pacingDeadline = wait;
+        }
+
+        // A path MTU probe is a datagram of its own, larger than the others (RFC 9000 §14.4).
+        // Data waits while the window drains for it ("PMTU probes consume congestion window, which could delay subsequent
+        // transmission"); otherwise a bulk sender that keeps the window full would never probe.
+        if (MtuProbeSizeDue(buffer.Length, closing, paced) is { } probeSize)
+        {
+            if (_loss.BytesInFlight + (ulong)probeSize <= _loss.Congestion.Window)
+            {
+                WriteMtuProbe(now, buffer, probeSize);
+                _bytesSent += (ulong)probeSize;
+                Stats.BytesSent += probeSize;
+                transmit = new Transmit(_remote, probeSize);
+                return true;
+            }
+            cwndOk = false;
         }
 
         var packets = _pendingPackets;
@@ -156,7 +173,8 @@ internal sealed partial class Connection
         var payload = pkt[headerLength..^AeadTag];
         if (payload.Length < 8) return null;
         int pos = 0;
-        var frames = new SentFrames();
+        var sent = _loss.RentPacket();
+        var frames = sent.Frames;
         bool ackEliciting = false;
 
         // ACK first: always when due, and piggybacked on anything else we send in this space.
@@ -196,7 +214,11 @@ internal sealed partial class Connection
                 ackEliciting = true;
             }
         }
-        if (pos == 0) return null;
+        if (pos == 0)
+        {
+            _loss.ReturnUnsent(sent);
+            return null;
+        }
         // Header protection samples 16 bytes starting 4 after the packet number (RFC 9001 §5.4.2).
         while (pnLen + pos < 4) payload[pos++] = (byte)FrameType.Padding;
         if (ackEliciting)
@@ -214,7 +236,7 @@ internal sealed partial class Connection
             End = start + headerLength + pos,
             PacketNumber = pn,
             Layout = layout,
-            Frames = frames,
+            Sent = sent,
             AckEliciting = ackEliciting,
         };
     }
@@ -364,16 +386,14 @@ internal sealed partial class Connection
             _packetsWithKey++;
         }
         Stats.PacketsSent++;
-        var sent = new SentPacket
-        {
-            PacketNumber = p.PacketNumber,
-            TimeSent = now,
-            Size = pkt.Length,
-            AckEliciting = p.AckEliciting,
-            InFlight = p.AckEliciting,
-            AppLimited = p.Space == PacketSpace.ApplicationData && !Streams.WantsToSend,
-            Frames = p.Frames.IsEmpty ? SentFrames.Empty : p.Frames,
-        };
+        var sent = p.Sent;
+        p.Sent = null!;
+        sent.PacketNumber = p.PacketNumber;
+        sent.TimeSent = now;
+        sent.Size = pkt.Length;
+        sent.AckEliciting = p.AckEliciting;
+        sent.InFlight = p.AckEliciting;
+        sent.AppLimited = p.Space == PacketSpace.ApplicationData && !Streams.WantsToSend;
         _loss.OnPacketSent(p.Space, sent);
         if (sent.InFlight) _pacer.OnSent(sent.Size);
         if (p.AckEliciting) ResetIdleTimerOnSend(now);

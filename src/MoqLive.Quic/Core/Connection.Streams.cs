@@ -56,7 +56,8 @@ internal sealed partial class Connection
         {
             if (_peerMaxDatagramFrameSize == 0) return 0;
             // 1-RTT short header (1 + DCID + 4-byte packet number) + AEAD tag + DATAGRAM type byte.
-            int packetRoom = _maxUdpPayload - (1 + RemoteConnectionId.Length + 4) - 16 - 1;
+            // The base size, not one path MTU discovery raised: a datagram accepted now must fit on any later path.
+            int packetRoom = _baseUdpPayload - (1 + RemoteConnectionId.Length + 4) - 16 - 1;
             ulong frameRoom = _peerMaxDatagramFrameSize - 1;
             return (int)Math.Max(0, Math.Min(packetRoom, (long)Math.Min(frameRoom, int.MaxValue)));
         }

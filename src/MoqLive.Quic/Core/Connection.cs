@@ -31,7 +31,7 @@ internal sealed partial class Connection
     private readonly ConnectionOptions _options;
     private readonly PacketSpaceState[] _spaces = [new(PacketSpace.Initial), new(PacketSpace.Handshake), new(PacketSpace.ApplicationData)];
     private readonly LossDetection _loss;
-    private readonly Pacer _pacer;
+    private Pacer _pacer;
     private readonly TlsSession _tls;
     private readonly Queue<ConnectionEvent> _events = new();
     private readonly Random? _rng; // null: RandomNumberGenerator (see ConnectionOptions.Random)
@@ -52,6 +52,9 @@ internal sealed partial class Connection
     private ulong _peerAckDelayExponent = 3;
     private ulong _peerMaxDatagramFrameSize;
     private int _maxUdpPayload;
+    // The payload size before path MTU discovery raised it (ours, capped by the peer's max_udp_payload_size).
+    private int _baseUdpPayload;
+    private MtuDiscovery? _mtu;
 
     private Connection(bool isServer, ConnectionOptions options, Random? rng, TlsSession tls, EndPoint remote, Instant now)
     {
@@ -61,6 +64,8 @@ internal sealed partial class Connection
         _tls = tls;
         _remote = remote;
         _maxUdpPayload = options.MaxUdpPayloadSize;
+        _baseUdpPayload = _maxUdpPayload;
+        _mtu = NewMtuDiscovery();
         _loss = new LossDetection(isServer, NewCongestionController(), options.InitialRtt, options.RandomLossTolerance);
         _pacer = new Pacer(_maxUdpPayload);
         Streams = new StreamsState(isServer, options.Streams);
@@ -95,6 +100,9 @@ internal sealed partial class Connection
     public ulong CongestionWindow => _loss.Congestion.Window;
 
     public ulong BytesInFlight => _loss.BytesInFlight;
+
+    /// <summary>Largest UDP payload sent now: the configured size, raised by path MTU discovery.</summary>
+    public int MaxUdpPayloadSize => _maxUdpPayload;
 
     /// <summary>Statistics for tests and diagnostics.</summary>
     public ConnectionStats Stats { get; } = new();
@@ -163,7 +171,7 @@ internal sealed partial class Connection
         InitialSourceConnectionId = scid,
         StatelessResetToken = resetToken,
         MaxIdleTimeoutMilliseconds = (ulong)o.IdleTimeout.TotalMilliseconds,
-        MaxUdpPayloadSize = (ulong)Math.Max(1200, o.MaxUdpPayloadSize),
+        MaxUdpPayloadSize = (ulong)Math.Max(1200, Math.Max(o.MaxUdpPayloadSize, o.MtuDiscoveryUpperBound)),
         InitialMaxData = o.ConnectionReceiveWindow,
         InitialMaxStreamDataBidiLocal = o.StreamReceiveWindow,
         InitialMaxStreamDataBidiRemote = o.StreamReceiveWindow,

@@ -25,6 +25,26 @@ public sealed record ConnectionOptions
     /// <summary>Largest UDP payload we send (and advertise as max_udp_payload_size). Default 1200, the QUIC minimum.</summary>
     public int MaxUdpPayloadSize { get; init; } = 1200;
 
+    /// <summary>
+    /// Largest UDP payload that path MTU discovery (RFC 9000 §14.3, RFC 8899) probes for once the handshake is confirmed:
+    /// an acknowledged probe raises the payload size sent on the path (up to the peer's max_udp_payload_size). Also
+    /// advertised as our max_udp_payload_size, so the receive buffers must hold it. The socket must not fragment (DF).
+    /// At or below <see cref="MaxUdpPayloadSize"/> (the default, 0): no probing.
+    /// </summary>
+    public int MtuDiscoveryUpperBound
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 65527);
+            field = value;
+        }
+    }
+
+    /// <summary>True when <see cref="MtuDiscoveryUpperBound"/> asks for path MTU discovery.</summary>
+    public bool DiscoversPathMtu => MtuDiscoveryUpperBound > MaxUdpPayloadSize;
+
     /// <summary>Initial RTT before the first sample (RFC 9002 §6.2.2: 333 ms).</summary>
     public TimeSpan InitialRtt { get; init; } = TimeSpan.FromMilliseconds(333);
 

@@ -9,6 +9,9 @@ public sealed class ConnectionStats
 
     public long PacketsLost { get; set; }
 
+    /// <summary>Path MTU probes sent (RFC 9000 §14.3).</summary>
+    public long MtuProbesSent { get; set; }
+
     public long PacketsDropped { get; set; }
 
     public long PtoCount { get; set; }

@@ -46,8 +46,12 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
 
     public EndPoint LocalEndPoint { get; }
 
-    /// <summary>Binds a socket to <paramref name="localEndPoint"/> (port 0 picks a free port).</summary>
-    public static UdpDatagramSocket Bind(IPEndPoint localEndPoint)
+    /// <summary>
+    /// Binds a socket to <paramref name="localEndPoint"/> (port 0 picks a free port). With <paramref name="dontFragment"/>
+    /// the kernel never fragments a datagram (RFC 9000 §14: DF set), so a path MTU probe that is too large is lost
+    /// instead of arriving in fragments.
+    /// </summary>
+    public static UdpDatagramSocket Bind(IPEndPoint localEndPoint, bool dontFragment = false)
     {
         ArgumentNullException.ThrowIfNull(localEndPoint);
         var socket = new Socket(localEndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
@@ -56,6 +60,7 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
             if (localEndPoint.AddressFamily == AddressFamily.InterNetworkV6 && localEndPoint.Address.Equals(IPAddress.IPv6Any))
                 socket.DualMode = true;
             TrySetBufferSizes(socket);
+            if (dontFragment) socket.DontFragment = true;
             socket.Bind(localEndPoint);
             return new UdpDatagramSocket(socket);
         }

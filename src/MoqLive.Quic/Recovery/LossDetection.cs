@@ -10,7 +10,7 @@ internal sealed class AckOutcome
     public List<SentPacket> Lost { get; } = new();
 }
 
-/// <summary>What the loss-detection timer asked for when it fired.</summary>
+/// <summary>What the loss-detection timer asked for when it fired; <see cref="Lost"/> is valid until the next call.</summary>
 internal readonly record struct TimeoutOutcome(PacketSpace Space, List<SentPacket>? Lost, int ProbesToSend);
 
 /// <summary>
@@ -18,6 +18,13 @@ internal readonly record struct TimeoutOutcome(PacketSpace Space, List<SentPacke
 /// ACK frames, declares packets lost by packet and time threshold, arms the loss/PTO timer with exponential backoff
 /// (including the client's anti-deadlock PTO), detects persistent congestion, and feeds the congestion controller.
 /// </summary>
+/// <remarks>
+/// Sent-packet records come from <see cref="RentPacket"/> and belong to loss detection from
+/// <see cref="OnPacketSent"/> on. A record that leaves (acknowledged or lost) is reported in an outcome and goes back
+/// to the pool at the next <see cref="OnAckReceived"/> (acknowledged and lost by ACK) or <see cref="OnTimeout"/>
+/// (lost by timer); records of a discarded space go back at once. A rented record that is not sent goes back
+/// through <see cref="ReturnUnsent"/>.
+/// </remarks>
 internal sealed class LossDetection
 {
     /// <summary>kPacketThreshold.</summary>
@@ -30,7 +37,10 @@ internal sealed class LossDetection
     private readonly bool _isServer;
     private Instant? _firstRttSample;
     private readonly AckOutcome _ackOutcome = new();
-    private static readonly Comparer<SentPacket> s_byPacketNumber = Comparer<SentPacket>.Create((a, b) => a.PacketNumber.CompareTo(b.PacketNumber));
+    private readonly List<SentPacket> _timeoutLost = new();
+    private readonly SentPacketPool _pool = new();
+    // Outstanding packets up to the largest acknowledged, copied so loss detection can remove them while scanning.
+    private readonly List<SentPacket> _lossCandidates = new();
 
     private readonly RandomLossFilter _randomLoss;
 
@@ -88,6 +98,15 @@ internal sealed class LossDetection
 
     public bool AnyAckElicitingInFlight => _spaces.Any(s => s.AckElicitingInFlight > 0);
 
+    /// <summary>Free sent-packet records held for reuse.</summary>
+    public int PooledPackets => _pool.Count;
+
+    /// <summary>A cleared sent-packet record to fill and pass to <see cref="OnPacketSent"/> (or <see cref="ReturnUnsent"/>).</summary>
+    public SentPacket RentPacket() => _pool.Rent();
+
+    /// <summary>Takes back a record from <see cref="RentPacket"/> that was never passed to <see cref="OnPacketSent"/>.</summary>
+    public void ReturnUnsent(SentPacket packet) => _pool.Return(packet);
+
     public void OnPacketSent(PacketSpace space, SentPacket packet)
     {
         var s = _spaces[(int)space];
@@ -111,10 +130,11 @@ internal sealed class LossDetection
     /// </summary>
     public AckOutcome OnAckReceived(PacketSpace space, IReadOnlyList<(ulong Smallest, ulong Largest)> ranges, TimeSpan ackDelay, Instant now, ulong frameType)
     {
-        // One outcome for every ACK (each is handled completely before the next): no lists allocated per ACK.
+        // One outcome for every ACK (each is handled completely before the next): no lists allocated per ACK, and
+        // the previous outcome's records, which left their space, are free for reuse now.
         var outcome = _ackOutcome;
-        outcome.Acked.Clear();
-        outcome.Lost.Clear();
+        Recycle(outcome.Acked);
+        Recycle(outcome.Lost);
         var s = _spaces[(int)space];
         if (ranges.Count == 0) return outcome;
         ulong largest = ranges[0].Largest;
@@ -122,13 +142,13 @@ internal sealed class LossDetection
             throw new QuicProtocolException(TransportErrorCode.ProtocolViolation, frameType, $"ACK of unsent packet {largest} in {space}");
         s.LargestAcked = s.LargestAcked is { } la ? Math.Max(la, largest) : largest;
 
-        foreach (var (lo, hi) in ranges)
+        // Ranges are descending (RFC 9000 §19.3.1), so collecting from the last one gives ascending packet numbers.
+        for (int i = ranges.Count - 1; i >= 0; i--)
         {
-            // Collect from the sorted map without scanning all of it.
+            var (lo, hi) = ranges[i];
             s.CollectBetween(lo, hi, outcome.Acked);
         }
         if (outcome.Acked.Count == 0) return outcome;
-        outcome.Acked.Sort(s_byPacketNumber);
 
         var largestNewly = outcome.Acked[^1];
         bool anyAckEliciting = false;
@@ -180,10 +200,11 @@ internal sealed class LossDetection
     /// <summary>Handles the loss-detection timer (§A.9). The caller sends <see cref="TimeoutOutcome.ProbesToSend"/> probes.</summary>
     public TimeoutOutcome OnTimeout(Instant now)
     {
+        Recycle(_timeoutLost);
         var (lossTime, lossSpace) = EarliestLossTime();
         if (lossTime.HasValue)
         {
-            var lost = new List<SentPacket>();
+            var lost = _timeoutLost;
             DetectAndRemoveLostPackets(lossSpace, now, lost);
             OnPacketsLost(now, lost);
             return new TimeoutOutcome(lossSpace, lost, 0);
@@ -209,6 +230,7 @@ internal sealed class LossDetection
         foreach (var p in s.Packets)
         {
             if (p.InFlight) BytesInFlight -= (ulong)p.Size;
+            _pool.Return(p);
         }
         s.Clear();
         PtoCount = 0;
@@ -220,6 +242,12 @@ internal sealed class LossDetection
     /// <summary>Current PTO duration including max_ack_delay and backoff, for idle-timeout and closing periods.</summary>
     public TimeSpan Pto(bool includeMaxAckDelay = true) =>
         (Rtt.PtoBase + (includeMaxAckDelay ? PeerMaxAckDelay : TimeSpan.Zero)) * Math.Pow(2, Math.Min(PtoCount, 20));
+
+    private void Recycle(List<SentPacket> packets)
+    {
+        foreach (var p in packets) _pool.Return(p);
+        packets.Clear();
+    }
 
     private (Instant? Time, PacketSpace Space) EarliestLossTime()
     {
@@ -278,13 +306,19 @@ internal sealed class LossDetection
         var lossDelay = rtt * 9 / 8;
         if (lossDelay < RttEstimator.Granularity) lossDelay = RttEstimator.Granularity;
         var lostSendTime = now - lossDelay;
-        List<ulong>? remove = null;
-        foreach (var p in s.Between(0, largestAcked))
+        var candidates = _lossCandidates;
+        s.CollectBetween(0, largestAcked, candidates);
+        foreach (var p in candidates)
         {
             if (p.TimeSent <= lostSendTime || largestAcked >= p.PacketNumber + PacketThreshold)
             {
-                (remove ??= new()).Add(p.PacketNumber);
                 lost.Add(p);
+                s.Remove(p.PacketNumber);
+                if (p.InFlight)
+                {
+                    BytesInFlight -= (ulong)p.Size;
+                    if (p.AckEliciting) s.AckElicitingInFlight--;
+                }
             }
             else
             {
@@ -292,17 +326,7 @@ internal sealed class LossDetection
                 if (s.LossTime is null || t < s.LossTime) s.LossTime = t;
             }
         }
-        if (remove is null) return;
-        foreach (var pn in remove)
-        {
-            var p = s.Get(pn);
-            s.Remove(pn);
-            if (p.InFlight)
-            {
-                BytesInFlight -= (ulong)p.Size;
-                if (p.AckEliciting) s.AckElicitingInFlight--;
-            }
-        }
+        candidates.Clear();
     }
 
     private void OnPacketsLost(Instant now, List<SentPacket> lost)
@@ -312,7 +336,8 @@ internal sealed class LossDetection
         Instant? newest = null;
         foreach (var p in lost)
         {
-            if (!p.InFlight) continue;
+            // RFC 9000 §14.4: a lost path MTU probe says the packet was too large, not that the path is congested.
+            if (!p.InFlight || p.IsMtuProbe) continue;
             lostBytes += (ulong)p.Size;
             lostPackets++;
             newest = newest is null || p.TimeSent > newest ? p.TimeSent : newest;

@@ -53,12 +53,6 @@ internal sealed class PacketSpaceRecovery
         return true;
     }
 
-    public SentPacket Get(ulong pn)
-    {
-        int i = IndexOf(pn);
-        return i >= 0 && _packets[i] is { } p ? p : throw new KeyNotFoundException($"packet {pn} is not outstanding");
-    }
-
     /// <summary>Adds the outstanding packets with numbers in [lo, hi] to <paramref name="into"/>, ascending, without allocating.</summary>
     public void CollectBetween(ulong lo, ulong hi, List<SentPacket> into)
     {
