@@ -91,6 +91,27 @@ internal sealed class SendStream
         return n;
     }
 
+    /// <summary>
+    /// As <see cref="Write"/>, for bytes [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="length"/>)
+    /// of a shared buffer, which is referenced instead of copied (<see cref="SendBuffer.WriteShared"/>).
+    /// </summary>
+    public int WriteShared(ISharedBuffer data, int offset, int length, ulong maxBuffer = ulong.MaxValue)
+    {
+        if (_finRequested || ResetErrorCode.HasValue)
+            throw new InvalidOperationException($"stream {Id} is closed for writing");
+        ulong room = maxBuffer > _buffer.Buffered ? maxBuffer - _buffer.Buffered : 0;
+        int n = (int)Math.Min((ulong)length, room);
+        _buffer.WriteShared(data, offset, n);
+        if (State == SendStreamState.Ready && n > 0) State = SendStreamState.Send;
+        return n;
+    }
+
+    /// <summary>
+    /// The connection closed (RFC 9000 §10.2: nothing is sent on any stream again): returns the buffered arrays and
+    /// releases the shared buffers now rather than leaving them to the GC.
+    /// </summary>
+    public void ReleaseBuffers() => _buffer.Clear();
+
     /// <summary>Finishes the stream after the data written so far (FIN).</summary>
     public void Finish()
     {

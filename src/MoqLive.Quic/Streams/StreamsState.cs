@@ -117,6 +117,35 @@ internal sealed class StreamsState
         return n;
     }
 
+    /// <summary>
+    /// As <see cref="Write"/>, for bytes [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="length"/>)
+    /// of a shared buffer: the stream holds a reference to them instead of a copy.
+    /// </summary>
+    public int WriteShared(StreamId id, ISharedBuffer data, int offset, int length)
+    {
+        var s = GetSend(id);
+        if (s.StopSendingErrorCode is { } code) throw new StreamStoppedException(code);
+        ulong streamRoom = s.Credit.Max > s.WriteOffset ? s.Credit.Max - s.WriteOffset : 0;
+        ulong bufferRoom = _options.SendBufferSize > _unackedBuffered ? _options.SendBufferSize - _unackedBuffered : 0;
+        int n = (int)Math.Min((ulong)length, Math.Min(streamRoom, bufferRoom));
+        ulong before = s.Buffered;
+        n = s.WriteShared(data, offset, n);
+        _unackedBuffered += s.Buffered - before;
+        if (n < length) _writeBlocked.Add(id);
+        if (n > 0) Schedule(s);
+        return n;
+    }
+
+    /// <summary>
+    /// The connection closed: every send stream drops its buffered data, returning pooled arrays and releasing shared
+    /// buffers (RFC 9000 §10.2: no stream data is sent in the closing or draining state). Idempotent.
+    /// </summary>
+    public void ReleaseSendBuffers()
+    {
+        foreach (var s in _send.Values) s.ReleaseBuffers();
+        _unackedBuffered = 0;
+    }
+
     public void Finish(StreamId id)
     {
         var s = GetSend(id);
