@@ -82,12 +82,9 @@ internal sealed class SendStream
     /// </summary>
     public int Write(ReadOnlySpan<byte> data, ulong maxBuffer = ulong.MaxValue)
     {
-        if (_finRequested || ResetErrorCode.HasValue)
-            throw new InvalidOperationException($"stream {Id} is closed for writing");
-        ulong room = maxBuffer > _buffer.Buffered ? maxBuffer - _buffer.Buffered : 0;
-        int n = (int)Math.Min((ulong)data.Length, room);
+        int n = Accept(data.Length, maxBuffer);
         _buffer.Write(data[..n]);
-        if (State == SendStreamState.Ready && n > 0) State = SendStreamState.Send;
+        OnWritten(n);
         return n;
     }
 
@@ -97,13 +94,25 @@ internal sealed class SendStream
     /// </summary>
     public int WriteShared(ISharedBuffer data, int offset, int length, ulong maxBuffer = ulong.MaxValue)
     {
+        int n = Accept(length, maxBuffer);
+        _buffer.WriteShared(data, offset, n);
+        OnWritten(n);
+        return n;
+    }
+
+    // How many of `length` bytes a write takes.
+    private int Accept(int length, ulong maxBuffer)
+    {
         if (_finRequested || ResetErrorCode.HasValue)
             throw new InvalidOperationException($"stream {Id} is closed for writing");
         ulong room = maxBuffer > _buffer.Buffered ? maxBuffer - _buffer.Buffered : 0;
-        int n = (int)Math.Min((ulong)length, room);
-        _buffer.WriteShared(data, offset, n);
+        return (int)Math.Min((ulong)length, room);
+    }
+
+    // RFC 9000 §3.1: the sending part enters Send with its first byte of data.
+    private void OnWritten(int n)
+    {
         if (State == SendStreamState.Ready && n > 0) State = SendStreamState.Send;
-        return n;
     }
 
     /// <summary>
