@@ -135,10 +135,26 @@ public sealed partial class QuicStream
     }
 
     /// <summary>Writes data, waiting for credit as needed; with <paramref name="completeWrites"/> FIN follows the data.</summary>
-    public async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, bool completeWrites, CancellationToken cancellationToken = default)
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, bool completeWrites, CancellationToken cancellationToken = default) =>
+        WriteCoreAsync(buffer, null, completeWrites, cancellationToken);
+
+    /// <summary>
+    /// Writes <paramref name="prefix"/> (copied) followed by <paramref name="payload"/>, which the stream references
+    /// instead of copying: it takes its own reference and releases it once those bytes are acknowledged, the stream is
+    /// reset or the connection closes. The caller keeps its reference (it must hold one during the call).
+    /// </summary>
+    /// <exception cref="ObjectDisposedException"><paramref name="payload"/> was already released by its last holder.</exception>
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> prefix, ISharedBuffer payload, bool completeWrites, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        return WriteCoreAsync(prefix, payload, completeWrites, cancellationToken);
+    }
+
+    private async ValueTask WriteCoreAsync(ReadOnlyMemory<byte> buffer, ISharedBuffer? shared, bool completeWrites, CancellationToken cancellationToken)
     {
         if (!CanWrite) throw new InvalidOperationException("This stream is receive-only.");
         cancellationToken.ThrowIfCancellationRequested();
+        int total = buffer.Length + (shared?.Memory.Length ?? 0);
         int offset = 0;
         while (true)
         {
@@ -147,23 +163,26 @@ public sealed partial class QuicStream
             {
                 ThrowIfNotWritableLocked();
                 var core = _connection.Core;
-                int n = 0;
-                if (offset < buffer.Length)
+                int written = 0;
+                try
                 {
-                    try
+                    while (offset < total)
                     {
-                        n = core.WriteStream(_id, buffer.Span[offset..]);
+                        int n = offset < buffer.Length
+                            ? core.WriteStream(_id, buffer.Span[offset..])
+                            : core.WriteStreamShared(_id, shared!, offset - buffer.Length, total - offset);
+                        if (n == 0) break;
+                        offset += n;
+                        written += n;
                     }
-                    catch (StreamStoppedException e)
-                    {
-                        OnStoppedLocked(e.ErrorCode);
-                        throw StreamAborted(e.ErrorCode, reset: false);
-                    }
-
-                    offset += n;
+                }
+                catch (StreamStoppedException e)
+                {
+                    OnStoppedLocked(e.ErrorCode);
+                    throw StreamAborted(e.ErrorCode, reset: false);
                 }
 
-                if (offset == buffer.Length)
+                if (offset == total)
                 {
                     if (completeWrites)
                     {
@@ -175,7 +194,7 @@ public sealed partial class QuicStream
                     return;
                 }
 
-                if (n > 0) _connection.ProcessLocked();
+                if (written > 0) _connection.ProcessLocked();
                 wait = _writeSignal.WaitAsync();
             }
 

@@ -31,6 +31,30 @@ public interface ITransportSendStream : IAsyncDisposable
     ValueTask WriteAsync(ReadOnlyMemory<byte> data, bool endStream = false, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Writes <paramref name="prefix"/> (copied, e.g. an object header) followed by the bytes of <paramref name="payload"/>
+    /// as one write, with the semantics of <see cref="WriteAsync"/>. The caller keeps its own reference to
+    /// <paramref name="payload"/> and may release it once this completes. A transport that can hold shared buffers
+    /// retains <paramref name="payload"/> instead of copying it (QUIC); the default copies both into one pooled buffer.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException"><paramref name="payload"/> was already released by its last holder.</exception>
+    async ValueTask WriteSharedAsync(ReadOnlyMemory<byte> prefix, ISharedBuffer payload, bool endStream = false, CancellationToken cancellationToken = default)
+    {
+        ReadOnlyMemory<byte> bytes = payload.Memory;
+        byte[] scratch = System.Buffers.ArrayPool<byte>.Shared.Rent(prefix.Length + bytes.Length);
+        try
+        {
+            prefix.Span.CopyTo(scratch);
+            bytes.Span.CopyTo(scratch.AsSpan(prefix.Length));
+            await WriteAsync(scratch.AsMemory(0, prefix.Length + bytes.Length), endStream, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Every transport copies written bytes before WriteAsync completes, so the scratch buffer is free again.
+            System.Buffers.ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>
     /// Finishes the send side (FIN) after all data written so far. Idempotent, and a no-op after <see cref="Reset"/>;
     /// throws <see cref="TransportStreamAbortedException"/> after STOP_SENDING and
     /// <see cref="TransportSessionClosedException"/> once the session is closed.

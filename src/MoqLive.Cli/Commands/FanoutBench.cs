@@ -22,6 +22,7 @@ internal static class FanoutBench
     private const int Buckets = 100_000;
     private const int ConnectConcurrency = 8;
     private const int ConnectAttempts = 5;
+    private const int ConnectProgressEvery = 50;
     // Longer than QUIC's default 10 s: hundreds of handshakes queue up at the relay on a shared, loaded machine.
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(60);
     private static readonly FullTrackName Track = FullTrackName.Create(TrackNamespace.Of("bench"), "fanout");
@@ -72,6 +73,7 @@ internal static class FanoutBench
         var publisher = new TrackSetPublisher([producer]);
         var publisherConnection = await ConnectAsync(relay.MoqtUrl, tls, publisher, time, cancellationToken).ConfigureAwait(false);
         var subscribers = new List<Subscriber>(subscriberCount);
+        var connections = new MoqtClientConnection?[subscriberCount]; // connected, not yet handed to a Subscriber
         try
         {
             var published = await publisherConnection.Session.PublishNamespaceAsync(Track.Namespace, publisher, cancellationToken).ConfigureAwait(false);
@@ -86,18 +88,22 @@ internal static class FanoutBench
             long rssBaseline = relay.ReadRssBytes();
             long heapBaseline = await relay.ReadLiveHeapBytesAsync(cancellationToken).ConfigureAwait(false);
 
-            // Subscribers, a few handshakes at a time (each is a full QUIC + TLS handshake and a MOQT SETUP).
+            // Subscribers in two phases. First every QUIC + TLS handshake and MOQT SETUP, a few at a time, while the relay
+            // streams to nobody; then every SUBSCRIBE. Connecting while the relay already streams to hundreds of
+            // subscribers starved the handshakes on a loaded machine (500 never finished connecting).
             var histogram = new long[Buckets];
+            int connected = 0;
             using (var gate = new SemaphoreSlim(ConnectConcurrency))
             {
-                var connecting = Enumerable.Range(0, subscriberCount).Select(async _ =>
+                var connecting = Enumerable.Range(0, subscriberCount).Select(async i =>
                 {
                     await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
                     try
                     {
-                        var subscriber = await Subscriber.StartAsync(relay.MoqtUrl, tls, histogram, settings.LateThreshold, time, stop.Token).ConfigureAwait(false);
-                        lock (subscribers)
-                            subscribers.Add(subscriber);
+                        connections[i] = await ConnectAsync(relay.MoqtUrl, tls, null, time, cancellationToken).ConfigureAwait(false);
+                        int count = Interlocked.Increment(ref connected);
+                        if (count % ConnectProgressEvery == 0 && count < subscriberCount)
+                            await error.WriteLineAsync($"{subscriberCount} subscribers: {count} connected").ConfigureAwait(false);
                     }
                     finally
                     {
@@ -106,6 +112,16 @@ internal static class FanoutBench
                 }).ToList();
                 await Task.WhenAll(connecting).ConfigureAwait(false);
             }
+
+            var subscribing = Enumerable.Range(0, subscriberCount).Select(async i =>
+            {
+                MoqtClientConnection connection = connections[i]!;
+                connections[i] = null; // StartAsync owns it now: the subscriber keeps it or it is disposed
+                var subscriber = await Subscriber.StartAsync(connection, relay.MoqtUrl, tls, histogram, settings.LateThreshold, time, stop.Token).ConfigureAwait(false);
+                lock (subscribers)
+                    subscribers.Add(subscriber);
+            }).ToList();
+            await Task.WhenAll(subscribing).ConfigureAwait(false);
 
             // Measured window: the next DurationSeconds worth of whole groups, counted from the group after the current one.
             ulong firstGroup = pacer.CurrentGroup + 1;
@@ -163,6 +179,11 @@ internal static class FanoutBench
             await stop.CancelAsync().ConfigureAwait(false);
             foreach (var s in subscribers)
                 await s.DisposeAsync().ConfigureAwait(false);
+            foreach (var c in connections)
+            {
+                if (c is not null)
+                    await c.DisposeAsync().ConfigureAwait(false);
+            }
             producer.Complete();
             await publisherConnection.DisposeAsync().ConfigureAwait(false);
         }
@@ -339,13 +360,16 @@ internal static class FanoutBench
 
         public long Late => Interlocked.Read(ref _late);
 
-        public static async Task<Subscriber> StartAsync(Uri url, ClientCertificateOptions tls, long[] histogram, TimeSpan late, TimeProvider time, CancellationToken cancellationToken)
+        /// <summary>Subscribes on <paramref name="connected"/>; when its session fails, again on new connections to <paramref name="url"/>.</summary>
+        public static async Task<Subscriber> StartAsync(
+            MoqtClientConnection connected, Uri url, ClientCertificateOptions tls, long[] histogram, TimeSpan late, TimeProvider time, CancellationToken cancellationToken)
         {
-            MoqtClientConnection connection;
+            MoqtClientConnection connection = connected;
             SubscribeResult result;
             for (int attempt = 1; ; attempt++)
             {
-                connection = await ConnectAsync(url, tls, null, time, cancellationToken).ConfigureAwait(false);
+                if (attempt > 1)
+                    connection = await ConnectAsync(url, tls, null, time, cancellationToken).ConfigureAwait(false);
                 try
                 {
                     result = await connection.Session.SubscribeAsync(Track, SubscribeOptions.Default, cancellationToken).ConfigureAwait(false);

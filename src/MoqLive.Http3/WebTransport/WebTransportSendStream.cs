@@ -50,6 +50,24 @@ internal sealed class WebTransportSendStream : IWebTransportStream, ITransportSe
         }
     }
 
+    public async ValueTask WriteSharedAsync(ReadOnlyMemory<byte> prefix, ISharedBuffer payload, bool endStream = false, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            // Passed down so a QUIC stream references the payload instead of copying it.
+            await _inner.WriteSharedAsync(prefix, payload, endStream, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (WebTransportStreamClosing.Translate(this, ex) is { } closed)
+        {
+            throw closed;
+        }
+        catch (TransportStreamAbortedException ex)
+        {
+            throw await WebTransportStreamClosing.TranslatePeerSessionGoneAsync(this, ex, cancellationToken).ConfigureAwait(false)
+                ?? WebTransportStreamErrors.Map(ex);
+        }
+    }
+
     public async ValueTask CompleteWritesAsync(CancellationToken cancellationToken = default)
     {
         try

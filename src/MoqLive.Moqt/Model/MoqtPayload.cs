@@ -1,4 +1,5 @@
 using System.Buffers;
+using MoqLive.Transport;
 
 namespace MoqLive.Moqt.Model;
 
@@ -19,11 +20,13 @@ namespace MoqLive.Moqt.Model;
 /// it with <see cref="Release"/> (or <see cref="MoqtObject.Release"/>) once its bytes are written out, or pass it on
 /// to another producer (which takes it over).</item>
 /// <item>A group holds one reference to each of its objects until it leaves the track's cache window.</item>
+/// <item>A transport send stream that references a payload instead of copying it (<see cref="ITransportSendStream.WriteSharedAsync"/>,
+/// QUIC) holds its own reference until the bytes are acknowledged, the stream is reset or the connection closes.</item>
 /// </list>
 /// <para>Forgetting a release never corrupts data: the buffer is simply collected by the GC instead of being pooled.
 /// Releasing more often than retaining throws.</para>
 /// </remarks>
-public sealed class MoqtPayload
+public sealed class MoqtPayload : ISharedBuffer
 {
     private readonly ArrayPool<byte>? _pool;
     private byte[]? _array;

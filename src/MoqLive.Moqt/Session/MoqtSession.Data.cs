@@ -208,16 +208,10 @@ public sealed partial class MoqtSession
     }
 
     /// <summary>
-    /// Payloads up to this size go out in the same write as their object header (and the SUBGROUP_HEADER before the first
-    /// object): one transport write, one packet-building pass and no header-only packet per object. Larger payloads are
-    /// written as they are, from the shared buffer.
-    /// </summary>
-    internal const int MaxCoalescedPayload = 16 * 1024;
-
-    /// <summary>
-    /// Writes one object (after <paramref name="streamHeader"/> when it opens the stream). The scratch buffer is pooled and
-    /// returned once the write completes: every transport copies written bytes into its own send buffer before
-    /// <see cref="ITransportSendStream.WriteAsync"/> completes.
+    /// Writes one object (after <paramref name="streamHeader"/> when it opens the stream) as one transport write: the
+    /// headers are encoded into a pooled buffer (free again once the write completes: transports copy written bytes),
+    /// and the payload goes by reference (<see cref="ITransportSendStream.WriteSharedAsync"/>), so a relay's QUIC send
+    /// buffers hold the shared cached payload instead of a copy per subscriber.
     /// </summary>
     private static async ValueTask WriteSubgroupObjectAsync(
         ITransportSendStream stream, W.SubgroupHeader? streamHeader, W.SubgroupHeader header, ulong? previous, MoqtObject obj, CancellationToken cancellationToken)
@@ -225,25 +219,17 @@ public sealed partial class MoqtSession
         var objectHeader = new W.SubgroupObjectHeader(obj.ObjectId, obj.Properties.ToWire(), (ulong)obj.Payload.Length, obj.Status);
         int prefixLength = streamHeader?.GetEncodedLength() ?? 0;
         int headerLength = objectHeader.GetEncodedLength(header, previous);
-        int payloadLength = obj.Payload.Length;
-        bool coalesce = payloadLength <= MaxCoalescedPayload;
-        int length = prefixLength + headerLength + (coalesce ? payloadLength : 0);
-        byte[] scratch = ArrayPool<byte>.Shared.Rent(length);
+        byte[] scratch = ArrayPool<byte>.Shared.Rent(prefixLength + headerLength);
         try
         {
             streamHeader?.Write(scratch);
             objectHeader.Write(scratch.AsSpan(prefixLength, headerLength), header, previous);
-            if (coalesce && payloadLength > 0)
-                obj.Payload.Span.CopyTo(scratch.AsSpan(prefixLength + headerLength));
-            await stream.WriteAsync(scratch.AsMemory(0, length), false, cancellationToken).ConfigureAwait(false);
+            await stream.WriteSharedAsync(scratch.AsMemory(0, prefixLength + headerLength), obj.Payload, false, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(scratch);
         }
-
-        if (!coalesce)
-            await stream.WriteAsync(obj.Payload.Memory, false, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task SendDatagramsAsync(OutboundSubscription outbound, SubgroupConsumer subgroup, CancellationToken cancellationToken)

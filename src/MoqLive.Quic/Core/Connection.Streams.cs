@@ -27,6 +27,13 @@ internal sealed partial class Connection
         return Streams.Write(id, data);
     }
 
+    /// <summary>Buffers bytes of a shared buffer by reference (no copy); returns the bytes accepted, as <see cref="WriteStream"/>.</summary>
+    public int WriteStreamShared(StreamId id, ISharedBuffer data, int offset, int length)
+    {
+        EnsureUsable();
+        return Streams.WriteShared(id, data, offset, length);
+    }
+
     /// <summary>Finishes the stream (FIN after the data written so far).</summary>
     public void FinishStream(StreamId id)
     {

@@ -277,6 +277,7 @@ internal sealed partial class Connection
     private void EnterClosing(Instant now)
     {
         State = ConnectionState.Closing;
+        Streams.ReleaseSendBuffers();
         _closeFramePending = true;
         _closeDeadline = now + _loss.Pto() * 3;
         _events.Enqueue(new ConnectionEvent(ConnectionEventKind.ConnectionLost, Close: _closeInfo));
@@ -287,6 +288,7 @@ internal sealed partial class Connection
         if (State is ConnectionState.Draining or ConnectionState.Drained) return;
         bool wasClosing = State == ConnectionState.Closing;
         State = ConnectionState.Draining;
+        Streams.ReleaseSendBuffers();
         _closeFramePending = false;
         _closeDeadline = now + _loss.Pto() * 3;
         if (!wasClosing)
@@ -300,6 +302,7 @@ internal sealed partial class Connection
     {
         if (State == ConnectionState.Drained) return;
         State = ConnectionState.Drained;
+        Streams.ReleaseSendBuffers();
         _routingVersion++;
         _events.Enqueue(new ConnectionEvent(ConnectionEventKind.Drained));
     }

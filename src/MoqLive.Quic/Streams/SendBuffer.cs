@@ -1,4 +1,5 @@
 using MoqLive.Quic.Internal;
+using MoqLive.Transport;
 
 namespace MoqLive.Quic.Streams;
 
@@ -9,12 +10,15 @@ namespace MoqLive.Quic.Streams;
 /// order, some queued for retransmission); data from <see cref="UnsentOffset"/> to <see cref="WriteOffset"/> was never sent.
 /// </summary>
 /// <remarks>
-/// Owns copies of the written data in arrays rented from <see cref="QuicBufferPool"/>, returned as soon as their
-/// prefix is acknowledged or the buffer is cleared (a buffer dropped with data still held leaves its arrays to the GC).
+/// Holds two kinds of segments. <see cref="Write"/> copies into arrays rented from <see cref="QuicBufferPool"/> (small
+/// writes such as object headers share one array); <see cref="WriteShared"/> keeps a reference to the caller's
+/// <see cref="ISharedBuffer"/> instead of copying, so a relay writing one cached payload to a thousand subscribers'
+/// streams holds it once. Every array goes back to the pool and every shared reference is released exactly once: when
+/// the prefix holding it is acknowledged, or at <see cref="Clear"/> (RESET_STREAM, connection closed).
 /// </remarks>
 internal sealed class SendBuffer
 {
-    // Small writes go into a segment of at least this size, so that the next ones append to it.
+    // Copied writes go into an array of at least this size, so that the next ones append to it.
     private const int MinSegment = 4096;
 
     // Segments in offset order from _head; released ones before _head are compacted away in batches.
@@ -22,7 +26,8 @@ internal sealed class SendBuffer
     private int _head;
     private readonly RangeSet _acked = new();
     private readonly RangeSet _retransmit = new();
-    private ulong _segmentsStart; // offset of _segments.First
+    private ulong _segmentsStart; // offset of _segments[_head]
+    private Arena? _arena; // the array copied writes append to
 
     public ulong WriteOffset { get; private set; }
 
@@ -30,16 +35,22 @@ internal sealed class SendBuffer
 
     public ulong AckedPrefix { get; private set; }
 
-    /// <summary>Bytes held in memory (written but not yet acknowledged in order).</summary>
+    /// <summary>Bytes held (written but not yet acknowledged in order), copied or shared.</summary>
     public ulong Buffered => WriteOffset - _segmentsStart;
 
-    /// <summary>Bytes of the pooled arrays held: the memory behind <see cref="Buffered"/>.</summary>
+    /// <summary>Bytes of the pooled arrays held for copied writes (shared buffers are not counted: they are not ours).</summary>
     public long Capacity
     {
         get
         {
             long capacity = 0;
-            for (int i = _head; i < _segments.Count; i++) capacity += _segments[i].Array.Length;
+            Arena? previous = null;
+            for (int i = _head; i < _segments.Count; i++)
+            {
+                if (_segments[i].Arena is { } arena && arena != previous) capacity += arena.Array.Length;
+                previous = _segments[i].Arena ?? previous;
+            }
+            if (_arena is { Live: 0 }) capacity += _arena.Array.Length;
             return capacity;
         }
     }
@@ -50,26 +61,47 @@ internal sealed class SendBuffer
 
     public bool IsFullyAcked => AckedPrefix == WriteOffset;
 
+    /// <summary>Copies <paramref name="data"/> into the buffer.</summary>
     public void Write(ReadOnlySpan<byte> data)
     {
-        if (data.IsEmpty) return;
-        ulong start = WriteOffset;
-        WriteOffset += (ulong)data.Length;
-        // Writes fill the rest of the last segment's array first, then one new segment takes the remainder: pooled
-        // arrays come in powers of two, so a relay's 4.2 KB objects would otherwise each hold an 8 KiB array, and
-        // half of the memory held for unacknowledged data would be padding.
-        if (_segments.Count > _head && _segments[^1] is var last && last.Array.Length > last.Length)
+        while (!data.IsEmpty)
         {
-            int n = Math.Min(last.Array.Length - last.Length, data.Length);
-            data[..n].CopyTo(last.Array.AsSpan(last.Length));
-            _segments[^1] = last with { Length = last.Length + n };
+            // Fill the rest of the current array first, then rent one for the remainder: pooled arrays come in powers of
+            // two, so 4.2 KB writes would otherwise each hold an 8 KiB array, half of it padding.
+            if (_arena is null || _arena.Used == _arena.Array.Length) NextArena(data.Length);
+            Arena arena = _arena!;
+            int n = Math.Min(arena.Array.Length - arena.Used, data.Length);
+            data[..n].CopyTo(arena.Array.AsSpan(arena.Used));
+            if (_segments.Count > _head && _segments[^1] is { Arena: { } last } previous && last == arena
+                && previous.Offset + previous.Length == arena.Used)
+            {
+                _segments[^1] = previous with { Length = previous.Length + n };
+            }
+            else
+            {
+                _segments.Add(new Segment(WriteOffset, n, arena, null, arena.Used));
+                arena.Live++;
+            }
+            arena.Used += n;
+            WriteOffset += (ulong)n;
             data = data[n..];
-            start += (ulong)n;
-            if (data.IsEmpty) return;
         }
-        byte[] array = QuicBufferPool.Shared.Rent(Math.Max(MinSegment, data.Length));
-        data.CopyTo(array);
-        _segments.Add(new Segment(start, array, data.Length));
+    }
+
+    /// <summary>
+    /// Appends bytes [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="length"/>) of
+    /// <paramref name="buffer"/> without copying them: the buffer takes its own reference, released when they are
+    /// acknowledged or at <see cref="Clear"/>.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The last holder already released <paramref name="buffer"/>.</exception>
+    public void WriteShared(ISharedBuffer buffer, int offset, int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, buffer.Memory.Length - offset);
+        if (length <= 0) return;
+        if (!buffer.TryRetain()) throw new ObjectDisposedException(nameof(ISharedBuffer), "The shared buffer was already released.");
+        _segments.Add(new Segment(WriteOffset, length, null, buffer, offset));
+        WriteOffset += (ulong)length;
     }
 
     /// <summary>
@@ -120,12 +152,12 @@ internal sealed class SendBuffer
         }
         for (int i = Math.Max(index, _head); i >= 0 && i < _segments.Count && !destination.IsEmpty; i++)
         {
-            var (segStart, seg, segLength) = _segments[i];
-            ulong segEnd = segStart + (ulong)segLength;
+            Segment seg = _segments[i];
+            ulong segEnd = seg.Start + (ulong)seg.Length;
             if (offset >= segEnd) continue;
-            int from = (int)(offset - segStart);
-            int n = Math.Min(segLength - from, destination.Length);
-            seg.AsSpan(from, n).CopyTo(destination);
+            int from = (int)(offset - seg.Start);
+            int n = Math.Min(seg.Length - from, destination.Length);
+            seg.Bytes.Slice(from, n).CopyTo(destination);
             destination = destination[n..];
             offset += (ulong)n;
         }
@@ -147,9 +179,16 @@ internal sealed class SendBuffer
             while (_head < _segments.Count && _segments[_head].Start + (ulong)_segments[_head].Length <= AckedPrefix)
             {
                 _segmentsStart += (ulong)_segments[_head].Length;
-                QuicBufferPool.Shared.Return(_segments[_head].Array);
+                ReleaseSegment(_segments[_head]);
                 _segments[_head] = default;
                 _head++;
+            }
+            // The current array stays for the next writes while the stream holds data; an idle or finished stream
+            // keeps none.
+            if (_head == _segments.Count && _arena is { Live: 0 })
+            {
+                QuicBufferPool.Shared.Return(_arena.Array);
+                _arena = null;
             }
             if (_head > 64 && _head * 2 > _segments.Count)
             {
@@ -171,10 +210,15 @@ internal sealed class SendBuffer
         }
     }
 
-    /// <summary>Drops all buffered data at once (RESET_STREAM: nothing is ever retransmitted again).</summary>
+    /// <summary>
+    /// Drops all buffered data at once (RESET_STREAM, or the connection closed: nothing is ever sent again), returning
+    /// every array and releasing every shared reference.
+    /// </summary>
     public void Clear()
     {
-        for (int i = _head; i < _segments.Count; i++) QuicBufferPool.Shared.Return(_segments[i].Array);
+        for (int i = _head; i < _segments.Count; i++) ReleaseSegment(_segments[i]);
+        if (_arena is not null) QuicBufferPool.Shared.Return(_arena.Array);
+        _arena = null;
         _segments.Clear();
         _head = 0;
         _acked.Clear();
@@ -184,6 +228,45 @@ internal sealed class SendBuffer
         AckedPrefix = WriteOffset;
     }
 
-    /// <summary>Bytes [Start, Start + Length) of the stream, held in the first Length bytes of a rented Array.</summary>
-    private readonly record struct Segment(ulong Start, byte[] Array, int Length);
+    private void NextArena(int wanted)
+    {
+        // The full array goes back once its last segment is acknowledged (or now, when none is left).
+        if (_arena is { Live: 0 }) QuicBufferPool.Shared.Return(_arena.Array);
+        else if (_arena is not null) _arena.Retired = true;
+        _arena = new Arena(QuicBufferPool.Shared.Rent(Math.Max(MinSegment, wanted)));
+    }
+
+    private void ReleaseSegment(in Segment segment)
+    {
+        if (segment.Shared is { } shared)
+        {
+            shared.Release();
+            return;
+        }
+        Arena arena = segment.Arena!;
+        if (--arena.Live == 0 && arena.Retired) QuicBufferPool.Shared.Return(arena.Array);
+    }
+
+    /// <summary>A rented array that copied writes fill in order, and how many segments still use it.</summary>
+    private sealed class Arena(byte[] array)
+    {
+        public byte[] Array { get; } = array;
+
+        public int Used { get; set; }
+
+        public int Live { get; set; }
+
+        public bool Retired { get; set; }
+    }
+
+    /// <summary>
+    /// Bytes [Start, Start + Length) of the stream: bytes [Offset, Offset + Length) of either a pooled
+    /// <see cref="Arena"/> (copied) or a <see cref="Shared"/> buffer we hold one reference to.
+    /// </summary>
+    private readonly record struct Segment(ulong Start, int Length, Arena? Arena, ISharedBuffer? Shared, int Offset)
+    {
+        public ReadOnlySpan<byte> Bytes => Shared is not null
+            ? Shared.Memory.Span.Slice(Offset, Length)
+            : Arena!.Array.AsSpan(Offset, Length);
+    }
 }

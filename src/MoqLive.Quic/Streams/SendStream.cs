@@ -82,14 +82,44 @@ internal sealed class SendStream
     /// </summary>
     public int Write(ReadOnlySpan<byte> data, ulong maxBuffer = ulong.MaxValue)
     {
+        int n = Accept(data.Length, maxBuffer);
+        _buffer.Write(data[..n]);
+        OnWritten(n);
+        return n;
+    }
+
+    /// <summary>
+    /// As <see cref="Write"/>, for bytes [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="length"/>)
+    /// of a shared buffer, which is referenced instead of copied (<see cref="SendBuffer.WriteShared"/>).
+    /// </summary>
+    public int WriteShared(ISharedBuffer data, int offset, int length, ulong maxBuffer = ulong.MaxValue)
+    {
+        int n = Accept(length, maxBuffer);
+        _buffer.WriteShared(data, offset, n);
+        OnWritten(n);
+        return n;
+    }
+
+    // How many of `length` bytes a write takes.
+    private int Accept(int length, ulong maxBuffer)
+    {
         if (_finRequested || ResetErrorCode.HasValue)
             throw new InvalidOperationException($"stream {Id} is closed for writing");
         ulong room = maxBuffer > _buffer.Buffered ? maxBuffer - _buffer.Buffered : 0;
-        int n = (int)Math.Min((ulong)data.Length, room);
-        _buffer.Write(data[..n]);
-        if (State == SendStreamState.Ready && n > 0) State = SendStreamState.Send;
-        return n;
+        return (int)Math.Min((ulong)length, room);
     }
+
+    // RFC 9000 §3.1: the sending part enters Send with its first byte of data.
+    private void OnWritten(int n)
+    {
+        if (State == SendStreamState.Ready && n > 0) State = SendStreamState.Send;
+    }
+
+    /// <summary>
+    /// The connection closed (RFC 9000 §10.2: nothing is sent on any stream again): returns the buffered arrays and
+    /// releases the shared buffers now rather than leaving them to the GC.
+    /// </summary>
+    public void ReleaseBuffers() => _buffer.Clear();
 
     /// <summary>Finishes the stream after the data written so far (FIN).</summary>
     public void Finish()

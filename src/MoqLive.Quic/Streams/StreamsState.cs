@@ -104,17 +104,57 @@ internal sealed class StreamsState
     /// </summary>
     public int Write(StreamId id, ReadOnlySpan<byte> data)
     {
-        var s = GetSend(id);
-        if (s.StopSendingErrorCode is { } code) throw new StreamStoppedException(code);
-        ulong streamRoom = s.Credit.Max > s.WriteOffset ? s.Credit.Max - s.WriteOffset : 0;
-        ulong bufferRoom = _options.SendBufferSize > _unackedBuffered ? _options.SendBufferSize - _unackedBuffered : 0;
-        int n = (int)Math.Min((ulong)data.Length, Math.Min(streamRoom, bufferRoom));
+        var s = GetWritable(id);
+        int n = (int)Math.Min((ulong)data.Length, WriteRoom(s));
         ulong before = s.Buffered;
         n = s.Write(data[..n]);
-        _unackedBuffered += s.Buffered - before;
-        if (n < data.Length) _writeBlocked.Add(id);
-        if (n > 0) Schedule(s);
-        return n;
+        return Written(s, before, n, data.Length);
+    }
+
+    /// <summary>
+    /// As <see cref="Write"/>, for bytes [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="length"/>)
+    /// of a shared buffer: the stream holds a reference to them instead of a copy.
+    /// </summary>
+    public int WriteShared(StreamId id, ISharedBuffer data, int offset, int length)
+    {
+        var s = GetWritable(id);
+        int n = (int)Math.Min((ulong)length, WriteRoom(s));
+        ulong before = s.Buffered;
+        n = s.WriteShared(data, offset, n);
+        return Written(s, before, n, length);
+    }
+
+    private SendStream GetWritable(StreamId id)
+    {
+        var s = GetSend(id);
+        if (s.StopSendingErrorCode is { } code) throw new StreamStoppedException(code);
+        return s;
+    }
+
+    // Writes stop at the stream's flow-control limit and at the connection's send buffer size.
+    private ulong WriteRoom(SendStream s)
+    {
+        ulong streamRoom = s.Credit.Max > s.WriteOffset ? s.Credit.Max - s.WriteOffset : 0;
+        ulong bufferRoom = _options.SendBufferSize > _unackedBuffered ? _options.SendBufferSize - _unackedBuffered : 0;
+        return Math.Min(streamRoom, bufferRoom);
+    }
+
+    private int Written(SendStream s, ulong bufferedBefore, int written, int wanted)
+    {
+        _unackedBuffered += s.Buffered - bufferedBefore;
+        if (written < wanted) _writeBlocked.Add(s.Id);
+        if (written > 0) Schedule(s);
+        return written;
+    }
+
+    /// <summary>
+    /// The connection closed: every send stream drops its buffered data, returning pooled arrays and releasing shared
+    /// buffers (RFC 9000 §10.2: no stream data is sent in the closing or draining state). Idempotent.
+    /// </summary>
+    public void ReleaseSendBuffers()
+    {
+        foreach (var s in _send.Values) s.ReleaseBuffers();
+        _unackedBuffered = 0;
     }
 
     public void Finish(StreamId id)

@@ -43,6 +43,19 @@ internal sealed class QuicTransportStream : ITransportStream
         }
     }
 
+    // The QUIC send buffer references the payload until it is acknowledged instead of copying it (ISharedBuffer).
+    public async ValueTask WriteSharedAsync(ReadOnlyMemory<byte> prefix, ISharedBuffer payload, bool endStream = false, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _stream.WriteAsync(prefix, payload, endStream, cancellationToken).ConfigureAwait(false);
+        }
+        catch (QuicException e)
+        {
+            throw _session.MapException(e, peerStoppedSending: true);
+        }
+    }
+
     public ValueTask CompleteWritesAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();

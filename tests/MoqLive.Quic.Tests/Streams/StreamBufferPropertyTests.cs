@@ -1,4 +1,5 @@
 using MoqLive.Quic.Streams;
+using MoqLive.Testing;
 
 namespace MoqLive.Quic.Tests.Streams;
 
@@ -128,6 +129,115 @@ public class StreamBufferPropertyTests
         for (int i = 0; i < 30; i++)
             Assert.All(all.AsSpan(i * item.Length, item.Length).ToArray(), b => Assert.Equal((byte)i, b));
         buffer.OnAcked(0, all.Length);
+        Assert.Equal(0, buffer.Capacity);
+    }
+
+    [Fact]
+    public void SendBuffer_SharedWrite_ReferencedNotCopied_ReleasedWhenItsLastByteIsAcked()
+    {
+        // A relay writes a small header (copied) and then the cached payload (shared) for every object.
+        var payload = new CountingSharedBuffer(Enumerable.Range(0, 4166).Select(i => (byte)i).ToArray());
+        var buffer = new SendBuffer();
+        buffer.Write([0xAA, 0xBB, 0xCC]);
+        buffer.WriteShared(payload, 0, 4166);
+        Assert.Equal(2, payload.RefCount);
+        Assert.Equal(4169UL, buffer.Buffered);
+        Assert.Equal(4096, buffer.Capacity); // the header's array only: the payload is not ours
+
+        byte[] all = new byte[4169];
+        buffer.CopyTo(0, all);
+        Assert.Equal([0xAA, 0xBB, 0xCC], all[..3]);
+        Assert.Equal(payload.Memory.ToArray(), all[3..]);
+
+        Assert.True(buffer.TryNextRange(2000, ulong.MaxValue, out _, out _, out _));
+        Assert.True(buffer.TryNextRange(5000, ulong.MaxValue, out _, out _, out _));
+        buffer.OnAcked(2000, 2169); // the tail first: the prefix is not acknowledged yet
+        Assert.Equal(2, payload.RefCount);
+        buffer.OnAcked(0, 2000);
+        Assert.Equal(1, payload.RefCount);
+        Assert.Equal(0, buffer.Capacity);
+        Assert.Equal(0UL, buffer.Buffered);
+    }
+
+    [Fact]
+    public void SendBuffer_Clear_ReleasesEverySharedReferenceOnce()
+    {
+        // RESET_STREAM and connection close: unacknowledged shared data is dropped at once, sent or not.
+        var first = new CountingSharedBuffer(new byte[3000]);
+        var second = new CountingSharedBuffer(new byte[3000]);
+        var buffer = new SendBuffer();
+        buffer.Write([1]);
+        buffer.WriteShared(first, 0, 3000);
+        buffer.Write([2]);
+        buffer.WriteShared(second, 1000, 2000);
+        buffer.WriteShared(second, 0, 1000);
+        Assert.True(buffer.TryNextRange(1500, ulong.MaxValue, out _, out _, out _));
+        buffer.OnAcked(0, 1500);
+        Assert.Equal(2, first.RefCount);
+        Assert.Equal(3, second.RefCount);
+
+        buffer.Clear();
+        Assert.Equal(1, first.RefCount);
+        Assert.Equal(1, second.RefCount);
+        Assert.Equal(0, buffer.Capacity);
+        buffer.Clear(); // idempotent: nothing is released twice (the counting buffer would throw)
+        Assert.Equal(1, first.RefCount);
+    }
+
+    [Fact]
+    public void SendBuffer_WriteShared_ReleasedBuffer_Throws()
+    {
+        var payload = new CountingSharedBuffer(new byte[10]);
+        payload.Release();
+        var buffer = new SendBuffer();
+        Assert.Throws<ObjectDisposedException>(() => buffer.WriteShared(payload, 0, 10));
+        Assert.Equal(0UL, buffer.Buffered);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void SendBuffer_MixedCopiedAndSharedWrites_ByteExactAndEveryReferenceReleasedOnAck(int seed)
+    {
+        var random = new Random(seed);
+        var expected = new List<byte>();
+        var shared = new List<CountingSharedBuffer>();
+        var buffer = new SendBuffer();
+        for (int i = 0; i < 200; i++)
+        {
+            byte[] bytes = new byte[random.Next(1, 9000)];
+            random.NextBytes(bytes);
+            if (random.Next(2) == 0)
+            {
+                // A header (copied), sometimes longer than the rest of the current array.
+                byte[] header = new byte[random.Next(4) == 0 ? random.Next(3000, 6000) : random.Next(1, 40)];
+                random.NextBytes(header);
+                buffer.Write(header);
+                expected.AddRange(header);
+            }
+            var payload = new CountingSharedBuffer(bytes);
+            int offset = random.Next(bytes.Length);
+            buffer.WriteShared(payload, offset, bytes.Length - offset);
+            expected.AddRange(bytes[offset..]);
+            shared.Add(payload);
+        }
+
+        byte[] all = new byte[buffer.WriteOffset];
+        buffer.CopyTo(0, all);
+        Assert.Equal(expected.ToArray(), all);
+        var sent = new List<(ulong Offset, int Length)>();
+        while (buffer.TryNextRange(random.Next(1, 1500), ulong.MaxValue, out ulong off, out int len, out _))
+        {
+            byte[] copy = new byte[len];
+            buffer.CopyTo(off, copy);
+            Assert.Equal(all.AsSpan((int)off, len).ToArray(), copy);
+            sent.Add((off, len));
+        }
+        foreach (var (off, len) in sent.OrderBy(_ => random.Next()))
+            buffer.OnAcked(off, len);
+
+        Assert.True(buffer.IsFullyAcked);
+        Assert.All(shared, p => Assert.Equal(1, p.RefCount));
         Assert.Equal(0, buffer.Capacity);
     }
 }

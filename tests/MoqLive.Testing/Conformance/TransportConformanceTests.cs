@@ -72,6 +72,26 @@ public abstract class TransportConformanceTests
     }
 
     [Fact]
+    public virtual async Task WriteSharedAsync_PrefixAndSharedPayload_DeliveredInOrderAndReferenceReleased()
+    {
+        await using TransportSessionPair pair = await CreatePairAsync();
+        byte[] bytes = new byte[10_000];
+        new Random(7).NextBytes(bytes);
+        var payload = new CountingSharedBuffer(bytes);
+
+        ITransportSendStream send = await pair.Client.OpenUnidirectionalStreamAsync().WithTimeout();
+        await send.WriteSharedAsync("head"u8.ToArray(), payload).WithTimeout();
+        await send.WriteSharedAsync("tail"u8.ToArray(), payload, endStream: true).WithTimeout();
+        ITransportReceiveStream receive = await pair.Server.AcceptUnidirectionalStreamAsync().WithTimeout();
+
+        byte[] expected = [.. "head"u8, .. bytes, .. "tail"u8, .. bytes];
+        Assert.Equal(expected, await receive.ReadToEndAsync().WithTimeout());
+        // Once delivered (and, where the transport holds a reference, acknowledged) only the caller's reference is left.
+        await send.WritesClosed.WithTimeout();
+        Assert.Equal(1, payload.RefCount);
+    }
+
+    [Fact]
     public virtual async Task StreamIds_FollowQuicNumbering_TypeAndInitiatorBits()
     {
         await using TransportSessionPair pair = await CreatePairAsync();
