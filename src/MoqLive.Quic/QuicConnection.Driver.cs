@@ -195,6 +195,8 @@ public sealed partial class QuicConnection
         var code = (TransportErrorCode)info.ErrorCode;
         if (info.Origin == CloseOrigin.IdleTimeout)
             Log.IdleTimeout(Logger, _logId, _core.RemoteAddress);
+        else if (info.Origin == CloseOrigin.HandshakeTimeout)
+            Log.HandshakeTimedOut(Logger, _core.RemoteAddress);
         else if (!info.IsApplicationError && code.IsCryptoError() && !_connected.Task.IsCompleted)
             Log.TlsHandshakeFailed(Logger, _logId, _core.RemoteAddress, info.Origin.ToString(), code.GetTlsAlert() ?? 0, info.Reason);
         else

@@ -46,7 +46,6 @@ public sealed partial class QuicConnection : IAsyncDisposable
         endpoint.AddUser();
         endpoint.Register(this);
         _timer = new TimerWheel.Entry(OnTimer);
-        _closed.Task.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
     }
 
     internal Lock Sync { get; } = new();
@@ -111,7 +110,7 @@ public sealed partial class QuicConnection : IAsyncDisposable
         QuicConnection connection;
         try
         {
-            var core = endpoint.Connect(remote, tls);
+            var core = endpoint.Connect(remote, tls, options.HandshakeTimeout);
             connection = new QuicConnection(endpoint, core, null);
         }
         catch
@@ -124,11 +123,12 @@ public sealed partial class QuicConnection : IAsyncDisposable
         lock (connection.Sync) connection.ProcessLocked();
         try
         {
-            await connection._connected.Task.WaitAsync(options.HandshakeTimeout, options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            // The core closes the connection itself when the handshake times out (CloseOrigin.HandshakeTimeout), which
+            // fails this with QuicError.ConnectionTimeout.
+            await connection._connected.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (TimeoutException)
+        catch (QuicException e) when (e.QuicError == QuicError.ConnectionTimeout)
         {
-            connection.CloseCore(0, "handshake timeout");
             throw new QuicException(QuicError.ConnectionTimeout, null, $"The QUIC handshake with {remote} did not complete within {options.HandshakeTimeout.TotalSeconds:0.#} s.");
         }
         catch (OperationCanceledException)
@@ -140,13 +140,8 @@ public sealed partial class QuicConnection : IAsyncDisposable
         return connection;
     }
 
-    internal static QuicConnection CreateInbound(QuicEndpoint endpoint, Connection core, TimeSpan handshakeTimeout, Func<QuicConnection, bool> onEstablished)
-    {
-        var connection = new QuicConnection(endpoint, core, onEstablished);
-        // Abandon handshakes that stall (the core's idle timer would take the full idle timeout).
-        _ = connection.EnforceHandshakeTimeoutAsync(handshakeTimeout);
-        return connection;
-    }
+    internal static QuicConnection CreateInbound(QuicEndpoint endpoint, Connection core, Func<QuicConnection, bool> onEstablished) =>
+        new(endpoint, core, onEstablished);
 
     /// <summary>
     /// Queues an unreliable datagram (RFC 9221). False when the send queue is full. Throws
@@ -207,23 +202,6 @@ public sealed partial class QuicConnection : IAsyncDisposable
             if (_closeInfo is not null || _drained) return;
             _core.Close(_endpoint.Now, errorCode, reason);
             ProcessLocked();
-        }
-    }
-
-    private async Task EnforceHandshakeTimeoutAsync(TimeSpan timeout)
-    {
-        try
-        {
-            await _connected.Task.WaitAsync(timeout, _endpoint.Time).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            Log.HandshakeTimedOut(Logger, _core.RemoteAddress);
-            CloseCore(0, "handshake timeout");
-        }
-        catch (QuicException)
-        {
-            // Closed during the handshake; already logged.
         }
     }
 

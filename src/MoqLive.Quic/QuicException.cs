@@ -37,6 +37,8 @@ public sealed class QuicException : IOException
                 return new QuicException(QuicError.ConnectionIdle, null, "The connection timed out from inactivity.");
             case CloseOrigin.StatelessReset:
                 return new QuicException(QuicError.ConnectionAborted, null, "The peer reset the connection (stateless reset).");
+            case CloseOrigin.HandshakeTimeout:
+                return new QuicException(QuicError.ConnectionTimeout, null, $"The QUIC handshake timed out: {info.Reason}.");
         }
 
         bool local = info.Origin == CloseOrigin.Local;

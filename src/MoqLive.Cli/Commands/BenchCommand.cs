@@ -21,7 +21,7 @@ internal static class BenchCommand
 
     private static Command CreateQuicServerCommand(TimeProvider timeProvider)
     {
-        var command = new Command("quic-server", "Used by 'bench quic': a QUIC listener that accepts and closes connections until its standard input closes.")
+        var command = new Command("quic-server", "Used by 'bench quic': a QUIC listener that accepts and closes connections until its standard input closes; answers each input line with its allocated bytes, completed thread-pool work items and gen0 collections.")
         {
             Hidden = true,
         };
@@ -195,11 +195,15 @@ internal static class QuicBench
                 TimeProvider = time,
             };
             await HandshakesAsync(options, settings.WarmupHandshakes, time, cancellationToken).ConfigureAwait(false);
-            double serverCpuStart = server.CpuSeconds();
+            var before = await server.ReadCountersAsync(cancellationToken).ConfigureAwait(false);
             (double hsSeconds, double clientCpu) = await HandshakesAsync(options, settings.Handshakes, time, cancellationToken).ConfigureAwait(false);
-            double serverMs = (server.CpuSeconds() - serverCpuStart) * 1000 / settings.Handshakes;
+            var after = await server.ReadCountersAsync(cancellationToken).ConfigureAwait(false);
+            int n = settings.Handshakes;
+            double serverMs = (after.CpuSeconds - before.CpuSeconds) * 1000 / n;
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"handshakes: {settings.Handshakes} in {hsSeconds:0.00} s = {settings.Handshakes / hsSeconds:0.0} /s (sequential, connect + close, after {settings.WarmupHandshakes} untimed); server (child process) {serverMs:0.00} CPU ms each = {1000 / serverMs:0} handshakes per core-second; client {clientCpu * 1000 / settings.Handshakes:0.00} CPU ms each")).ConfigureAwait(false);
+                $"handshakes: {n} in {hsSeconds:0.00} s = {n / hsSeconds:0.0} /s (sequential, connect + close, after {settings.WarmupHandshakes} untimed); server (child process) {serverMs:0.00} CPU ms each = {1000 / serverMs:0} handshakes per core-second; client {clientCpu * 1000 / n:0.00} CPU ms each")).ConfigureAwait(false);
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"            server per handshake: {(after.AllocatedBytes - before.AllocatedBytes) / 1024.0 / n:0.0} KB allocated, {(double)(after.WorkItems - before.WorkItems) / n:0.0} thread-pool work items, {(double)(after.ContextSwitches - before.ContextSwitches) / n:0.0} context switches; {after.Gen0Collections - before.Gen0Collections} gen0 GCs in all")).ConfigureAwait(false);
         }
 
         // 3. ngtcp2 ↔ ngtcp2, same bytes.
@@ -294,7 +298,15 @@ internal static class QuicBench
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _ = Task.Run(async () =>
         {
-            await Console.OpenStandardInput().CopyToAsync(Stream.Null, CancellationToken.None).ConfigureAwait(false);
+            // Each line asks for the process's counters (see HandshakeServer.ReadCountersAsync); end of input stops it.
+            using var input = new StreamReader(Console.OpenStandardInput());
+            while (await input.ReadLineAsync(CancellationToken.None).ConfigureAwait(false) is not null)
+            {
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{GC.GetTotalAllocatedBytes(precise: true)} {ThreadPool.CompletedWorkItemCount} {GC.CollectionCount(0)}")).ConfigureAwait(false);
+                await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
             await stop.CancelAsync().ConfigureAwait(false);
         }, CancellationToken.None);
         try
@@ -310,6 +322,8 @@ internal static class QuicBench
             return ExitCodes.Success;
         }
     }
+
+    private sealed record ServerCounters(double CpuSeconds, long ContextSwitches, long AllocatedBytes, long WorkItems, long Gen0Collections);
 
     /// <summary><c>moqlive bench quic-server</c> in a child process; ended by closing its standard input (then by PID).</summary>
     private sealed class HandshakeServer : IAsyncDisposable
@@ -359,7 +373,19 @@ internal static class QuicBench
             }
         }
 
-        public double CpuSeconds() => ProcStat.CpuSeconds(_process.Id);
+        /// <summary>
+        /// The child's CPU time and context switches (from /proc) and its own counters: bytes allocated, thread-pool work
+        /// items completed, gen0 collections (it prints them for each line it reads).
+        /// </summary>
+        public async Task<ServerCounters> ReadCountersAsync(CancellationToken cancellationToken)
+        {
+            await _process.StandardInput.WriteLineAsync().ConfigureAwait(false);
+            await _process.StandardInput.FlushAsync(cancellationToken).ConfigureAwait(false);
+            string line = await _process.StandardOutput.ReadLineAsync(cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException("'moqlive bench quic-server' exited");
+            long[] v = Array.ConvertAll(line.Split(' '), x => long.Parse(x, CultureInfo.InvariantCulture));
+            return new ServerCounters(ProcStat.CpuSeconds(_process.Id), ProcStat.ContextSwitches(_process.Id), v[0], v[1], v[2]);
+        }
 
         public async ValueTask DisposeAsync()
         {

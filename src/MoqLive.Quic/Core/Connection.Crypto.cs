@@ -26,6 +26,9 @@ internal sealed partial class Connection
         && ((_options.KeyUpdateInterval is { } interval && _packetsWithKey >= interval)
             || _packetsWithKey + 1000 >= _sendKey.ConfidentialityLimit);
 
+    /// <summary>The keys installed for <paramref name="space"/>, disposed or not (for tests).</summary>
+    internal LevelKeys? KeysOf(PacketSpace space) => _spaces[(int)space].Keys;
+
     /// <summary>The current 1-RTT key phase bit.</summary>
     public bool KeyPhase => _keyPhase;
 
@@ -124,6 +127,20 @@ internal sealed partial class Connection
         s.Discarded = true;
         _loss.DiscardSpace(space);
         s.ProbesOwed = 0;
+        // RFC 9001 §4.9: the keys are never used again; free their cipher contexts now rather than leave them to the
+        // finalizer (a discarded space's packets are dropped before any key is touched).
+        s.Keys.Dispose();
+    }
+
+    /// <summary>Frees every key's cipher context once the connection is drained (nothing is sent or opened any more).</summary>
+    private void DisposeKeys()
+    {
+        foreach (var s in _spaces) s.Keys?.Dispose();
+        _sendKey?.Dispose();
+        _recvKey?.Dispose();
+        _prevRecvKey?.Dispose();
+        _nextKeys?.Dispose();
+        _tls.Dispose();
     }
 
     private void ApplyPeerParameters(byte[] encoded)
@@ -226,6 +243,7 @@ internal sealed partial class Connection
     {
         if (_discardPrevKeyAt is { } at && now >= at)
         {
+            _prevRecvKey?.Dispose();
             _prevRecvKey = null;
             _discardPrevKeyAt = null;
         }

@@ -24,8 +24,14 @@ internal sealed partial class Connection
     /// </summary>
     public int RoutingVersion => _routingVersion;
 
-    /// <summary>Connection IDs the peer may address us with (for the endpoint's routing table).</summary>
+    /// <summary>Connection IDs the peer may address us with.</summary>
     public IEnumerable<ConnectionId> LocalConnectionIds => _localCids.Values.Select(v => v.Cid);
+
+    /// <summary>
+    /// <see cref="LocalConnectionIds"/> with their reset tokens, enumerable without allocating (the endpoint's routing
+    /// table follows them after every change).
+    /// </summary>
+    public Dictionary<ulong, (ConnectionId Cid, StatelessResetToken? Token)>.ValueCollection IssuedConnectionIds => _localCids.Values;
 
     /// <summary>The Destination Connection ID of the client's first Initial (server: routes retransmitted Initials).</summary>
     public ConnectionId OriginalDestinationConnectionId => _originalDcid;
@@ -118,7 +124,8 @@ internal sealed partial class Connection
         return true;
     }
 
-    private bool IsLocalConnectionId(ConnectionId cid)
+    /// <summary>Whether <paramref name="cid"/> is one of <see cref="LocalConnectionIds"/>.</summary>
+    public bool IsLocalConnectionId(ConnectionId cid)
     {
         foreach (var v in _localCids.Values)
         {

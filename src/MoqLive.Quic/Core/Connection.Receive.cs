@@ -421,6 +421,7 @@ internal sealed partial class Connection
         _peerCids[0] = (header.SourceConnectionId, null);
         _routingVersion++;
         var initial = _spaces[(int)PacketSpace.Initial];
+        initial.Keys?.Dispose();
         initial.Keys = MoqLive.Quic.Crypto.QuicKeyDerivation.InitialKeys(header.SourceConnectionId.Span, isServer: false);
         // Everything sent in Initial packets so far is sent again (packet numbers keep increasing).
         foreach (var p in _loss.Outstanding(PacketSpace.Initial).ToList()) RequeueFrames(PacketSpace.Initial, p.Frames);

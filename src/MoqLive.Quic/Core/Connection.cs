@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using MoqLive.Quic.Congestion;
 using MoqLive.Quic.Crypto;
@@ -41,6 +42,8 @@ internal sealed partial class Connection
     private Instant? _closeDeadline;
     private Instant? _pacingDeadline;
     private Instant? _keepAliveDeadline;
+    private Instant? _handshakeDeadline;
+    private TimeSpan _handshakeTimeout;
     private QuicTransportParameters? _peerParameters;
     private ConnectionCloseInfo? _closeInfo;
     private bool _closeFramePending;
@@ -184,6 +187,19 @@ internal sealed partial class Connection
         MaxDatagramFrameSize = o.MaxDatagramFrameSize > 0 ? (ulong)o.MaxDatagramFrameSize : null,
     };
 
+    /// <summary>
+    /// Gives up on the handshake if it has not completed <paramref name="timeout"/> after <paramref name="now"/>: the
+    /// connection then closes (CONNECTION_CLOSE with NO_ERROR) with <see cref="CloseOrigin.HandshakeTimeout"/>. Without it a
+    /// stalled handshake lasts the idle timeout. One more deadline for <see cref="PollTimeout"/>, so the driver's own timer
+    /// serves it (no timer per connection).
+    /// </summary>
+    public void SetHandshakeTimeout(Instant now, TimeSpan timeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        _handshakeTimeout = timeout;
+        _handshakeDeadline = now + timeout;
+    }
+
     /// <summary>Takes the next event; false when there is none.</summary>
     public bool TryPollEvent(out ConnectionEvent ev)
     {
@@ -197,6 +213,7 @@ internal sealed partial class Connection
         if (State == ConnectionState.Drained) return null;
         if (State is ConnectionState.Closing or ConnectionState.Draining) return _closeDeadline;
         Instant? t = _idleDeadline;
+        if (State == ConnectionState.Handshaking) t = Instant.Earliest(t, _handshakeDeadline);
         t = Instant.Earliest(t, _loss.GetTimer(AmplificationBlocked));
         foreach (var s in _spaces)
         {
@@ -214,6 +231,13 @@ internal sealed partial class Connection
         if (State is ConnectionState.Closing or ConnectionState.Draining)
         {
             if (_closeDeadline is { } d && now >= d) SetDrained();
+            return;
+        }
+        if (State == ConnectionState.Handshaking && _handshakeDeadline is { } h && now >= h)
+        {
+            _closeInfo = new ConnectionCloseInfo(CloseOrigin.HandshakeTimeout, false, (ulong)TransportErrorCode.NoError, 0,
+                string.Create(CultureInfo.InvariantCulture, $"the handshake did not complete within {_handshakeTimeout.TotalSeconds:0.###} s"));
+            EnterClosing(now);
             return;
         }
         if (now >= _idleDeadline)
@@ -274,12 +298,27 @@ internal sealed partial class Connection
         EnterClosing(now);
     }
 
+    /// <summary>
+    /// Closing and draining end on a multiple of this (in the endpoint's clock), so that the ends of many connections'
+    /// closing periods share one timer expiry instead of waking the driver once per connection.
+    /// </summary>
+    internal static readonly TimeSpan CloseTimerGranularity = TimeSpan.FromMilliseconds(64);
+
+    // RFC 9000 §10.2: the closing and draining states SHOULD last at least three times the current PTO; rounded up to
+    // CloseTimerGranularity.
+    private Instant CloseDeadline(Instant now)
+    {
+        long end = (now + _loss.Pto() * 3).Ticks;
+        long granularity = CloseTimerGranularity.Ticks;
+        return new Instant((end + granularity - 1) / granularity * granularity);
+    }
+
     private void EnterClosing(Instant now)
     {
         State = ConnectionState.Closing;
         Streams.ReleaseSendBuffers();
         _closeFramePending = true;
-        _closeDeadline = now + _loss.Pto() * 3;
+        _closeDeadline = CloseDeadline(now);
         _events.Enqueue(new ConnectionEvent(ConnectionEventKind.ConnectionLost, Close: _closeInfo));
     }
 
@@ -290,7 +329,7 @@ internal sealed partial class Connection
         State = ConnectionState.Draining;
         Streams.ReleaseSendBuffers();
         _closeFramePending = false;
-        _closeDeadline = now + _loss.Pto() * 3;
+        _closeDeadline = CloseDeadline(now);
         if (!wasClosing)
         {
             _closeInfo = info;
@@ -303,6 +342,7 @@ internal sealed partial class Connection
         if (State == ConnectionState.Drained) return;
         State = ConnectionState.Drained;
         Streams.ReleaseSendBuffers();
+        DisposeKeys();
         _routingVersion++;
         _events.Enqueue(new ConnectionEvent(ConnectionEventKind.Drained));
     }

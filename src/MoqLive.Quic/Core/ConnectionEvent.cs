@@ -37,4 +37,6 @@ public enum CloseOrigin
     Peer,
     IdleTimeout,
     StatelessReset,
+    /// <summary>The handshake did not complete in time (<c>Connection.SetHandshakeTimeout</c>); we sent CONNECTION_CLOSE.</summary>
+    HandshakeTimeout,
 }

@@ -76,6 +76,8 @@ internal sealed class Endpoint
     private readonly Queue<(EndPoint Remote, byte[] Data)> _responses = new();
     private readonly ConnectionOptions _connectionOptions;
     private readonly RetryTokens _retryTokens;
+    // Scratch for Refresh: routes of retired connection IDs.
+    private readonly List<ConnectionId> _retired = new();
 
     public Endpoint(EndpointOptions options)
     {
@@ -92,6 +94,9 @@ internal sealed class Endpoint
 
     /// <summary>Whether new connections need a Retry round trip first (<see cref="EndpointOptions.RequireRetry"/>).</summary>
     public bool RequireRetry { get; set; }
+
+    /// <summary>How long a new server connection's handshake may take before it is abandoned (<see cref="Connection.SetHandshakeTimeout"/>); null: until the idle timeout.</summary>
+    public TimeSpan? HandshakeTimeout { get; set; }
 
     /// <summary>Live connections.</summary>
     public IReadOnlyCollection<Connection> Connections => _routesOf.Keys;
@@ -185,28 +190,32 @@ internal sealed class Endpoint
         if (!Equals(state.Remote, c.RemoteAddress)) state.Remote = c.RemoteAddress;
         var token = c.PeerResetToken;
         if (!Nullable.Equals(token, state.PeerResetToken)) SetPeerResetToken(c, state, token);
-        int current = 0;
+        // Routed = the connection's IDs, plus, for a server, the client's original Destination Connection ID, which stays
+        // routed until the connection ends (Initial retransmits). No allocation when nothing changed.
+        var issued = c.IssuedConnectionIds;
         bool upToDate = true;
-        foreach (var cid in c.LocalConnectionIds)
+        foreach (var (cid, _) in issued)
         {
-            current++;
             if (!state.Routed.Contains(cid)) upToDate = false;
         }
-        if (upToDate && current == state.Current) return;
+        if (c.IsServer && !state.Routed.Contains(c.OriginalDestinationConnectionId)) upToDate = false;
+        if (upToDate && state.Routed.Count == issued.Count + (c.IsServer && !c.IsLocalConnectionId(c.OriginalDestinationConnectionId) ? 1 : 0)) return;
 
-        var ids = c.LocalConnectionIds.ToHashSet();
-        // The client's original Destination Connection ID stays routed until the connection ends (Initial retransmits).
-        if (c.IsServer) ids.Add(c.OriginalDestinationConnectionId);
-        foreach (var cid in state.Routed.Where(cid => !ids.Contains(cid)).ToList())
+        _retired.Clear();
+        foreach (var cid in state.Routed)
+        {
+            if (!c.IsLocalConnectionId(cid) && !(c.IsServer && cid == c.OriginalDestinationConnectionId)) _retired.Add(cid);
+        }
+        foreach (var cid in _retired)
         {
             if (_routes.TryGetValue(cid, out var owner) && owner == c) _routes.Remove(cid);
             state.Routed.Remove(cid);
         }
-        foreach (var cid in ids)
+        foreach (var (cid, _) in issued)
         {
             if (state.Routed.Add(cid)) _routes[cid] = c;
         }
-        state.Current = current;
+        if (c.IsServer && state.Routed.Add(c.OriginalDestinationConnectionId)) _routes[c.OriginalDestinationConnectionId] = c;
     }
 
     private void SetPeerResetToken(Connection c, RouteState state, StatelessResetToken? token)
@@ -256,6 +265,7 @@ internal sealed class Endpoint
             return DatagramDisposition.Dropped;
         }
         var c = Connection.CreateServer(_connectionOptions, server, remote, originalDcid, header.SourceConnectionId, now, retrySource, initialKeys);
+        if (HandshakeTimeout is { } timeout) c.SetHandshakeTimeout(now, timeout);
         c.HandleDatagram(now, remote, datagram);
         // Nothing processed after all (say, a packet number the connection refuses): keep no state for it.
         if (c.Stats.PacketsReceived == 0) return DatagramDisposition.Dropped;
@@ -344,8 +354,6 @@ internal sealed class Endpoint
     private sealed class RouteState
     {
         public HashSet<ConnectionId> Routed { get; } = new();
-
-        public int Current { get; set; } = -1;
 
         public EndPoint? Remote { get; set; }
 

@@ -57,8 +57,6 @@ internal sealed class QuicEndpoint
 
     public EndPoint LocalEndPoint { get; }
 
-    public TimeProvider Time => _time;
-
     public ILogger Logger => _logger;
 
     /// <summary>The monotonic clock the connection cores run on.</summary>
@@ -77,7 +75,8 @@ internal sealed class QuicEndpoint
         {
             _core.ServerTls = tls;
             _core.RequireRetry = requireRetry;
-            _server = new ServerSide(handshakeTimeout, onEstablished);
+            _core.HandshakeTimeout = handshakeTimeout;
+            _server = new ServerSide(onEstablished);
         }
         AddUser();
     }
@@ -116,10 +115,19 @@ internal sealed class QuicEndpoint
         if (wasServer) ReleaseUser();
     }
 
-    /// <summary>Starts a client connection core (with reset tokens this endpoint can recompute, RFC 9000 §10.3.2).</summary>
-    public Connection Connect(EndPoint remote, TlsClientOptions tls)
+    /// <summary>
+    /// Starts a client connection core (with reset tokens this endpoint can recompute, RFC 9000 §10.3.2) that gives up
+    /// when its handshake takes longer than <paramref name="handshakeTimeout"/>.
+    /// </summary>
+    public Connection Connect(EndPoint remote, TlsClientOptions tls, TimeSpan handshakeTimeout)
     {
-        lock (_lock) return _core.Connect(Now, remote, tls);
+        lock (_lock)
+        {
+            var now = Now;
+            var core = _core.Connect(now, remote, tls);
+            core.SetHandshakeTimeout(now, handshakeTimeout);
+            return core;
+        }
     }
 
     public void Start() => _receiveLoop = Task.Run(ReceiveLoopAsync);
@@ -269,7 +277,7 @@ internal sealed class QuicEndpoint
                 break;
             case DatagramDisposition.Accepted when server is not null:
                 // The core already processed the Initial: wrap the new connection, then send its first flight.
-                connection = QuicConnection.CreateInbound(this, core!, server.HandshakeTimeout, server.OnEstablished);
+                connection = QuicConnection.CreateInbound(this, core!, server.OnEstablished);
                 lock (connection.Sync) connection.ProcessLocked();
                 break;
             case DatagramDisposition.Dropped:
@@ -278,5 +286,5 @@ internal sealed class QuicEndpoint
         }
     }
 
-    private sealed record ServerSide(TimeSpan HandshakeTimeout, Func<QuicConnection, bool> OnEstablished);
+    private sealed record ServerSide(Func<QuicConnection, bool> OnEstablished);
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using MoqLive.Quic.Tls.Internal;
 
 namespace MoqLive.Quic.Tls;
 
@@ -9,6 +10,9 @@ namespace MoqLive.Quic.Tls;
 /// </summary>
 public sealed class TlsServerCertificate : IDisposable
 {
+    // Written at most once per thread that races to it; every value is the same.
+    private byte[]? _certificateMessageBody;
+
     private TlsServerCertificate(IReadOnlyList<X509Certificate2> chain, AsymmetricAlgorithm privateKey)
     {
         if (chain.Count == 0)
@@ -33,6 +37,12 @@ public sealed class TlsServerCertificate : IDisposable
 
     /// <summary>The leaf's private key: <see cref="ECDsa"/> or <see cref="RSA"/>.</summary>
     public AsymmetricAlgorithm PrivateKey { get; }
+
+    /// <summary>
+    /// The body of the Certificate handshake message for <see cref="Chain"/> (RFC 8446 §4.4.2), the same in every
+    /// handshake: encoded once (<see cref="X509Certificate2.RawData"/> copies the DER on every call).
+    /// </summary>
+    internal byte[] CertificateMessageBody => _certificateMessageBody ??= EncodeCertificateMessage(Chain);
 
     /// <summary>SHA-256 of the leaf's DER encoding (what WebTransport serverCertificateHashes and pinning compare).</summary>
     public byte[] LeafSha256 => SHA256.HashData(Leaf.RawData);
@@ -66,6 +76,13 @@ public sealed class TlsServerCertificate : IDisposable
     }
 
     public void Dispose() => PrivateKey.Dispose();
+
+    private static byte[] EncodeCertificateMessage(IReadOnlyList<X509Certificate2> chain)
+    {
+        var body = new TlsWriter();
+        CertificateMessage.Write(body, chain);
+        return body.ToArray();
+    }
 
     private static AsymmetricAlgorithm LoadKey(X509Certificate2 leaf, string privateKeyPem)
     {

@@ -203,9 +203,7 @@ internal sealed class TlsServerSession : TlsSession
         encryptedExtensions.EndVector(eeExtensions);
         SendMessage(EncryptionLevel.Handshake, HandshakeType.EncryptedExtensions, encryptedExtensions);
 
-        var certificate = new TlsWriter();
-        CertificateMessage.Write(certificate, _options.Certificate.Chain);
-        SendMessage(EncryptionLevel.Handshake, HandshakeType.Certificate, certificate);
+        SendMessage(EncryptionLevel.Handshake, HandshakeType.Certificate, _options.Certificate.CertificateMessageBody);
 
         var certificateVerify = new TlsWriter();
         certificateVerify.WriteUInt16(scheme);

@@ -194,12 +194,16 @@ internal abstract class TlsSession : IDisposable
     private protected abstract void HandleMessage(EncryptionLevel level, byte type, ReadOnlySpan<byte> body, ReadOnlySpan<byte> message);
 
     /// <summary>Frames a handshake message, adds it to the transcript and queues it at <paramref name="level"/>.</summary>
-    private protected void SendMessage(EncryptionLevel level, byte type, TlsWriter body, bool addToTranscript = true)
+    private protected void SendMessage(EncryptionLevel level, byte type, TlsWriter body, bool addToTranscript = true) =>
+        SendMessage(level, type, body.WrittenSpan, addToTranscript);
+
+    /// <inheritdoc cref="SendMessage(EncryptionLevel, byte, TlsWriter, bool)"/>
+    private protected void SendMessage(EncryptionLevel level, byte type, ReadOnlySpan<byte> body, bool addToTranscript = true)
     {
         var message = new TlsWriter();
         message.WriteUInt8(type);
         message.WriteUInt24(body.Length);
-        message.WriteBytes(body.WrittenSpan);
+        message.WriteBytes(body);
         if (addToTranscript)
         {
             Transcript.Add(message.WrittenSpan);

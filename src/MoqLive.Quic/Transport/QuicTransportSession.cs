@@ -133,6 +133,7 @@ public sealed class QuicTransportSession : ITransportSession
     {
         CloseOrigin.IdleTimeout => "idle timeout",
         CloseOrigin.StatelessReset => "stateless reset",
+        CloseOrigin.HandshakeTimeout => "handshake timeout",
         _ => $"transport error 0x{info.ErrorCode:x} ({(TransportErrorCode)info.ErrorCode}) {(info.Origin == CloseOrigin.Peer ? "from the peer" : "detected locally")}: {info.Reason}",
     };
 

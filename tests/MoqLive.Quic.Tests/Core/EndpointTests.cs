@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
 using System.Net;
 using MoqLive.Quic.Core;
+using MoqLive.Quic.Crypto;
 using MoqLive.Quic.Packets;
+using MoqLive.Quic.Recovery;
 using MoqLive.Quic.Streams;
 using MoqLive.Quic.Tls;
 
@@ -299,5 +301,116 @@ public class EndpointTests
         c.SendDatagram(new byte[100]);
         restarted.RunUntil(() => c.State == ConnectionState.Drained);
         Assert.Equal(CloseOrigin.StatelessReset, c.CloseInfo!.Origin);
+    }
+
+    [Fact]
+    public void HandshakeTimeout_ClientGoesSilentAfterItsInitial_ServerClosesWithHandshakeTimeout()
+    {
+        var server = new Endpoint(ServerOptions()) { HandshakeTimeout = TimeSpan.FromSeconds(3) };
+        var client = new Endpoint(new EndpointOptions { Connection = new ConnectionOptions { Random = new Random(1) } });
+        var start = Instant.FromMilliseconds(1000);
+        var c = client.Connect(start, ServerAddr, ClientTls());
+        var buf = new byte[2000];
+        Assert.True(c.PollTransmit(start, buf, out var t));
+        var s = server.HandleDatagram(start, ClientAddr, buf.AsSpan(0, t.Size));
+        Assert.NotNull(s);
+
+        // Nothing more arrives from the client: the server's timers (PTOs, then the handshake deadline) run alone.
+        var now = start;
+        for (int i = 0; i < 100 && s.CloseInfo is null; i++)
+        {
+            while (s.PollTransmit(now, buf, out _)) { }
+            now = s.PollTimeout()!.Value;
+            s.HandleTimeout(now);
+        }
+
+        // Long before the 30 s idle timeout would have ended it.
+        Assert.Equal(CloseOrigin.HandshakeTimeout, s.CloseInfo!.Origin);
+        Assert.Equal((ulong)TransportErrorCode.NoError, s.CloseInfo.ErrorCode);
+        Assert.Equal(start + TimeSpan.FromSeconds(3), now);
+        Assert.Equal(ConnectionState.Closing, s.State);
+        Assert.Equal(QuicError.ConnectionTimeout, QuicException.FromClose(s.CloseInfo).QuicError);
+
+        // The closing period lasts at least 3 PTOs (RFC 9000 §10.2), rounded up to the close-timer granularity so that the
+        // ends of many connections' closing periods share a timer expiry; then the endpoint forgets the connection.
+        var end = s.PollTimeout()!.Value;
+        Assert.True(end >= now + s.Loss.Pto() * 3);
+        Assert.True(end < now + s.Loss.Pto() * 3 + Connection.CloseTimerGranularity);
+        Assert.Equal(0, end.Ticks % Connection.CloseTimerGranularity.Ticks);
+        s.HandleTimeout(end - TimeSpan.FromTicks(1));
+        Assert.Equal(ConnectionState.Closing, s.State);
+        s.HandleTimeout(end);
+        server.Refresh(s);
+        Assert.Empty(server.Connections);
+    }
+
+    [Fact]
+    public void HandshakeTimeout_HandshakeCompleted_NoLongerApplies()
+    {
+        var server = new Endpoint(ServerOptions()) { HandshakeTimeout = TimeSpan.FromSeconds(3) };
+        var client = new Endpoint(new EndpointOptions { Connection = new ConnectionOptions { Random = new Random(1) } });
+        var net = new Net(client, server);
+        var start = net.Now;
+        var c = client.Connect(net.Now, ServerAddr, ClientTls());
+        net.RunUntil(() => c.IsHandshakeConfirmed);
+        Assert.True(server.TryAccept(out var s));
+
+        var later = start + TimeSpan.FromSeconds(4);
+        s.HandleTimeout(later);
+
+        Assert.Equal(ConnectionState.Established, s.State);
+        Assert.Null(s.CloseInfo);
+    }
+
+    [Fact]
+    public void HandshakeTimeout_ClientWithoutServer_ClosesAtTheDeadline()
+    {
+        var client = new Endpoint(new EndpointOptions { Connection = new ConnectionOptions { Random = new Random(1) } });
+        var start = Instant.FromMilliseconds(1000);
+        var c = client.Connect(start, ServerAddr, ClientTls());
+        c.SetHandshakeTimeout(start, TimeSpan.FromMilliseconds(2500));
+        var buf = new byte[2000];
+        var now = start;
+        for (int i = 0; i < 100 && c.CloseInfo is null; i++)
+        {
+            while (c.PollTransmit(now, buf, out _)) { }
+            now = c.PollTimeout()!.Value;
+            c.HandleTimeout(now);
+        }
+
+        Assert.Equal(CloseOrigin.HandshakeTimeout, c.CloseInfo!.Origin);
+        Assert.Equal(start + TimeSpan.FromMilliseconds(2500), now);
+        Assert.Contains("2.5 s", c.CloseInfo.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Handshake_Confirmed_DisposesInitialAndHandshakeKeys_AndTheRestOnceDrained()
+    {
+        var server = new Endpoint(ServerOptions());
+        var client = new Endpoint(new EndpointOptions { Connection = new ConnectionOptions { Random = new Random(1) } });
+        var net = new Net(client, server);
+        var c = client.Connect(net.Now, ServerAddr, ClientTls());
+        net.RunUntil(() => c.IsHandshakeConfirmed);
+        Assert.True(server.TryAccept(out var s));
+
+        // RFC 9001 §4.9: Initial keys go with the first Handshake packet, Handshake keys once the handshake is confirmed.
+        foreach (var connection in new[] { s, c })
+        {
+            AssertDisposed(connection.KeysOf(PacketSpace.Initial)!);
+            AssertDisposed(connection.KeysOf(PacketSpace.Handshake)!);
+        }
+        var oneRtt = s.KeysOf(PacketSpace.ApplicationData)!;
+        oneRtt.Local.Packet.Encrypt(0, new byte[64], 20);
+
+        c.Close(net.Now, 0, "bye");
+        net.RunUntil(() => s.State == ConnectionState.Drained && c.State == ConnectionState.Drained);
+        AssertDisposed(oneRtt);
+        AssertDisposed(c.KeysOf(PacketSpace.ApplicationData)!);
+
+        static void AssertDisposed(LevelKeys keys)
+        {
+            Assert.Throws<ObjectDisposedException>(() => keys.Local.Packet.Encrypt(0, new byte[64], 20));
+            Assert.Throws<ObjectDisposedException>(() => keys.Remote.Packet.Encrypt(0, new byte[64], 20));
+        }
     }
 }

@@ -67,4 +67,25 @@ public sealed class LifecycleLogTests
         Assert.True(clientLogs.Has(1009));
         Assert.False(clientLogs.Has(1003));
     }
+
+    [Fact]
+    public async Task NoServer_HandshakeTimeoutLoggedAndThrown()
+    {
+        var network = new InProcessDatagramNetwork();
+        var clientLogs = new CapturingLoggerFactory();
+        var options = new QuicClientConnectionOptions
+        {
+            RemoteEndPoint = new System.Net.IPEndPoint(System.Net.IPAddress.Parse("10.9.9.9"), 443),
+            ApplicationProtocols = ["x"],
+            CertificateValidation = MoqLive.Quic.Tls.TlsCertificateValidation.None,
+            HandshakeTimeout = TimeSpan.FromMilliseconds(300),
+            LoggerFactory = clientLogs,
+        };
+
+        var e = await Assert.ThrowsAsync<QuicException>(() => QuicTestHost.ConnectAsync(network, options).AsTask().WithTimeout());
+
+        Assert.Equal(QuicError.ConnectionTimeout, e.QuicError);
+        Assert.True(clientLogs.Has(1008));
+        Assert.False(clientLogs.Has(1009));
+    }
 }
