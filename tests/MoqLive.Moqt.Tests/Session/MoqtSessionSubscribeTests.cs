@@ -272,12 +272,9 @@ public sealed class MoqtSessionSubscribeTests
     {
         var publisher = new TestPublisher();
         TrackProducer track = publisher.AddTrack(Video, publisherPriority: 64);
-        (InMemorySession clientTransport, InMemorySession serverTransport) =
-            InMemorySessionPair.Create(new InMemorySessionOptions { Protocol = MoqtVersions.GetAlpn(version) });
-        var recording = new UnacknowledgedTransport(serverTransport);
-        Task<MoqtSession> accept = MoqtSession.AcceptAsync(recording, new MoqtSessionOptions { Publisher = publisher });
-        await using MoqtSession client = await MoqtSession.ConnectAsync(clientTransport).WithTimeout();
-        await using MoqtSession server = await accept.WithTimeout();
+        (MoqtSession connected, MoqtSession accepted, UnacknowledgedTransport recording) = await ConnectRecordingDataStreamsAsync(version, publisher);
+        await using MoqtSession client = connected;
+        await using MoqtSession server = accepted;
 
         var options = new SubscribeOptions { SubscriberPriority = 10, GroupOrder = GroupOrder.Descending };
         using TrackConsumer consumer = (await client.SubscribeAsync(Video, options).AsTask().WithTimeout()).GetValueOrThrow().Track;
@@ -296,12 +293,9 @@ public sealed class MoqtSessionSubscribeTests
     {
         var publisher = new TestPublisher();
         TrackProducer track = publisher.AddTrack(Video, publisherPriority: 64);
-        (InMemorySession clientTransport, InMemorySession serverTransport) =
-            InMemorySessionPair.Create(new InMemorySessionOptions { Protocol = MoqtVersions.GetAlpn(version) });
-        var recording = new UnacknowledgedTransport(serverTransport);
-        Task<MoqtSession> accept = MoqtSession.AcceptAsync(recording, new MoqtSessionOptions { Publisher = publisher });
-        await using MoqtSession client = await MoqtSession.ConnectAsync(clientTransport).WithTimeout();
-        await using MoqtSession server = await accept.WithTimeout();
+        (MoqtSession connected, MoqtSession accepted, UnacknowledgedTransport recording) = await ConnectRecordingDataStreamsAsync(version, publisher);
+        await using MoqtSession client = connected;
+        await using MoqtSession server = accepted;
 
         using TrackConsumer consumer = (await client.SubscribeAsync(Video, new SubscribeOptions { SubscriberPriority = 10 }).AsTask().WithTimeout())
             .GetValueOrThrow().Track;
@@ -318,5 +312,17 @@ public sealed class MoqtSessionSubscribeTests
 
         await Poll.UntilAsync(() => recording.Finished.Count == 1);
         Assert.Equal(MoqtSession.GetPriority(200, 64, GroupOrder.Ascending, 5, 0), recording.Finished.Single().Priority);
+    }
+
+    /// <summary>A session pair whose server records each data stream it finishes (with its final priority).</summary>
+    private static async Task<(MoqtSession Client, MoqtSession Server, UnacknowledgedTransport Recording)> ConnectRecordingDataStreamsAsync(
+        MoqtVersion version, TestPublisher publisher)
+    {
+        (InMemorySession clientTransport, InMemorySession serverTransport) =
+            InMemorySessionPair.Create(new InMemorySessionOptions { Protocol = MoqtVersions.GetAlpn(version) });
+        var recording = new UnacknowledgedTransport(serverTransport);
+        Task<MoqtSession> accept = MoqtSession.AcceptAsync(recording, new MoqtSessionOptions { Publisher = publisher });
+        MoqtSession client = await MoqtSession.ConnectAsync(clientTransport).WithTimeout();
+        return (client, await accept.WithTimeout(), recording);
     }
 }
