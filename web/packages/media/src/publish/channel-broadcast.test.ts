@@ -122,6 +122,22 @@ describe("ChannelBroadcast", () => {
     expect(tracks.get("audio")?.closed).toBe(true);
   });
 
+  it("drops the frames and configs the encoders still deliver after the end, and title changes (they would write to closed groups)", () => {
+    const { tracks, openTrack } = recorder();
+    const broadcast = new ChannelBroadcast({ title: "a", targetLatencyMs: 150, startTimeMs: START, tracks: ["audio"], openTrack });
+    broadcast.config({ type: "config", track: "audio", role: "audio", codec: "opus", samplerate: 48_000, channels: 2, bitrate: 1 });
+    broadcast.frame({ type: "frame", track: "audio", keyframe: true, timestampUs: 0, data: new ArrayBuffer(3) });
+    broadcast.end();
+    const written = { audio: tracks.get("audio")?.objects.length, catalog: tracks.get("catalog")?.objects.length };
+
+    broadcast.frame({ type: "frame", track: "audio", keyframe: true, timestampUs: 20_000, data: new ArrayBuffer(3) });
+    broadcast.config({ type: "config", track: "audio", role: "audio", codec: "opus", samplerate: 44_100, channels: 1, bitrate: 1 });
+    broadcast.setTitle("b");
+    broadcast.end();
+
+    expect({ audio: tracks.get("audio")?.objects.length, catalog: tracks.get("catalog")?.objects.length }).toEqual(written);
+  });
+
   it("republishes the catalog when a track's config changes while live (another microphone's format)", () => {
     const { tracks, openTrack } = recorder();
     const broadcast = new ChannelBroadcast({ title: "", targetLatencyMs: 150, startTimeMs: START, tracks: ["audio"], openTrack });

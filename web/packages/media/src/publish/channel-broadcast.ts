@@ -38,6 +38,8 @@ export class ChannelBroadcast {
   readonly #tracks = new Map<string, TrackState>();
   #title: string;
   #catalogPublished = false;
+  /** After {@link end}: the encoders may still deliver frames and configs they had in flight; they are dropped. */
+  #ended = false;
 
   constructor(options: ChannelBroadcastOptions) {
     this.#options = options;
@@ -52,6 +54,7 @@ export class ChannelBroadcast {
   }
 
   config(config: TrackConfig): void {
+    if (this.#ended) return;
     const track = this.#tracks.get(config.track);
     if (track === undefined) return;
     const changed = track.config !== undefined;
@@ -61,6 +64,7 @@ export class ChannelBroadcast {
   }
 
   frame(frame: EncodedFrame): void {
+    if (this.#ended) return;
     const track = this.#tracks.get(frame.track);
     if (track === undefined) return;
     const payload = new Uint8Array(frame.data);
@@ -83,11 +87,13 @@ export class ChannelBroadcast {
 
   setTitle(title: string): void {
     this.#title = title;
-    if (this.#catalogPublished) this.#publishCatalog(false);
+    if (this.#catalogPublished && !this.#ended) this.#publishCatalog(false);
   }
 
   /** Publishes the end-of-broadcast catalog (`isComplete`, no tracks) and closes every track. */
   end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
     this.#publishCatalog(true);
     for (const track of [...this.#tracks.values(), this.#catalogTrack]) {
       track.group?.close();
