@@ -29,6 +29,23 @@ public sealed class MoqtSessionRawPeerTests
             return (stream, await ReadMessageAsync(stream));
         }
 
+        /// <summary>Answers the client's next request with SUBSCRIBE_OK; returns its request stream and the subscription's track.</summary>
+        public async Task<(ITransportStream Request, TrackConsumer Track)> AnswerSubscribeAsync(Task<SubscribeResult> subscribe, ulong trackAlias)
+        {
+            (ITransportStream request, _) = await AcceptRequestAsync();
+            await request.WriteAsync(Encode(new W.SubscribeOk(trackAlias))).AsTask().WithTimeout();
+            return (request, (await subscribe.WithTimeout()).GetValueOrThrow().Track);
+        }
+
+        /// <summary>The raw peer subscribes to live/video as Request ID 1 (the server's first: they are odd) on a new request stream.</summary>
+        public async Task<ITransportStream> SubscribeAsync(W.MessageParameters? parameters = null)
+        {
+            ITransportStream request = await Transport.OpenBidirectionalStreamAsync().AsTask().WithTimeout();
+            var subscribe = new W.Subscribe(1, W.TrackNamespace.FromStrings("live"), "video"u8.ToArray()) { Parameters = parameters ?? W.MessageParameters.Empty };
+            await request.WriteAsync(Encode(subscribe)).AsTask().WithTimeout();
+            return request;
+        }
+
         public static async Task<W.MoqtControlMessage> ReadMessageAsync(ITransportReceiveStream stream)
         {
             var buffer = new List<byte>();
@@ -46,7 +63,7 @@ public sealed class MoqtSessionRawPeerTests
         public static byte[] Encode(W.MoqtControlMessage message) => W.ControlMessageCodec.Encode(message, W.MoqtVersion.Draft19);
     }
 
-    private static async Task<RawServer> ConnectAsync(W.MoqtVersion version, int streamReceiveWindow = 64 * 1024, IPublisher? publisher = null, TimeProvider? time = null)
+    private static async Task<RawServer> ConnectAsync(W.MoqtVersion version, MoqtSessionOptions? options = null, int streamReceiveWindow = 64 * 1024)
     {
         (InMemorySession client, InMemorySession server) = InMemorySessionPair.Create(new InMemorySessionOptions
         {
@@ -55,7 +72,7 @@ public sealed class MoqtSessionRawPeerTests
         });
         ITransportSendStream control = await server.OpenUnidirectionalStreamAsync().AsTask().WithTimeout();
         await control.WriteAsync(RawServer.Encode(new W.Setup { MoqtImplementation = "raw" })).AsTask().WithTimeout();
-        MoqtSession session = await MoqtSession.ConnectAsync(client, new MoqtSessionOptions { Publisher = publisher, TimeProvider = time ?? TimeProvider.System }).WithTimeout();
+        MoqtSession session = await MoqtSession.ConnectAsync(client, options ?? new MoqtSessionOptions()).WithTimeout();
         return new RawServer { Transport = server, Client = session, Control = control };
     }
 
@@ -98,10 +115,7 @@ public sealed class MoqtSessionRawPeerTests
         RawServer server = await ConnectAsync(version);
         await using MoqtSession client = server.Client;
 
-        Task<SubscribeResult> first = client.SubscribeAsync(Video).AsTask();
-        (ITransportStream request1, _) = await server.AcceptRequestAsync();
-        await request1.WriteAsync(RawServer.Encode(new W.SubscribeOk(5))).AsTask().WithTimeout();
-        using TrackConsumer consumer = (await first.WithTimeout()).GetValueOrThrow().Track;
+        using TrackConsumer consumer = (await server.AnswerSubscribeAsync(client.SubscribeAsync(Video).AsTask(), 5)).Track;
 
         Task<SubscribeResult> second = client.SubscribeAsync(FullTrackName.Create(TrackNamespace.Of("live"), "audio")).AsTask();
         (ITransportStream request2, _) = await server.AcceptRequestAsync();
@@ -137,10 +151,8 @@ public sealed class MoqtSessionRawPeerTests
     {
         RawServer server = await ConnectAsync(version);
         await using MoqtSession client = server.Client;
-        Task<SubscribeResult> subscribe = client.SubscribeAsync(Video).AsTask();
-        (ITransportStream request, _) = await server.AcceptRequestAsync();
-        await request.WriteAsync(RawServer.Encode(new W.SubscribeOk(3))).AsTask().WithTimeout();
-        using TrackConsumer consumer = (await subscribe.WithTimeout()).GetValueOrThrow().Track;
+        (ITransportStream request, TrackConsumer track) = await server.AnswerSubscribeAsync(client.SubscribeAsync(Video).AsTask(), 3);
+        using TrackConsumer consumer = track;
 
         ITransportSendStream data = await server.Transport.OpenUnidirectionalStreamAsync().AsTask().WithTimeout();
         await data.WriteAsync(SubgroupStream(3, "only"), endStream: true).AsTask().WithTimeout();
@@ -190,12 +202,11 @@ public sealed class MoqtSessionRawPeerTests
         const int MaxLag = 2;
         var publisher = new TestPublisher { MaxLagGroups = MaxLag };
         TrackProducer track = publisher.AddTrack(Video);
-        RawServer server = await ConnectAsync(version, streamReceiveWindow: 1024, publisher);
+        RawServer server = await ConnectAsync(version, new MoqtSessionOptions { Publisher = publisher }, streamReceiveWindow: 1024);
         await using MoqtSession client = server.Client;
 
         // The raw peer subscribes (server Request IDs are odd) and then never reads its data streams.
-        ITransportStream request = await server.Transport.OpenBidirectionalStreamAsync().AsTask().WithTimeout();
-        await request.WriteAsync(RawServer.Encode(new W.Subscribe(1, W.TrackNamespace.FromStrings("live"), "video"u8.ToArray()))).AsTask().WithTimeout();
+        ITransportStream request = await server.SubscribeAsync();
         Assert.IsType<W.SubscribeOk>(await RawServer.ReadMessageAsync(request));
 
         // Group 0's one object is ten times the stream window: the write of it blocks on flow control after the first KiB.
@@ -232,14 +243,11 @@ public sealed class MoqtSessionRawPeerTests
         var time = new FakeTimeProvider();
         var publisher = new TestPublisher { TimeProvider = time };
         TrackProducer track = publisher.AddTrack(Video);
-        RawServer server = await ConnectAsync(version, streamReceiveWindow: 1024, publisher, time);
+        RawServer server = await ConnectAsync(version, new MoqtSessionOptions { Publisher = publisher, TimeProvider = time }, streamReceiveWindow: 1024);
         await using MoqtSession client = server.Client;
 
         // The raw peer subscribes, with OBJECT_DELIVERY_TIMEOUT 1 s or without one.
-        ITransportStream request = await server.Transport.OpenBidirectionalStreamAsync().AsTask().WithTimeout();
-        var parameters = new W.MessageParameters { ObjectDeliveryTimeout = source == "subscribe" ? 1000 : null };
-        await request.WriteAsync(RawServer.Encode(new W.Subscribe(1, W.TrackNamespace.FromStrings("live"), "video"u8.ToArray()) { Parameters = parameters }))
-            .AsTask().WithTimeout();
+        ITransportStream request = await server.SubscribeAsync(new W.MessageParameters { ObjectDeliveryTimeout = source == "subscribe" ? 1000 : null });
         Assert.IsType<W.SubscribeOk>(await RawServer.ReadMessageAsync(request));
 
         // Object 0 is ten times the stream window, so its write waits for credit; object 1 waits behind it.
@@ -314,12 +322,11 @@ public sealed class MoqtSessionRawPeerTests
         for (ulong o = 0; o < 3; o++)
             subgroup.Write(o, MoqtPayload.Wrap([(byte)o]));
         var publisher = new GatedPublisher(inner);
-        RawServer server = await ConnectAsync(version, publisher: publisher);
+        RawServer server = await ConnectAsync(version, new MoqtSessionOptions { Publisher = publisher });
         await using MoqtSession client = server.Client;
 
         // SUBSCRIBE (Request ID 1) is pending at the publisher when the joining FETCH (3) naming it arrives.
-        ITransportStream subscribe = await server.Transport.OpenBidirectionalStreamAsync().AsTask().WithTimeout();
-        await subscribe.WriteAsync(RawServer.Encode(new W.Subscribe(1, W.TrackNamespace.FromStrings("live"), "video"u8.ToArray()))).AsTask().WithTimeout();
+        ITransportStream subscribe = await server.SubscribeAsync();
         await Poll.UntilAsync(() => Volatile.Read(ref publisher.Subscribes) == 1);
         ITransportStream fetch = await server.Transport.OpenBidirectionalStreamAsync().AsTask().WithTimeout();
         await fetch.WriteAsync(RawServer.Encode(W.Fetch.RelativeJoining(3, 1, 0))).AsTask().WithTimeout();
@@ -338,11 +345,10 @@ public sealed class MoqtSessionRawPeerTests
         var inner = new TestPublisher();
         inner.AddTrack(Video);
         var publisher = new GatedPublisher(inner) { FailWith = SubscribeResult.Error(RequestErrorCode.Unauthorized, "no") };
-        RawServer server = await ConnectAsync(version, publisher: publisher);
+        RawServer server = await ConnectAsync(version, new MoqtSessionOptions { Publisher = publisher });
         await using MoqtSession client = server.Client;
 
-        ITransportStream subscribe = await server.Transport.OpenBidirectionalStreamAsync().AsTask().WithTimeout();
-        await subscribe.WriteAsync(RawServer.Encode(new W.Subscribe(1, W.TrackNamespace.FromStrings("live"), "video"u8.ToArray()))).AsTask().WithTimeout();
+        ITransportStream subscribe = await server.SubscribeAsync();
         await Poll.UntilAsync(() => Volatile.Read(ref publisher.Subscribes) == 1);
         ITransportStream fetch = await server.Transport.OpenBidirectionalStreamAsync().AsTask().WithTimeout();
         await fetch.WriteAsync(RawServer.Encode(W.Fetch.RelativeJoining(3, 1, 0))).AsTask().WithTimeout();
@@ -378,13 +384,9 @@ public sealed class MoqtSessionRawPeerTests
     private static async Task<(RawServer Server, ITransportStream Fetch, TimerRecordingTimeProvider Time)> JoiningFetchFirstAsync(W.MoqtVersion version, IPublisher publisher)
     {
         var time = new TimerRecordingTimeProvider();
-        (InMemorySession client, InMemorySession transport) = InMemorySessionPair.Create(new InMemorySessionOptions { Protocol = W.MoqtVersions.GetAlpn(version) });
-        ITransportSendStream control = await transport.OpenUnidirectionalStreamAsync().AsTask().WithTimeout();
-        await control.WriteAsync(RawServer.Encode(new W.Setup { MoqtImplementation = "raw" })).AsTask().WithTimeout();
-        MoqtSession session = await MoqtSession.ConnectAsync(client,
-            new MoqtSessionOptions { Publisher = publisher, TimeProvider = time, UnknownJoiningRequestTimeout = JoiningRequestTimeout }).WithTimeout();
-        var server = new RawServer { Transport = transport, Client = session, Control = control };
-        ITransportStream fetch = await transport.OpenBidirectionalStreamAsync().AsTask().WithTimeout();
+        RawServer server = await ConnectAsync(version,
+            new MoqtSessionOptions { Publisher = publisher, TimeProvider = time, UnknownJoiningRequestTimeout = JoiningRequestTimeout });
+        ITransportStream fetch = await server.Transport.OpenBidirectionalStreamAsync().AsTask().WithTimeout();
         await fetch.WriteAsync(RawServer.Encode(W.Fetch.RelativeJoining(3, 1, 0))).AsTask().WithTimeout();
 
         // The session holds the FETCH for its SUBSCRIBE: that wait is the only timer of this length.
@@ -406,8 +408,7 @@ public sealed class MoqtSessionRawPeerTests
         Task<W.MoqtControlMessage> fetchAnswer = RawServer.ReadMessageAsync(fetch);
 
         // draft-19 §"Joining Fetches": the SUBSCRIBE it names arrives on its own stream after it, and is answered slowly.
-        ITransportStream subscribe = await server.Transport.OpenBidirectionalStreamAsync().AsTask().WithTimeout();
-        await subscribe.WriteAsync(RawServer.Encode(new W.Subscribe(1, W.TrackNamespace.FromStrings("live"), "video"u8.ToArray()))).AsTask().WithTimeout();
+        ITransportStream subscribe = await server.SubscribeAsync();
         await Poll.UntilAsync(() => Volatile.Read(ref publisher.Subscribes) == 1);
         Assert.False(fetchAnswer.IsCompleted);
 
