@@ -6,12 +6,18 @@ namespace MoqLive.Quic;
 public static class QuicDefaults
 {
     /// <summary>
-    /// UDP payload size we send and advertise: 1452 bytes, the largest that fits a 1500-byte Ethernet MTU under IPv6 and
-    /// UDP headers; set 1200 (the QUIC minimum) for paths with smaller MTUs. Path MTU discovery, which raises it where
-    /// the path carries more (loopback, jumbo frames), is off by default: see
-    /// <see cref="Core.ConnectionOptions.MtuDiscoveryUpperBound"/>.
+    /// UDP payload size we send and advertise until path MTU discovery raises it: 1452 bytes, the largest that fits a
+    /// 1500-byte Ethernet MTU under IPv6 and UDP headers; set 1200 (the QUIC minimum) for paths with smaller MTUs.
     /// </summary>
     public const int MaxUdpPayloadSize = 1452;
+
+    /// <summary>
+    /// Upper bound of path MTU discovery (RFC 9000 §14.3, RFC 8899), which is on by default: 65527, the largest UDP
+    /// payload, so the search is bounded by the route in practice. Each connection's search is capped by the MTU of the
+    /// route to its peer as the OS reports it (IP_MTU minus IP and UDP headers: 1472 over Ethernet, 65507 over IPv4
+    /// loopback) and by the peer's max_udp_payload_size; see <see cref="Core.ConnectionOptions.MtuDiscoveryUpperBound"/>.
+    /// </summary>
+    public const int MtuDiscoveryUpperBound = 65527;
 
     /// <summary>Time the handshake may take before <see cref="QuicConnection.ConnectAsync(QuicClientConnectionOptions, CancellationToken)"/> fails: 10 s.</summary>
     public static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
@@ -22,7 +28,8 @@ public static class QuicDefaults
     /// <summary>
     /// Transport settings used when the options leave them null: the core's defaults (30 s idle timeout, 256 KiB stream
     /// and 1 MiB connection windows auto-tuned up to 16/64 MiB, 100 streams of each kind, 8 MiB send buffer, CUBIC with
-    /// pacing, datagrams up to 65535 bytes accepted) with <see cref="MaxUdpPayloadSize"/>.
+    /// pacing, datagrams up to 65535 bytes accepted) with <see cref="MaxUdpPayloadSize"/> and path MTU discovery up to
+    /// <see cref="MtuDiscoveryUpperBound"/>.
     /// </summary>
-    public static ConnectionOptions ConnectionOptions => new() { MaxUdpPayloadSize = MaxUdpPayloadSize };
+    public static ConnectionOptions ConnectionOptions => new() { MaxUdpPayloadSize = MaxUdpPayloadSize, MtuDiscoveryUpperBound = MtuDiscoveryUpperBound };
 }

@@ -117,8 +117,8 @@ internal static class BenchCommand
         });
         var pmtudOption = new Option<int>("--pmtud-max")
         {
-            Description = "Bulk connection only: probe the path MTU up to this UDP payload size (RFC 9000 §14.3; loopback carries up to 65507 over IPv4). 0: off, the library default of 1452-byte datagrams.",
-            DefaultValueFactory = _ => 0,
+            Description = $"Bulk connection only: probe the path MTU up to this UDP payload size (RFC 9000 §14.3; the route caps it: loopback carries up to 65507 over IPv4). 0: off, {QuicDefaults.MaxUdpPayloadSize}-byte datagrams. Default: the library's, {QuicDefaults.MtuDiscoveryUpperBound}.",
+            DefaultValueFactory = _ => QuicDefaults.MtuDiscoveryUpperBound,
         };
         pmtudOption.Validators.Add(r =>
         {
@@ -155,7 +155,7 @@ internal static class QuicBench
     {
         using var certificateWithKey = SelfSignedCertificate.Create(time.GetUtcNow());
         using var certificate = TlsServerCertificate.FromCertificate(certificateWithKey);
-        var transport = settings.PmtudMax > 0 ? QuicDefaults.ConnectionOptions with { MtuDiscoveryUpperBound = settings.PmtudMax } : null;
+        var transport = settings.PmtudMax != QuicDefaults.MtuDiscoveryUpperBound ? QuicDefaults.ConnectionOptions with { MtuDiscoveryUpperBound = settings.PmtudMax } : null;
         await using var listener = await ListenOnLoopbackAsync(certificate, time, cancellationToken, transport).ConfigureAwait(false);
         var clientOptions = new QuicClientConnectionOptions
         {
@@ -178,7 +178,7 @@ internal static class QuicBench
         double gbps = settings.Bytes * 8 / seconds / 1e9;
         double cpuPerGb = cpu / (settings.Bytes / 1e9);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"bulk:       {settings.Bytes / 1048576} MiB in {seconds:0.00} s = {gbps:0.000} Gbit/s, {cpuPerGb:0.00} CPU s/GB, {allocated / (settings.Bytes / 1e9) / 1e6:0} MB allocated/GB (client + server in one process{(settings.WarmupBytes > 0 ? $", after {settings.WarmupBytes / 1048576} MiB untimed" : "")}{(settings.PmtudMax > 0 ? $", path MTU probed up to {settings.PmtudMax}" : "")})")).ConfigureAwait(false);
+            $"bulk:       {settings.Bytes / 1048576} MiB in {seconds:0.00} s = {gbps:0.000} Gbit/s, {cpuPerGb:0.00} CPU s/GB, {allocated / (settings.Bytes / 1e9) / 1e6:0} MB allocated/GB (client + server in one process{(settings.WarmupBytes > 0 ? $", after {settings.WarmupBytes / 1048576} MiB untimed" : "")}{(settings.PmtudMax > 0 ? $", path MTU probed up to {settings.PmtudMax}" : ", path MTU discovery off")})")).ConfigureAwait(false);
 
         // 2. Handshakes per second, sequential, after warm-up ones (tiered JIT recompiles hot methods after ~30 calls).
         // The server runs in a child process so that its CPU per handshake is measured apart from the client's (which

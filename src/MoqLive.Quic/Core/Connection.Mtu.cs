@@ -8,11 +8,43 @@ namespace MoqLive.Quic.Core;
 /// <summary>Path MTU discovery (RFC 9000 §14.3): probe packets, and the packet size they confirm.</summary>
 internal sealed partial class Connection
 {
+    /// <summary>
+    /// Loss events in a row that lost packets larger than the base size while acknowledging none (RFC 8899 §4.3):
+    /// this many mean the path no longer carries the confirmed size.
+    /// </summary>
+    internal const int BlackHoleThreshold = 3;
+
+    /// <summary>
+    /// Consecutive PTOs (RFC 9002 §6.2) with packets larger than the base size in flight after which the path counts
+    /// as a black hole: when every packet is full-sized and none arrives, no ACK ever declares a loss, so the loss
+    /// signal above never comes.
+    /// </summary>
+    internal const int BlackHolePtoThreshold = 2;
+
     // Packet number of the outstanding probe on the current path; a probe from an earlier path confirms nothing.
     private ulong? _mtuProbe;
+    // The route's largest UDP payload as the driver learned it (RFC 8899 §5.1.2: the PLPMTU never exceeds the local
+    // interface's MTU); int.MaxValue while unknown.
+    private int _routeUdpPayloadLimit = int.MaxValue;
+    private int _blackHoleSuspicions;
 
-    private MtuDiscovery? NewMtuDiscovery() =>
-        _options.DiscoversPathMtu && _options.MtuDiscoveryUpperBound > _maxUdpPayload ? new MtuDiscovery(_maxUdpPayload, _options.MtuDiscoveryUpperBound) : null;
+    private MtuDiscovery? NewMtuDiscovery()
+    {
+        int bound = Math.Min(_options.MtuDiscoveryUpperBound, _routeUdpPayloadLimit);
+        return _options.DiscoversPathMtu && bound > _maxUdpPayload ? new MtuDiscovery(_maxUdpPayload, bound) : null;
+    }
+
+    /// <summary>
+    /// Caps path MTU discovery by the largest UDP payload the route to the peer carries (the outgoing interface's MTU
+    /// minus IP and UDP headers, which the driver asks the OS for), so the search does not send probes the first hop
+    /// cannot carry. Sizes at or below the current packet size end the search.
+    /// </summary>
+    public void LimitPathMtu(int maxUdpPayload)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxUdpPayload);
+        _routeUdpPayloadLimit = maxUdpPayload;
+        _mtu?.LimitTo(maxUdpPayload);
+    }
 
     /// <summary>
     /// The size of the probe due, or null: only once the handshake is confirmed (RFC 9000 §14.3.1), and only when the
@@ -59,14 +91,72 @@ internal sealed partial class Connection
         Stats.MtuProbesSent++;
     }
 
+    /// <summary>
+    /// Black hole detection (RFC 8899 §4.3, RFC 9000 §14.4) after one ACK frame or loss timeout of the application data
+    /// space: an event that lost packets above the base size (not probes, not ones larger than today's size) while
+    /// acknowledging none above it is suspicious; an acknowledged large packet clears the suspicion.
+    /// </summary>
+    private void OnMtuLossEvent(List<SentPacket>? acked, List<SentPacket>? lost)
+    {
+        if (_mtu is null || _maxUdpPayload <= _mtu.Base) return;
+        if (acked is not null)
+        {
+            foreach (var p in acked)
+            {
+                if (p.Size <= _mtu.Base) continue;
+                _blackHoleSuspicions = 0;
+                return;
+            }
+        }
+        if (lost is null) return;
+        foreach (var p in lost)
+        {
+            if (p.IsMtuProbe || p.Size <= _mtu.Base || p.Size > _maxUdpPayload) continue;
+            if (++_blackHoleSuspicions >= BlackHoleThreshold) OnBlackHole();
+            return;
+        }
+    }
+
+    /// <summary>A PTO fired in the application data space: the second in a row with large packets unacknowledged is a black hole.</summary>
+    private void OnMtuPto()
+    {
+        if (_mtu is null || _maxUdpPayload <= _mtu.Base || _loss.PtoCount < BlackHolePtoThreshold) return;
+        foreach (var p in _loss.Outstanding(PacketSpace.ApplicationData))
+        {
+            if (p.IsMtuProbe || p.Size <= _mtu.Base) continue;
+            OnBlackHole();
+            return;
+        }
+    }
+
+    /// <summary>
+    /// Falls back to the base size (RFC 8899 §5.2), so that what is left, the PTO probes first, fits the path again,
+    /// and searches anew below the size that stopped arriving. Losses of packets sent at the larger size count as
+    /// congestion as any loss does: the window was sized for a path that has changed.
+    /// </summary>
+    private void OnBlackHole()
+    {
+        _blackHoleSuspicions = 0;
+        if (!_mtu!.OnBlackHole()) return;
+        _mtuProbe = null;
+        Stats.MtuBlackHoles++;
+        SetMaxUdpPayload(_mtu.Confirmed);
+    }
+
+    private void SetMaxUdpPayload(int size)
+    {
+        _maxUdpPayload = size;
+        _loss.Congestion.OnMaxDatagramSizeChanged(_maxUdpPayload);
+        _pacer = new Pacer(_maxUdpPayload);
+    }
+
     private void OnMtuProbeAcked(SentPacket probe)
     {
         if (probe.PacketNumber != _mtuProbe || _mtu is null) return;
         _mtuProbe = null;
         if (!_mtu.OnProbeAcked(probe.Size)) return;
-        _maxUdpPayload = _mtu.Confirmed;
-        _loss.Congestion.OnMaxDatagramSizeChanged(_maxUdpPayload);
-        _pacer = new Pacer(_maxUdpPayload);
+        _blackHoleSuspicions = 0;
+        SetMaxUdpPayload(_mtu.Confirmed);
     }
 
     private void OnMtuProbeLost(SentPacket probe)

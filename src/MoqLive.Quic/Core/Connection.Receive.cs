@@ -48,6 +48,7 @@ internal sealed partial class Connection
             _maxUdpPayload = _baseUdpPayload;
             _mtu = NewMtuDiscovery();
             _mtuProbe = null;
+            _blackHoleSuspicions = 0;
             _mtu?.LimitTo((int)Math.Min(_peerParameters?.MaxUdpPayloadSize ?? QuicTransportParameters.DefaultMaxUdpPayloadSize, int.MaxValue));
             _pacer = new Pacer(_maxUdpPayload);
             _loss.ResetForNewPath(_options.InitialRtt, NewCongestionController());
@@ -339,6 +340,7 @@ internal sealed partial class Connection
             if (space == PacketSpace.ApplicationData && p.PacketNumber >= _firstSentPnInPhase) _keyUpdateAcked = true;
         }
         foreach (var p in outcome.Lost) OnPacketLost(space, p);
+        if (space == PacketSpace.ApplicationData) OnMtuLossEvent(outcome.Acked, outcome.Lost);
         if (!IsServer && space == PacketSpace.Handshake && outcome.Acked.Count > 0)
         {
             // RFC 9002 §6.2.2.1: a Handshake ACK proves the server validated our address.

@@ -260,10 +260,12 @@ internal sealed partial class Connection
             if (outcome.Lost is { } lost)
             {
                 foreach (var packet in lost) OnPacketLost(outcome.Space, packet);
+                if (outcome.Space == PacketSpace.ApplicationData) OnMtuLossEvent(null, lost);
             }
             if (outcome.ProbesToSend > 0)
             {
                 Stats.PtoCount++;
+                OnMtuPto();
                 var space = _spaces[(int)outcome.Space];
                 if (space.Keys is null || space.Discarded) space = _spaces[(int)HighestSpaceWithKeys()];
                 space.ProbesOwed = outcome.ProbesToSend;

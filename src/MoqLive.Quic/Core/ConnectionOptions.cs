@@ -27,9 +27,13 @@ public sealed record ConnectionOptions
 
     /// <summary>
     /// Largest UDP payload that path MTU discovery (RFC 9000 §14.3, RFC 8899) probes for once the handshake is confirmed:
-    /// an acknowledged probe raises the payload size sent on the path (up to the peer's max_udp_payload_size). Also
-    /// advertised as our max_udp_payload_size, so the receive buffers must hold it. The socket must not fragment (DF).
-    /// At or below <see cref="MaxUdpPayloadSize"/> (the default, 0): no probing.
+    /// an acknowledged probe raises the payload size sent on the path. The search is also capped by the peer's
+    /// max_udp_payload_size (§18.2) and by the route's MTU, which the UDP driver asks the OS for
+    /// (<see cref="Connection.LimitPathMtu"/>). Lost probes are not congestion (§14.4), and when the path stops carrying
+    /// the discovered size (a black hole, RFC 8899 §4.3) the connection falls back to <see cref="MaxUdpPayloadSize"/> and
+    /// searches again. Also advertised as our max_udp_payload_size, so the receive buffers must hold it. The socket must
+    /// not fragment (DF). At or below <see cref="MaxUdpPayloadSize"/> (0 here; the public API's default is
+    /// <see cref="QuicDefaults.MtuDiscoveryUpperBound"/>): no probing.
     /// </summary>
     public int MtuDiscoveryUpperBound
     {

@@ -12,6 +12,9 @@ public sealed class ConnectionStats
     /// <summary>Path MTU probes sent (RFC 9000 §14.3).</summary>
     public long MtuProbesSent { get; set; }
 
+    /// <summary>Times the path stopped carrying the discovered packet size and the connection fell back to the base size (RFC 8899 §4.3).</summary>
+    public long MtuBlackHoles { get; set; }
+
     public long PacketsDropped { get; set; }
 
     public long PtoCount { get; set; }

@@ -9,7 +9,9 @@ namespace MoqLive.Quic.Core;
 /// <remarks>
 /// Drive it: ask <see cref="NextProbeSize"/> when the connection may send; report the probe with
 /// <see cref="OnProbeSent"/>, then its fate with <see cref="OnProbeAcked"/> or <see cref="OnProbeLost"/>.
-/// The search ends when the confirmed size is within <see cref="Precision"/> bytes of the bound.
+/// The search ends when the confirmed size is within <see cref="Precision"/> bytes of the bound. When the path stops
+/// carrying the confirmed size (a black hole, RFC 8899 §4.3), <see cref="OnBlackHole"/> falls back to the base size and
+/// searches again below the size that failed.
 /// </remarks>
 internal sealed class MtuDiscovery
 {
@@ -27,9 +29,13 @@ internal sealed class MtuDiscovery
     /// <summary>Starts a search from <paramref name="confirmed"/> (the base size) up to <paramref name="upperBound"/> inclusive.</summary>
     public MtuDiscovery(int confirmed, int upperBound)
     {
+        Base = confirmed;
         Confirmed = confirmed;
         _tooLarge = Math.Max(confirmed, upperBound) + 1;
     }
+
+    /// <summary>BASE_PLPMTU (RFC 8899 §5.1.4): the size the handshake proved, which a black hole falls back to.</summary>
+    public int Base { get; }
 
     /// <summary>Largest UDP payload size the path is known to carry.</summary>
     public int Confirmed { get; private set; }
@@ -67,5 +73,20 @@ internal sealed class MtuDiscovery
         if (++_lostAtSize < MaxProbes) return;
         _lostAtSize = 0;
         _tooLarge = size;
+    }
+
+    /// <summary>
+    /// Packets of the confirmed size stopped arriving (RFC 8899 §4.3, RFC 9000 §14.4: the path MTU shrank, and no ICMP
+    /// said so): falls back to <see cref="Base"/>, and searches again below the size that failed (§5.2, SEARCH_COMPLETE
+    /// → BASE on black hole detection). An outstanding probe is forgotten. False when already at the base size.
+    /// </summary>
+    public bool OnBlackHole()
+    {
+        if (Confirmed <= Base) return false;
+        _tooLarge = Confirmed;
+        Confirmed = Base;
+        _lostAtSize = 0;
+        _outstanding = null;
+        return true;
     }
 }

@@ -36,6 +36,8 @@ internal sealed class QuicEndpoint
     private readonly List<QuicConnection> _deferred = new();
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _cts = new();
+    // Null when path MTU discovery is off; else the route MTU that bounds each connection's search.
+    private readonly RouteMtu? _routeMtu;
     private ServerSide? _server;
     private int _users;
     private bool _closed;
@@ -48,6 +50,7 @@ internal sealed class QuicEndpoint
         _logger = logger;
         _origin = time.GetTimestamp();
         _core = new Endpoint(new EndpointOptions { Connection = options });
+        _routeMtu = options.DiscoversPathMtu ? new RouteMtu() : null;
         LocalEndPoint = socket.LocalEndPoint;
         Timers = new TimerWheel(time, () => Now);
     }
@@ -126,6 +129,7 @@ internal sealed class QuicEndpoint
             var now = Now;
             var core = _core.Connect(now, remote, tls);
             core.SetHandshakeTimeout(now, handshakeTimeout);
+            LimitPathMtu(core, remote, now);
             return core;
         }
     }
@@ -277,6 +281,7 @@ internal sealed class QuicEndpoint
                 break;
             case DatagramDisposition.Accepted when server is not null:
                 // The core already processed the Initial: wrap the new connection, then send its first flight.
+                LimitPathMtu(core!, remote, Now);
                 connection = QuicConnection.CreateInbound(this, core!, server.OnEstablished);
                 lock (connection.Sync) connection.ProcessLocked();
                 break;
@@ -284,6 +289,12 @@ internal sealed class QuicEndpoint
                 Log.DatagramDropped(_logger, datagram.Length, remote, "no connection for it");
                 break;
         }
+    }
+
+    /// <summary>Bounds a new connection's path MTU search by the route to its peer, where the OS tells it.</summary>
+    private void LimitPathMtu(Connection core, EndPoint remote, Instant now)
+    {
+        if (_routeMtu?.MaxUdpPayload(remote, now) is { } payload) core.LimitPathMtu(payload);
     }
 
     private sealed record ServerSide(Func<QuicConnection, bool> OnEstablished);

@@ -60,7 +60,7 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
             if (localEndPoint.AddressFamily == AddressFamily.InterNetworkV6 && localEndPoint.Address.Equals(IPAddress.IPv6Any))
                 socket.DualMode = true;
             TrySetBufferSizes(socket);
-            if (dontFragment) socket.DontFragment = true;
+            if (dontFragment) SetDontFragment(socket);
             socket.Bind(localEndPoint);
             return new UdpDatagramSocket(socket);
         }
@@ -235,6 +235,25 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
     }
 
     public void Dispose() => _socket.Dispose();
+
+    private static void SetDontFragment(Socket socket)
+    {
+        socket.DontFragment = true;
+        if (!socket.DualMode || !OperatingSystem.IsLinux()) return;
+        // A dual-mode socket sends to IPv4-mapped peers under the IPv4 setting, which the IPv6 one leaves alone:
+        // IP_MTU_DISCOVER = IP_PMTUDISC_DO (ip(7)) sets DF on those datagrams too.
+        Span<byte> value = stackalloc byte[sizeof(int)];
+        int doNotFragment = 2;
+        MemoryMarshal.Write(value, in doNotFragment);
+        try
+        {
+            socket.SetRawSocketOption(0, 10, value);
+        }
+        catch (SocketException)
+        {
+            // Path MTU discovery still works without it: the route cap keeps probes within the first hop's MTU.
+        }
+    }
 
     private static void TrySetBufferSizes(Socket socket)
     {

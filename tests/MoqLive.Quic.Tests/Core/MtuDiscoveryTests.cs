@@ -69,6 +69,21 @@ public class MtuDiscoveryTests
         Assert.Equal(1452, mtu.Confirmed);
     }
 
+    [Fact]
+    public void OnBlackHole_FallsBackToBase_AndSearchesBelowTheFailedSize()
+    {
+        var mtu = new MtuDiscovery(1452, 65527);
+        Search(mtu, 9000);
+        int failed = mtu.Confirmed;
+        Assert.True(mtu.OnBlackHole());
+        Assert.Equal(1452, mtu.Confirmed);
+        Assert.True(mtu.Searching);
+        Assert.True(mtu.NextProbeSize < failed);
+        Search(mtu, 1500);
+        Assert.InRange(mtu.Confirmed, 1452, 1500);
+        Assert.False(mtu.OnBlackHole() && mtu.OnBlackHole()); // at the base size there is nothing to fall back from
+    }
+
     private static ConnectionOptions Probing => new() { MaxUdpPayloadSize = 1452, MtuDiscoveryUpperBound = 65527 };
 
     [Theory]
@@ -124,5 +139,65 @@ public class MtuDiscoveryTests
         transfer.AssertByteExact();
         Assert.Equal(0, pair.Client.Stats.MtuProbesSent);
         Assert.Equal(1452, pair.Client.MaxUdpPayloadSize);
+    }
+
+    [Fact]
+    public void Transfer_LinkMtuShrinksMidConnection_BlackHoleFallsBackAndTheTransferCompletes()
+    {
+        // No ICMP on the simulated link: datagrams above the MTU vanish, as on a path that filters ICMP.
+        var pair = new QuicPair(36, new LinkOptions { Mtu = 65535, Latency = TimeSpan.FromMilliseconds(5) }, client: Probing, server: Probing);
+        pair.Handshake();
+        var transfer = new StreamTransfer(pair, streams: 2, bytesPerStream: 4 * 1024 * 1024, seed: 36);
+        pair.DriveUntil(() => transfer.Pump() || pair.Client.MaxUdpPayloadSize > 9000);
+        Assert.True(pair.Client.MaxUdpPayloadSize > 9000, $"the search did not get past 9000 bytes: {pair.Client.MaxUdpPayloadSize}");
+        Assert.False(transfer.Done);
+
+        pair.Link = pair.Link with { Mtu = 1500 };
+        pair.DriveUntil(transfer.Pump);
+
+        transfer.AssertByteExact();
+        Assert.True(pair.Client.Stats.MtuBlackHoles >= 1);
+        pair.DriveToIdle();
+        // The search after the fall-back found the new path MTU again.
+        Assert.InRange(pair.Client.MaxUdpPayloadSize, 1452, 1500);
+        Assert.Equal(ConnectionState.Established, pair.Client.State);
+    }
+
+    [Fact]
+    public void Transfer_RouteMtuLimit_NoDatagramAboveIt()
+    {
+        int largest = 0;
+        var pair = new QuicPair(37, new LinkOptions { Mtu = 65535, Latency = TimeSpan.FromMilliseconds(5) }, client: Probing, server: Probing);
+        pair.Interceptor = (toServer, data) =>
+        {
+            if (toServer) largest = Math.Max(largest, data.Length);
+            return false;
+        };
+        pair.Client.LimitPathMtu(8972); // a 9000-byte IPv4 route
+        pair.Handshake();
+        var transfer = new StreamTransfer(pair, streams: 1, bytesPerStream: 2 * 1024 * 1024, seed: 37);
+        pair.DriveUntil(transfer.Pump);
+        transfer.AssertByteExact();
+        pair.DriveToIdle();
+        Assert.True(largest <= 8972, $"sent a {largest}-byte datagram over a route that carries 8972");
+        Assert.InRange(pair.Client.MaxUdpPayloadSize, 8972 - MtuDiscovery.Precision, 8972);
+        Assert.Equal(0, pair.Client.Stats.MtuBlackHoles);
+    }
+
+    [Fact]
+    public void Transfer_EveryProbeLost_NoCongestionAndNoFallback()
+    {
+        // A path that drops every probe (e.g. a middlebox that drops padded packets above 1500 bytes) costs nothing.
+        var pair = new QuicPair(38, new LinkOptions { Mtu = 1452, Latency = TimeSpan.FromMilliseconds(5) }, client: Probing, server: Probing);
+        pair.Handshake();
+        var transfer = new StreamTransfer(pair, streams: 1, bytesPerStream: 2 * 1024 * 1024, seed: 38);
+        pair.DriveUntil(transfer.Pump);
+        transfer.AssertByteExact();
+        pair.DriveToIdle();
+        Assert.True(pair.Client.Stats.MtuProbesSent >= MtuDiscovery.MaxProbes);
+        Assert.Equal(pair.Client.Stats.MtuProbesSent, pair.Client.Stats.PacketsLost);
+        Assert.Equal(1452, pair.Client.MaxUdpPayloadSize);
+        Assert.Equal(ulong.MaxValue, pair.Client.Loss.Congestion.SlowStartThreshold);
+        Assert.Equal(0, pair.Client.Stats.MtuBlackHoles);
     }
 }
