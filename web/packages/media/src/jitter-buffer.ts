@@ -76,7 +76,8 @@ export class JitterBuffer<T> {
 
   /** Adds a frame in decode order. Until a key frame arrives (at start or after a drop), others are discarded. */
   push(frame: BufferedFrame<T>, nowUs: number): void {
-    if (frame.fetched !== true) this.#delay.observe(frame.timestampUs, nowUs);
+    // Only a video key frame is large enough to delay what follows it (PlayoutDelay); every audio frame is "key".
+    if (frame.fetched !== true) this.#delay.observe(frame.timestampUs, nowUs, this.#startWithKeyframe && frame.keyframe);
     if (this.#needKeyframe && !frame.keyframe) {
       this.#stats.dropped++;
       return;
@@ -117,7 +118,7 @@ export class JitterBuffer<T> {
     const head = this.#frames[0];
     if (due > 1 && head !== undefined && nowUs - head.timestampUs > this.#delay.limitUs) {
       // Behind even the largest playout delay (a stall, a background tab): skip to the newest due key frame, so the
-      // decoder does not chew through stale frames. Anything less late raised the delay instead (PlayoutDelay).
+      // decoder does not chew through stale frames. A less late frame plays late: the renderer catches up.
       for (let i = due - 1; i > 0; i--) {
         if (this.#frames[i]?.keyframe) {
           dropped = i;

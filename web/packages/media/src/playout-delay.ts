@@ -1,24 +1,45 @@
 /**
- * How long frames wait before playout, measured from their capture TIMESTAMP. It follows what the network needs: just
- * above the largest arrival latency seen in the last `windowUs` of capture time, so arrival jitter, key-frame bursts
- * and frames that needed a retransmission (at least one RTT late) play on time instead of being skipped. It rises at
- * once when a frame arrives later than the delay, and when the network recovers it shrinks back gradually (at most
- * `shrinkRate` µs per µs, so playback speeds up by that fraction instead of jumping ahead). It is bounded by
- * {@link limitUs}: the larger of the viewer's target latency and `maxDelayUs`; frames later than that are the jitter
- * buffer's to skip. On a fast path the delay stays well under the target (latency as low as the network allows).
- * Audio and video share one delay so they stay in sync on the capture clock.
+ * How long frames wait before playout, measured from their capture TIMESTAMP (arrival latency = arrival − capture, on
+ * the server's clock). It covers what most arrivals need, not the worst one: a high percentile (`quantile`, default
+ * p90) of the arrival latencies of the last `windowUs` of capture time, plus `marginUs`. A frame later than that plays
+ * late (the renderer holds the previous frame for a moment, then catches up) instead of pushing every later frame's
+ * latency up to the worst outlier, as a delay following the maximum did (BENCHMARKS.md, testbed 3g: p50 1069 ms).
+ *
+ * Video key frames are the exception: they are large and serialised at the link rate, so on a slow link every key
+ * frame and the frames queued behind it (any track's) arrive late, once per group. Left to the percentile, that burst
+ * of late frames sets the delay at the key frame's latency; ignored, each key frame would freeze the picture for its
+ * whole lateness. The delay covers each key frame of the window but `keyFrameLatenessUs` (default 100 ms: with one
+ * frame interval the freeze stays under the ~200 ms a viewer sees as a stall), and the frames that arrive in its shadow
+ * (after it in capture time, no later than it) count for the percentile as at most that much: they wait for the key
+ * frame anyway and are released with it.
+ *
+ * It rises at once (more late frames would follow) and shrinks back at most `shrinkRate` µs per µs of arrival time
+ * (playback runs that much faster, no jump ahead). It is bounded by {@link limitUs}: the larger of the viewer's
+ * target latency and `maxDelayUs`; frames later than that are the jitter buffer's to skip. On a fast path the delay
+ * stays well under the target (latency as low as the network allows). Audio and video share one delay so they stay in
+ * sync on the capture clock.
  */
 export interface PlayoutDelayOptions {
   /** The viewer's target latency in µs: the delay may exceed it only as far as the network needs, up to `maxDelayUs`. */
   targetLatencyUs: number;
   /** Bound of the delay in µs when the target is lower (default 1 s: a few RTTs of a slow mobile link). */
   maxDelayUs?: number;
-  /** Added to the largest arrival latency, µs (default 10 ms). */
+  /** Added to the percentile, µs (default 10 ms). */
   marginUs?: number;
-  /** How far back arrivals count, µs of capture time (default 2 s). */
+  /** How far back arrivals count, µs of capture time (default 3 s: three key frames at the usual 1 s GOP). */
   windowUs?: number;
-  /** How fast the delay shrinks back once arrivals are earlier, µs per µs of arrival time (default 0.1). */
+  /** The share of arrivals (other than key frames) the delay covers, in (0, 1] (default 0.9; 1 follows the maximum). */
+  quantile?: number;
+  /** How late a video key frame (and what is queued behind it) may play, µs (default 100 ms). */
+  keyFrameLatenessUs?: number;
+  /** How fast the delay shrinks back once arrivals are earlier, µs per µs of arrival time (default 0.25). */
   shrinkRate?: number;
+}
+
+interface Arrival {
+  readonly ts: number;
+  readonly latency: number;
+  readonly keyframe: boolean;
 }
 
 export class PlayoutDelay {
@@ -26,9 +47,11 @@ export class PlayoutDelay {
   readonly #maxDelay: number;
   readonly #margin: number;
   readonly #window: number;
+  readonly #quantile: number;
+  readonly #keyFrameLateness: number;
   readonly #shrinkRate: number;
-  /** (capture time, arrival latency), capture time ascending; bounded by the window (~60 video + 100 audio / 2 s). */
-  readonly #arrivals: { ts: number; latency: number }[] = [];
+  /** Capture time ascending; bounded by the window (~90 video + 150 audio frames in 3 s) and a hard cap. */
+  readonly #arrivals: Arrival[] = [];
   /** The delay before the bound, µs, and the arrival time (server clock) it was last updated at. */
   #current: number;
   #updatedAtUs: number | undefined;
@@ -37,8 +60,12 @@ export class PlayoutDelay {
     this.#target = options.targetLatencyUs;
     this.#maxDelay = options.maxDelayUs ?? 1_000_000;
     this.#margin = options.marginUs ?? 10_000;
-    this.#window = options.windowUs ?? 2_000_000;
-    this.#shrinkRate = options.shrinkRate ?? 0.1;
+    this.#window = options.windowUs ?? 3_000_000;
+    this.#quantile = options.quantile ?? 0.9;
+    this.#keyFrameLateness = options.keyFrameLatenessUs ?? 100_000;
+    this.#shrinkRate = options.shrinkRate ?? 0.25;
+    if (!(this.#quantile > 0 && this.#quantile <= 1)) throw new RangeError("the quantile must be in (0, 1]");
+    if (!(this.#shrinkRate > 0)) throw new RangeError("the shrink rate must be > 0");
     this.#current = this.#margin;
   }
 
@@ -56,21 +83,27 @@ export class PlayoutDelay {
     return Math.max(this.#target, this.#maxDelay);
   }
 
-  /** Records a frame's arrival: `nowUs` on the server's clock (local + offset). */
-  observe(timestampUs: number, nowUs: number): void {
-    this.#arrivals.push({ ts: timestampUs, latency: nowUs - timestampUs });
-    this.#arrivals.sort((a, b) => a.ts - b.ts);
+  /**
+   * Records a frame's arrival: `nowUs` on the server's clock (local + offset). `keyframe`: a video key frame (the
+   * first object of a group), not an audio frame, which is independent too but small.
+   */
+  observe(timestampUs: number, nowUs: number, keyframe = false): void {
+    const arrival = { ts: timestampUs, latency: nowUs - timestampUs, keyframe };
+    // Tracks interleave, and each is in capture order: the new arrival belongs near the end.
+    let at = this.#arrivals.length;
+    while (at > 0 && (this.#arrivals[at - 1]?.ts ?? 0) > timestampUs) at--;
+    this.#arrivals.splice(at, 0, arrival);
     const newest = this.#arrivals.at(-1)?.ts ?? timestampUs;
-    while (this.#arrivals.length > 0 && (this.#arrivals[0]?.ts ?? 0) < newest - this.#window) this.#arrivals.shift();
+    let old = 0;
+    while (old < this.#arrivals.length && (this.#arrivals[old]?.ts ?? 0) < newest - this.#window) old++;
     // A hard cap on top of the window, for a publisher with a broken clock.
-    while (this.#arrivals.length > 1000) this.#arrivals.shift();
+    old = Math.max(old, this.#arrivals.length - 1000);
+    if (old > 0) this.#arrivals.splice(0, old);
 
-    let max = 0;
-    for (const a of this.#arrivals) max = Math.max(max, a.latency);
-    const need = Math.max(0, max + this.#margin);
+    const need = Math.max(0, this.#need());
     const elapsed = this.#updatedAtUs === undefined ? 0 : Math.max(0, nowUs - this.#updatedAtUs);
     this.#updatedAtUs = nowUs;
-    // Up at once (a later frame must not be skipped); down no faster than the shrink rate (no jump ahead).
+    // Up at once (the frames behind this one would be late too); down no faster than the shrink rate (no jump ahead).
     this.#current = need >= this.#current ? need : Math.max(need, this.#current - elapsed * this.#shrinkRate);
   }
 
@@ -78,4 +111,38 @@ export class PlayoutDelay {
   get delayUs(): number {
     return Math.min(this.limitUs, this.#current);
   }
+
+  /**
+   * max(key frames' latency − their allowed lateness, the quantile of the other arrivals + margin) over the window.
+   * A key frame casts a shadow only when it is late enough to matter (its term above the others' median latency): it
+   * and the arrivals between its term and its own latency count as its term. Otherwise it is an arrival like the
+   * others (on a fast path nothing is capped).
+   */
+  #need(): number {
+    const others = this.#arrivals.filter((a) => !a.keyframe).map((a) => a.latency);
+    let keyNeed = Number.NEGATIVE_INFINITY;
+    for (const a of this.#arrivals) if (a.keyframe) keyNeed = Math.max(keyNeed, a.latency - this.#keyFrameLateness);
+    // Key frames alone (the first frame): nothing to compare them with, so they are ordinary arrivals.
+    const median =
+      others.length === 0
+        ? Number.POSITIVE_INFINITY
+        : quantileOf(
+            others.sort((x, y) => x - y),
+            0.5,
+          );
+    let shadowOf: Arrival | undefined;
+    const effective: number[] = [];
+    for (const a of this.#arrivals) {
+      if (a.keyframe) shadowOf = a.latency - this.#keyFrameLateness > median ? a : undefined;
+      const inShadow = shadowOf !== undefined && a.latency <= shadowOf.latency;
+      effective.push(inShadow ? Math.min(a.latency, (shadowOf?.latency ?? 0) - this.#keyFrameLateness) : a.latency);
+    }
+    effective.sort((x, y) => x - y);
+    return Math.max(keyNeed, quantileOf(effective, this.#quantile) + this.#margin);
+  }
+}
+
+/** Nearest rank: the smallest value that at least `q` of the (ascending, non-empty) values do not exceed. */
+function quantileOf(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
 }
