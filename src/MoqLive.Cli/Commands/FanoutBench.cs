@@ -53,6 +53,13 @@ internal static class FanoutBench
                 await error.WriteLineAsync($"error: {n} subscribers: {e.Message}").ConfigureAwait(false);
                 return ExitCodes.Failure;
             }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Anything else, including an OperationCanceledException of a timeout (which System.CommandLine's default
+                // handler would turn into exit code 1 without a word), is reported with where it happened.
+                await error.WriteLineAsync($"error: {n} subscribers: {e}").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
 
             await output.WriteLineAsync(result.Format()).ConfigureAwait(false);
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -74,6 +81,7 @@ internal static class FanoutBench
         var publisherConnection = await ConnectAsync(relay.MoqtUrl, tls, publisher, time, cancellationToken).ConfigureAwait(false);
         var subscribers = new List<Subscriber>(subscriberCount);
         var connections = new MoqtClientConnection?[subscriberCount]; // connected, not yet handed to a Subscriber
+        string phase = "publishing the namespace";
         try
         {
             var published = await publisherConnection.Session.PublishNamespaceAsync(Track.Namespace, publisher, cancellationToken).ConfigureAwait(false);
@@ -84,6 +92,7 @@ internal static class FanoutBench
             Task publishLoop = pacer.RunAsync(stop.Token);
 
             // Baseline: the relay with its publisher session and no subscriber.
+            phase = "reading the relay's baseline";
             await Task.Delay(settings.Baseline, time, cancellationToken).ConfigureAwait(false);
             long rssBaseline = relay.ReadRssBytes();
             long heapBaseline = await relay.ReadLiveHeapBytesAsync(cancellationToken).ConfigureAwait(false);
@@ -93,6 +102,7 @@ internal static class FanoutBench
             // subscribers starved the handshakes on a loaded machine (500 never finished connecting).
             var histogram = new long[Buckets];
             int connected = 0;
+            phase = "connecting the subscribers";
             using (var gate = new SemaphoreSlim(ConnectConcurrency))
             {
                 var connecting = Enumerable.Range(0, subscriberCount).Select(async i =>
@@ -113,6 +123,7 @@ internal static class FanoutBench
                 await Task.WhenAll(connecting).ConfigureAwait(false);
             }
 
+            phase = "subscribing";
             var subscribing = Enumerable.Range(0, subscriberCount).Select(async i =>
             {
                 MoqtClientConnection connection = connections[i]!;
@@ -129,6 +140,7 @@ internal static class FanoutBench
             ulong endGroup = firstGroup + groups;
             foreach (var s in subscribers)
                 s.Measure(firstGroup, endGroup);
+            phase = "measuring";
             await pacer.WaitForGroupAsync(firstGroup, cancellationToken).ConfigureAwait(false);
             var cpuStart = relay.ReadCpuSeconds();
             TimeSpan benchCpuStart = Process.GetCurrentProcess().TotalProcessorTime;
@@ -143,6 +155,7 @@ internal static class FanoutBench
             await Task.Delay(settings.Drain, time, cancellationToken).ConfigureAwait(false);
             foreach (var s in subscribers)
                 s.StopMeasuring();
+            phase = "reading the relay's counters and live heap";
             JsonElement stats = await relay.ReadStatsAsync(cancellationToken).ConfigureAwait(false);
             // The live heap with every subscriber still connected and served, read once nothing is measured any more:
             // the full collection it takes pauses the relay.
@@ -173,6 +186,10 @@ internal static class FanoutBench
                 benchCpu / windowSeconds * 100,
                 loadBefore,
                 LoadAverage());
+        }
+        catch (Exception e) when (e is not BenchException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new BenchException($"{phase} failed: {e.GetType().Name}: {e.Message}", e);
         }
         finally
         {
@@ -232,7 +249,7 @@ internal static class FanoutBench
         return $"{fields[0]} {fields[1]} {fields[2]}";
     }
 
-    private sealed class BenchException(string message) : Exception(message);
+    private sealed class BenchException(string message, Exception? inner = null) : Exception(message, inner);
 
     private sealed record Result(
         int Subscribers, double MeanMbps, double MinMbps, double P50, double P99, double Max, long Late, long Dropped, long RelayDroppedGroups,
