@@ -27,6 +27,8 @@ internal static class FanoutBench
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(60);
     // Generous: a relay that fell behind answers its web requests only after the work queued before them.
     private static readonly TimeSpan StatsTimeout = TimeSpan.FromMinutes(2);
+    private const int StatsAttempts = 5;
+    private static readonly TimeSpan StatsRetryDelay = TimeSpan.FromSeconds(5);
     private static readonly FullTrackName Track = FullTrackName.Create(TrackNamespace.Of("bench"), "fanout");
 
     public sealed record Settings(
@@ -196,7 +198,7 @@ internal static class FanoutBench
         }
         catch (Exception e) when (e is not BenchException && !cancellationToken.IsCancellationRequested)
         {
-            throw new BenchException($"{phase} failed: {e.GetType().Name}: {e.Message}", e);
+            throw new BenchException($"{phase} failed: {Describe(e)}", e);
         }
         finally
         {
@@ -254,6 +256,15 @@ internal static class FanoutBench
     {
         string[] fields = File.ReadAllText("/proc/loadavg").Split(' ');
         return $"{fields[0]} {fields[1]} {fields[2]}";
+    }
+
+    /// <summary>The exception's type and message and those of its inner exceptions ("see inner exception" says nothing).</summary>
+    private static string Describe(Exception e)
+    {
+        var text = new System.Text.StringBuilder();
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            text.Append(text.Length == 0 ? "" : " <- ").Append(x.GetType().Name).Append(": ").Append(x.Message);
+        return text.ToString();
     }
 
     private sealed class BenchException(string message, Exception? inner = null) : Exception(message, inner);
@@ -515,9 +526,12 @@ internal static class FanoutBench
         private readonly string _directory;
         private readonly HttpClient _http;
 
-        private RelayProcess(Process process, string directory, Uri moqtUrl, Uri webUrl, byte[] sha256)
+        private readonly TextWriter _error;
+
+        private RelayProcess(Process process, string directory, Uri moqtUrl, Uri webUrl, byte[] sha256, TextWriter error)
         {
             _process = process;
+            _error = error;
             _directory = directory;
             MoqtUrl = moqtUrl;
             CertificateSha256 = sha256;
@@ -580,7 +594,7 @@ internal static class FanoutBench
                     throw new BenchException("'moqlive serve' exited or printed no URLs");
                 // Keep draining stdout so the relay never blocks on a full pipe.
                 _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
-                return new RelayProcess(process, directory, moqt, web, sha256);
+                return new RelayProcess(process, directory, moqt, web, sha256, error);
             }
             catch
             {
@@ -607,8 +621,7 @@ internal static class FanoutBench
             throw new BenchException("no VmRSS in /proc/PID/status");
         }
 
-        public async Task<JsonElement> ReadStatsAsync(CancellationToken cancellationToken) =>
-            await _http.GetFromJsonAsync<JsonElement>("api/stats", cancellationToken).ConfigureAwait(false);
+        public Task<JsonElement> ReadStatsAsync(CancellationToken cancellationToken) => GetStatsAsync("api/stats", cancellationToken);
 
         /// <summary>
         /// The relay's live managed heap right after a full compacting collection (/api/stats?gc=full, enabled by
@@ -617,8 +630,30 @@ internal static class FanoutBench
         /// </summary>
         public async Task<long> ReadLiveHeapBytesAsync(CancellationToken cancellationToken)
         {
-            JsonElement stats = await _http.GetFromJsonAsync<JsonElement>("api/stats?gc=full", cancellationToken).ConfigureAwait(false);
+            JsonElement stats = await GetStatsAsync("api/stats?gc=full", cancellationToken).ConfigureAwait(false);
             return stats.GetProperty("process").GetProperty("gcLiveBytes").GetInt64();
+        }
+
+        /// <summary>
+        /// GET <paramref name="path"/>, tried again while the relay is too busy to answer: after minutes of connecting,
+        /// the web server has closed the idle HTTPS connection, and a relay still working off a backlog for 1,000
+        /// subscribers did not finish the new TLS handshake within its handshake timeout.
+        /// </summary>
+        private async Task<JsonElement> GetStatsAsync(string path, CancellationToken cancellationToken)
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return await _http.GetFromJsonAsync<JsonElement>(path, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (attempt < StatsAttempts && !cancellationToken.IsCancellationRequested
+                    && e is HttpRequestException or TaskCanceledException)
+                {
+                    await _error.WriteLineAsync($"relay busy: GET /{path} failed ({Describe(e)}); trying again in {StatsRetryDelay.TotalSeconds:0} s").ConfigureAwait(false);
+                    await Task.Delay(StatsRetryDelay, cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
 
         public async ValueTask DisposeAsync()
