@@ -75,7 +75,7 @@ internal static class FanoutBench
     private static async Task<Result> RunOneAsync(Settings settings, int subscriberCount, int objectSize, TimeProvider time, TextWriter error, CancellationToken cancellationToken)
     {
         string loadBefore = LoadAverage();
-        await using var relay = await RelayProcess.StartAsync(error, cancellationToken).ConfigureAwait(false);
+        await using var relay = await RelayProcess.StartAsync(error, time, cancellationToken).ConfigureAwait(false);
         var tls = new ClientCertificateOptions(Quic.Tls.TlsCertificateValidation.PinnedSha256, relay.CertificateSha256);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var stopPublishing = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
@@ -527,11 +527,13 @@ internal static class FanoutBench
         private readonly HttpClient _http;
 
         private readonly TextWriter _error;
+        private readonly TimeProvider _time;
 
-        private RelayProcess(Process process, string directory, Uri moqtUrl, Uri webUrl, byte[] sha256, TextWriter error)
+        private RelayProcess(Process process, string directory, Uri moqtUrl, Uri webUrl, byte[] sha256, TextWriter error, TimeProvider time)
         {
             _process = process;
             _error = error;
+            _time = time;
             _directory = directory;
             MoqtUrl = moqtUrl;
             CertificateSha256 = sha256;
@@ -547,7 +549,7 @@ internal static class FanoutBench
 
         public byte[] CertificateSha256 { get; }
 
-        public static async Task<RelayProcess> StartAsync(TextWriter error, CancellationToken cancellationToken)
+        public static async Task<RelayProcess> StartAsync(TextWriter error, TimeProvider time, CancellationToken cancellationToken)
         {
             // An empty working directory: no appsettings.json of the caller's folder changes the relay under test.
             string directory = Directory.CreateTempSubdirectory("moqlive-fanout-").FullName;
@@ -594,7 +596,7 @@ internal static class FanoutBench
                     throw new BenchException("'moqlive serve' exited or printed no URLs");
                 // Keep draining stdout so the relay never blocks on a full pipe.
                 _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
-                return new RelayProcess(process, directory, moqt, web, sha256, error);
+                return new RelayProcess(process, directory, moqt, web, sha256, error, time);
             }
             catch
             {
@@ -651,7 +653,7 @@ internal static class FanoutBench
                     && e is HttpRequestException or TaskCanceledException)
                 {
                     await _error.WriteLineAsync($"relay busy: GET /{path} failed ({Describe(e)}); trying again in {StatsRetryDelay.TotalSeconds:0} s").ConfigureAwait(false);
-                    await Task.Delay(StatsRetryDelay, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(StatsRetryDelay, _time, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
