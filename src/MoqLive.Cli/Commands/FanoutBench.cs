@@ -25,6 +25,10 @@ internal static class FanoutBench
     private const int ConnectProgressEvery = 50;
     // Longer than QUIC's default 10 s: hundreds of handshakes queue up at the relay on a shared, loaded machine.
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(60);
+    // Generous: a relay that fell behind answers its web requests only after the work queued before them.
+    private static readonly TimeSpan StatsTimeout = TimeSpan.FromMinutes(2);
+    private const int StatsAttempts = 5;
+    private static readonly TimeSpan StatsRetryDelay = TimeSpan.FromSeconds(5);
     private static readonly FullTrackName Track = FullTrackName.Create(TrackNamespace.Of("bench"), "fanout");
 
     public sealed record Settings(
@@ -53,6 +57,13 @@ internal static class FanoutBench
                 await error.WriteLineAsync($"error: {n} subscribers: {e.Message}").ConfigureAwait(false);
                 return ExitCodes.Failure;
             }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Anything else, including an OperationCanceledException of a timeout (which System.CommandLine's default
+                // handler would turn into exit code 1 without a word), is reported with where it happened.
+                await error.WriteLineAsync($"error: {n} subscribers: {e}").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
 
             await output.WriteLineAsync(result.Format()).ConfigureAwait(false);
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -64,9 +75,10 @@ internal static class FanoutBench
     private static async Task<Result> RunOneAsync(Settings settings, int subscriberCount, int objectSize, TimeProvider time, TextWriter error, CancellationToken cancellationToken)
     {
         string loadBefore = LoadAverage();
-        await using var relay = await RelayProcess.StartAsync(error, cancellationToken).ConfigureAwait(false);
+        await using var relay = await RelayProcess.StartAsync(error, time, cancellationToken).ConfigureAwait(false);
         var tls = new ClientCertificateOptions(Quic.Tls.TlsCertificateValidation.PinnedSha256, relay.CertificateSha256);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var stopPublishing = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
 
         // Publisher: PUBLISH_NAMESPACE, then groups of ObjectsPerGroup objects paced over GroupDuration, from now on.
         using var producer = new TrackProducer(new TrackInfo(Track));
@@ -74,6 +86,7 @@ internal static class FanoutBench
         var publisherConnection = await ConnectAsync(relay.MoqtUrl, tls, publisher, time, cancellationToken).ConfigureAwait(false);
         var subscribers = new List<Subscriber>(subscriberCount);
         var connections = new MoqtClientConnection?[subscriberCount]; // connected, not yet handed to a Subscriber
+        string phase = "publishing the namespace";
         try
         {
             var published = await publisherConnection.Session.PublishNamespaceAsync(Track.Namespace, publisher, cancellationToken).ConfigureAwait(false);
@@ -81,9 +94,10 @@ internal static class FanoutBench
                 throw new BenchException($"the relay refused PUBLISH_NAMESPACE: {published.ErrorCode} {published.Reason}");
             await using var publishing = published.Value!;
             var pacer = new Pacer(producer, settings, objectSize, time);
-            Task publishLoop = pacer.RunAsync(stop.Token);
+            Task publishLoop = pacer.RunAsync(stopPublishing.Token);
 
             // Baseline: the relay with its publisher session and no subscriber.
+            phase = "reading the relay's baseline";
             await Task.Delay(settings.Baseline, time, cancellationToken).ConfigureAwait(false);
             long rssBaseline = relay.ReadRssBytes();
             long heapBaseline = await relay.ReadLiveHeapBytesAsync(cancellationToken).ConfigureAwait(false);
@@ -93,6 +107,7 @@ internal static class FanoutBench
             // subscribers starved the handshakes on a loaded machine (500 never finished connecting).
             var histogram = new long[Buckets];
             int connected = 0;
+            phase = "connecting the subscribers";
             using (var gate = new SemaphoreSlim(ConnectConcurrency))
             {
                 var connecting = Enumerable.Range(0, subscriberCount).Select(async i =>
@@ -113,6 +128,7 @@ internal static class FanoutBench
                 await Task.WhenAll(connecting).ConfigureAwait(false);
             }
 
+            phase = "subscribing";
             var subscribing = Enumerable.Range(0, subscriberCount).Select(async i =>
             {
                 MoqtClientConnection connection = connections[i]!;
@@ -129,6 +145,7 @@ internal static class FanoutBench
             ulong endGroup = firstGroup + groups;
             foreach (var s in subscribers)
                 s.Measure(firstGroup, endGroup);
+            phase = "measuring";
             await pacer.WaitForGroupAsync(firstGroup, cancellationToken).ConfigureAwait(false);
             var cpuStart = relay.ReadCpuSeconds();
             TimeSpan benchCpuStart = Process.GetCurrentProcess().TotalProcessorTime;
@@ -143,12 +160,17 @@ internal static class FanoutBench
             await Task.Delay(settings.Drain, time, cancellationToken).ConfigureAwait(false);
             foreach (var s in subscribers)
                 s.StopMeasuring();
+            // The publisher stops before the relay's counters are read. When the relay and this process cannot keep up
+            // (1,000 subscribers on 2 cores), their thread-pool queues grow for as long as objects keep coming, and the
+            // HTTP requests below waited behind them past HttpClient's timeout: its TaskCanceledException reached
+            // System.CommandLine, which exits with 1 and prints nothing for cancellations.
+            await stopPublishing.CancelAsync().ConfigureAwait(false);
+            await publishLoop.ConfigureAwait(false);
+            phase = "reading the relay's counters and live heap";
             JsonElement stats = await relay.ReadStatsAsync(cancellationToken).ConfigureAwait(false);
-            // The live heap with every subscriber still connected and served, read once nothing is measured any more:
+            // The live heap with every subscriber still connected and subscribed, read once nothing is measured any more:
             // the full collection it takes pauses the relay.
             long heapLoaded = await relay.ReadLiveHeapBytesAsync(cancellationToken).ConfigureAwait(false);
-            await stop.CancelAsync().ConfigureAwait(false);
-            await publishLoop.ConfigureAwait(false);
 
             long expected = (long)groups * settings.ObjectsPerGroup;
             double measuredSeconds = groups * settings.GroupDuration.TotalSeconds;
@@ -173,6 +195,10 @@ internal static class FanoutBench
                 benchCpu / windowSeconds * 100,
                 loadBefore,
                 LoadAverage());
+        }
+        catch (Exception e) when (e is not BenchException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new BenchException($"{phase} failed: {Describe(e)}", e);
         }
         finally
         {
@@ -232,7 +258,16 @@ internal static class FanoutBench
         return $"{fields[0]} {fields[1]} {fields[2]}";
     }
 
-    private sealed class BenchException(string message) : Exception(message);
+    /// <summary>The exception's type and message and those of its inner exceptions ("see inner exception" says nothing).</summary>
+    private static string Describe(Exception e)
+    {
+        var text = new System.Text.StringBuilder();
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            text.Append(text.Length == 0 ? "" : " <- ").Append(x.GetType().Name).Append(": ").Append(x.Message);
+        return text.ToString();
+    }
+
+    private sealed class BenchException(string message, Exception? inner = null) : Exception(message, inner);
 
     private sealed record Result(
         int Subscribers, double MeanMbps, double MinMbps, double P50, double P99, double Max, long Late, long Dropped, long RelayDroppedGroups,
@@ -491,9 +526,14 @@ internal static class FanoutBench
         private readonly string _directory;
         private readonly HttpClient _http;
 
-        private RelayProcess(Process process, string directory, Uri moqtUrl, Uri webUrl, byte[] sha256)
+        private readonly TextWriter _error;
+        private readonly TimeProvider _time;
+
+        private RelayProcess(Process process, string directory, Uri moqtUrl, Uri webUrl, byte[] sha256, TextWriter error, TimeProvider time)
         {
             _process = process;
+            _error = error;
+            _time = time;
             _directory = directory;
             MoqtUrl = moqtUrl;
             CertificateSha256 = sha256;
@@ -502,14 +542,14 @@ internal static class FanoutBench
                 ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
                     certificate is not null && CryptographicOperations.FixedTimeEquals(SHA256.HashData(certificate.RawData), sha256),
             })
-            { BaseAddress = webUrl, Timeout = TimeSpan.FromSeconds(30) };
+            { BaseAddress = webUrl, Timeout = StatsTimeout };
         }
 
         public Uri MoqtUrl { get; }
 
         public byte[] CertificateSha256 { get; }
 
-        public static async Task<RelayProcess> StartAsync(TextWriter error, CancellationToken cancellationToken)
+        public static async Task<RelayProcess> StartAsync(TextWriter error, TimeProvider time, CancellationToken cancellationToken)
         {
             // An empty working directory: no appsettings.json of the caller's folder changes the relay under test.
             string directory = Directory.CreateTempSubdirectory("moqlive-fanout-").FullName;
@@ -556,7 +596,7 @@ internal static class FanoutBench
                     throw new BenchException("'moqlive serve' exited or printed no URLs");
                 // Keep draining stdout so the relay never blocks on a full pipe.
                 _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
-                return new RelayProcess(process, directory, moqt, web, sha256);
+                return new RelayProcess(process, directory, moqt, web, sha256, error, time);
             }
             catch
             {
@@ -583,8 +623,7 @@ internal static class FanoutBench
             throw new BenchException("no VmRSS in /proc/PID/status");
         }
 
-        public async Task<JsonElement> ReadStatsAsync(CancellationToken cancellationToken) =>
-            await _http.GetFromJsonAsync<JsonElement>("api/stats", cancellationToken).ConfigureAwait(false);
+        public Task<JsonElement> ReadStatsAsync(CancellationToken cancellationToken) => GetStatsAsync("api/stats", cancellationToken);
 
         /// <summary>
         /// The relay's live managed heap right after a full compacting collection (/api/stats?gc=full, enabled by
@@ -593,8 +632,30 @@ internal static class FanoutBench
         /// </summary>
         public async Task<long> ReadLiveHeapBytesAsync(CancellationToken cancellationToken)
         {
-            JsonElement stats = await _http.GetFromJsonAsync<JsonElement>("api/stats?gc=full", cancellationToken).ConfigureAwait(false);
+            JsonElement stats = await GetStatsAsync("api/stats?gc=full", cancellationToken).ConfigureAwait(false);
             return stats.GetProperty("process").GetProperty("gcLiveBytes").GetInt64();
+        }
+
+        /// <summary>
+        /// GET <paramref name="path"/>, tried again while the relay is too busy to answer: after minutes of connecting,
+        /// the web server has closed the idle HTTPS connection, and a relay still working off a backlog for 1,000
+        /// subscribers did not finish the new TLS handshake within its handshake timeout.
+        /// </summary>
+        private async Task<JsonElement> GetStatsAsync(string path, CancellationToken cancellationToken)
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return await _http.GetFromJsonAsync<JsonElement>(path, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (attempt < StatsAttempts && !cancellationToken.IsCancellationRequested
+                    && e is HttpRequestException or TaskCanceledException)
+                {
+                    await _error.WriteLineAsync($"relay busy: GET /{path} failed ({Describe(e)}); trying again in {StatsRetryDelay.TotalSeconds:0} s").ConfigureAwait(false);
+                    await Task.Delay(StatsRetryDelay, _time, cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
 
         public async ValueTask DisposeAsync()

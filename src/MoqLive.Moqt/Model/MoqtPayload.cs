@@ -102,6 +102,13 @@ public sealed class MoqtPayload : ISharedBuffer
         return array.AsSpan(0, _length);
     }
 
+    /// <summary>Writable memory for the creator of a <see cref="Rent"/>ed payload (an async read fills it), before anyone else sees it.</summary>
+    internal Memory<byte> GetWritableMemory()
+    {
+        var array = Volatile.Read(ref _array) ?? throw new ObjectDisposedException(nameof(MoqtPayload));
+        return array.AsMemory(0, _length);
+    }
+
     /// <summary>Adds a reference and returns this payload.</summary>
     /// <exception cref="ObjectDisposedException">The payload was already released by its last holder.</exception>
     public MoqtPayload Retain()
