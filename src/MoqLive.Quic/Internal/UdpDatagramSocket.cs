@@ -174,9 +174,10 @@ internal sealed class UdpDatagramSocket : IThreadedDatagramSocket
             // poll(2) on the socket itself: the kernel wakes this thread directly when a datagram arrives.
             _socket.Poll(timeout, SelectMode.SelectRead);
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
-            // An error condition on the socket also ends the wait; the next TryReceive reports or skips it.
+            // An error condition on the socket also ends the wait, and so does a disposal: the next TryReceive reports
+            // or skips them.
         }
     }
 
