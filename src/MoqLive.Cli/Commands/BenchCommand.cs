@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Runtime;
 using MoqLive.Quic;
 using MoqLive.Quic.Core;
 using MoqLive.Quic.Tls;
@@ -21,7 +22,7 @@ internal static class BenchCommand
 
     private static Command CreateQuicServerCommand(TimeProvider timeProvider)
     {
-        var command = new Command("quic-server", "Used by 'bench quic': a QUIC listener that accepts and closes connections until its standard input closes; answers each input line with its allocated bytes, completed thread-pool work items and gen0 collections.")
+        var command = new Command("quic-server", "Used by 'bench quic': a QUIC listener that accepts and closes connections until its standard input closes; answers each input line with its allocated bytes, completed thread-pool work items, gen0 collections, JIT-compiled methods and JIT time.")
         {
             Hidden = true,
         };
@@ -96,8 +97,8 @@ internal static class BenchCommand
         var handshakesOption = new Option<int>("--handshakes") { Description = "Sequential handshakes to time.", DefaultValueFactory = _ => 200 };
         var warmupOption = new Option<int>("--warmup-handshakes")
         {
-            Description = "Untimed handshakes before the timed ones, so that the timed ones run JIT-optimized code.",
-            // The server is a fresh child process: its tiered JIT needs several hundred handshakes to settle.
+            Description = "Untimed handshakes before the timed ones, so that the timed ones run JIT-optimized code; then rounds of 100 more until one leaves the server's JIT idle (at most 10 methods compiled).",
+            // The server is a fresh child process: its tiered JIT needs several hundred handshakes to settle, more on a loaded machine.
             DefaultValueFactory = _ => 500,
         };
         warmupOption.Validators.Add(r =>
@@ -196,14 +197,29 @@ internal static class QuicBench
             };
             await HandshakesAsync(options, settings.WarmupHandshakes, time, cancellationToken).ConfigureAwait(false);
             var before = await server.ReadCountersAsync(cancellationToken).ConfigureAwait(false);
+            // Tiered compilation (with dynamic PGO: tier 0, then an instrumented tier, then tier 1) runs on one
+            // background thread that a loaded machine starves, so a fixed count of warm-up handshakes may end with
+            // the server's JIT still busy, and that JIT time would be counted as handshake CPU. Keep warming up in
+            // rounds until one leaves the server's JIT (almost) idle, as it is in a server that has run for a while.
+            int warmup = settings.WarmupHandshakes;
+            for (int round = 0; round < MaxWarmupRounds; round++)
+            {
+                await HandshakesAsync(options, WarmupRound, time, cancellationToken).ConfigureAwait(false);
+                warmup += WarmupRound;
+                var next = await server.ReadCountersAsync(cancellationToken).ConfigureAwait(false);
+                bool settled = next.JitMethods - before.JitMethods <= JitSettledMethods;
+                before = next;
+                if (settled) break;
+            }
+
             (double hsSeconds, double clientCpu) = await HandshakesAsync(options, settings.Handshakes, time, cancellationToken).ConfigureAwait(false);
             var after = await server.ReadCountersAsync(cancellationToken).ConfigureAwait(false);
             int n = settings.Handshakes;
             double serverMs = (after.CpuSeconds - before.CpuSeconds) * 1000 / n;
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"handshakes: {n} in {hsSeconds:0.00} s = {n / hsSeconds:0.0} /s (sequential, connect + close, after {settings.WarmupHandshakes} untimed); server (child process) {serverMs:0.00} CPU ms each = {1000 / serverMs:0} handshakes per core-second; client {clientCpu * 1000 / n:0.00} CPU ms each")).ConfigureAwait(false);
+                $"handshakes: {n} in {hsSeconds:0.00} s = {n / hsSeconds:0.0} /s (sequential, connect + close, after {warmup} untimed); server (child process) {serverMs:0.00} CPU ms each = {1000 / serverMs:0} handshakes per core-second; client {clientCpu * 1000 / n:0.00} CPU ms each")).ConfigureAwait(false);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"            server per handshake: {(after.AllocatedBytes - before.AllocatedBytes) / 1024.0 / n:0.0} KB allocated, {(double)(after.WorkItems - before.WorkItems) / n:0.0} thread-pool work items, {(double)(after.ContextSwitches - before.ContextSwitches) / n:0.0} context switches; {after.Gen0Collections - before.Gen0Collections} gen0 GCs in all")).ConfigureAwait(false);
+                $"            server per handshake: {(after.AllocatedBytes - before.AllocatedBytes) / 1024.0 / n:0.0} KB allocated, {(double)(after.WorkItems - before.WorkItems) / n:0.0} thread-pool work items, {(double)(after.ContextSwitches - before.ContextSwitches) / n:0.0} context switches; {after.Gen0Collections - before.Gen0Collections} gen0 GCs in all; JIT: {after.JitMethods - before.JitMethods} methods compiled in {(after.JitTime - before.JitTime).TotalMilliseconds:0} ms")).ConfigureAwait(false);
         }
 
         // 3. ngtcp2 ↔ ngtcp2, same bytes.
@@ -303,7 +319,7 @@ internal static class QuicBench
             while (await input.ReadLineAsync(CancellationToken.None).ConfigureAwait(false) is not null)
             {
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{GC.GetTotalAllocatedBytes(precise: true)} {ThreadPool.CompletedWorkItemCount} {GC.CollectionCount(0)}")).ConfigureAwait(false);
+                    $"{GC.GetTotalAllocatedBytes(precise: true)} {ThreadPool.CompletedWorkItemCount} {GC.CollectionCount(0)} {JitInfo.GetCompiledMethodCount()} {JitInfo.GetCompilationTime().Ticks}")).ConfigureAwait(false);
                 await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             }
 
@@ -323,7 +339,14 @@ internal static class QuicBench
         }
     }
 
-    private sealed record ServerCounters(double CpuSeconds, long ContextSwitches, long AllocatedBytes, long WorkItems, long Gen0Collections);
+    // The warm-up after --warmup-handshakes: rounds of WarmupRound handshakes until the server JIT-compiles at most
+    // JitSettledMethods methods in one (a few methods reach tier 1 late, e.g. on rare paths), MaxWarmupRounds at most.
+    private const int WarmupRound = 100;
+    private const int JitSettledMethods = 10;
+    private const int MaxWarmupRounds = 100;
+
+    private sealed record ServerCounters(
+        double CpuSeconds, long ContextSwitches, long AllocatedBytes, long WorkItems, long Gen0Collections, long JitMethods, TimeSpan JitTime);
 
     /// <summary><c>moqlive bench quic-server</c> in a child process; ended by closing its standard input (then by PID).</summary>
     private sealed class HandshakeServer : IAsyncDisposable
@@ -375,7 +398,8 @@ internal static class QuicBench
 
         /// <summary>
         /// The child's CPU time and context switches (from /proc) and its own counters: bytes allocated, thread-pool work
-        /// items completed, gen0 collections (it prints them for each line it reads).
+        /// items completed, gen0 collections, methods JIT-compiled and the time spent compiling (it prints them for each
+        /// line it reads): JIT work left in the timed window means the warm-up was too short for tiered compilation.
         /// </summary>
         public async Task<ServerCounters> ReadCountersAsync(CancellationToken cancellationToken)
         {
@@ -384,7 +408,7 @@ internal static class QuicBench
             string line = await _process.StandardOutput.ReadLineAsync(cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException("'moqlive bench quic-server' exited");
             long[] v = Array.ConvertAll(line.Split(' '), x => long.Parse(x, CultureInfo.InvariantCulture));
-            return new ServerCounters(ProcStat.CpuSeconds(_process.Id), ProcStat.ContextSwitches(_process.Id), v[0], v[1], v[2]);
+            return new ServerCounters(ProcStat.CpuSeconds(_process.Id), ProcStat.ContextSwitches(_process.Id), v[0], v[1], v[2], v[3], TimeSpan.FromTicks(v[4]));
         }
 
         public async ValueTask DisposeAsync()

@@ -42,3 +42,23 @@ internal interface IDatagramSocket : IDisposable
     /// </summary>
     bool Send(ReadOnlySpan<byte> datagrams, int segmentSize, EndPoint remote);
 }
+
+/// <summary>
+/// A datagram socket a dedicated thread can drive directly, outside the async socket engine: the thread sleeps in
+/// <see cref="WaitReadable"/> and reads with <see cref="TryReceive"/>, so the kernel wakes it once per burst of
+/// datagrams, instead of waking the engine's event thread, which then queues a thread-pool work item for the receive.
+/// </summary>
+internal interface IThreadedDatagramSocket : IDatagramSocket
+{
+    /// <summary>
+    /// Reads what is queued into <paramref name="buffer"/> without waiting (as <see cref="IDatagramSocket.ReceiveAsync"/>
+    /// would); false when nothing is. Throws <see cref="ObjectDisposedException"/> once disposed.
+    /// </summary>
+    bool TryReceive(byte[] buffer, out DatagramReceiveResult result);
+
+    /// <summary>
+    /// Blocks the calling thread until a datagram is queued, the socket is disposed, or <paramref name="timeout"/> has
+    /// passed (a bound on how late a wait notices the disposal).
+    /// </summary>
+    void WaitReadable(TimeSpan timeout);
+}

@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace MoqLive.Quic.Internal;
 
 /// <summary>A UDP <see cref="IDatagramSocket"/> (IPv4, IPv6, or dual-mode when bound to <see cref="IPAddress.IPv6Any"/>).</summary>
-internal sealed class UdpDatagramSocket : IDatagramSocket
+internal sealed class UdpDatagramSocket : IThreadedDatagramSocket
 {
     // Large kernel buffers absorb bursts: a congestion window's worth of datagrams can arrive back to back.
     private const int SocketBufferSize = 8 * 1024 * 1024;
@@ -113,6 +113,71 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
             {
                 throw new ObjectDisposedException(nameof(UdpDatagramSocket), e);
             }
+        }
+    }
+
+    public bool TryReceive(byte[] buffer, out DatagramReceiveResult result)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        while (true)
+        {
+            try
+            {
+                if (_nativeReceiver is { } native)
+                {
+                    switch (native.TryReceive(buffer, out int length, out int segmentSize))
+                    {
+                        case NativeReceiveStatus.Received:
+                            var source = native.SourceAddress;
+                            source[..Math.Min(source.Length, _receiveAddress.Size)].CopyTo(_receiveAddress.Buffer.Span);
+                            result = new DatagramReceiveResult(length, RemoteOfLastReceive(), segmentSize);
+                            return true;
+                        case NativeReceiveStatus.WouldBlock:
+                            result = default;
+                            return false;
+                        case NativeReceiveStatus.Retry:
+                            continue;
+                        case NativeReceiveStatus.Unavailable:
+                            if (native.GroEnabled) LinuxUdpReceiver.DisableGro(_socket);
+                            _nativeReceiver = null;
+                            continue;
+                    }
+                }
+
+                // Without the native path: a synchronous receive, only once the kernel has a datagram queued.
+                if (_socket.Available == 0)
+                {
+                    result = default;
+                    return false;
+                }
+
+                int n = _socket.ReceiveFrom(buffer, SocketFlags.None, _receiveAddress);
+                result = new DatagramReceiveResult(n, RemoteOfLastReceive());
+                return true;
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused
+                or SocketError.MessageSize or SocketError.HostUnreachable or SocketError.NetworkUnreachable)
+            {
+                // As in ReceiveAsync: ICMP errors for earlier sends say nothing about this receive.
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.OperationAborted or SocketError.NotSocket or SocketError.Shutdown)
+            {
+                throw new ObjectDisposedException(nameof(UdpDatagramSocket), e);
+            }
+        }
+    }
+
+    public void WaitReadable(TimeSpan timeout)
+    {
+        try
+        {
+            // poll(2) on the socket itself: the kernel wakes this thread directly when a datagram arrives.
+            _socket.Poll(timeout, SelectMode.SelectRead);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // An error condition on the socket also ends the wait, and so does a disposal: the next TryReceive reports
+            // or skips them.
         }
     }
 
@@ -234,7 +299,21 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
         _gsoSupported = false;
     }
 
-    public void Dispose() => _socket.Dispose();
+    public void Dispose()
+    {
+        try
+        {
+            // Wakes a thread blocked in WaitReadable now rather than at its timeout: Linux wakes pollers of an
+            // unconnected UDP socket on shutdown(2) even though the call itself fails with ENOTCONN.
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // ENOTCONN (see above) or already closed.
+        }
+
+        _socket.Dispose();
+    }
 
     private static void SetDontFragment(Socket socket)
     {

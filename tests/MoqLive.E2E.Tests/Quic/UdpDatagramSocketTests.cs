@@ -55,4 +55,43 @@ public sealed class UdpDatagramSocketTests
             Assert.All(received[i], b => Assert.Equal((byte)(i + 1), b));
         }
     }
+
+    [Fact]
+    public async Task ThreadedReceive_WaitsForTheDatagramThenReadsIt()
+    {
+        using var sender = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var receiver = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        byte[] buffer = new byte[65536];
+        Assert.False(receiver.TryReceive(buffer, out _));
+
+        // The wait is bounded only by the test's timeout: it must return because the datagram arrived.
+        var wait = Task.Factory.StartNew(() => receiver.WaitReadable(Timeout.InfiniteTimeSpan), TaskCreationOptions.LongRunning);
+        Assert.True(sender.Send([1, 2, 3], receiver.LocalEndPoint));
+        await wait.WithTimeout();
+
+        Assert.True(receiver.TryReceive(buffer, out var r));
+        Assert.Equal(3, r.Length);
+        Assert.Equal([1, 2, 3], buffer[..3]);
+        Assert.Equal(((IPEndPoint)sender.LocalEndPoint).Port, ((IPEndPoint)r.Remote).Port);
+        Assert.False(receiver.TryReceive(buffer, out _));
+    }
+
+    [Fact]
+    public async Task ThreadedReceive_DisposeWakesTheWaitingThread()
+    {
+        var receiver = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var wait = Task.Factory.StartNew(() =>
+        {
+            waiting.SetResult();
+            receiver.WaitReadable(Timeout.InfiniteTimeSpan);
+        }, TaskCreationOptions.LongRunning);
+        await waiting.Task.WithTimeout();
+
+        // Nothing arrives: only the disposal can end an infinite wait (a racing dispose before the poll starts ends
+        // it too, as poll(2) then fails at once).
+        receiver.Dispose();
+        await wait.WithTimeout();
+        Assert.Throws<ObjectDisposedException>(() => receiver.TryReceive(new byte[16], out _));
+    }
 }
