@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using MoqLive.Moqt.Model;
+using MoqLive.Moqt.Session;
 using static MoqLive.Relay.Tests.MoqtRelaySubscribeTests;
 using static MoqLive.Relay.Tests.RelayTestHelpers;
 
@@ -119,5 +120,36 @@ public sealed class MoqtRelayUpstreamJoiningFetchTests
         Assert.True(fetch.IsOk, fetch.ToString());
         Assert.Equal([new Location(3, 0), new Location(3, 1), new Location(3, 2)], await ReadFetch(fetch.Value!.Objects));
         Assert.Equal([FetchType.RelativeJoining, FetchType.Standalone], publisher.Fetches);
+    }
+
+    [Fact]
+    public async Task FirstViewer_UpstreamIsASession_SubscribeAndFetchGoUpTogetherAndTheViewerGetsTheCurrentGroup()
+    {
+        await using var relay = new MoqtRelay();
+        var publisher = new TestPublisher { FailStandaloneFetchWith = NoStandaloneFetch };
+        var source = publisher.AddTrack(Video);
+        WriteGroup(source, 0, perSubgroup: 5);
+        var current = source.CreateGroup(1);
+        var subgroup = current.CreateSubgroup(0);
+        for (ulong o = 0; o < 3; o++)
+            subgroup.Write(o, Payload(1, o));
+        await using MoqtSession upstream = await ConnectAsync(relay, TimeProvider.System, new MoqtSessionOptions());
+        Assert.True((await upstream.PublishNamespaceAsync(Ns, publisher).AsTask().WaitAsync(TestTimeout)).IsOk);
+
+        // The relay's upstream is a MOQT session: its SUBSCRIBE and joining FETCH travel over the wire back to back.
+        await using MoqtSession viewer = await ConnectAsync(relay, TimeProvider.System, new MoqtSessionOptions());
+        (SubscribeResult subscription, FetchResult fetch) = await viewer.SubscribeWithJoiningFetchAsync(Video).AsTask().WaitAsync(TestTimeout);
+        Assert.True(subscription.IsOk, subscription.ToString());
+        Assert.True(fetch.IsOk, fetch.ToString());
+        Assert.Equal([new Location(1, 0), new Location(1, 1), new Location(1, 2)], await ReadFetch(fetch.Value!.Objects));
+        Assert.Equal([FetchType.RelativeJoining], publisher.Fetches);
+
+        using TrackConsumer live = subscription.Value!.Track;
+        var reading = Task.Run(() => ReadTrack(live));
+        subgroup.Write(3, Payload(1, 3));
+        subgroup.Complete();
+        current.Complete();
+        source.Complete();
+        Assert.Equal([new Location(1, 3)], (await reading.WaitAsync(TestTimeout)).Objects);
     }
 }
