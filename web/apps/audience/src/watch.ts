@@ -18,7 +18,7 @@ import {
   type StatsView,
   videoRenditions,
 } from "@moqlive/media";
-import { CertificateHashSource, connect, MoqtRequestError, type MoqtSession } from "@moqlive/moqt";
+import { type CertificateHash, CertificateHashSource, connect, MoqtRequestError, type MoqtSession } from "@moqlive/moqt";
 import { followChannelList } from "./channel-list.ts";
 
 interface AudienceStats {
@@ -154,7 +154,7 @@ async function join(): Promise<void> {
     timeline.mark("clock");
     return c;
   });
-  const connecting = certificateHash.get().then((hash) => {
+  const open = (hash: CertificateHash) => {
     timeline.mark("certificate");
     return connect(moqtUrl, {
       serverCertificateHashes: [hash],
@@ -163,7 +163,11 @@ async function join(): Promise<void> {
       timeline.mark("connected");
       return s;
     });
-  });
+  };
+  // With the hash at hand (the page carries it) the WebTransport session starts right here, before the player below
+  // takes the main thread.
+  const known = certificateHash.current;
+  const connecting = known === undefined ? certificateHash.get().then(open) : open(known);
   // A canvas can be transferred to a worker once: each join draws on a fresh one. The player (decoder worker, audio
   // output) starts while the session connects.
   const canvas = document.createElement("canvas");

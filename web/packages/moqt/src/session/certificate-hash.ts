@@ -37,6 +37,7 @@ export class CertificateHashSource {
   readonly #url: string | URL;
   readonly #fetchImpl: typeof fetch;
   #pending: Promise<CertificateHash> | undefined;
+  #current: CertificateHash | undefined;
 
   /**
    * @param url the server's origin (or any URL on it)
@@ -45,7 +46,15 @@ export class CertificateHashSource {
   constructor(url: string | URL, fetchImpl: typeof fetch = (input, init) => fetch(input, init), known?: string) {
     this.#url = url;
     this.#fetchImpl = fetchImpl;
-    if (known !== undefined) this.#pending = Promise.resolve(certificateHashFromHex(known));
+    if (known !== undefined) {
+      this.#current = certificateHashFromHex(known);
+      this.#pending = Promise.resolve(this.#current);
+    }
+  }
+
+  /** The hash if it is at hand now (from the page, or fetched before), so a connect need not wait even a microtask. */
+  get current(): CertificateHash | undefined {
+    return this.#current;
   }
 
   /** The hash: the one fetched before, or a new fetch. */
@@ -53,9 +62,14 @@ export class CertificateHashSource {
     if (this.#pending === undefined) {
       const pending = fetchCertificateHash(this.#url, this.#fetchImpl);
       this.#pending = pending;
-      pending.catch(() => {
-        if (this.#pending === pending) this.#pending = undefined;
-      });
+      pending.then(
+        (hash) => {
+          if (this.#pending === pending) this.#current = hash;
+        },
+        () => {
+          if (this.#pending === pending) this.#pending = undefined;
+        },
+      );
     }
     return this.#pending;
   }
@@ -63,5 +77,6 @@ export class CertificateHashSource {
   /** Forgets the hash: the next {@link get} fetches it again. */
   refresh(): void {
     this.#pending = undefined;
+    this.#current = undefined;
   }
 }
