@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4008, Level = LogLevel.Debug, Message = "Track {Track} has no subscribers left; unsubscribed upstream")]
     public static partial void TrackUnused(ILogger logger, string track);
+
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Warning, Message = "Upstream joining FETCH for {Track} did not complete within {Wait}; subscribers start without the current group cached")]
+    public static partial void UpstreamJoiningFetchTimedOut(ILogger logger, string track, TimeSpan wait);
 }

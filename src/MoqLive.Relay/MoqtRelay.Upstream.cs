@@ -8,11 +8,18 @@ public sealed partial class MoqtRelay
 {
     private const ulong MaxCacheDurationProperty = 0x04;
 
+    /// <summary>
+    /// The first downstream subscriber of a track: SUBSCRIBE upstream and, in the same round trip, a joining FETCH of
+    /// the current group (draft-19 §"Joining Fetches"), whose objects go into the cache before anyone is answered. The
+    /// first viewer's own joining FETCH is then served from the cache (its key frame, or the catalog's latest object)
+    /// instead of costing a second round trip to the publisher after SUBSCRIBE_OK, and later viewers find the same group.
+    /// </summary>
     private async Task EstablishAsync(RelayTrack entry, PublisherRegistration publisher)
     {
-        var upstream = await SubscribeUpstreamAsync(entry, publisher).ConfigureAwait(false);
+        var (upstream, fetch) = await SubscribeUpstreamAsync(entry, publisher, withJoiningFetch: true).ConfigureAwait(false);
         if (!upstream.IsOk)
         {
+            fetch?.Value?.Objects.Dispose();
             Log.UpstreamSubscribeFailed(_logger, entry.Name.ToString(), upstream.ErrorCode.ToString(), upstream.Reason);
             lock (_sync)
             {
@@ -26,22 +33,112 @@ public sealed partial class MoqtRelay
         }
 
         var consumer = upstream.Value!.Track;
+        TrackProducer producer;
         lock (_sync)
         {
             if (entry.State != RelayTrackState.Establishing)
             {
                 // The relay shut down meanwhile; CloseTrack already answered the waiting subscribers.
                 consumer.Dispose();
+                fetch?.Value?.Objects.Dispose();
                 return;
             }
 
             CreateProducer(entry, consumer.Info);
+            producer = entry.Producer!;
             if (upstream.Value.LargestLocation is { } largest)
-                entry.Producer!.AdvanceLargestLocation(largest);
+                producer.AdvanceLargestLocation(largest);
+        }
+
+        // The subscription's objects wait in the session until the pump starts, so the cache gets the fetched
+        // objects first, in order.
+        if (fetch is { IsOk: true, Value: { } fetched })
+            await CacheJoiningFetchAsync(entry, producer, fetched.Objects).ConfigureAwait(false);
+
+        lock (_sync)
+        {
+            if (entry.State != RelayTrackState.Establishing)
+            {
+                consumer.Dispose();
+                return;
+            }
+
             Attach(entry, consumer, publisher.Order);
         }
 
         entry.Ready.TrySetResult(null);
+    }
+
+    /// <summary>
+    /// Writes the upstream joining FETCH's objects into the cache once the response is complete, waiting at most
+    /// <see cref="MoqtRelayOptions.JoiningFetchWait"/> for it: a publisher slow to answer must not hold the subscribers
+    /// up, and a cut-short response is dropped whole, so the cache never holds a group with a hole before the live edge
+    /// (the subscribers' own joining FETCH then goes upstream as before).
+    /// </summary>
+    private async Task CacheJoiningFetchAsync(RelayTrack entry, TrackProducer producer, FetchConsumer response)
+    {
+        var objects = new List<MoqtObject>();
+        using var timeout = new CancellationTokenSource(_options.JoiningFetchWait, _options.TimeProvider);
+        using (response)
+        {
+            try
+            {
+                while (true)
+                {
+                    var read = await response.ReadObjectAsync(timeout.Token).ConfigureAwait(false);
+                    if (read.Status == ObjectReadStatus.End)
+                        break;
+                    if (read.Status != ObjectReadStatus.Object)
+                    {
+                        ReleaseAll(objects);
+                        return;
+                    }
+
+                    objects.Add(read.Object!);
+                }
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                Log.UpstreamJoiningFetchTimedOut(_logger, entry.Name.ToString(), _options.JoiningFetchWait);
+                ReleaseAll(objects);
+                return;
+            }
+        }
+
+        for (int i = 0; i < objects.Count; i++)
+        {
+            var obj = objects[i];
+            Metrics.AddObjectIn(obj.Payload.Length);
+            if (entry.Chat?.Check(obj) is { } verdict && verdict != ChatVerdict.Forward)
+            {
+                // docs/media-format.md "Chat": as for the subscription's objects.
+                Metrics.AddChatDropped(verdict == ChatVerdict.Oversized);
+                obj.Release();
+                continue;
+            }
+
+            try
+            {
+                var group = producer.GetOrCreateGroup(obj.GroupId);
+                var subgroup = obj.ForwardingPreference == ForwardingPreference.Datagram ? null : group.GetOrCreateSubgroup(obj.SubgroupId, obj.PublisherPriority);
+                if (Forward(obj, group, subgroup))
+                    continue;
+            }
+            catch (InvalidOperationException)
+            {
+                // The track ended under us (relay shutting down).
+                obj.Release();
+            }
+
+            ReleaseAll(objects.Skip(i + 1));
+            return;
+        }
+    }
+
+    private static void ReleaseAll(IEnumerable<MoqtObject> objects)
+    {
+        foreach (var obj in objects)
+            obj.Release();
     }
 
     private async Task ResumeAsync(RelayTrack entry, PublisherRegistration publisher)
@@ -73,16 +170,23 @@ public sealed partial class MoqtRelay
     }
 
     private async Task<SubscribeResult> SubscribeUpstreamAsync(RelayTrack entry, PublisherRegistration publisher)
+        => (await SubscribeUpstreamAsync(entry, publisher, withJoiningFetch: true).ConfigureAwait(false)).Subscription;
+
+    /// <summary>SUBSCRIBE upstream, with a joining FETCH of the current group if asked (Fetch is null otherwise).</summary>
+    private async Task<(SubscribeResult Subscription, FetchResult? Fetch)> SubscribeUpstreamAsync(RelayTrack entry, PublisherRegistration publisher, bool withJoiningFetch)
     {
         Metrics.AddUpstreamSubscribe();
         try
         {
-            return await publisher.Publisher.SubscribeAsync(entry.Name, UpstreamSubscribeOptions, CancellationToken.None).ConfigureAwait(false);
+            if (!withJoiningFetch)
+                return (await publisher.Publisher.SubscribeAsync(entry.Name, UpstreamSubscribeOptions, CancellationToken.None).ConfigureAwait(false), null);
+            return await publisher.Publisher.SubscribeWithJoiningFetchAsync(entry.Name, groupsBack: 0, UpstreamSubscribeOptions, CancellationToken.None)
+                .ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // A publisher that throws instead of returning an error (e.g. its session died mid-request).
-            return SubscribeResult.Error(RequestErrorCode.InternalError, ex.Message);
+            return (SubscribeResult.Error(RequestErrorCode.InternalError, ex.Message), null);
         }
     }
 

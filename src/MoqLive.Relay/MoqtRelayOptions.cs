@@ -35,7 +35,9 @@ public sealed record MoqtRelayOptions
 
     /// <summary>
     /// How long a joining FETCH waits for the first object of the subscription it joins when that subscription has no
-    /// Joining Location yet (the upstream's SUBSCRIBE_OK carried no LARGEST_OBJECT); then INVALID_RANGE. Default 2 s.
+    /// Joining Location yet (the upstream's SUBSCRIBE_OK carried no LARGEST_OBJECT); then INVALID_RANGE. Also how long
+    /// the first subscriber of a track waits for the relay's own upstream joining FETCH of the current group (then it is
+    /// answered without that group cached). Default 2 s.
     /// </summary>
     public TimeSpan JoiningFetchWait { get; init; } = TimeSpan.FromSeconds(2);
 

@@ -54,6 +54,7 @@ public sealed partial class MoqLiveServer
         {
             var files = new PhysicalFileProvider(WebRoot);
             app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+            app.Use((context, next) => ServePageAsync(context, files, next));
             app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
         }
         else
@@ -106,6 +107,49 @@ public sealed partial class MoqLiveServer
             // Long-lived requests are cut.
         }
         await _web.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Serves the web root's HTML pages with <see cref="WithConnectionInfo"/>: a page then connects without first fetching
+    /// <c>/certificate.sha256</c> (one HTTPS round trip, 10–170 ms of a join: issue 5). Never cached, since the development
+    /// certificate is renewed while the server runs. Other files go to the static-file middleware.
+    /// </summary>
+    private Task ServePageAsync(HttpContext context, PhysicalFileProvider files, Func<Task> next)
+    {
+        // UseDefaultFiles has already rewritten a folder's path to its index.html.
+        if (!(HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+            || !context.Request.Path.Value!.EndsWith(".html", StringComparison.OrdinalIgnoreCase)
+            || files.GetFileInfo(context.Request.Path.Value) is not { Exists: true, IsDirectory: false, PhysicalPath: { } path })
+        {
+            return next();
+        }
+
+        return WritePageAsync(context, path);
+    }
+
+    private async Task WritePageAsync(HttpContext context, string path)
+    {
+        string html = await File.ReadAllTextAsync(path, context.RequestAborted).ConfigureAwait(false);
+        byte[] body = Encoding.UTF8.GetBytes(WithConnectionInfo(html, Convert.ToHexStringLower(Certificate.Sha256), _options.MoqtPath));
+        context.Response.ContentType = "text/html; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.ContentLength = body.Length;
+        if (HttpMethods.IsGet(context.Request.Method))
+            await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <paramref name="html"/> with what a page needs to open its WebTransport session put in its head, so it connects
+    /// without asking the server first: <c>&lt;meta name="moqlive-certificate-sha256"&gt;</c> (the hex SHA-256 of the
+    /// certificate, as <c>/certificate.sha256</c> serves it) and <c>&lt;meta name="moqlive-moqt-path"&gt;</c> (the
+    /// WebTransport path of MOQT sessions). A page without them (Vite's dev server) fetches the hash.
+    /// </summary>
+    internal static string WithConnectionInfo(string html, string certificateSha256, string moqtPath)
+    {
+        string meta = string.Create(CultureInfo.InvariantCulture,
+            $"""<meta name="moqlive-certificate-sha256" content="{WebUtility.HtmlEncode(certificateSha256)}" /><meta name="moqlive-moqt-path" content="{WebUtility.HtmlEncode(moqtPath)}" />""");
+        int head = html.IndexOf("</head>", StringComparison.OrdinalIgnoreCase);
+        return head < 0 ? meta + html : html.Insert(head, meta);
     }
 
     /// <summary>What a page needs for <c>serverCertificateHashes</c>: <c>{ algorithm: "sha-256", value }</c>.</summary>

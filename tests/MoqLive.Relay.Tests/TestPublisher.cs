@@ -20,6 +20,15 @@ internal sealed class TestPublisher : IPublisher
 
     public int Subscribes => Volatile.Read(ref _subscribes);
 
+    /// <summary>The FETCH types received, in order.</summary>
+    public List<FetchType> Fetches { get; } = [];
+
+    /// <summary>Answers a standalone FETCH with this error (a publisher whose past objects the relay must not need).</summary>
+    public FetchResult? FailStandaloneFetchWith { get; set; }
+
+    /// <summary>Answers a joining FETCH with this response instead of its own cache (e.g. one that never completes).</summary>
+    public Func<FetchRequest, FetchResult>? JoiningFetchResponse { get; set; }
+
     public TrackProducer AddTrack(FullTrackName name, TrackProducerOptions? options = null)
     {
         var producer = new TrackProducer(new TrackInfo(name), options ?? TrackProducerOptions.Default with { MaxGroups = 1000 });
@@ -46,6 +55,16 @@ internal sealed class TestPublisher : IPublisher
 
     public ValueTask<FetchResult> FetchAsync(FetchRequest request, CancellationToken cancellationToken = default)
     {
+        lock (Fetches)
+            Fetches.Add(request.Type);
+        if (request.Type == FetchType.Standalone && FailStandaloneFetchWith is { } failure)
+            return ValueTask.FromResult(failure);
+        if (request.Type != FetchType.Standalone && JoiningFetchResponse is { } respond)
+            return ValueTask.FromResult(respond(request));
+
+        // A subscription answered without a Largest Location has no Joining Location (§"Joining Fetch Range Calculation").
+        if (request.Type != FetchType.Standalone && OmitLargestLocation)
+            return ValueTask.FromResult(FetchResult.Error(RequestErrorCode.InvalidRange, "no Joining Location"));
         TrackProducer? producer;
         lock (_tracks)
             _tracks.TryGetValue(request.Track, out producer);

@@ -30,4 +30,26 @@ public sealed class MoqLiveServerWebTests
         Assert.InRange(live, 1, GC.GetTotalMemory(forceFullCollection: false) + (32 << 20));
         Assert.True(live < 64 << 20, $"live heap {live} still holds the garbage");
     }
+
+    [Fact]
+    public void WithConnectionInfo_Page_PutsCertificateHashAndMoqtPathInItsHead()
+    {
+        const string Hash = "7493ea7a869931f9e56452c136ea3cf3e6852c529c205ff66996923048523ffc";
+        string page = MoqLiveServer.WithConnectionInfo("<!doctype html><html><head><title>W</title></head><body></body></html>", Hash, "/moq\"<x>");
+
+        Assert.Equal(
+            "<!doctype html><html><head><title>W</title>" +
+            $"<meta name=\"moqlive-certificate-sha256\" content=\"{Hash}\" /><meta name=\"moqlive-moqt-path\" content=\"/moq&quot;&lt;x&gt;\" />" +
+            "</head><body></body></html>",
+            page);
+    }
+
+    [Fact]
+    public void WithConnectionInfo_NoHead_PutsTheTagsFirst()
+    {
+        string page = MoqLiveServer.WithConnectionInfo("<p>hi</p>", "00", "/moq");
+
+        Assert.StartsWith("<meta name=\"moqlive-certificate-sha256\" content=\"00\" />", page, StringComparison.Ordinal);
+        Assert.EndsWith("<p>hi</p>", page, StringComparison.Ordinal);
+    }
 }

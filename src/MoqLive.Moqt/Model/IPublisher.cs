@@ -25,6 +25,24 @@ public interface IPublisher
     /// <summary>FETCH past objects (standalone, or joining an existing subscription). Ok carries a <see cref="FetchConsumer"/> owned by the caller.</summary>
     ValueTask<FetchResult> FetchAsync(FetchRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// SUBSCRIBE to <paramref name="track"/> and a Relative Joining FETCH <paramref name="groupsBack"/> groups back
+    /// (draft-19 §"Joining Fetches"): the current group up to the Joining Location, then the subscription from there. A
+    /// session sends both without waiting for SUBSCRIBE_OK (one round trip); this default subscribes, then fetches.
+    /// </summary>
+    /// <returns>The subscription's result and the FETCH's (an error when the subscription failed or nothing was published yet).</returns>
+    async ValueTask<(SubscribeResult Subscription, FetchResult Fetch)> SubscribeWithJoiningFetchAsync(FullTrackName track, ulong groupsBack = 0,
+        SubscribeOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= SubscribeOptions.Default;
+        SubscribeResult subscription = await SubscribeAsync(track, options, cancellationToken).ConfigureAwait(false);
+        if (!subscription.IsOk)
+            return (subscription, FetchResult.Error(subscription.ErrorCode, subscription.Reason));
+        FetchResult fetch = await FetchAsync(FetchRequest.RelativeJoining(subscription.Value!.Track, groupsBack, GroupOrder.Ascending, options.SubscriberPriority),
+            cancellationToken).ConfigureAwait(false);
+        return (subscription, fetch);
+    }
+
     /// <summary>TRACK_STATUS: what a SUBSCRIBE_OK would say, without subscribing.</summary>
     ValueTask<TrackStatusResult> TrackStatusAsync(FullTrackName track, CancellationToken cancellationToken = default);
 

@@ -70,6 +70,15 @@ public sealed class MoqtLoopbackTests
         using var http = new HttpClient(handler) { BaseAddress = new Uri(web), Timeout = TimeSpan.FromSeconds(20) };
 
         Assert.Equal(hash, (await http.GetStringAsync("/certificate.sha256")).Trim());
+        // The pages carry the hash and the MOQT path, so they connect without fetching it first (issue 5).
+        using (HttpResponseMessage watch = await http.GetAsync("/watch/?channel=alice"))
+        {
+            Assert.Equal("no-store", watch.Headers.CacheControl?.ToString());
+            string page = await watch.Content.ReadAsStringAsync();
+            Assert.Contains($"<meta name=\"moqlive-certificate-sha256\" content=\"{hash}\" />", page, StringComparison.Ordinal);
+            Assert.Contains("<meta name=\"moqlive-moqt-path\" content=\"/moq\" />", page, StringComparison.Ordinal);
+        }
+
         JsonElement certificate = await http.GetFromJsonAsync<JsonElement>("/api/certificate");
         Assert.Equal("sha-256", certificate.GetProperty("algorithm").GetString());
         Assert.Equal(32, certificate.GetProperty("value").GetArrayLength());

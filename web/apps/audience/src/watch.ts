@@ -18,7 +18,7 @@ import {
   type StatsView,
   videoRenditions,
 } from "@moqlive/media";
-import { CertificateHashSource, connect, MoqtRequestError, type MoqtSession } from "@moqlive/moqt";
+import { type CertificateHash, CertificateHashSource, connect, MoqtRequestError, type MoqtSession } from "@moqlive/moqt";
 import { followChannelList } from "./channel-list.ts";
 
 interface AudienceStats {
@@ -29,7 +29,7 @@ interface AudienceStats {
   timeToFirstFrameMs?: number | undefined;
   /**
    * The newest join's steps, ms since the join (also `moqlive:STEP` performance marks): certificate (the
-   * /certificate.sha256 hash at hand: fetched as the page loaded), player (the player is set up), transport (WebTransport
+   * certificate hash at hand: from the page, or fetched from /certificate.sha256 as the page loaded), player (the player is set up), transport (WebTransport
    * ready), connected (MOQT SETUP done), clock, the watcher's
    * steps (catalog-subscribed, catalog, video-subscribed, video-object, ...), then in the decoder worker first-object,
    * first-decode, first-output (decoded) and first-frame (drawn).
@@ -117,8 +117,11 @@ let current:
   | { session: MoqtSession; player: MediaPlayer; watcher: ChannelWatcher; base: typeof totals; timeline: JoinTimeline; chat?: ChatRoom }
   | undefined;
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
-// Fetched as the page loads, so a join does not wait for it (issue 5); a failure is retried by the join.
-const certificateHash = new CertificateHashSource(location.origin);
+// `moqlive serve` puts the certificate hash and the MOQT path in the page, so a join connects at once (issue 5); served
+// without them (Vite's dev server) the page fetches the hash as it loads, and a failure is retried by the join.
+const serverMeta = (name: string) => document.querySelector<HTMLMetaElement>(`meta[name="moqlive-${name}"]`)?.content;
+const moqtUrl = new URL(serverMeta("moqt-path") ?? "/moq", location.origin).toString();
+const certificateHash = new CertificateHashSource(location.origin, undefined, serverMeta("certificate-sha256"));
 certificateHash.get().catch(() => {});
 
 function setStatus(state: AudienceStats["state"], text: string): void {
@@ -151,16 +154,20 @@ async function join(): Promise<void> {
     timeline.mark("clock");
     return c;
   });
-  const connecting = certificateHash.get().then((hash) => {
+  const open = (hash: CertificateHash) => {
     timeline.mark("certificate");
-    return connect(new URL("/moq", location.origin).toString(), {
+    return connect(moqtUrl, {
       serverCertificateHashes: [hash],
       onProgress: (step) => timeline.mark(step),
     }).then((s) => {
       timeline.mark("connected");
       return s;
     });
-  });
+  };
+  // With the hash at hand (the page carries it) the WebTransport session starts right here, before the player below
+  // takes the main thread.
+  const known = certificateHash.current;
+  const connecting = known === undefined ? certificateHash.get().then(open) : open(known);
   // A canvas can be transferred to a worker once: each join draws on a fresh one. The player (decoder worker, audio
   // output) starts while the session connects.
   const canvas = document.createElement("canvas");

@@ -1,5 +1,5 @@
 export { AsyncQueue } from "./session/async-queue.ts";
-export { type CertificateHash, CertificateHashSource, fetchCertificateHash } from "./session/certificate-hash.ts";
+export { type CertificateHash, CertificateHashSource, certificateHashFromHex, fetchCertificateHash } from "./session/certificate-hash.ts";
 export { type ConnectOptions, type ConnectStep, connect, MOQT_PROTOCOL } from "./session/connect.ts";
 export { MoqtRequestError, MoqtSessionClosedError } from "./session/errors.ts";
 export { type FetchOkInfo, FetchResponse } from "./session/fetch-response.ts";

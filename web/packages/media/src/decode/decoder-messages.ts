@@ -19,6 +19,9 @@ export interface ConfigureTrack {
   readonly track: string;
   readonly codec: string;
   readonly description?: ArrayBuffer;
+  /** Video: the catalog's picture size, so the canvas is sized (and its drawing path set up) before the first frame. */
+  readonly width?: number;
+  readonly height?: number;
   readonly samplerate?: number;
   readonly channels?: number;
 }

@@ -74,6 +74,7 @@ scope.onmessage = (event: MessageEvent<ToDecoder>) => {
       videoBuffer = new JitterBuffer<Encoded>(delay);
       audioBuffer = new JitterBuffer<Encoded>(delay, { startWithKeyframe: false });
       context = message.canvas.getContext("2d");
+      warmUpCanvas();
       setInterval(postStats, 250);
       break;
     case "audio-output":
@@ -113,6 +114,8 @@ function configure(message: ConfigureTrack): void {
       // Set the decoder up now, with the catalog's description, while the first key frame is still on its way: its
       // initialisation is then off the path to the first frame. A key frame with another VIDEO_CONFIG reconfigures it.
       if (videoDecoder === undefined || videoDecoder.state !== "configured") configureVideoDecoder(message, message.description);
+      if (firstFrameAt === undefined && message.width !== undefined && message.height !== undefined)
+        warmUpCanvas(message.width, message.height);
     }
   } else {
     audioConfig = message;
@@ -235,6 +238,30 @@ function configureVideoDecoder(config: ConfigureTrack, description: ArrayBuffer 
   });
   configuredDescription = description;
   configuredCodec = config.codec;
+}
+
+/**
+ * Sizes the canvas and draws a black frame on it, so the first decoded frame finds the 2D context's backing store and
+ * the VideoFrame drawing path set up (issue 5: the first decoder output took 0.5–1 s to reach the canvas on a loaded
+ * machine, against a few ms for later frames). Runs as the player starts and again with the catalog's size, while the
+ * key frame is still on its way.
+ */
+function warmUpCanvas(width?: number, height?: number): void {
+  const canvas = init?.canvas;
+  if (context === null || canvas === undefined) return;
+  if (width !== undefined && height !== undefined && (canvas.width !== width || canvas.height !== height)) {
+    canvas.width = width;
+    canvas.height = height;
+  }
+  // I420, black in limited range (Y 16, U and V 128); even sizes as 4:2:0 requires.
+  const w = Math.max(2, canvas.width & ~1);
+  const h = Math.max(2, canvas.height & ~1);
+  const pixels = new Uint8Array((w * h * 3) / 2);
+  pixels.fill(16, 0, w * h);
+  pixels.fill(128, w * h);
+  const black = new VideoFrame(pixels, { format: "I420", codedWidth: w, codedHeight: h, timestamp: 0 });
+  context.drawImage(black, 0, 0);
+  black.close();
 }
 
 function render(frame: VideoFrame): void {

@@ -91,7 +91,15 @@ export class MediaPlayer {
     const switched = new Promise<boolean>((resolve) => {
       this.#videoRequest = { track: track.name, resolve };
     });
-    this.#configure({ type: "configure", role: "video", track: track.name, codec: track.codec, ...description(track.initData) });
+    this.#configure({
+      type: "configure",
+      role: "video",
+      track: track.name,
+      codec: track.codec,
+      width: track.width,
+      height: track.height,
+      ...description(track.initData),
+    });
     return switched;
   }
 

@@ -37,4 +37,17 @@ describe("CertificateHashSource", () => {
     await expect(source.get()).rejects.toThrow("server down");
     expect((await source.get()).value).toEqual(new Uint8Array(32).fill(3));
   });
+
+  it("uses the hash the page carries without fetching, and fetches after refresh", async () => {
+    const { fetchImpl, urls } = fakeFetch([`${"05".repeat(32)}\n`]);
+    const source = new CertificateHashSource("https://relay.example:4443/", fetchImpl, "04".repeat(32));
+    expect(source.current?.value).toEqual(new Uint8Array(32).fill(4));
+    expect((await source.get()).value).toEqual(new Uint8Array(32).fill(4));
+    expect(urls).toEqual([]);
+    source.refresh();
+    expect(source.current).toBeUndefined();
+    expect((await source.get()).value).toEqual(new Uint8Array(32).fill(5));
+    expect(source.current?.value).toEqual(new Uint8Array(32).fill(5));
+    expect(urls.length).toBe(1);
+  });
 });
