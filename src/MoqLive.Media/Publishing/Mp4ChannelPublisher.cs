@@ -13,7 +13,7 @@ namespace MoqLive.Media.Publishing;
 /// <c>["live", NAME]</c>, in real time.
 /// </summary>
 /// <remarks>
-/// <para>Drive it in two steps: <see cref="OpenAsync"/> reads the init segment and the first fragment (so a wrong input
+/// <para>Drive it in two steps: <see cref="OpenAsync"/> reads the init segment and the first second of fragments (so a wrong input
 /// fails before any network work, and the catalog knows frame rate and bitrate), then, once <see cref="Publisher"/>
 /// is reachable by the relay, <see cref="RunAsync"/> publishes until the input ends (or forever with loop).</para>
 /// <para>Mapping: media time maps onto the wall clock at the start of <see cref="RunAsync"/>; each sample is written
@@ -43,20 +43,27 @@ public sealed class Mp4ChannelPublisher : IDisposable
     private readonly long _originUs;
     private Stream _stream;
     private FragmentedMp4Reader _reader;
-    private Mp4Fragment? _firstFragment;
+    /// <summary>The fragments <see cref="OpenAsync"/> read ahead to measure the tracks; published first.</summary>
+    private readonly Queue<Mp4Fragment> _firstFragments;
     private int _running;
 
-    private Mp4ChannelPublisher(Func<Stream> open, MediaPublishOptions options, Stream stream, FragmentedMp4Reader reader, Mp4Fragment first)
+    /// <summary>Media <see cref="OpenAsync"/> reads ahead for the catalog's bitrate and frame rate: a GOP of a live encode.</summary>
+    private static readonly TimeSpan MeasureSpan = TimeSpan.FromSeconds(1);
+
+    /// <summary>Most fragments read ahead (one per frame for a live encode: a second of 60 fps plus audio).</summary>
+    private const int MaxMeasureFragments = 200;
+
+    private Mp4ChannelPublisher(Func<Stream> open, MediaPublishOptions options, Stream stream, FragmentedMp4Reader reader, List<Mp4Fragment> first)
     {
         _open = open;
         _options = options;
         _stream = stream;
         _reader = reader;
-        _firstFragment = first;
+        _firstFragments = new Queue<Mp4Fragment>(first);
         InitSegment = reader.InitSegment!;
         _videoTracks = VideoRenditions(InitSegment);
         _audioTrack = InitSegment.Audio;
-        _originUs = first.Samples.Count == 0 ? 0 : first.Samples.Min(s => TrackOf(s)?.ToMicroseconds(s.DecodeTime) ?? long.MaxValue);
+        _originUs = first[0].Samples.Count == 0 ? 0 : first[0].Samples.Min(s => TrackOf(s)?.ToMicroseconds(s.DecodeTime) ?? long.MaxValue);
         Namespace = ChannelTracks.Namespace(options.Channel);
 
         var cache = TrackProducerOptions.Default with { MaxGroups = options.CacheGroups, TimeProvider = options.TimeProvider };
@@ -131,7 +138,10 @@ public sealed class Mp4ChannelPublisher : IDisposable
     /// <summary><c>audio</c>, or null when the input has no audio.</summary>
     public TrackProducer? AudioTrack { get; }
 
-    /// <summary>Opens the input and reads its init segment and first fragment.</summary>
+    /// <summary>
+    /// Opens the input and reads its init segment and its first second of fragments (or all, if shorter): a live encode
+    /// writes a fragment per frame, and one key frame says nothing of a track's bitrate.
+    /// </summary>
     /// <param name="open">Opens the input; called again for each pass with <see cref="MediaPublishOptions.Loop"/>.</param>
     /// <param name="options">Channel and pacing options.</param>
     /// <param name="cancellationToken">Cancels reading.</param>
@@ -148,7 +158,13 @@ public sealed class Mp4ChannelPublisher : IDisposable
             await reader.ReadInitSegmentAsync(cancellationToken).ConfigureAwait(false);
             Mp4Fragment first = await reader.ReadFragmentAsync(cancellationToken).ConfigureAwait(false)
                 ?? throw new Mp4FormatException("The MP4 has no media: it ends after the moov without a movie fragment (moof).");
-            return new Mp4ChannelPublisher(open, options, stream, reader, first);
+            var fragments = new List<Mp4Fragment> { first };
+            while (fragments.Count < MaxMeasureFragments && Duration(reader.InitSegment!, fragments) < MeasureSpan
+                && await reader.ReadFragmentAsync(cancellationToken).ConfigureAwait(false) is { } next)
+            {
+                fragments.Add(next);
+            }
+            return new Mp4ChannelPublisher(open, options, stream, reader, fragments);
         }
         catch
         {
@@ -279,8 +295,7 @@ public sealed class Mp4ChannelPublisher : IDisposable
         {
             while (true)
             {
-                Mp4Fragment? fragment = Interlocked.Exchange(ref _firstFragment, null)
-                    ?? await _reader.ReadFragmentAsync(cancellationToken).ConfigureAwait(false);
+                Mp4Fragment? fragment = _firstFragments.TryDequeue(out Mp4Fragment? read) ? read : await _reader.ReadFragmentAsync(cancellationToken).ConfigureAwait(false);
                 if (fragment is null)
                 {
                     if (!_options.Loop)
@@ -349,13 +364,13 @@ public sealed class Mp4ChannelPublisher : IDisposable
 
     /// <summary>
     /// Frame rate (from the most common sample duration, so an odd first frame does not skew it) and bitrate of a track
-    /// over the first fragment: what the catalog can know up front.
+    /// over the fragments read ahead: what the catalog can know up front.
     /// </summary>
-    private static (double Framerate, long Bitrate) Measure(Mp4Track track, Mp4Fragment fragment)
+    private static (double Framerate, long Bitrate) Measure(Mp4Track track, List<Mp4Fragment> fragments)
     {
         long duration = 0, bytes = 0;
         var durations = new Dictionary<uint, int>();
-        foreach (Mp4Sample s in fragment.Samples)
+        foreach (Mp4Sample s in fragments.SelectMany(f => f.Samples))
         {
             if (s.TrackId != track.TrackId)
                 continue;
@@ -367,6 +382,18 @@ public sealed class Mp4ChannelPublisher : IDisposable
         double framerate = typical > 0 ? Math.Round((double)track.Timescale / typical, 2) : 30;
         long bitrate = duration == 0 ? 0 : (long)((Int128)bytes * 8 * track.Timescale / duration);
         return (framerate, bitrate);
+    }
+
+    /// <summary>The longest span of media any track has in <paramref name="fragments"/>.</summary>
+    private static TimeSpan Duration(Mp4InitSegment init, List<Mp4Fragment> fragments)
+    {
+        long longestUs = 0;
+        foreach (IGrouping<uint, Mp4Sample> samples in fragments.SelectMany(f => f.Samples).GroupBy(s => s.TrackId))
+        {
+            if (init.Tracks.FirstOrDefault(t => t.TrackId == samples.Key) is { } track)
+                longestUs = Math.Max(longestUs, track.ToMicroseconds(samples.Sum(s => (long)s.Duration)));
+        }
+        return TimeSpan.FromMicroseconds(longestUs);
     }
 
     private static long NowMicroseconds(TimeProvider time) => (time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;

@@ -246,7 +246,8 @@ public sealed class Mp4ChannelPublisherTests
         uint sequence = 1;
         foreach ((uint track, int n) in order)
         {
-            byte[] data = [.. U32(4), (byte)track, (byte)n, 0, 0];
+            // Key frames are larger (40 bytes against 8), as in a real encode.
+            byte[] data = [.. U32(4), (byte)track, (byte)n, 0, 0, .. Zeros(n % gop == 0 ? 32 : 0)];
             file.AddRange(Fragment(sequence++, track, (ulong)n * 3000, 0x020000, 0x305, [new(3000, data, n % gop == 0 ? Sync : NonSync)]));
         }
         return [.. file];
@@ -263,6 +264,8 @@ public sealed class Mp4ChannelPublisherTests
         Assert.Equal(["video/hd", "video/sd"], media.Catalog.Tracks.Select(t => t.Name));
         Assert.Equal([(1280, 720, 1), (640, 360, 1)], media.Catalog.Tracks.Select(t => (t.Width, t.Height, t.AltGroup ?? 0)));
         Assert.Equal([(byte)128, (byte)96], media.VideoTracks.Select(t => t.Info.PublisherPriority));
+        // The bitrate covers every fragment read ahead (all 0.3 s here), not the first (a key frame alone: 9600 bit/s).
+        Assert.Equal([4480L, 4480L], media.Catalog.Tracks.Select(t => t.Bitrate ?? 0));
         ConcurrentQueue<Received>[] received = [new(), new()];
         using var stop = new CancellationTokenSource();
         var collectors = new List<Task>();
