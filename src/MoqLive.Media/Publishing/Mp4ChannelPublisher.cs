@@ -8,17 +8,19 @@ namespace MoqLive.Media.Publishing;
 
 /// <summary>
 /// Publishes a fragmented MP4 (a file or a pipe from ffmpeg) as a MoqLive channel (docs/media-format.md): tracks
-/// <c>catalog</c>, <c>video/hd</c> (the input's video) and <c>audio</c> (its Opus audio, if any) under
+/// <c>catalog</c>, <c>video/hd</c> (the input's video), <c>video/sd</c> (a second, smaller video track of the same
+/// frames, if any: a simulcast rendition for rate adaptation) and <c>audio</c> (its Opus audio, if any) under
 /// <c>["live", NAME]</c>, in real time.
 /// </summary>
 /// <remarks>
-/// <para>Drive it in two steps: <see cref="OpenAsync"/> reads the init segment and the first fragment (so a wrong input
+/// <para>Drive it in two steps: <see cref="OpenAsync"/> reads the init segment and the first second of fragments (so a wrong input
 /// fails before any network work, and the catalog knows frame rate and bitrate), then, once <see cref="Publisher"/>
 /// is reachable by the relay, <see cref="RunAsync"/> publishes until the input ends (or forever with loop).</para>
 /// <para>Mapping: media time maps onto the wall clock at the start of <see cref="RunAsync"/>; each sample is written
 /// when its decode time is due on <see cref="MediaPublishOptions.TimeProvider"/>, with LOC TIMESTAMP = the due time
 /// plus its composition offset, in µs since the Unix epoch. Video: a group per key frame (GOP), an object per frame in
-/// subgroup 0, VIDEO_CONFIG on object 0. Audio: an object per Opus packet, a group per 50 packets. Group IDs start at
+/// subgroup 0, VIDEO_CONFIG on object 0; the frames of both video renditions that share a decode time share a TIMESTAMP,
+/// so their key frames splice (the player switches renditions at a group boundary). Audio: an object per Opus packet, a group per 50 packets. Group IDs start at
 /// the start time in ms since the epoch and go up by one (MSF §6.1); a loop shifts media time by the input's
 /// duration, so timestamps and group IDs keep increasing.</para>
 /// </remarks>
@@ -29,39 +31,58 @@ public sealed class Mp4ChannelPublisher : IDisposable
 
     private readonly Func<Stream> _open;
     private readonly MediaPublishOptions _options;
-    private readonly Mp4Track? _videoTrack;
+    /// <summary>Most video renditions an input may carry: <c>video/hd</c> and <c>video/sd</c>.</summary>
+    private const int MaxVideoRenditions = 2;
+
+    /// <summary>Recent video decode times (µs) → the TIMESTAMP written, so the other rendition's frame gets the same one.</summary>
+    private const int SharedTimestamps = 64;
+
+    /// <summary>The input's video tracks, largest first: <c>video/hd</c>, then <c>video/sd</c>.</summary>
+    private readonly Mp4Track[] _videoTracks;
     private readonly Mp4Track? _audioTrack;
     private readonly long _originUs;
     private Stream _stream;
     private FragmentedMp4Reader _reader;
-    private Mp4Fragment? _firstFragment;
+    /// <summary>The fragments <see cref="OpenAsync"/> read ahead to measure the tracks; published first.</summary>
+    private readonly Queue<Mp4Fragment> _firstFragments;
     private int _running;
 
-    private Mp4ChannelPublisher(Func<Stream> open, MediaPublishOptions options, Stream stream, FragmentedMp4Reader reader, Mp4Fragment first)
+    /// <summary>Media <see cref="OpenAsync"/> reads ahead for the catalog's bitrate and frame rate: a GOP of a live encode.</summary>
+    private static readonly TimeSpan MeasureSpan = TimeSpan.FromSeconds(1);
+
+    /// <summary>Most fragments read ahead (one per frame for a live encode: a second of 60 fps plus audio).</summary>
+    private const int MaxMeasureFragments = 200;
+
+    private Mp4ChannelPublisher(Func<Stream> open, MediaPublishOptions options, Stream stream, FragmentedMp4Reader reader, List<Mp4Fragment> first)
     {
         _open = open;
         _options = options;
         _stream = stream;
         _reader = reader;
-        _firstFragment = first;
+        _firstFragments = new Queue<Mp4Fragment>(first);
         InitSegment = reader.InitSegment!;
-        _videoTrack = InitSegment.Video;
+        _videoTracks = VideoRenditions(InitSegment);
         _audioTrack = InitSegment.Audio;
-        _originUs = first.Samples.Count == 0 ? 0 : first.Samples.Min(s => TrackOf(s)?.ToMicroseconds(s.DecodeTime) ?? long.MaxValue);
+        _originUs = first[0].Samples.Count == 0 ? 0 : first[0].Samples.Min(s => TrackOf(s)?.ToMicroseconds(s.DecodeTime) ?? long.MaxValue);
         Namespace = ChannelTracks.Namespace(options.Channel);
 
         var cache = TrackProducerOptions.Default with { MaxGroups = options.CacheGroups, TimeProvider = options.TimeProvider };
         CatalogTrack = new TrackProducer(new TrackInfo(FullTrackName.Create(Namespace, ChannelTracks.Catalog), ChannelTracks.CatalogPriority), cache);
         var producers = new List<TrackProducer> { CatalogTrack };
         var catalogTracks = new List<MsfCatalogTrack>();
-        if (_videoTrack is { } video)
+        var videoProducers = new List<TrackProducer>();
+        foreach ((Mp4Track video, int index) in _videoTracks.Select((t, i) => (t, i)))
         {
-            VideoTrack = new TrackProducer(new TrackInfo(FullTrackName.Create(Namespace, ChannelTracks.VideoHd), ChannelTracks.VideoHdPriority), cache);
-            producers.Add(VideoTrack);
+            (string name, byte priority) = index == 0
+                ? (ChannelTracks.VideoHd, ChannelTracks.VideoHdPriority)
+                : (ChannelTracks.VideoSd, ChannelTracks.VideoSdPriority);
+            var producer = new TrackProducer(new TrackInfo(FullTrackName.Create(Namespace, name), priority), cache);
+            videoProducers.Add(producer);
+            producers.Add(producer);
             (double fps, long bitrate) = Measure(video, first);
             catalogTracks.Add(new MsfCatalogTrack
             {
-                Name = ChannelTracks.VideoHd,
+                Name = name,
                 Role = "video",
                 Codec = video.Codec,
                 TargetLatency = options.TargetLatencyMs,
@@ -89,6 +110,7 @@ public sealed class Mp4ChannelPublisher : IDisposable
                 InitData = audio.Description,
             });
         }
+        VideoTracks = videoProducers;
         Catalog = new MsfCatalog { Tracks = catalogTracks, Title = options.Title };
         Publisher = new TrackSetPublisher(producers);
     }
@@ -108,16 +130,22 @@ public sealed class Mp4ChannelPublisher : IDisposable
     public TrackProducer CatalogTrack { get; }
 
     /// <summary><c>video/hd</c>, or null when the input has no video.</summary>
-    public TrackProducer? VideoTrack { get; }
+    public TrackProducer? VideoTrack => VideoTracks.Count == 0 ? null : VideoTracks[0];
+
+    /// <summary>The video renditions: <c>video/hd</c>, then <c>video/sd</c> when the input has a second video track.</summary>
+    public IReadOnlyList<TrackProducer> VideoTracks { get; }
 
     /// <summary><c>audio</c>, or null when the input has no audio.</summary>
     public TrackProducer? AudioTrack { get; }
 
-    /// <summary>Opens the input and reads its init segment and first fragment.</summary>
+    /// <summary>
+    /// Opens the input and reads its init segment and its first second of fragments (or all, if shorter): a live encode
+    /// writes a fragment per frame, and one key frame says nothing of a track's bitrate.
+    /// </summary>
     /// <param name="open">Opens the input; called again for each pass with <see cref="MediaPublishOptions.Loop"/>.</param>
     /// <param name="options">Channel and pacing options.</param>
     /// <param name="cancellationToken">Cancels reading.</param>
-    /// <exception cref="Mp4FormatException">Not a fragmented MP4, an unsupported codec, or no media.</exception>
+    /// <exception cref="Mp4FormatException">Not a fragmented MP4, an unsupported codec, no media, or more than two video tracks.</exception>
     public static async Task<Mp4ChannelPublisher> OpenAsync(Func<Stream> open, MediaPublishOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(open);
@@ -130,7 +158,13 @@ public sealed class Mp4ChannelPublisher : IDisposable
             await reader.ReadInitSegmentAsync(cancellationToken).ConfigureAwait(false);
             Mp4Fragment first = await reader.ReadFragmentAsync(cancellationToken).ConfigureAwait(false)
                 ?? throw new Mp4FormatException("The MP4 has no media: it ends after the moov without a movie fragment (moof).");
-            return new Mp4ChannelPublisher(open, options, stream, reader, first);
+            var fragments = new List<Mp4Fragment> { first };
+            while (fragments.Count < MaxMeasureFragments && Duration(reader.InitSegment!, fragments) < MeasureSpan
+                && await reader.ReadFragmentAsync(cancellationToken).ConfigureAwait(false) is { } next)
+            {
+                fragments.Add(next);
+            }
+            return new Mp4ChannelPublisher(open, options, stream, reader, fragments);
         }
         catch
         {
@@ -159,8 +193,10 @@ public sealed class Mp4ChannelPublisher : IDisposable
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task<int> reading = ReadFragmentsAsync(queue.Writer, stop.Token);
 
-        var video = new GroupWriter(VideoTrack, startMs);
+        GroupWriter[] videos = [.. VideoTracks.Select(t => new GroupWriter(t, startMs))];
         var audio = new GroupWriter(AudioTrack, startMs);
+        var sharedTimestamps = new Dictionary<long, long>();
+        var sharedOrder = new Queue<long>();
         long anchorUs = startUs;
         long maxLatenessUs = (long)_options.MaxLateness.TotalMicroseconds;
         try
@@ -170,9 +206,18 @@ public sealed class Mp4ChannelPublisher : IDisposable
                 foreach (Mp4Sample sample in fragment.Samples.Where(s => TrackOf(s) is not null).OrderBy(s => TrackOf(s)!.ToMicroseconds(s.DecodeTime)))
                 {
                     Mp4Track track = TrackOf(sample)!;
-                    bool isVideo = track == _videoTrack;
-                    if (isVideo && !video.Started && !sample.IsKeyFrame)
+                    int rendition = Array.IndexOf(_videoTracks, track);
+                    GroupWriter? video = rendition < 0 ? null : videos[rendition];
+                    if (video is { Started: false } && !sample.IsKeyFrame)
                         continue; // A GOP that does not start with a key frame cannot be decoded.
+                    long decodeUs = track.ToMicroseconds(sample.DecodeTime) + shiftUs;
+                    if (video is not null && sharedTimestamps.TryGetValue(decodeUs, out long shared))
+                    {
+                        // The other rendition's copy of a frame already written: the same capture time, written now (no
+                        // pacing: it was due with its twin), so key frames line up for RenditionSplice in the player.
+                        video.Write(sample, shared, sample.IsKeyFrame, track.Description);
+                        continue;
+                    }
                     long dueUs = anchorUs + track.ToMicroseconds(sample.DecodeTime) - _originUs + shiftUs;
                     long nowUs = NowMicroseconds(time);
                     if (dueUs > nowUs && _options.Live)
@@ -193,26 +238,38 @@ public sealed class Mp4ChannelPublisher : IDisposable
                         dueUs = nowUs;
                     }
                     long timestampUs = dueUs + track.ToMicroseconds(sample.PresentationTime) - track.ToMicroseconds(sample.DecodeTime);
-                    if (isVideo)
+                    if (video is not null)
+                    {
                         video.Write(sample, Math.Max(0, timestampUs), sample.IsKeyFrame, track.Description);
+                        if (_videoTracks.Length > 1)
+                        {
+                            sharedTimestamps[decodeUs] = Math.Max(0, timestampUs);
+                            sharedOrder.Enqueue(decodeUs);
+                            if (sharedOrder.Count > SharedTimestamps)
+                                sharedTimestamps.Remove(sharedOrder.Dequeue());
+                        }
+                    }
                     else
                         audio.Write(sample, Math.Max(0, timestampUs), audio.ObjectsInGroup >= AudioPacketsPerGroup, null);
                 }
             }
             int passes = await reading.ConfigureAwait(false);
-            video.Close();
+            foreach (GroupWriter video in videos)
+                video.Close();
             audio.Close();
             // MSF §5.1.7: the broadcast is over; a final independent catalog in a new group says so.
             WriteCatalog(startMs + 1, Catalog with { GeneratedAt = NowMicroseconds(time) / 1000, IsComplete = true, Tracks = [] });
-            VideoTrack?.Complete();
+            foreach (TrackProducer video in VideoTracks)
+                video.Complete();
             AudioTrack?.Complete();
             CatalogTrack.Complete();
-            return new MediaPublishStatistics(video.Objects, video.Groups, audio.Objects, passes);
+            return new MediaPublishStatistics(videos.Sum(v => v.Objects), videos.Sum(v => v.Groups), audio.Objects, passes);
         }
         finally
         {
             await stop.CancelAsync().ConfigureAwait(false);
-            video.Close();
+            foreach (GroupWriter video in videos)
+                video.Close();
             audio.Close();
             // Not awaited: the reader can sit in a read that ignores cancellation (standard input). Its failure, if any,
             // already surfaced through the queue; observe it so it is not reported as unobserved.
@@ -224,7 +281,8 @@ public sealed class Mp4ChannelPublisher : IDisposable
     {
         _stream.Dispose();
         CatalogTrack.Dispose();
-        VideoTrack?.Dispose();
+        foreach (TrackProducer video in VideoTracks)
+            video.Dispose();
         AudioTrack?.Dispose();
     }
 
@@ -237,8 +295,7 @@ public sealed class Mp4ChannelPublisher : IDisposable
         {
             while (true)
             {
-                Mp4Fragment? fragment = Interlocked.Exchange(ref _firstFragment, null)
-                    ?? await _reader.ReadFragmentAsync(cancellationToken).ConfigureAwait(false);
+                Mp4Fragment? fragment = _firstFragments.TryDequeue(out Mp4Fragment? read) ? read : await _reader.ReadFragmentAsync(cancellationToken).ConfigureAwait(false);
                 if (fragment is null)
                 {
                     if (!_options.Loop)
@@ -274,7 +331,8 @@ public sealed class Mp4ChannelPublisher : IDisposable
         _stream = _open();
         _reader = new FragmentedMp4Reader(_stream, _options.Reader);
         Mp4InitSegment init = await _reader.ReadInitSegmentAsync(cancellationToken).ConfigureAwait(false);
-        if (!SameTrack(init.Video, _videoTrack) || !SameTrack(init.Audio, _audioTrack))
+        Mp4Track[] videos = VideoRenditions(init);
+        if (videos.Length != _videoTracks.Length || videos.Where((v, i) => !SameTrack(v, _videoTracks[i])).Any() || !SameTrack(init.Audio, _audioTrack))
             throw new Mp4FormatException("The input's tracks changed between loop passes (codec, size or decoder configuration).");
     }
 
@@ -284,7 +342,16 @@ public sealed class Mp4ChannelPublisher : IDisposable
             && (a.Description ?? []).AsSpan().SequenceEqual(b.Description ?? []);
 
     private Mp4Track? TrackOf(Mp4Sample sample) =>
-        _videoTrack?.TrackId == sample.TrackId ? _videoTrack : _audioTrack?.TrackId == sample.TrackId ? _audioTrack : null;
+        Array.Find(_videoTracks, t => t.TrackId == sample.TrackId) ?? (_audioTrack?.TrackId == sample.TrackId ? _audioTrack : null);
+
+    /// <summary>The video tracks, largest picture first (docs/media-format.md: <c>video/hd</c>, then <c>video/sd</c>).</summary>
+    private static Mp4Track[] VideoRenditions(Mp4InitSegment init)
+    {
+        Mp4Track[] videos = [.. init.Tracks.Where(t => t.Kind == Mp4TrackKind.Video).OrderByDescending(t => (long)t.Width * t.Height)];
+        if (videos.Length > MaxVideoRenditions)
+            throw new Mp4FormatException($"The MP4 has {videos.Length} video tracks; a channel carries at most {MaxVideoRenditions} renditions (video/hd, video/sd).");
+        return videos;
+    }
 
     private void WriteCatalog(ulong groupId, MsfCatalog catalog)
     {
@@ -297,13 +364,13 @@ public sealed class Mp4ChannelPublisher : IDisposable
 
     /// <summary>
     /// Frame rate (from the most common sample duration, so an odd first frame does not skew it) and bitrate of a track
-    /// over the first fragment: what the catalog can know up front.
+    /// over the fragments read ahead: what the catalog can know up front.
     /// </summary>
-    private static (double Framerate, long Bitrate) Measure(Mp4Track track, Mp4Fragment fragment)
+    private static (double Framerate, long Bitrate) Measure(Mp4Track track, List<Mp4Fragment> fragments)
     {
         long duration = 0, bytes = 0;
         var durations = new Dictionary<uint, int>();
-        foreach (Mp4Sample s in fragment.Samples)
+        foreach (Mp4Sample s in fragments.SelectMany(f => f.Samples))
         {
             if (s.TrackId != track.TrackId)
                 continue;
@@ -315,6 +382,18 @@ public sealed class Mp4ChannelPublisher : IDisposable
         double framerate = typical > 0 ? Math.Round((double)track.Timescale / typical, 2) : 30;
         long bitrate = duration == 0 ? 0 : (long)((Int128)bytes * 8 * track.Timescale / duration);
         return (framerate, bitrate);
+    }
+
+    /// <summary>The longest span of media any track has in <paramref name="fragments"/>.</summary>
+    private static TimeSpan Duration(Mp4InitSegment init, List<Mp4Fragment> fragments)
+    {
+        long longestUs = 0;
+        foreach (IGrouping<uint, Mp4Sample> samples in fragments.SelectMany(f => f.Samples).GroupBy(s => s.TrackId))
+        {
+            if (init.Tracks.FirstOrDefault(t => t.TrackId == samples.Key) is { } track)
+                longestUs = Math.Max(longestUs, track.ToMicroseconds(samples.Sum(s => (long)s.Duration)));
+        }
+        return TimeSpan.FromMicroseconds(longestUs);
     }
 
     private static long NowMicroseconds(TimeProvider time) => (time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;

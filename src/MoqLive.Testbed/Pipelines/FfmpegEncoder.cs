@@ -8,11 +8,19 @@ namespace MoqLive.Testbed.Pipelines;
 /// The one encode both systems share: ffmpeg in the streamer namespace reads the <see cref="SourceGenerator"/>'s raw
 /// frames from stdin and encodes H.264 once (x264, low-latency tuning, no B-frames, a keyframe every second), and ffmpeg's
 /// tee muxer hands that encode to the RTMP origin (HLS) and as fragmented MP4 to <c>moqlive publish</c> (MoqLive).
+/// With a low bitrate, the fragmented MP4 also carries a second, simulcast rendition of the same frames at half the
+/// size (<see cref="LowWidth"/> × <see cref="LowHeight"/>), key frames on the same frames (fixed GOP, no scene cuts),
+/// which <c>moqlive publish</c> publishes as <c>video/sd</c> for the player's rate adaptation (docs/media-format.md).
 /// </summary>
 public sealed class FfmpegEncoder : IAsyncDisposable
 {
     /// <summary>ffmpeg's mp4 muxer flags of the fragmented MP4 output (what <c>moqlive publish --media -</c> reads).</summary>
     public const string FragmentedMp4Flags = "frag_every_frame+empty_moov+default_base_moof";
+
+    /// <summary>Picture size of the low rendition: half the source's in each direction.</summary>
+    public const int LowWidth = FrameStamp.Width / 2;
+
+    public const int LowHeight = FrameStamp.Height / 2;
 
     private readonly BackgroundProcess _process;
     private readonly CancellationTokenSource _stop = new();
@@ -46,14 +54,18 @@ public sealed class FfmpegEncoder : IAsyncDisposable
     /// Starts ffmpeg on <paramref name="streamer"/> and feeds it. It pushes to <paramref name="rtmpUrl"/> when given and,
     /// with <paramref name="fragmentedMp4"/>, also writes the same encode as fragmented MP4 to its stdout
     /// (<see cref="Media"/>), one fragment per frame: a fragment per key frame would hold every frame back until the
-    /// next GOP starts, and a live MoQ ingest sends frames as they are encoded.
+    /// next GOP starts, and a live MoQ ingest sends frames as they are encoded. A positive
+    /// <paramref name="lowBitrateKbps"/> adds the low rendition to the fragmented MP4 only (RTMP carries one video stream).
     /// </summary>
-    public static FfmpegEncoder Start(TestbedHost streamer, string? rtmpUrl, bool fragmentedMp4, int framesPerSecond, int bitrateKbps, TimeProvider time)
+    public static FfmpegEncoder Start(
+        TestbedHost streamer, string? rtmpUrl, bool fragmentedMp4, int framesPerSecond, int bitrateKbps, int lowBitrateKbps, TimeProvider time)
     {
+        bool low = fragmentedMp4 && lowBitrateKbps > 0;
         var outputs = new List<string>();
         if (rtmpUrl is not null)
         {
-            outputs.Add($"[f=flv]{rtmpUrl}");
+            // Stream 0, the full-size rendition: FLV holds one video stream.
+            outputs.Add($"[f=flv:select=0]{rtmpUrl}");
         }
 
         if (fragmentedMp4)
@@ -68,15 +80,24 @@ public sealed class FfmpegEncoder : IAsyncDisposable
 
         string fps = framesPerSecond.ToString(CultureInfo.InvariantCulture);
         string rate = bitrateKbps.ToString(CultureInfo.InvariantCulture) + "k";
+        string lowRate = lowBitrateKbps.ToString(CultureInfo.InvariantCulture) + "k";
+        string[] streams = low
+            ? ["-filter_complex", $"[0:v]split=2[hd][low];[low]scale={LowWidth}:{LowHeight}[sd]", "-map", "[hd]", "-map", "[sd]"]
+            : ["-map", "0:v"];
+        string[] rates = low
+            ? ["-b:v:0", rate, "-maxrate:v:0", rate, "-bufsize:v:0", rate, "-b:v:1", lowRate, "-maxrate:v:1", lowRate, "-bufsize:v:1", lowRate]
+            : ["-b:v", rate, "-maxrate", rate, "-bufsize", rate];
         string[] arguments =
         [
             "-hide_banner", "-loglevel", "warning", "-nostats",
             "-f", "rawvideo", "-pix_fmt", "gray", "-video_size", $"{FrameStamp.Width}x{FrameStamp.Height}", "-framerate", fps, "-i", "-",
-            "-map", "0:v",
+            .. streams,
             "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-bf", "0", "-pix_fmt", "yuv420p",
             // The tee muxer does not ask for global headers as mp4 and flv do: without this the fMP4's avcC is empty.
             "-flags", "+global_header",
-            "-b:v", rate, "-maxrate", rate, "-bufsize", rate, "-g", fps, "-keyint_min", fps, "-sc_threshold", "0",
+            .. rates,
+            // A key frame every second on the same frames in both renditions: the player switches at group boundaries.
+            "-g", fps, "-keyint_min", fps, "-sc_threshold", "0",
             // The tee muxer sends the one encode to every output, so both systems carry the same frames and stamps.
             "-f", "tee", string.Join('|', outputs),
         ];

@@ -23,6 +23,12 @@ public sealed record RunOptions
 
     public int BitrateKbps { get; init; } = 1000;
 
+    /// <summary>
+    /// Bitrate of MoqLive's second, half-size simulcast rendition (<c>video/sd</c>) for the player's rate adaptation; 0
+    /// publishes the one rendition only. HLS gets the <see cref="BitrateKbps"/> rendition only, in every case.
+    /// </summary>
+    public int LowBitrateKbps { get; init; } = 300;
+
     public string TraceDirectory { get; init; } = LinkProfiles.TraceDirectory;
 
     /// <summary>Folder with hls.js (web/node_modules/hls.js/dist).</summary>

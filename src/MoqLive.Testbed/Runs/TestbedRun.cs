@@ -60,11 +60,12 @@ public static class TestbedRun
                 : null;
             string? rtmpUrl = hls ? $"rtmp://{network.Relay.Address}:{NginxRtmpOrigin.RtmpPort}/live/stream" : null;
             await using var encoder = hls || moqlive
-                ? FfmpegEncoder.Start(network.Streamer, rtmpUrl, fragmentedMp4: moqlive, options.FramesPerSecond, options.BitrateKbps, time)
+                ? FfmpegEncoder.Start(network.Streamer, rtmpUrl, fragmentedMp4: moqlive, options.FramesPerSecond, options.BitrateKbps, options.LowBitrateKbps, time)
                 : null;
             if (encoder is not null)
             {
-                await log.WriteLineAsync($"source: {options.FramesPerSecond} fps, {options.BitrateKbps} kbit/s H.264 → "
+                await log.WriteLineAsync($"source: {options.FramesPerSecond} fps, {options.BitrateKbps} kbit/s H.264"
+                    + (moqlive && options.LowBitrateKbps > 0 ? $" (+ {options.LowBitrateKbps} kbit/s {FfmpegEncoder.LowWidth}x{FfmpegEncoder.LowHeight} for MoqLive)" : "") + " → "
                     + string.Join(" and ", new[] { rtmpUrl, moqlive ? $"fMP4 | moqlive publish {relay!.MoqtUrl} --channel {Channel}" : null }.OfType<string>())).ConfigureAwait(false);
             }
 

@@ -2,12 +2,14 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Time.Testing;
 using MoqLive.Media.Catalog;
 using MoqLive.Media.Loc;
+using MoqLive.Media.Mp4;
 using MoqLive.Media.Publishing;
 using MoqLive.Moqt.Model;
 using MoqLive.Moqt.Session;
 using MoqLive.Moqt.Wire;
 using MoqLive.Testing;
 using MoqLive.Transport.InMemory;
+using static MoqLive.Media.Tests.Mp4.Mp4Builder;
 using FullTrackName = MoqLive.Moqt.Model.FullTrackName;
 using ObjectStatus = MoqLive.Moqt.Model.ObjectStatus;
 using TrackNamespace = MoqLive.Moqt.Model.TrackNamespace;
@@ -221,5 +223,89 @@ public sealed class Mp4ChannelPublisherTests
         Assert.Equal(StartUs + PassUs, frames[90].Timestamp);
         Assert.Equal(StartUs + 2 * PassUs + VideoDueUs(1), frames[181].Timestamp);
         Assert.Equal(TestMedia.AvcCBody, frames[90].Config);
+    }
+
+    /// <summary>
+    /// A simulcast input: two video tracks of the same frames (the smaller listed first), one fragment per sample, and
+    /// the 640x360 copy of frame 3 arriving after the 1280x720 frame 4, as an encoder's interleaving may deliver it.
+    /// </summary>
+    private static byte[] SimulcastInput(int frames, int gop)
+    {
+        const uint Sync = 0x02000000, NonSync = 0x01010000;
+        var file = new List<byte>([.. Ftyp(), .. Moov(
+            [Trak(1, "vide", 90000, Avc1(640, 360, AvcC())), Trak(2, "vide", 90000, Avc1(1280, 720, AvcC()))], [Trex(1), Trex(2)])]);
+        var order = new List<(uint Track, int Frame)>();
+        for (int n = 0; n < frames; n++)
+        {
+            order.Add((2, n));
+            if (n == 4)
+                order.Add((1, 3));
+            if (n != 3)
+                order.Add((1, n));
+        }
+        uint sequence = 1;
+        foreach ((uint track, int n) in order)
+        {
+            // Key frames are larger (40 bytes against 8), as in a real encode.
+            byte[] data = [.. U32(4), (byte)track, (byte)n, 0, 0, .. Zeros(n % gop == 0 ? 32 : 0)];
+            file.AddRange(Fragment(sequence++, track, (ulong)n * 3000, 0x020000, 0x305, [new(3000, data, n % gop == 0 ? Sync : NonSync)]));
+        }
+        return [.. file];
+    }
+
+    [Fact]
+    public async Task Run_TwoVideoTracks_SimulcastRenditionsWithSharedGroupsAndTimestamps()
+    {
+        var time = new FakeTimeProvider(Start);
+        byte[] input = SimulcastInput(frames: 9, gop: 3);
+        using Mp4ChannelPublisher media = await Mp4ChannelPublisher.OpenAsync(() => new MemoryStream(input),
+            new MediaPublishOptions { Channel = "abr", Live = true, TimeProvider = time, CacheGroups = 64 }).WithTimeout();
+
+        Assert.Equal(["video/hd", "video/sd"], media.Catalog.Tracks.Select(t => t.Name));
+        Assert.Equal([(1280, 720, 1), (640, 360, 1)], media.Catalog.Tracks.Select(t => (t.Width, t.Height, t.AltGroup ?? 0)));
+        Assert.Equal([(byte)128, (byte)96], media.VideoTracks.Select(t => t.Info.PublisherPriority));
+        // The bitrate covers every fragment read ahead (all 0.3 s here), not the first (a key frame alone: 9600 bit/s).
+        Assert.Equal([4480L, 4480L], media.Catalog.Tracks.Select(t => t.Bitrate ?? 0));
+        ConcurrentQueue<Received>[] received = [new(), new()];
+        using var stop = new CancellationTokenSource();
+        var collectors = new List<Task>();
+        var consumers = new List<TrackConsumer>();
+        for (int i = 0; i < 2; i++)
+        {
+            TrackConsumer consumer = media.VideoTracks[i].Subscribe(new TrackConsumerOptions { Start = TrackStart.LargestObject, MaxLagGroups = 100 });
+            consumers.Add(consumer);
+            collectors.Add(CollectAsync(consumer, received[i], stop.Token));
+        }
+
+        // Live: the clock stands still, so the mapping moves back with every frame read; the late 640x360 frame 3 still
+        // gets its 1280x720 twin's TIMESTAMP.
+        MediaPublishStatistics statistics = await media.RunAsync(stop.Token).WithTimeout();
+        await Task.WhenAll(collectors).WithTimeout(TestTimeouts.Long);
+        consumers.ForEach(c => c.Dispose());
+
+        Assert.Equal(18, statistics.VideoObjects);
+        Assert.Equal(6, statistics.VideoGroups);
+        Received[] hd = [.. received[0].OrderBy(r => r.Group).ThenBy(r => r.Object)];
+        Received[] sd = [.. received[1].OrderBy(r => r.Group).ThenBy(r => r.Object)];
+        Assert.Equal(9, hd.Length);
+        Assert.Equal(9, sd.Length);
+        for (int n = 0; n < 9; n++)
+        {
+            Assert.Equal((StartMs + (ulong)(n / 3), (ulong)(n % 3)), (hd[n].Group, hd[n].Object));
+            Assert.Equal((hd[n].Group, hd[n].Object, hd[n].Timestamp), (sd[n].Group, sd[n].Object, sd[n].Timestamp));
+            Assert.Equal((2, n), (hd[n].Payload[4], (int)hd[n].Payload[5]));
+            Assert.Equal((1, n), (sd[n].Payload[4], (int)sd[n].Payload[5]));
+        }
+    }
+
+    [Fact]
+    public async Task Open_ThreeVideoTracks_FailsWithMp4FormatException()
+    {
+        byte[] input = [.. Ftyp(), .. Moov(
+            [Trak(1, "vide", 90000, Avc1(640, 360, AvcC())), Trak(2, "vide", 90000, Avc1(1280, 720, AvcC())), Trak(3, "vide", 90000, Avc1(320, 180, AvcC()))],
+            [Trex(1), Trex(2), Trex(3)]), .. Fragment(1, 1, 0, 0x020000, 0x305, [new(3000, [0, 0, 0, 1, 9], 0x02000000)])];
+        var e = await Assert.ThrowsAsync<Mp4FormatException>(() => Mp4ChannelPublisher.OpenAsync(() => new MemoryStream(input),
+            new MediaPublishOptions { Channel = "abr", TimeProvider = new FakeTimeProvider(Start) }).WithTimeout());
+        Assert.Contains("3 video tracks", e.Message, StringComparison.Ordinal);
     }
 }

@@ -43,9 +43,11 @@ window.testbedMeasure = (() => {
     return value;
   }
 
-  // Reads the stamp of the picture `source` shows now; null when it is not readable (no picture yet, or smeared).
+  // Reads the stamp of the picture `source` shows now; null when it is not readable (no picture yet, or smeared). A
+  // picture of another size (MoqLive's half-size rendition) is scaled to the stamp's 640 px width first.
   function read(source) {
-    context.drawImage(source, 0, 0, width, canvas.height, 0, 0, width, canvas.height);
+    const sourceWidth = source.videoWidth || source.width;
+    context.drawImage(source, 0, 0, sourceWidth, (canvas.height * sourceWidth) / width, 0, 0, width, canvas.height);
     const pixels = context.getImageData(0, 0, width, canvas.height).data;
     const stamp = readBand(pixels, 0);
     const index = readBand(pixels, 1);

@@ -165,4 +165,75 @@ describe("ChannelWatcher", () => {
     watcher.close();
     await running;
   });
+  it("switches up automatically once the link has headroom; a manual choice holds until 'auto' re-enables it", async () => {
+    const { subscriber, calls, call } = fakeSubscriber();
+    const { player, configured } = fakePlayer();
+    const automatic: [string, boolean][] = [];
+    let now = 0;
+    const watcher = new ChannelWatcher(
+      subscriber,
+      player,
+      { rendition: (track, auto) => automatic.push([track, auto]) },
+      { now: () => now },
+    );
+    const running = watcher.run();
+    for (const c of calls) c.answer(c.reader);
+    const ladder: Catalog = {
+      ...catalog("video/hd"),
+      tracks: [
+        { name: "video/hd", role: "video", codec: "vp8", width: 640, height: 360, framerate: 30, bitrate: 1_000_000 },
+        { name: "video/sd", role: "video", codec: "vp8", width: 320, height: 180, framerate: 30, bitrate: 300_000 },
+        { name: "audio", role: "audio", codec: "opus", samplerate: 48_000, channelConfig: "2", bitrate: 64_000 },
+      ],
+    };
+    call("catalog")[0]?.reader.push({ groupId: 1n, objectId: 0n, properties: [], payload: encodeCatalog(ladder) });
+    await vi.waitFor(() => expect(configured).toContain("video/hd"));
+
+    // The viewer picks the low rendition by hand.
+    const picked = watcher.switchRendition("video/sd");
+    await vi.waitFor(() => expect(call("video/sd").length).toBe(1));
+    call("video/sd")[0]?.answer(call("video/sd")[0]?.reader ?? new Error("no reader"));
+    await picked;
+    const sd = call("video/sd")[0]?.reader;
+
+    // 30 fps over an uncongested 6 Mbit/s link: each frame arrives 20 ms after capture plus its serialisation; key frames
+    // (object 0 of each 1 s group) are five times the others.
+    let frame = 0;
+    const deliver = async (seconds: number) => {
+      for (const end = frame + seconds * 30; frame < end; frame++) {
+        const bytes = frame % 30 === 0 ? 5515 : 1103;
+        const captureMs = (frame * 1000) / 30;
+        now = captureMs + 20 + (bytes * 8) / 6000;
+        sd?.push({
+          groupId: BigInt(Math.floor(frame / 30)),
+          objectId: BigInt(frame % 30),
+          properties: encodeLocProperties({ timestampUs: BigInt(Math.round(captureMs * 1000)) }),
+          payload: new Uint8Array(bytes),
+        });
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+    };
+    await deliver(12);
+    // Manual: the headroom is there, but the choice holds.
+    expect(call("video/hd").length).toBe(1);
+    expect(automatic).toEqual([
+      ["video/hd", false],
+      ["video/sd", false],
+    ]);
+
+    await watcher.switchRendition("auto");
+    await deliver(8);
+    await vi.waitFor(() => expect(call("video/hd").length).toBe(2));
+    call("video/hd")[1]?.answer(call("video/hd")[1]?.reader ?? new Error("no reader"));
+    await vi.waitFor(() =>
+      expect(automatic).toEqual([
+        ["video/hd", false],
+        ["video/sd", false],
+        ["video/hd", true],
+      ]),
+    );
+
+    watcher.close();
+    await running;
+  });
 });

@@ -11,6 +11,7 @@ import { TrackName } from "../channel.ts";
 import type { MediaPlayer } from "../decode/media-player.ts";
 import { decodeLocProperties } from "../loc-properties.ts";
 import type { ChannelSubscriber, TrackReader } from "../media-transport.ts";
+import { RateAdaptation, type RateAdaptationOptions } from "./rate-adaptation.ts";
 
 export interface ChannelWatcherEvents {
   readonly catalog?: (catalog: Catalog) => void;
@@ -32,18 +33,19 @@ export type JoinStep = "catalog-subscribed" | "catalog" | "video-subscribed" | "
 /** What the watcher drives: a {@link MediaPlayer}. */
 export type WatchedPlayer = Pick<MediaPlayer, "videoTrack" | "setVideo" | "setAudio" | "push">;
 
-/** Late frames within the window that make an automatic switch to the next lower rendition. */
-const LATE_SWITCH_THRESHOLD = 8;
-const LATE_WINDOW_MS = 3000;
-/** After a (re)subscription, late frames do not count for this long. */
-const LATE_GRACE_MS = 3000;
+export interface ChannelWatcherOptions {
+  /** Monotonic clock in ms (default `performance.now`). */
+  readonly now?: () => number;
+  readonly rateAdaptation?: Partial<RateAdaptationOptions>;
+}
 
 /**
  * Watches one channel: subscribes to the catalog (joining, so the current catalog arrives at once) and, in the same
  * moment, to the default video rendition and audio track of docs/media-format.md; once the catalog says which tracks
  * to play it keeps those subscriptions (or subscribes to others), video with a joining FETCH from the current group's
- * key frame, and feeds LOC objects to the player. Switches renditions on request, or down automatically when frames keep
- * arriving late.
+ * key frame, and feeds LOC objects to the player. Switches renditions on request, or automatically, down and up, as
+ * {@link RateAdaptation} decides from the arrival of live video objects and the player's late frames (at a group
+ * boundary, through the player's RenditionSplice).
  */
 export class ChannelWatcher {
   readonly #subscriber: ChannelSubscriber;
@@ -58,15 +60,22 @@ export class ChannelWatcher {
   #playing: VideoTrack | undefined;
   #closed = false;
   #auto = true;
-  #lateHistory: { at: number; late: number }[] = [];
-  #lateGraceUntil = 0;
+  readonly #now: () => number;
+  readonly #adaptation: RateAdaptation;
   /** Subscriptions requested before the catalog arrived, by track name; taken by the first catalog or closed. */
   readonly #early = new Map<string, Promise<TrackReader | undefined>>();
 
-  constructor(subscriber: ChannelSubscriber, player: WatchedPlayer, events: ChannelWatcherEvents = {}) {
+  constructor(
+    subscriber: ChannelSubscriber,
+    player: WatchedPlayer,
+    events: ChannelWatcherEvents = {},
+    options: ChannelWatcherOptions = {},
+  ) {
     this.#subscriber = subscriber;
     this.#player = player;
     this.#events = events;
+    this.#now = options.now ?? (() => performance.now());
+    this.#adaptation = new RateAdaptation(options.rateAdaptation);
   }
 
   get catalog(): Catalog | undefined {
@@ -130,23 +139,20 @@ export class ChannelWatcher {
     if (rendition !== undefined && rendition.name !== this.#playing?.name) await this.#playVideo(rendition, false);
   }
 
-  /** Feeds player stats: frames arriving late repeatedly move playback to the next lower rendition. */
+  /** Feeds player stats (the cumulative late-frame counter): frames arriving late repeatedly move playback down. */
   observeLateFrames(lateFrames: number, nowMs: number): void {
-    if (nowMs < this.#lateGraceUntil) {
-      this.#lateHistory = [{ at: nowMs, late: lateFrames }];
-      return;
-    }
-    this.#lateHistory.push({ at: nowMs, late: lateFrames });
-    while ((this.#lateHistory[0]?.at ?? nowMs) < nowMs - LATE_WINDOW_MS) this.#lateHistory.shift();
-    const oldest = this.#lateHistory[0];
-    if (!this.#auto || this.#catalog === undefined || oldest === undefined) return;
-    if (lateFrames - oldest.late < LATE_SWITCH_THRESHOLD) return;
-    const renditions = videoRenditions(this.#catalog);
-    const index = renditions.findIndex((r) => r.name === this.#playing?.name);
-    const lower = renditions[index + 1];
-    if (index < 0 || lower === undefined) return;
-    this.#lateHistory = [];
-    void this.#playVideo(lower, true);
+    this.#adaptation.observeLateFrames(lateFrames, nowMs);
+    this.#adapt(nowMs);
+  }
+
+  /** With automatic switching on, starts the switch the rate adaptation asks for, if any. */
+  #adapt(nowMs: number): void {
+    const playing = this.#playing;
+    if (!this.#auto || this.#catalog === undefined || playing === undefined) return;
+    const target = this.#adaptation.decide(nowMs, videoRenditions(this.#catalog), playing.name);
+    if (target === undefined) return;
+    const rendition = videoRenditions(this.#catalog).find((r) => r.name === target.name);
+    if (rendition !== undefined) void this.#playVideo(rendition, true);
   }
 
   close(): void {
@@ -186,9 +192,9 @@ export class ChannelWatcher {
 
   async #playVideo(rendition: VideoTrack, automatic: boolean): Promise<void> {
     this.#playing = rendition;
-    // The joining FETCH's backlog arrives behind its playout time; it is not a reason to switch down.
-    this.#lateHistory = [];
-    this.#lateGraceUntil = performance.now() + LATE_GRACE_MS;
+    // The joining FETCH's backlog arrives behind its playout time and the new rendition starts at its next key frame:
+    // neither is a reason to switch again.
+    this.#adaptation.switched(this.#now());
     // Make before break: the playing rendition's subscription stays until the player has switched at a key frame of
     // the new one, so the picture never stops (RenditionSplice).
     const switched = this.#player.setVideo(rendition);
@@ -234,6 +240,11 @@ export class ChannelWatcher {
         if (first) this.#events.step?.(video ? "video-object" : "audio-object");
         first = false;
         const loc = decodeLocProperties(object.properties);
+        if (video && object.fetched !== true) {
+          const now = this.#now();
+          this.#adaptation.observe(now, Number(loc.timestampUs), object.payload.length, object.objectId === 0n);
+          this.#adapt(now);
+        }
         const data = object.payload.slice().buffer;
         this.#player.push({
           track,
