@@ -19,7 +19,8 @@ import type { TrackWriter } from "./track-writer.ts";
 /** Where a FETCH finds its track: by name (standalone) or by the joined subscription (joining). */
 export interface FetchTargets {
   track(fetch: Fetch): TrackWriter | undefined;
-  subscription(requestId: bigint): ServedSubscription | undefined;
+  /** The subscription a joining FETCH names; a promise while its SUBSCRIBE may still be on the way. */
+  subscription(requestId: bigint): ServedSubscription | undefined | Promise<ServedSubscription | undefined>;
 }
 
 /** Inclusive end; `object` null means the whole group. */
@@ -49,7 +50,7 @@ export async function serveFetch(ctx: SessionContext, stream: RequestStream, fet
         ? { group: fetch.endLocation.group, object: null }
         : { group: fetch.endLocation.group, object: fetch.endLocation.object - 1n };
   } else {
-    const joined = targets.subscription(fetch.joiningRequestId);
+    const joined = await targets.subscription(fetch.joiningRequestId);
     if (joined === undefined) return rejectRequest(stream, RequestErrorCode.InvalidJoiningRequestId, "no such subscription");
     if (!joined.forward) return rejectRequest(stream, RequestErrorCode.InvalidRange, "the joined subscription has Forward State 0");
     const joining = joined.joiningLocation;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createFakeTransportPair } from "../test-support/fake-web-transport.ts";
+import { createFakeTransportPair, type FakeWebTransport } from "../test-support/fake-web-transport.ts";
 import { RAW_SETUP, startSessionPair, take, within } from "../test-support/session-pair.ts";
 import { FetchType } from "../wire/control/fetch.ts";
 import { encodeControlMessage } from "../wire/control-message.ts";
@@ -9,6 +9,7 @@ import { messageParameters } from "../wire/message-parameters.ts";
 import { MoqtMessageType } from "../wire/message-type.ts";
 import { MoqtRequestError } from "./errors.ts";
 import { intProperty } from "./moqt-object.ts";
+import { encodeNamespace } from "./names.ts";
 import { RequestErrorCode } from "./request-error-code.ts";
 import { RequestStream } from "./request-stream.ts";
 import { MoqtSession } from "./session.ts";
@@ -82,6 +83,78 @@ describe("FETCH", () => {
     expect(joining).toBeInstanceOf(MoqtRequestError);
     expect((joining as MoqtRequestError).code).toBe(BigInt(RequestErrorCode.InvalidRange));
     client.close();
+  });
+});
+
+describe("a joining FETCH before the SUBSCRIBE it names", () => {
+  // The subscriber sends SUBSCRIBE and the joining FETCH back to back on two streams (draft-19 "Joining Fetches"); the
+  // FETCH's stream may be accepted first. A raw subscriber on the server's transport sends them in that order.
+  async function fetchFirst(unknownJoiningRequestTimeoutMs?: number) {
+    const pair = await startSessionPair(unknownJoiningRequestTimeoutMs === undefined ? {} : { unknownJoiningRequestTimeoutMs });
+    const track = (await within(pair.client.publishNamespace(NS))).createTrack("video", { cacheGroups: 3 });
+    const current = track.openGroup(7n);
+    current.write(bytes("7.0"));
+    current.write(bytes("7.1"));
+    const fetchStream = new RequestStream(await pair.serverTransport.createBidirectionalStream());
+    await fetchStream.write({
+      type: MoqtMessageType.Fetch,
+      requestId: 13n,
+      fetchType: FetchType.RelativeJoining,
+      trackNamespace: null,
+      trackName: new Uint8Array(),
+      startLocation: { group: 0n, object: 0n },
+      endLocation: { group: 0n, object: 0n },
+      joiningRequestId: 11n,
+      joiningStart: 0n,
+      parameters: messageParameters(),
+    });
+    return { ...pair, fetchStream };
+  }
+
+  async function request(pair: { serverTransport: FakeWebTransport }, message: Parameters<RequestStream["write"]>[0]) {
+    const stream = new RequestStream(await pair.serverTransport.createBidirectionalStream());
+    await stream.write(message);
+    return stream;
+  }
+
+  it("is held until the SUBSCRIBE arrives, then answered up to the subscription's start", async () => {
+    const pair = await fetchFirst();
+    const subscribe = await request(pair, {
+      type: MoqtMessageType.Subscribe,
+      requestId: 11n,
+      trackNamespace: encodeNamespace(NS),
+      trackName: bytes("video"),
+      parameters: messageParameters(),
+    });
+    expect((await within(subscribe.read()))?.type).toBe(MoqtMessageType.SubscribeOk);
+    // FETCH_OK's End Location is the Joining Location {7, 1} + 1 (draft-19 "FETCH_OK").
+    expect(await within(pair.fetchStream.read())).toMatchObject({ type: MoqtMessageType.FetchOk, endLocation: { group: 7n, object: 2n } });
+    pair.client.close();
+  });
+
+  it("fails with INVALID_JOINING_REQUEST_ID when that Request ID turns out not to be a SUBSCRIBE", async () => {
+    const pair = await fetchFirst();
+    await request(pair, {
+      type: MoqtMessageType.TrackStatus,
+      requestId: 11n,
+      trackNamespace: encodeNamespace(NS),
+      trackName: bytes("video"),
+      parameters: messageParameters(),
+    });
+    expect(await within(pair.fetchStream.read())).toMatchObject({
+      type: MoqtMessageType.RequestError,
+      errorCode: BigInt(RequestErrorCode.InvalidJoiningRequestId),
+    });
+    pair.client.close();
+  });
+
+  it("fails with INVALID_JOINING_REQUEST_ID when the SUBSCRIBE never comes", async () => {
+    const pair = await fetchFirst(50);
+    expect(await within(pair.fetchStream.read())).toMatchObject({
+      type: MoqtMessageType.RequestError,
+      errorCode: BigInt(RequestErrorCode.InvalidJoiningRequestId),
+    });
+    pair.client.close();
   });
 });
 

@@ -24,6 +24,7 @@ import { decodeVi64 } from "../wire/vi64.ts";
 import { deliverDatagram, receiveFetchStream, receiveSubgroupStream } from "./data-streams.ts";
 import { MoqtRequestError, MoqtSessionClosedError } from "./errors.ts";
 import { FetchResponse } from "./fetch-response.ts";
+import { KeyedWaiters } from "./keyed-waiters.ts";
 import { decodeNamespace, encodeNamespace, isNamespacePrefix, namespaceKey } from "./names.ts";
 import { NamespaceSubscription } from "./namespace-subscription.ts";
 import { PublishedNamespace } from "./published-namespace.ts";
@@ -60,6 +61,11 @@ export interface MoqtSessionOptions {
   readonly maxBufferedObjects?: number;
   /** How long a data stream with an unknown Track Alias waits for its SUBSCRIBE_OK (default 2 s). */
   readonly unknownAliasTimeoutMs?: number;
+  /**
+   * How long a joining FETCH waits for the request it names when that has not arrived yet (default 5 s): the peer sends
+   * SUBSCRIBE and FETCH back to back on separate streams, which may arrive in either order.
+   */
+  readonly unknownJoiningRequestTimeoutMs?: number;
   /** Accept the peer's PUBLISH_NAMESPACE (listed in `peerNamespaces`); default false: REQUEST_ERROR NOT_SUPPORTED. */
   readonly acceptPublishNamespace?: boolean;
 }
@@ -130,7 +136,9 @@ export class MoqtSession {
   readonly #options: Required<Omit<MoqtSessionOptions, "role">>;
   readonly #peerRequestIds = new Set<bigint>();
   readonly #subscriptions = new Map<bigint, Subscription>();
-  readonly #aliasWaiters = new Map<bigint, ((s: Subscription) => void)[]>();
+  readonly #aliasWaiters = new KeyedWaiters<bigint, Subscription>();
+  /** Joining FETCHes that arrived before the request they name (draft-19 "Joining Fetches"), by that Request ID. */
+  readonly #joinWaiters = new KeyedWaiters<bigint, ServedSubscription>();
   readonly #fetches = new Map<bigint, FetchResponse>();
   readonly #served = new Map<bigint, ServedSubscription>();
   readonly #published = new Map<string, PublishedNamespace>();
@@ -164,6 +172,7 @@ export class MoqtSession {
       setupTimeoutMs: options.setupTimeoutMs ?? 10_000,
       maxBufferedObjects: options.maxBufferedObjects ?? 1024,
       unknownAliasTimeoutMs: options.unknownAliasTimeoutMs ?? 2000,
+      unknownJoiningRequestTimeoutMs: options.unknownJoiningRequestTimeoutMs ?? 5000,
       acceptPublishNamespace: options.acceptPublishNamespace ?? false,
     };
     this.#closed = new Promise((resolve) => {
@@ -350,6 +359,8 @@ export class MoqtSession {
     for (const s of [...this.#subscriptions.values()]) s.finish(null, error);
     this.#subscriptions.clear();
     for (const f of this.#fetches.values()) f.end(error);
+    this.#joinWaiters.clear();
+    this.#aliasWaiters.clear();
     this.#fetches.clear();
     for (const s of [...this.#served.values()]) s.cancel(MoqtStreamResetCode.SessionClosed);
     for (const p of [...this.#published.values()]) p.unpublish();
@@ -401,6 +412,16 @@ export class MoqtSession {
     if (this.#peerRequestIds.has(requestId))
       throw new MoqtProtocolError(MoqtErrorCode.InvalidRequestId, `duplicate Request ID ${requestId}`);
     this.#peerRequestIds.add(requestId);
+  }
+
+  /**
+   * The subscription a joining FETCH names: one already served, or one whose SUBSCRIBE has not arrived yet (a Request ID
+   * of the peer's not yet seen), waited for a bounded time.
+   */
+  #joinedSubscription(requestId: bigint): ServedSubscription | undefined | Promise<ServedSubscription | undefined> {
+    const served = this.#served.get(requestId);
+    if (served !== undefined || this.#peerRequestIds.has(requestId) || (requestId % 2n === 0n) !== !this.#isClient) return served;
+    return this.#joinWaiters.wait(requestId, this.#options.unknownJoiningRequestTimeoutMs);
   }
 
   // ---- Requests we make.
@@ -527,8 +548,7 @@ export class MoqtSession {
       },
     );
     this.#subscriptions.set(response.trackAlias, subscription);
-    for (const waiter of this.#aliasWaiters.get(response.trackAlias) ?? []) waiter(subscription);
-    this.#aliasWaiters.delete(response.trackAlias);
+    this.#aliasWaiters.settle(response.trackAlias, subscription);
     this.#spawn(() => subscription.run());
     return subscription;
   }
@@ -723,24 +743,7 @@ export class MoqtSession {
   #findSubscription(alias: bigint): Promise<Subscription | undefined> {
     const known = this.#subscriptions.get(alias);
     if (known !== undefined) return Promise.resolve(known);
-    return new Promise((resolve) => {
-      const waiters = this.#aliasWaiters.get(alias) ?? [];
-      const timer = setTimeout(() => {
-        const list = this.#aliasWaiters.get(alias);
-        if (list !== undefined) {
-          const i = list.indexOf(waiter);
-          if (i >= 0) list.splice(i, 1);
-          if (list.length === 0) this.#aliasWaiters.delete(alias);
-        }
-        resolve(undefined);
-      }, this.#options.unknownAliasTimeoutMs);
-      const waiter = (s: Subscription) => {
-        clearTimeout(timer);
-        resolve(s);
-      };
-      waiters.push(waiter);
-      this.#aliasWaiters.set(alias, waiters);
-    });
+    return this.#aliasWaiters.wait(alias, this.#options.unknownAliasTimeoutMs);
   }
 
   async #receiveDatagrams(): Promise<void> {
@@ -778,15 +781,22 @@ export class MoqtSession {
     if (!REQUEST_TYPES.has(first.type)) protocolViolation(`a request stream cannot start with message 0x${first.type.toString(16)}`);
     // Requests may arrive before the peer's SETUP (draft-19 "Session initialization"): hold them until it is in.
     await this.#peerSetup;
+    // Any other request leaves a joining FETCH waiting for its Request ID nothing to join.
+    if (first.type !== MoqtMessageType.Subscribe && "requestId" in first) this.#joinWaiters.settle(first.requestId, undefined);
     switch (first.type) {
-      case MoqtMessageType.Subscribe:
+      case MoqtMessageType.Subscribe: {
         this.#acceptPeerRequestId(first.requestId);
-        return this.#serveSubscribe(stream, first);
+        // #serveSubscribe registers the subscription (or rejects it) before its first await: a joining FETCH that
+        // arrived first and waits for this Request ID learns the outcome now.
+        const serving = this.#serveSubscribe(stream, first);
+        this.#joinWaiters.settle(first.requestId, this.#served.get(first.requestId));
+        return serving;
+      }
       case MoqtMessageType.Fetch:
         this.#acceptPeerRequestId(first.requestId);
         return serveFetch(this.#ctx, stream, first, {
           track: (f) => (f.trackNamespace === null ? undefined : this.#findTrack(decodeNamespace(f.trackNamespace), f.trackName)),
-          subscription: (id) => this.#served.get(id),
+          subscription: (id) => this.#joinedSubscription(id),
         });
       case MoqtMessageType.TrackStatus: {
         this.#acceptPeerRequestId(first.requestId);
