@@ -13,10 +13,13 @@ public sealed partial class MoqtRelay
     /// the current group (draft-19 §"Joining Fetches"), whose objects go into the cache before anyone is answered. The
     /// first viewer's own joining FETCH is then served from the cache (its key frame, or the catalog's latest object)
     /// instead of costing a second round trip to the publisher after SUBSCRIBE_OK, and later viewers find the same group.
+    /// Not for chat tracks: their current group is one message published before the relay subscribed, and counting it
+    /// against the participant's live rate when it is fetched would refuse a later message the page allowed
+    /// (docs/media-format.md "Chat").
     /// </summary>
     private async Task EstablishAsync(RelayTrack entry, PublisherRegistration publisher)
     {
-        var (upstream, fetch) = await SubscribeUpstreamAsync(entry, publisher, withJoiningFetch: true).ConfigureAwait(false);
+        var (upstream, fetch) = await SubscribeUpstreamAsync(entry, publisher, withJoiningFetch: entry.Chat is null).ConfigureAwait(false);
         if (!upstream.IsOk)
         {
             fetch?.Value?.Objects.Dispose();
@@ -170,7 +173,7 @@ public sealed partial class MoqtRelay
     }
 
     private async Task<SubscribeResult> SubscribeUpstreamAsync(RelayTrack entry, PublisherRegistration publisher)
-        => (await SubscribeUpstreamAsync(entry, publisher, withJoiningFetch: true).ConfigureAwait(false)).Subscription;
+        => (await SubscribeUpstreamAsync(entry, publisher, withJoiningFetch: false).ConfigureAwait(false)).Subscription;
 
     /// <summary>SUBSCRIBE upstream, with a joining FETCH of the current group if asked (Fetch is null otherwise).</summary>
     private async Task<(SubscribeResult Subscription, FetchResult? Fetch)> SubscribeUpstreamAsync(RelayTrack entry, PublisherRegistration publisher, bool withJoiningFetch)

@@ -32,6 +32,29 @@ public sealed class MoqtRelayChatPolicyTests
     }
 
     [Fact]
+    public async Task ChatTrack_FirstSubscriber_NoUpstreamJoiningFetch_SoAnEarlierMessageDoesNotCountAgainstTheLiveRate()
+    {
+        var time = new FakeTimeProvider();
+        await using var relay = new MoqtRelay(new MoqtRelayOptions { TimeProvider = time });
+        var publisher = new TestPublisher();
+        var source = publisher.AddTrack(Messages);
+        Post(source, 1); // before anyone subscribed: the relay does not carry it
+        await relay.PublishNamespaceAsync(ChatNs, publisher);
+
+        using var subscriber = await SubscribeOk(relay, Messages);
+        var received = new Received();
+        var reading = Task.Run(() => ReadTrackInto(subscriber, received));
+        for (ulong g = 2; g <= 6; g++)
+            Post(source, g);
+        source.Complete();
+        await reading.WaitAsync(TestTimeout);
+
+        Assert.Empty(publisher.Fetches);
+        Assert.Equal(5, received.Objects.Count);
+        Assert.Equal(0, relay.Metrics.ChatOverRateDropped);
+    }
+
+    [Fact]
     public async Task ChatTrack_PayloadOver2KiB_NotForwardedAndCounted()
     {
         var (relay, source, received, reading) = await StartAsync(Messages, new FakeTimeProvider());

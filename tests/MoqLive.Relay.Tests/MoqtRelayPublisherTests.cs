@@ -55,6 +55,7 @@ public sealed class MoqtRelayPublisherTests
 
         Assert.Equal(1, first.Subscribes);
         Assert.Equal(1, second.Subscribes);
+        Assert.Empty(second.Fetches); // a resumed subscription continues at the live edge: no joining FETCH
         Assert.Equal(1, relay.Metrics.PublisherResumes);
     }
 
