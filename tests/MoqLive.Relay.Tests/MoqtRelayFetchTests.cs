@@ -9,23 +9,6 @@ namespace MoqLive.Relay.Tests;
 
 public sealed class MoqtRelayFetchTests
 {
-    private static async Task<List<Location>> ReadFetch(FetchConsumer fetch)
-    {
-        var list = new List<Location>();
-        while (true)
-        {
-            var read = await fetch.ReadObjectAsync().AsTask().WaitAsync(TestTimeout);
-            if (read.Status != ObjectReadStatus.Object)
-            {
-                Assert.Equal(ObjectReadStatus.End, read.Status);
-                return list;
-            }
-
-            list.Add(read.Object!.Location);
-            read.Object.Release();
-        }
-    }
-
     [Fact]
     public async Task LateJoiner_JoiningFetchPlusSubscription_StartsAtCurrentGroupWithoutGapOrOverlap()
     {

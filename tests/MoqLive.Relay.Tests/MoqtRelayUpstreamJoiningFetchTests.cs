@@ -15,23 +15,6 @@ public sealed class MoqtRelayUpstreamJoiningFetchTests
 {
     private static readonly FetchResult NoStandaloneFetch = FetchResult.Error(RequestErrorCode.NotSupported, "standalone FETCH not expected");
 
-    private static async Task<List<Location>> ReadFetch(FetchConsumer fetch)
-    {
-        var list = new List<Location>();
-        while (true)
-        {
-            var read = await fetch.ReadObjectAsync().AsTask().WaitAsync(TestTimeout);
-            if (read.Status != ObjectReadStatus.Object)
-            {
-                Assert.Equal(ObjectReadStatus.End, read.Status);
-                return list;
-            }
-
-            list.Add(read.Object!.Location);
-            read.Object.Release();
-        }
-    }
-
     [Fact]
     public async Task FirstSubscriber_JoiningFetch_ServedFromTheCacheWithoutGapOrOverlap()
     {

@@ -93,6 +93,24 @@ internal static class RelayTestHelpers
     public static Task<Received> ReadTrack(TrackConsumer track, int stopAfter = int.MaxValue, Action<Received>? onObject = null)
         => ReadTrackInto(track, new Received(), stopAfter, onObject);
 
+    /// <summary>Reads a FETCH response to its end: the locations of its objects, in order (each object released).</summary>
+    public static async Task<List<Location>> ReadFetch(FetchConsumer fetch)
+    {
+        var list = new List<Location>();
+        while (true)
+        {
+            var read = await fetch.ReadObjectAsync().AsTask().WaitAsync(TestTimeout);
+            if (read.Status != ObjectReadStatus.Object)
+            {
+                Assert.Equal(ObjectReadStatus.End, read.Status);
+                return list;
+            }
+
+            list.Add(read.Object!.Location);
+            read.Object.Release();
+        }
+    }
+
     /// <summary>As <see cref="ReadTrack"/>, into a <see cref="Received"/> the test can watch while reading (lock it).</summary>
     public static async Task<Received> ReadTrackInto(TrackConsumer track, Received received, int stopAfter = int.MaxValue, Action<Received>? onObject = null)
     {

@@ -82,9 +82,7 @@ internal sealed class UdpDatagramSocket : IThreadedDatagramSocket
                     switch (native.TryReceive(array, out int length, out int segmentSize))
                     {
                         case NativeReceiveStatus.Received:
-                            var source = native.SourceAddress;
-                            source[..Math.Min(source.Length, _receiveAddress.Size)].CopyTo(_receiveAddress.Buffer.Span);
-                            return new DatagramReceiveResult(length, RemoteOfLastReceive(), segmentSize);
+                            return NativeResult(native, length, segmentSize);
                         case NativeReceiveStatus.WouldBlock:
                             // A zero-byte peek completes when the socket is readable without taking the datagram.
                             await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.Peek, cancellationToken).ConfigureAwait(false);
@@ -92,9 +90,7 @@ internal sealed class UdpDatagramSocket : IThreadedDatagramSocket
                         case NativeReceiveStatus.Retry:
                             continue;
                         case NativeReceiveStatus.Unavailable:
-                            // .NET's receive cannot split coalesced datagrams: coalescing goes off with the native path.
-                            if (native.GroEnabled) LinuxUdpReceiver.DisableGro(_socket);
-                            _nativeReceiver = null;
+                            DropNativeReceiver(native);
                             continue;
                     }
                 }
@@ -116,6 +112,24 @@ internal sealed class UdpDatagramSocket : IThreadedDatagramSocket
         }
     }
 
+    /// <summary>The result of a native receive; its sender's address goes where <see cref="RemoteOfLastReceive"/> reads it.</summary>
+    private DatagramReceiveResult NativeResult(LinuxUdpReceiver native, int length, int segmentSize)
+    {
+        var source = native.SourceAddress;
+        source[..Math.Min(source.Length, _receiveAddress.Size)].CopyTo(_receiveAddress.Buffer.Span);
+        return new DatagramReceiveResult(length, RemoteOfLastReceive(), segmentSize);
+    }
+
+    /// <summary>
+    /// Falls back to .NET's receive for good. It cannot split coalesced datagrams, so coalescing (GRO) goes off with the
+    /// native path.
+    /// </summary>
+    private void DropNativeReceiver(LinuxUdpReceiver native)
+    {
+        if (native.GroEnabled) LinuxUdpReceiver.DisableGro(_socket);
+        _nativeReceiver = null;
+    }
+
     public bool TryReceive(byte[] buffer, out DatagramReceiveResult result)
     {
         ArgumentNullException.ThrowIfNull(buffer);
@@ -128,9 +142,7 @@ internal sealed class UdpDatagramSocket : IThreadedDatagramSocket
                     switch (native.TryReceive(buffer, out int length, out int segmentSize))
                     {
                         case NativeReceiveStatus.Received:
-                            var source = native.SourceAddress;
-                            source[..Math.Min(source.Length, _receiveAddress.Size)].CopyTo(_receiveAddress.Buffer.Span);
-                            result = new DatagramReceiveResult(length, RemoteOfLastReceive(), segmentSize);
+                            result = NativeResult(native, length, segmentSize);
                             return true;
                         case NativeReceiveStatus.WouldBlock:
                             result = default;
@@ -138,8 +150,7 @@ internal sealed class UdpDatagramSocket : IThreadedDatagramSocket
                         case NativeReceiveStatus.Retry:
                             continue;
                         case NativeReceiveStatus.Unavailable:
-                            if (native.GroEnabled) LinuxUdpReceiver.DisableGro(_socket);
-                            _nativeReceiver = null;
+                            DropNativeReceiver(native);
                             continue;
                     }
                 }

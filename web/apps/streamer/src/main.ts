@@ -279,13 +279,17 @@ function teardown(final: boolean): void {
   current.chat?.leave();
   chatView.room = null;
   if (final) current.broadcast.end();
-  // Let the final catalog leave before the session closes.
-  setTimeout(
-    () => {
-      current.published.unpublish();
-      current.session.close();
-    },
-    final ? 500 : 0,
+  // Closing the session resets the streams still carrying the final catalog: wait until every subscription the
+  // streamer serves has written its PUBLISH_DONE (bounded), then give the last packets a moment to leave.
+  const drained = final ? current.session.servedSubscriptionsEnded(3000) : Promise.resolve(true);
+  void drained.then(() =>
+    setTimeout(
+      () => {
+        current.published.unpublish();
+        current.session.close();
+      },
+      final ? 500 : 0,
+    ),
   );
   liveButton.disabled = false;
   stopButton.disabled = true;

@@ -90,6 +90,21 @@ describe("SUBSCRIBE", () => {
     client.close();
   });
 
+  it("tells a publisher when every subscription it serves has written its PUBLISH_DONE, or that time ran out", async () => {
+    const { client, server, track } = await publisherPair();
+    const sub = await within(server.subscribe(NS, "video"));
+    expect(await client.servedSubscriptionsEnded(20)).toBe(false);
+    const ended = client.servedSubscriptionsEnded(5000);
+    track.openGroup().write(bytes("last"));
+    track.close();
+    expect(await within(ended)).toBe(true);
+    // The last object and PUBLISH_DONE were out before it resolved.
+    expect((await take(sub.objects, 10)).map((o) => text(o.payload))).toEqual(["last"]);
+    expect((await within(sub.done))?.statusCode).toBe(BigInt(PublishDoneCode.TrackEnded));
+    expect(await client.servedSubscriptionsEnded(0)).toBe(true);
+    client.close();
+  });
+
   it("rejects a track that does not exist with DOES_NOT_EXIST", async () => {
     const { client, server } = await publisherPair();
     const error = await server.subscribe(NS, "nope").catch((e: unknown) => e);

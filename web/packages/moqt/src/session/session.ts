@@ -141,6 +141,8 @@ export class MoqtSession {
   readonly #joinWaiters = new KeyedWaiters<bigint, ServedSubscription>();
   readonly #fetches = new Map<bigint, FetchResponse>();
   readonly #served = new Map<bigint, ServedSubscription>();
+  /** Callers of {@link servedSubscriptionsEnded} waiting for #served to empty. */
+  readonly #servedDrained: (() => void)[] = [];
   readonly #published = new Map<string, PublishedNamespace>();
   readonly #namespaceSubscriptions = new Set<NamespaceSubscription>();
   readonly #servedNamespaceSubscriptions = new Set<ServedNamespaceSubscription>();
@@ -320,6 +322,27 @@ export class MoqtSession {
   }
 
   // ---- Closing.
+
+  /**
+   * Resolves true once every subscription this session serves has ended with its PUBLISH_DONE written (tracks closed,
+   * draft-19 "PUBLISH_DONE"), or false after `timeoutMs`. A publisher ending its broadcast waits for this before
+   * closing the session, which would reset the streams still carrying its last objects.
+   */
+  servedSubscriptionsEnded(timeoutMs: number): Promise<boolean> {
+    if (this.#served.size === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        const i = this.#servedDrained.indexOf(done);
+        if (i >= 0) this.#servedDrained.splice(i, 1);
+        resolve(false);
+      }, timeoutMs);
+      this.#servedDrained.push(done);
+    });
+  }
 
   /** Closes the session with `code` (default NO_ERROR) and `reason`. */
   close(code: number = MoqtErrorCode.NoError, reason = ""): void {
@@ -891,6 +914,7 @@ export class MoqtSession {
       stream,
       (s) => {
         if (this.#served.get(s.requestId) === s) this.#served.delete(s.requestId);
+        if (this.#served.size === 0) for (const resolve of this.#servedDrained.splice(0)) resolve();
       },
     );
     this.#served.set(subscribe.requestId, served);
