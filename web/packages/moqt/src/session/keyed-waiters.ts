@@ -1,6 +1,7 @@
 /**
  * Callers waiting, each for a bounded time, for something to appear under a key: a data stream for the SUBSCRIBE_OK of
- * its Track Alias, a joining FETCH for the SUBSCRIBE it names. A waiter gets `undefined` when its time is up.
+ * its Track Alias, a joining FETCH for the SUBSCRIBE it names, a publisher for its served subscriptions to end. A
+ * waiter gets `undefined` when its time is up.
  */
 export class KeyedWaiters<K, V> {
   readonly #waiters = new Map<K, ((value: V | undefined) => void)[]>();

@@ -141,8 +141,8 @@ export class MoqtSession {
   readonly #joinWaiters = new KeyedWaiters<bigint, ServedSubscription>();
   readonly #fetches = new Map<bigint, FetchResponse>();
   readonly #served = new Map<bigint, ServedSubscription>();
-  /** Callers of {@link servedSubscriptionsEnded} waiting for #served to empty. */
-  readonly #servedDrained: (() => void)[] = [];
+  /** Callers of {@link servedSubscriptionsEnded} waiting for #served to empty (one key). */
+  readonly #servedDrained = new KeyedWaiters<null, true>();
   readonly #published = new Map<string, PublishedNamespace>();
   readonly #namespaceSubscriptions = new Set<NamespaceSubscription>();
   readonly #servedNamespaceSubscriptions = new Set<ServedNamespaceSubscription>();
@@ -328,20 +328,8 @@ export class MoqtSession {
    * draft-19 "PUBLISH_DONE"), or false after `timeoutMs`. A publisher ending its broadcast waits for this before
    * closing the session, which would reset the streams still carrying its last objects.
    */
-  servedSubscriptionsEnded(timeoutMs: number): Promise<boolean> {
-    if (this.#served.size === 0) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-      const timer = setTimeout(() => {
-        const i = this.#servedDrained.indexOf(done);
-        if (i >= 0) this.#servedDrained.splice(i, 1);
-        resolve(false);
-      }, timeoutMs);
-      this.#servedDrained.push(done);
-    });
+  async servedSubscriptionsEnded(timeoutMs: number): Promise<boolean> {
+    return this.#served.size === 0 || (await this.#servedDrained.wait(null, timeoutMs)) === true;
   }
 
   /** Closes the session with `code` (default NO_ERROR) and `reason`. */
@@ -914,7 +902,7 @@ export class MoqtSession {
       stream,
       (s) => {
         if (this.#served.get(s.requestId) === s) this.#served.delete(s.requestId);
-        if (this.#served.size === 0) for (const resolve of this.#servedDrained.splice(0)) resolve();
+        if (this.#served.size === 0) this.#servedDrained.settle(null, true);
       },
     );
     this.#served.set(subscribe.requestId, served);
