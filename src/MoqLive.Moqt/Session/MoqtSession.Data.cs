@@ -286,19 +286,7 @@ public sealed partial class MoqtSession
 
     private async Task ReceiveSubgroupStreamAsync(StreamBuffer buffer)
     {
-        W.SubgroupHeader header;
-        while (true)
-        {
-            var reader = new SequenceReader<byte>(buffer.Data);
-            if (W.SubgroupHeader.TryRead(ref reader, out header))
-            {
-                buffer.Consume(reader.Consumed);
-                break;
-            }
-
-            if (!await buffer.FillAsync(SessionToken).ConfigureAwait(false))
-                throw new W.MoqtProtocolException(W.MoqtErrorCode.ProtocolViolation, "stream ended inside SUBGROUP_HEADER");
-        }
+        W.SubgroupHeader header = await buffer.ReadHeaderAsync<W.SubgroupHeader>(W.SubgroupHeader.TryRead, "SUBGROUP_HEADER", SessionToken).ConfigureAwait(false);
 
         InboundTrack? inbound = await FindInboundAsync(header.TrackAlias).ConfigureAwait(false);
         if (inbound is null)

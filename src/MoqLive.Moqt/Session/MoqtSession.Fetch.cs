@@ -82,19 +82,7 @@ public sealed partial class MoqtSession
 
     private async Task ReceiveFetchStreamAsync(StreamBuffer buffer)
     {
-        W.FetchHeader header;
-        while (true)
-        {
-            var reader = new SequenceReader<byte>(buffer.Data);
-            if (W.FetchHeader.TryRead(ref reader, out header))
-            {
-                buffer.Consume(reader.Consumed);
-                break;
-            }
-
-            if (!await buffer.FillAsync(SessionToken).ConfigureAwait(false))
-                throw new W.MoqtProtocolException(W.MoqtErrorCode.ProtocolViolation, "stream ended inside FETCH_HEADER");
-        }
+        W.FetchHeader header = await buffer.ReadHeaderAsync<W.FetchHeader>(W.FetchHeader.TryRead, "FETCH_HEADER", SessionToken).ConfigureAwait(false);
 
         if (!_fetches.TryGetValue(header.RequestId, out (FetchProducer Producer, GroupOrder Order) fetch))
         {
@@ -190,20 +178,12 @@ public sealed partial class MoqtSession
             return;
         }
 
-        FetchResult result;
-        try
-        {
-            result = await handler.FetchAsync(request, SessionToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (!IsShutdown(e))
-        {
-            Log.HandlerFailed(_logger, "FETCH", e);
-            result = FetchResult.Error(RequestErrorCode.InternalError, "the publisher failed");
-        }
+        FetchResult result = await AskHandlerAsync("FETCH", () => handler.FetchAsync(request, SessionToken),
+            () => FetchResult.Error(RequestErrorCode.InternalError, "the publisher failed")).ConfigureAwait(false);
 
         if (!result.IsOk)
         {
-            await RejectAsync(stream, result.ErrorCode, result.Reason, result.RetryInterval).ConfigureAwait(false);
+            await RejectAsync(stream, result).ConfigureAwait(false);
             return;
         }
 

@@ -105,20 +105,12 @@ public sealed partial class MoqtSession
             return;
         }
 
-        PublishNamespaceResult result;
-        try
-        {
-            result = await handler.PublishNamespaceAsync(request.TrackNamespace.ToModel(), this, SessionToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (!IsShutdown(e))
-        {
-            Log.HandlerFailed(_logger, "PUBLISH_NAMESPACE", e);
-            result = PublishNamespaceResult.Error(RequestErrorCode.InternalError, "the subscriber failed");
-        }
+        PublishNamespaceResult result = await AskHandlerAsync("PUBLISH_NAMESPACE", () => handler.PublishNamespaceAsync(request.TrackNamespace.ToModel(), this, SessionToken),
+            () => PublishNamespaceResult.Error(RequestErrorCode.InternalError, "the subscriber failed")).ConfigureAwait(false);
 
         if (!result.IsOk)
         {
-            await RejectAsync(stream, result.ErrorCode, result.Reason, result.RetryInterval).ConfigureAwait(false);
+            await RejectAsync(stream, result).ConfigureAwait(false);
             return;
         }
 
@@ -231,20 +223,12 @@ public sealed partial class MoqtSession
         }
 
         TrackNamespace prefix = request.TrackNamespacePrefix.ToModel();
-        SubscribeNamespaceResult result;
-        try
-        {
-            result = await handler.SubscribeNamespaceAsync(prefix, SessionToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (!IsShutdown(e))
-        {
-            Log.HandlerFailed(_logger, "SUBSCRIBE_NAMESPACE", e);
-            result = SubscribeNamespaceResult.Error(RequestErrorCode.InternalError, "the publisher failed");
-        }
+        SubscribeNamespaceResult result = await AskHandlerAsync("SUBSCRIBE_NAMESPACE", () => handler.SubscribeNamespaceAsync(prefix, SessionToken),
+            () => SubscribeNamespaceResult.Error(RequestErrorCode.InternalError, "the publisher failed")).ConfigureAwait(false);
 
         if (!result.IsOk)
         {
-            await RejectAsync(stream, result.ErrorCode, result.Reason, result.RetryInterval).ConfigureAwait(false);
+            await RejectAsync(stream, result).ConfigureAwait(false);
             return;
         }
 

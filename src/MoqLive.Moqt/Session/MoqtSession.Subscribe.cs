@@ -389,20 +389,12 @@ public sealed partial class MoqtSession
     private async Task<OutboundSubscription?> EstablishSubscriptionAsync(RequestStream stream, W.Subscribe subscribe, FullTrackName name, IPublisher handler,
         SubscribeOptions options)
     {
-        SubscribeResult result;
-        try
-        {
-            result = await handler.SubscribeAsync(name, options, SessionToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (!IsShutdown(e))
-        {
-            Log.HandlerFailed(_logger, "SUBSCRIBE", e);
-            result = SubscribeResult.Error(RequestErrorCode.InternalError, "the publisher failed");
-        }
+        SubscribeResult result = await AskHandlerAsync("SUBSCRIBE", () => handler.SubscribeAsync(name, options, SessionToken),
+            () => SubscribeResult.Error(RequestErrorCode.InternalError, "the publisher failed")).ConfigureAwait(false);
 
         if (!result.IsOk)
         {
-            await RejectAsync(stream, result.ErrorCode, result.Reason, result.RetryInterval).ConfigureAwait(false);
+            await RejectAsync(stream, result).ConfigureAwait(false);
             return null;
         }
 
@@ -449,22 +441,15 @@ public sealed partial class MoqtSession
         FullTrackName name = FullTrackName.Create(publish.TrackNamespace.ToModel(), publish.TrackName.Span);
         InboundTrack inbound = await RegisterInboundAsync(publish.RequestId, publish.TrackAlias, publish.TrackProperties.ToTrackInfo(name), stream).ConfigureAwait(false);
         TrackConsumer consumer = inbound.Producer.Subscribe(InboundReaderOptions);
-        PublishResult result;
-        try
-        {
-            result = await handler.PublishAsync(consumer, new PublishOptions { Forward = publish.Parameters.Forward ?? true }, SessionToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (!IsShutdown(e))
-        {
-            Log.HandlerFailed(_logger, "PUBLISH", e);
-            result = PublishResult.Error(RequestErrorCode.InternalError, "the subscriber failed");
-        }
+        var options = new PublishOptions { Forward = publish.Parameters.Forward ?? true };
+        PublishResult result = await AskHandlerAsync("PUBLISH", () => handler.PublishAsync(consumer, options, SessionToken),
+            () => PublishResult.Error(RequestErrorCode.InternalError, "the subscriber failed")).ConfigureAwait(false);
 
         if (!result.IsOk)
         {
             consumer.Dispose();
             AbortInbound(inbound, "rejected");
-            await RejectAsync(stream, result.ErrorCode, result.Reason, result.RetryInterval).ConfigureAwait(false);
+            await RejectAsync(stream, result).ConfigureAwait(false);
             stream.Reader.Stop((ulong)StreamResetCode.Cancelled);
             return;
         }

@@ -33,20 +33,12 @@ public sealed partial class MoqtSession
             return;
         }
 
-        TrackStatusResult result;
-        try
-        {
-            result = await handler.TrackStatusAsync(name, SessionToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (!IsShutdown(e))
-        {
-            Log.HandlerFailed(_logger, "TRACK_STATUS", e);
-            result = TrackStatusResult.Error(RequestErrorCode.InternalError, "the publisher failed");
-        }
+        TrackStatusResult result = await AskHandlerAsync("TRACK_STATUS", () => handler.TrackStatusAsync(name, SessionToken),
+            () => TrackStatusResult.Error(RequestErrorCode.InternalError, "the publisher failed")).ConfigureAwait(false);
 
         if (!result.IsOk)
         {
-            await RejectAsync(stream, result.ErrorCode, result.Reason, result.RetryInterval).ConfigureAwait(false);
+            await RejectAsync(stream, result).ConfigureAwait(false);
             return;
         }
 

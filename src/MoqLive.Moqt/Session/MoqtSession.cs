@@ -434,6 +434,29 @@ public sealed partial class MoqtSession : IPublisher, ISubscriber, IAsyncDisposa
         await stream.WriteAsync(new W.RequestError(code, WireMapping.ToWireRetry(retry), Truncate(reason)), fin: true).ConfigureAwait(false);
     }
 
+    /// <summary>Answers a request the application refused with REQUEST_ERROR (its code, reason and retry interval).</summary>
+    private static Task RejectAsync<T>(RequestStream stream, RequestResult<T> refused)
+        where T : class
+        => RejectAsync(stream, refused.ErrorCode, refused.Reason, refused.RetryInterval);
+
+    /// <summary>
+    /// The application's answer to a received request. A handler that throws (other than because the session is ending)
+    /// is logged and the request answered with <paramref name="internalError"/>: a failing request is a request-level
+    /// error, never the end of the session (STYLE.md "Moqt").
+    /// </summary>
+    private async Task<TResult> AskHandlerAsync<TResult>(string request, Func<ValueTask<TResult>> ask, Func<TResult> internalError)
+    {
+        try
+        {
+            return await ask().ConfigureAwait(false);
+        }
+        catch (Exception e) when (!IsShutdown(e))
+        {
+            Log.HandlerFailed(_logger, request, e);
+            return internalError();
+        }
+    }
+
     private static string Truncate(string reason)
     {
         if (System.Text.Encoding.UTF8.GetByteCount(reason) <= W.WireLimits.MaxReasonPhraseLength)

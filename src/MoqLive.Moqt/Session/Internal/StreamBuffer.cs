@@ -115,6 +115,33 @@ internal sealed class StreamBuffer
         return true;
     }
 
+    /// <summary>Parses a header at the front of <see cref="Data"/>; false when more bytes are needed.</summary>
+    public delegate bool HeaderParser<T>(ref SequenceReader<byte> reader, out T header);
+
+    /// <summary>
+    /// Reads the header a data stream starts with (SUBGROUP_HEADER, FETCH_HEADER): the stream ending inside it is a
+    /// PROTOCOL_VIOLATION naming <paramref name="name"/>.
+    /// </summary>
+    public async ValueTask<T> ReadHeaderAsync<T>(HeaderParser<T> parse, string name, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (TryParse(parse, out T header))
+                return header;
+            if (!await FillAsync(cancellationToken).ConfigureAwait(false))
+                throw new MoqtProtocolException(MoqtErrorCode.ProtocolViolation, $"stream ended inside {name}");
+        }
+    }
+
+    private bool TryParse<T>(HeaderParser<T> parse, out T header)
+    {
+        var reader = new SequenceReader<byte>(Data);
+        if (!parse(ref reader, out header))
+            return false;
+        Consume(reader.Consumed);
+        return true;
+    }
+
     /// <summary>
     /// Reads the next control message; null at a clean FIN (no partial message). A FIN inside a message is a
     /// PROTOCOL_VIOLATION.
