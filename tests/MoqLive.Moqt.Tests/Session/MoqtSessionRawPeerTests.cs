@@ -37,6 +37,14 @@ public sealed class MoqtSessionRawPeerTests
             return (request, (await subscribe.WithTimeout()).GetValueOrThrow().Track);
         }
 
+        /// <summary>The client's pending <paramref name="request"/> fails with <paramref name="code"/>, the code the client closed the session with.</summary>
+        public async Task AssertClientClosedWithAsync(Task request, W.MoqtErrorCode code)
+        {
+            MoqtSessionException e = await Assert.ThrowsAsync<MoqtSessionException>(() => request.WithTimeout());
+            Assert.Equal(code, e.ErrorCode);
+            Assert.Equal((ulong)code, (await Transport.Closed.WithTimeout()).ErrorCode);
+        }
+
         /// <summary>The raw peer subscribes to live/video as Request ID 1 (the server's first: they are odd) on a new request stream.</summary>
         public async Task<ITransportStream> SubscribeAsync(W.MessageParameters? parameters = null)
         {
@@ -121,9 +129,7 @@ public sealed class MoqtSessionRawPeerTests
         (ITransportStream request2, _) = await server.AcceptRequestAsync();
         await request2.WriteAsync(RawServer.Encode(new W.SubscribeOk(5))).AsTask().WithTimeout();
 
-        MoqtSessionException e = await Assert.ThrowsAsync<MoqtSessionException>(() => second.WithTimeout());
-        Assert.Equal(W.MoqtErrorCode.DuplicateTrackAlias, e.ErrorCode);
-        Assert.Equal((ulong)W.MoqtErrorCode.DuplicateTrackAlias, (await server.Transport.Closed.WithTimeout()).ErrorCode);
+        await server.AssertClientClosedWithAsync(second, W.MoqtErrorCode.DuplicateTrackAlias);
     }
 
     [Theory]
@@ -140,9 +146,7 @@ public sealed class MoqtSessionRawPeerTests
 
         // SUBSCRIBE_OK is not an answer to FETCH.
         await request.WriteAsync(RawServer.Encode(new W.SubscribeOk(1))).AsTask().WithTimeout();
-        MoqtSessionException e = await Assert.ThrowsAsync<MoqtSessionException>(() => fetch.WithTimeout());
-        Assert.Equal(W.MoqtErrorCode.ProtocolViolation, e.ErrorCode);
-        Assert.Equal((ulong)W.MoqtErrorCode.ProtocolViolation, (await server.Transport.Closed.WithTimeout()).ErrorCode);
+        await server.AssertClientClosedWithAsync(fetch, W.MoqtErrorCode.ProtocolViolation);
     }
 
     [Theory]
