@@ -101,7 +101,7 @@ public sealed class BrowserAppsTests(ITestOutputHelper output)
         double load = LoadAveragePerCore();
         double limit = Math.Max(MidStreamFirstFrameLimit.TotalMilliseconds, MidStreamFirstFrameTarget.TotalMilliseconds * load);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"viewer3 (mid-stream join): first frame {midStream:F0} ms after join (load average {load:F1} per core, limit {limit:F0} ms), " +
+            $"viewer3 (mid-stream join at {lateStats.GetProperty("joinedAt")} ms since the epoch): first frame {midStream:F0} ms after join (load average {load:F1} per core, limit {limit:F0} ms), " +
             $"late {lateStats.GetProperty("lateFrames")}, dropped {lateStats.GetProperty("droppedFrames")}; join timeline (ms) {timeline}"));
         Assert.True(midStream < limit,
             string.Create(CultureInfo.InvariantCulture,

@@ -7,7 +7,7 @@ export { bytesProperty, intProperty, type MoqtObject } from "./session/moqt-obje
 export { type NamespaceEvent, NamespaceSubscription } from "./session/namespace-subscription.ts";
 export { PublishedNamespace } from "./session/published-namespace.ts";
 export { PublishDoneCode, RequestErrorCode } from "./session/request-error-code.ts";
-export { type GoAwayInfo, MoqtSession, type MoqtSessionOptions, type SessionCloseInfo } from "./session/session.ts";
+export { type GoAwayInfo, MoqtSession, type MoqtSessionOptions, type RequestProgress, type SessionCloseInfo } from "./session/session.ts";
 export { MoqtStreamResetCode } from "./session/stream-reset-code.ts";
 export type { FetchOptions, FetchRange, JoiningFetchStart, SubscribeFilter, SubscribeOptions } from "./session/subscribe-options.ts";
 export { type PublishDoneInfo, Subscription, type SubscriptionUpdate } from "./session/subscription.ts";
