@@ -18,7 +18,7 @@ import {
   type StatsView,
   videoRenditions,
 } from "@moqlive/media";
-import { type CertificateHash, CertificateHashSource, connect, MoqtRequestError, type MoqtSession } from "@moqlive/moqt";
+import { type CertificateHash, CertificateHashSource, MoqtRequestError, type MoqtSession, openSession } from "@moqlive/moqt";
 import { followChannelList } from "./channel-list.ts";
 
 interface AudienceStats {
@@ -168,7 +168,9 @@ async function join(): Promise<void> {
   });
   const open = (hash: CertificateHash) => {
     timeline.mark("certificate");
-    return connect(moqtUrl, {
+    // The join's requests go out as soon as the WebTransport session is ready, beside our SETUP (draft-19 "Session
+    // initialization"), not a round trip later after the server's: `connected` (SETUP done) may come after them.
+    return openSession(moqtUrl, {
       serverCertificateHashes: [hash],
       onProgress: (step) => timeline.mark(step),
       // Each track request's steps (e.g. `catalog:subscribe-sent`, `catalog:fetch-answered`) split the join's requests
@@ -176,9 +178,12 @@ async function join(): Promise<void> {
       onRequestProgress: ({ track, request, step }) => {
         if (track !== undefined) timeline.mark(`${track}:${request.toLowerCase()}-${step}`);
       },
-    }).then((s) => {
-      timeline.mark("connected");
-      return s;
+    }).then(({ session, setup }) => {
+      void setup.then(
+        () => timeline.mark("connected"),
+        () => {},
+      );
+      return session;
     });
   };
   // With the hash at hand (the page carries it) the WebTransport session starts right here, before the player below

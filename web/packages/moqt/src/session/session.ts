@@ -229,9 +229,24 @@ export class MoqtSession {
 
   /** Starts a session over an established (or establishing) transport: sends SETUP, resolves after the peer's SETUP. */
   static async start(transport: MoqtTransport, options: MoqtSessionOptions = {}): Promise<MoqtSession> {
-    const session = new MoqtSession(transport, options);
-    await session.#runSetup();
+    const { session, setup } = MoqtSession.begin(transport, options);
+    await setup;
     return session;
+  }
+
+  /**
+   * Starts a session and returns it at once, with the SETUP exchange under way: requests made on it go out beside our
+   * SETUP instead of after the peer's (draft-19 "Session initialization": "a client can initiate a MOQT session,
+   * subscribe, and start publishing Objects all in parallel"; the peer buffers request streams that arrive before the
+   * control streams). `setup` resolves once the peer's SETUP arrived; when it rejects the session is closed and its
+   * requests reject with MoqtSessionClosedError.
+   */
+  static begin(transport: MoqtTransport, options: MoqtSessionOptions = {}): { session: MoqtSession; setup: Promise<void> } {
+    const session = new MoqtSession(transport, options);
+    const setup = session.#runSetup();
+    // The caller may only watch `session.closed`; the failure is the session's close either way.
+    setup.catch(() => {});
+    return { session, setup };
   }
 
   /** The peer's SETUP (e.g. its MOQT IMPLEMENTATION). */
@@ -462,6 +477,8 @@ export class MoqtSession {
   async #openRequest(message: ControlMessage, label: RequestLabel): Promise<RequestStream> {
     this.#throwIfClosed();
     try {
+      // A request made right after `begin` waits for the transport like the SETUP does.
+      await this.#transport.ready;
       const bidi = await this.#transport.createBidirectionalStream({ sendOrder: REQUEST_SEND_ORDER });
       this.#options.onRequestProgress({ ...label, step: "opened" });
       const stream = new RequestStream(bidi);
