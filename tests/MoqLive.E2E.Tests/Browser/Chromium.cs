@@ -14,7 +14,10 @@ internal sealed record ChromiumOptions
     /// <summary>Accept the dev certificate on https pages (`moqlive serve`'s web server).</summary>
     public bool IgnoreHttpsErrors { get; init; }
 
-    /// <summary>Write Chromium's net-log into the profile; <see cref="Chromium.CloseAsync"/> returns it.</summary>
+    /// <summary>
+    /// Write Chromium's net-log into the profile; <see cref="Chromium.CloseAsync"/> returns it. Always on when
+    /// MOQLIVE_KEEP_NETLOG names a file (every browser test then keeps its net-log there).
+    /// </summary>
     public bool NetLog { get; init; }
 
     /// <summary>Console message types copied to the test output (all when null).</summary>
@@ -69,7 +72,7 @@ internal sealed class Chromium : IAsyncDisposable
         {
             playwright = await Playwright.CreateAsync().WithTimeout(TimeSpan.FromSeconds(60));
             List<string> args = [.. BaseArguments, .. options.Arguments];
-            if (options.NetLog)
+            if (options.NetLog || KeepNetLogPath is not null)
                 args.Add($"--log-net-log={Path.Combine(userDataDir, "netlog.json")}");
             IBrowserContext context = await playwright.Chromium.LaunchPersistentContextAsync(userDataDir, new BrowserTypeLaunchPersistentContextOptions
             {
@@ -113,17 +116,28 @@ internal sealed class Chromium : IAsyncDisposable
         _closed = true;
         await Context.DisposeAsync();
         _output.WriteLine($"chromium closed after {stopwatch.ElapsedMilliseconds} ms");
-        if (Environment.GetEnvironmentVariable("MOQLIVE_KEEP_NETLOG") is { Length: > 0 } keep && File.Exists(NetLogPath))
-            File.Copy(NetLogPath, keep, overwrite: true);
+        KeepNetLog();
         return File.Exists(NetLogPath) ? await File.ReadAllTextAsync(NetLogPath) : "";
     }
 
     public async ValueTask DisposeAsync()
     {
         if (!_closed)
+        {
             await Context.DisposeAsync();
+            KeepNetLog();
+        }
         _playwright.Dispose();
         DeleteDirectory(UserDataDir);
+    }
+
+    /// <summary>Where MOQLIVE_KEEP_NETLOG asks the net-log of the last browser to be kept (null: not kept).</summary>
+    private static string? KeepNetLogPath => Environment.GetEnvironmentVariable("MOQLIVE_KEEP_NETLOG") is { Length: > 0 } keep ? keep : null;
+
+    private void KeepNetLog()
+    {
+        if (KeepNetLogPath is { } keep && File.Exists(NetLogPath))
+            File.Copy(NetLogPath, keep, overwrite: true);
     }
 
     private static void DeleteDirectory(string path)

@@ -18,7 +18,7 @@ import {
   type StatsView,
   videoRenditions,
 } from "@moqlive/media";
-import { type CertificateHash, CertificateHashSource, connect, MoqtRequestError, type MoqtSession } from "@moqlive/moqt";
+import { type CertificateHash, CertificateHashSource, MoqtRequestError, type MoqtSession, openSession } from "@moqlive/moqt";
 import { followChannelList } from "./channel-list.ts";
 
 interface AudienceStats {
@@ -30,7 +30,8 @@ interface AudienceStats {
   /**
    * The newest join's steps, ms since the join (also `moqlive:STEP` performance marks): certificate (the
    * certificate hash at hand: from the page, or fetched from /certificate.sha256 as the page loaded), player (the player is set up), transport (WebTransport
-   * ready), connected (MOQT SETUP done), clock, the watcher's
+   * ready), connected (MOQT SETUP done), clock, each track request's TRACK:subscribe-opened / -sent / -answered and
+   * TRACK:fetch-... (the stream open, the request written to it, its response read), the watcher's
    * steps (catalog-subscribed, catalog, video-subscribed, video-object, ...), then in the decoder worker first-object,
    * first-decode, first-output (decoded) and first-frame (drawn).
    */
@@ -114,8 +115,19 @@ const stats: AudienceStats = {
 window.__moqliveStats = stats;
 
 let current:
-  | { session: MoqtSession; player: MediaPlayer; watcher: ChannelWatcher; base: typeof totals; timeline: JoinTimeline; chat?: ChatRoom }
+  | {
+      session: MoqtSession;
+      player: MediaPlayer;
+      watcher: ChannelWatcher;
+      base: typeof totals;
+      timeline: JoinTimeline;
+      /** Called when the join's first frame is drawn. */
+      drawn: () => void;
+      chat?: ChatRoom;
+    }
   | undefined;
+/** How long chat waits for the first frame before it joins anyway. */
+const CHAT_JOIN_DELAY_MS = 3000;
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
 // `moqlive serve` puts the certificate hash and the MOQT path in the page, so a join connects at once (issue 5); served
 // without them (Vite's dev server) the page fetches the hash as it loads, and a failure is retried by the join.
@@ -156,12 +168,22 @@ async function join(): Promise<void> {
   });
   const open = (hash: CertificateHash) => {
     timeline.mark("certificate");
-    return connect(moqtUrl, {
+    // The join's requests go out as soon as the WebTransport session is ready, beside our SETUP (draft-19 "Session
+    // initialization"), not a round trip later after the server's: `connected` (SETUP done) may come after them.
+    return openSession(moqtUrl, {
       serverCertificateHashes: [hash],
       onProgress: (step) => timeline.mark(step),
-    }).then((s) => {
-      timeline.mark("connected");
-      return s;
+      // Each track request's steps (e.g. `catalog:subscribe-sent`, `catalog:fetch-answered`) split the join's requests
+      // between the browser (stream open, write) and the network plus the relay (sent → answered).
+      onRequestProgress: ({ track, request, step }) => {
+        if (track !== undefined) timeline.mark(`${track}:${request.toLowerCase()}-${step}`);
+      },
+    }).then(({ session, setup }) => {
+      void setup.then(
+        () => timeline.mark("connected"),
+        () => {},
+      );
+      return session;
     });
   };
   // With the hash at hand (the page carries it) the WebTransport session starts right here, before the player below
@@ -226,9 +248,39 @@ async function join(): Promise<void> {
     },
     step: (step) => timeline.mark(step),
   });
-  const joined: NonNullable<typeof current> = { session, player, watcher, base: { ...totals }, timeline };
+  let drawn!: () => void;
+  const firstFrame = new Promise<void>((resolve) => {
+    drawn = resolve;
+  });
+  const joined: NonNullable<typeof current> = { session, player, watcher, base: { ...totals }, timeline, drawn };
   current = joined;
-  ChatRoom.join(session, channel, { displayName: "Viewer" }).then(
+  // The watcher's requests go out first: its first stream opens before any of chat's.
+  const watching = watcher.run();
+  // Chat joins once the picture is up (or after CHAT_JOIN_DELAY_MS): its requests (PUBLISH_NAMESPACE,
+  // SUBSCRIBE_NAMESPACE, a SUBSCRIBE and joining FETCH per participant, each relayed to that participant) would compete
+  // with the join's for the browser's stream opening and the relay (issue 5).
+  const chatDue = new Promise<void>((resolve) => setTimeout(resolve, CHAT_JOIN_DELAY_MS));
+  void Promise.race([firstFrame, chatDue]).then(() => {
+    if (current === joined) joinChat(joined);
+  });
+  void session.closed.then((info) => {
+    if (current?.session === session)
+      retry(`Lost the connection to the MoqLive server (${info.reason || "connection closed"}). Reconnecting…`, "error");
+  });
+  try {
+    await watching;
+  } catch (e) {
+    if (current?.session !== session) return;
+    const notLive = e instanceof MoqtRequestError;
+    retry(
+      notLive ? `Channel ${channel} is not live right now. Waiting for it…` : `Cannot play ${channel}: ${String(e)}. Retrying…`,
+      notLive ? "ended" : "error",
+    );
+  }
+}
+
+function joinChat(joined: NonNullable<typeof current>): void {
+  ChatRoom.join(joined.session, channel, { displayName: "Viewer" }).then(
     (room) => {
       if (current !== joined) {
         room.leave();
@@ -244,20 +296,6 @@ async function join(): Promise<void> {
     },
     (e: unknown) => console.warn("Chat unavailable:", e),
   );
-  void session.closed.then((info) => {
-    if (current?.session === session)
-      retry(`Lost the connection to the MoqLive server (${info.reason || "connection closed"}). Reconnecting…`, "error");
-  });
-  try {
-    await watcher.run();
-  } catch (e) {
-    if (current?.session !== session) return;
-    const notLive = e instanceof MoqtRequestError;
-    retry(
-      notLive ? `Channel ${channel} is not live right now. Waiting for it…` : `Cannot play ${channel}: ${String(e)}. Retrying…`,
-      notLive ? "ended" : "error",
-    );
-  }
 }
 
 function onStats(s: PlayerStats & AudioOutputStats, joinedAt: number, timeline: JoinTimeline): void {
@@ -290,7 +328,10 @@ function onStats(s: PlayerStats & AudioOutputStats, joinedAt: number, timeline: 
   if (s.firstObjectAt !== undefined) timeline.markEpoch("first-object", s.firstObjectAt);
   if (s.firstDecodeAt !== undefined) timeline.markEpoch("first-decode", s.firstDecodeAt);
   if (s.firstOutputAt !== undefined) timeline.markEpoch("first-output", s.firstOutputAt);
-  if (s.firstFrameAt !== undefined) timeline.markEpoch("first-frame", s.firstFrameAt);
+  if (s.firstFrameAt !== undefined) {
+    timeline.markEpoch("first-frame", s.firstFrameAt);
+    current?.drawn();
+  }
   if (s.framesRendered > 0 && stats.state !== "playing" && stats.state !== "ended") setStatus("playing", `Playing ${channel}.`);
   current?.watcher.observeLateFrames(s.lateFrames, performance.now());
   const recent = stats.latencySamplesMs.slice(-300);

@@ -1,13 +1,13 @@
 export { AsyncQueue } from "./session/async-queue.ts";
 export { type CertificateHash, CertificateHashSource, certificateHashFromHex, fetchCertificateHash } from "./session/certificate-hash.ts";
-export { type ConnectOptions, type ConnectStep, connect, MOQT_PROTOCOL } from "./session/connect.ts";
+export { type ConnectOptions, type ConnectStep, connect, MOQT_PROTOCOL, openSession } from "./session/connect.ts";
 export { MoqtRequestError, MoqtSessionClosedError } from "./session/errors.ts";
 export { type FetchOkInfo, FetchResponse } from "./session/fetch-response.ts";
 export { bytesProperty, intProperty, type MoqtObject } from "./session/moqt-object.ts";
 export { type NamespaceEvent, NamespaceSubscription } from "./session/namespace-subscription.ts";
 export { PublishedNamespace } from "./session/published-namespace.ts";
 export { PublishDoneCode, RequestErrorCode } from "./session/request-error-code.ts";
-export { type GoAwayInfo, MoqtSession, type MoqtSessionOptions, type SessionCloseInfo } from "./session/session.ts";
+export { type GoAwayInfo, MoqtSession, type MoqtSessionOptions, type RequestProgress, type SessionCloseInfo } from "./session/session.ts";
 export { MoqtStreamResetCode } from "./session/stream-reset-code.ts";
 export type { FetchOptions, FetchRange, JoiningFetchStart, SubscribeFilter, SubscribeOptions } from "./session/subscribe-options.ts";
 export { type PublishDoneInfo, Subscription, type SubscriptionUpdate } from "./session/subscription.ts";

@@ -1,8 +1,13 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createFakeTransportPair } from "../test-support/fake-web-transport.ts";
-import { within } from "../test-support/session-pair.ts";
-import { type ConnectStep, connect } from "./connect.ts";
+import { RAW_SETUP, within } from "../test-support/session-pair.ts";
+import { encodeControlMessage } from "../wire/control-message.ts";
+import { messageParameters } from "../wire/message-parameters.ts";
+import { MoqtMessageType } from "../wire/message-type.ts";
+import { type ConnectStep, connect, openSession } from "./connect.ts";
+import { RequestStream } from "./request-stream.ts";
 import { MoqtSession } from "./session.ts";
+import type { TransportBidirectionalStream } from "./web-transport.ts";
 
 const HASH_HEX = "ab".repeat(32);
 
@@ -55,5 +60,30 @@ describe("connect", () => {
     expect(steps).toEqual(["transport"]);
     session.close();
     (await within(server)).close();
+  });
+
+  it("openSession: a request goes out before the server's SETUP arrives, and is answered once it does", async () => {
+    const [clientTransport, serverTransport] = createFakeTransportPair();
+    const { session, setup } = await within(
+      openSession("https://relay.example:4443/moq", {
+        serverCertificateHashes: [{ algorithm: "sha-256", value: new Uint8Array(32) }],
+        createTransport: () => clientTransport,
+      }),
+    );
+    let setupDone = false;
+    void setup.then(() => {
+      setupDone = true;
+    });
+    const subscribing = session.subscribe(["live", "demo"], "catalog");
+    // A raw server: it sends its SETUP only after the SUBSCRIBE reached it (draft-19 "Session initialization").
+    const incoming = serverTransport.incomingBidirectionalStreams.getReader();
+    const request = new RequestStream((await within(incoming.read())).value as TransportBidirectionalStream);
+    expect((await within(request.read()))?.type).toBe(MoqtMessageType.Subscribe);
+    expect(setupDone).toBe(false);
+    await serverTransport.sendRawUnidirectional(encodeControlMessage(RAW_SETUP), false);
+    await within(setup);
+    await request.write({ type: MoqtMessageType.SubscribeOk, trackAlias: 1n, parameters: messageParameters(), trackProperties: [] });
+    expect((await within(subscribing)).trackAlias).toBe(1n);
+    session.close();
   });
 });

@@ -26,6 +26,17 @@ export type ConnectStep = "certificate" | "transport";
 
 /** Opens a WebTransport session to `url` (e.g. https://host:port/moq) offering `moqt-19`, then starts MOQT on it. */
 export async function connect(url: string, options: ConnectOptions = {}): Promise<MoqtSession> {
+  const { session, setup } = await openSession(url, options);
+  await setup;
+  return session;
+}
+
+/**
+ * {@link connect}, resolved as soon as the WebTransport session is ready, with the MOQT SETUP exchange under way
+ * (`MoqtSession.begin`): requests made at once go out beside the SETUP, one round trip sooner (issue 5's join). `setup`
+ * resolves after the server's SETUP; when it rejects, the session is closed.
+ */
+export async function openSession(url: string, options: ConnectOptions = {}): Promise<{ session: MoqtSession; setup: Promise<void> }> {
   let hashes: readonly CertificateHash[] | undefined;
   if (options.serverCertificateHashes === "fetch") {
     hashes = [await fetchCertificateHash(url)];
@@ -41,5 +52,5 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
     transport.close({ closeCode: 0x15, reason: `unsupported protocol ${transport.protocol}` });
     throw new Error(`the server selected protocol ${transport.protocol}, not ${MOQT_PROTOCOL}`);
   }
-  return MoqtSession.start(transport, options);
+  return MoqtSession.begin(transport, options);
 }

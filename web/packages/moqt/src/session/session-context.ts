@@ -1,5 +1,3 @@
-import type { ControlMessage } from "../wire/control-message.ts";
-import type { RequestStream } from "./request-stream.ts";
 import type { MoqtTransport } from "./web-transport.ts";
 
 /** What the session's parts (subscriptions, served tracks, fetches) need from the session, without importing it. */
@@ -9,8 +7,6 @@ export interface SessionContext {
   nextRequestId(): bigint;
   /** Checks a Request ID the peer used: right parity, not used before; else throws INVALID_REQUEST_ID. */
   acceptPeerRequestId(requestId: bigint): void;
-  /** Opens a request stream and sends `message` on it. */
-  openRequest(message: ControlMessage): Promise<RequestStream>;
   /** Runs background work; a MoqtProtocolError closes the session with its code. */
   spawn(work: () => Promise<void>): void;
   /** True once the session is closing or closed. */

@@ -199,6 +199,59 @@ describe("SUBSCRIBE with a pipelined joining FETCH", () => {
     client.close();
   });
 
+  it("asks for the FETCH's stream before the SUBSCRIBE's stream is open (a browser opens streams in a round trip)", async () => {
+    const { client, server, track, serverTransport } = await publisherPair();
+    track.openGroup(3n).write(bytes("3.0"));
+    // The server's transport opens streams only when released, as a browser's network process answers later.
+    const open = serverTransport.createBidirectionalStream.bind(serverTransport);
+    const held: (() => void)[] = [];
+    serverTransport.createBidirectionalStream = (options) => new Promise<void>((resolve) => held.push(resolve)).then(() => open(options));
+    const joined = server.subscribeWithJoiningFetch(NS, "video");
+    await Promise.resolve();
+    expect(held).toHaveLength(2);
+    for (const release of held) release();
+    const { subscription, fetch } = await within(joined);
+    expect((await take((await within(fetch)).objects, 10)).map((o) => text(o.payload))).toEqual(["3.0"]);
+    expect(subscription.largest).toEqual({ group: 3n, object: 0n });
+    client.close();
+  });
+
+  it("resolves the fetch at FETCH_OK, not once its own FIN is through", async () => {
+    const { client, server, track, serverTransport } = await publisherPair();
+    track.openGroup(4n).write(bytes("4.0"));
+    // Closing a request stream's writable never completes here (in a browser it takes a round trip).
+    const open = serverTransport.createBidirectionalStream.bind(serverTransport);
+    serverTransport.createBidirectionalStream = async (options) => {
+      const stream = await open(options);
+      const writer = stream.writable.getWriter();
+      const writable = Object.assign(
+        new WritableStream<Uint8Array>({ write: (chunk) => writer.write(chunk), close: () => new Promise<void>(() => {}) }),
+        { sendOrder: stream.writable.sendOrder ?? 0 },
+      );
+      return { readable: stream.readable, writable };
+    };
+    const { fetch } = await within(server.subscribeWithJoiningFetch(NS, "video"));
+    expect((await take((await within(fetch)).objects, 10)).map((o) => text(o.payload))).toEqual(["4.0"]);
+    client.close();
+  });
+
+  it("reports each request's steps: stream opened, request sent, answer read", async () => {
+    const steps: string[] = [];
+    const pair = await startSessionPair({}, { onRequestProgress: (p) => steps.push(`${p.track}:${p.request}:${p.step}`) });
+    const track = (await within(pair.client.publishNamespace(NS))).createTrack("video");
+    track.openGroup(1n).write(bytes("1.0"));
+    const { fetch } = await within(pair.server.subscribeWithJoiningFetch(NS, "video"));
+    await within(fetch);
+    for (const request of ["SUBSCRIBE", "FETCH"]) {
+      expect(steps.filter((s) => s.startsWith(`video:${request}:`))).toEqual([
+        `video:${request}:opened`,
+        `video:${request}:sent`,
+        `video:${request}:answered`,
+      ]);
+    }
+    pair.client.close();
+  });
+
   it("delivers the current group through the fetch, then the subscription, between two sessions", async () => {
     const { client, server, track } = await publisherPair();
     const current = track.openGroup(5n);

@@ -68,7 +68,29 @@ export interface MoqtSessionOptions {
   readonly unknownJoiningRequestTimeoutMs?: number;
   /** Accept the peer's PUBLISH_NAMESPACE (listed in `peerNamespaces`); default false: REQUEST_ERROR NOT_SUPPORTED. */
   readonly acceptPublishNamespace?: boolean;
+  /**
+   * Called as each of our requests progresses, to split a request's time between the browser (stream creation, write),
+   * the network and the peer (issue 5: the join timeline). See {@link RequestProgress}.
+   */
+  readonly onRequestProgress?: (progress: RequestProgress) => void;
 }
+
+/**
+ * One step of a request we made: `opened` the transport gave us its bidirectional stream, `sent` the request's bytes
+ * were handed to that stream, `answered` the peer's first response message (e.g. SUBSCRIBE_OK, FETCH_OK,
+ * REQUEST_ERROR) was read.
+ */
+export interface RequestProgress {
+  readonly step: "opened" | "sent" | "answered";
+  readonly requestId: bigint;
+  /** The request's message name: "SUBSCRIBE", "FETCH", "PUBLISH_NAMESPACE", "SUBSCRIBE_NAMESPACE", ... */
+  readonly request: string;
+  /** The track a SUBSCRIBE or a FETCH is for (for a joining FETCH: its subscription's track). */
+  readonly track?: string;
+}
+
+/** What a request is, for {@link MoqtSessionOptions.onRequestProgress}. */
+type RequestLabel = Omit<RequestProgress, "step">;
 
 /** How the session ended: the MOQT error code (draft-19 "Termination") and reason. */
 export interface SessionCloseInfo {
@@ -176,6 +198,7 @@ export class MoqtSession {
       unknownAliasTimeoutMs: options.unknownAliasTimeoutMs ?? 2000,
       unknownJoiningRequestTimeoutMs: options.unknownJoiningRequestTimeoutMs ?? 5000,
       acceptPublishNamespace: options.acceptPublishNamespace ?? false,
+      onRequestProgress: options.onRequestProgress ?? (() => {}),
     };
     this.#closed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
@@ -193,7 +216,6 @@ export class MoqtSession {
       transport,
       nextRequestId: () => this.#allocateRequestId(),
       acceptPeerRequestId: (id) => this.#acceptPeerRequestId(id),
-      openRequest: (message) => this.#openRequest(message),
       spawn: (work) => this.#spawn(work),
       get isClosed() {
         return session.#closeInfo !== null;
@@ -207,9 +229,24 @@ export class MoqtSession {
 
   /** Starts a session over an established (or establishing) transport: sends SETUP, resolves after the peer's SETUP. */
   static async start(transport: MoqtTransport, options: MoqtSessionOptions = {}): Promise<MoqtSession> {
-    const session = new MoqtSession(transport, options);
-    await session.#runSetup();
+    const { session, setup } = MoqtSession.begin(transport, options);
+    await setup;
     return session;
+  }
+
+  /**
+   * Starts a session and returns it at once, with the SETUP exchange under way: requests made on it go out beside our
+   * SETUP instead of after the peer's (draft-19 "Session initialization": "a client can initiate a MOQT session,
+   * subscribe, and start publishing Objects all in parallel"; the peer buffers request streams that arrive before the
+   * control streams). `setup` resolves once the peer's SETUP arrived; when it rejects the session is closed and its
+   * requests reject with MoqtSessionClosedError.
+   */
+  static begin(transport: MoqtTransport, options: MoqtSessionOptions = {}): { session: MoqtSession; setup: Promise<void> } {
+    const session = new MoqtSession(transport, options);
+    const setup = session.#runSetup();
+    // The caller may only watch `session.closed`; the failure is the session's close either way.
+    setup.catch(() => {});
+    return { session, setup };
   }
 
   /** The peer's SETUP (e.g. its MOQT IMPLEMENTATION). */
@@ -437,12 +474,16 @@ export class MoqtSession {
 
   // ---- Requests we make.
 
-  async #openRequest(message: ControlMessage): Promise<RequestStream> {
+  async #openRequest(message: ControlMessage, label: RequestLabel): Promise<RequestStream> {
     this.#throwIfClosed();
     try {
+      // A request made right after `begin` waits for the transport like the SETUP does.
+      await this.#transport.ready;
       const bidi = await this.#transport.createBidirectionalStream({ sendOrder: REQUEST_SEND_ORDER });
+      this.#options.onRequestProgress({ ...label, step: "opened" });
       const stream = new RequestStream(bidi);
       await stream.write(message);
+      this.#options.onRequestProgress({ ...label, step: "sent" });
       return stream;
     } catch (e) {
       throw this.#closedError(e);
@@ -450,10 +491,12 @@ export class MoqtSession {
   }
 
   /** The first response on a request stream. A protocol error in it closes the session. */
-  async #readResponse(stream: RequestStream, request: string): Promise<ControlMessage> {
+  async #readResponse(stream: RequestStream, label: RequestLabel): Promise<ControlMessage> {
+    const request = label.request;
     let message: ControlMessage | undefined;
     try {
       message = await stream.read();
+      this.#options.onRequestProgress({ ...label, step: "answered" });
     } catch (e) {
       if (e instanceof MoqtProtocolError) {
         this.#fail(e.code, e.reason);
@@ -474,7 +517,8 @@ export class MoqtSession {
 
   /** SUBSCRIBE (draft-19 "SUBSCRIBE"); resolves once SUBSCRIBE_OK arrived. */
   async subscribe(namespace: readonly string[], name: string, options: SubscribeOptions = {}): Promise<Subscription> {
-    const { requestId, stream } = await this.#sendSubscribe(namespace, name, options);
+    const requestId = this.#allocateRequestId();
+    const stream = await this.#sendSubscribe(requestId, namespace, name, options);
     return this.#completeSubscribe(requestId, stream, namespace, name);
   }
 
@@ -492,10 +536,15 @@ export class MoqtSession {
     start: JoiningFetchStart = { groupsBack: 0n },
     fetchOptions: FetchOptions = {},
   ): Promise<{ subscription: Subscription; fetch: Promise<FetchResponse> }> {
-    const { requestId, stream } = await this.#sendSubscribe(namespace, name, options);
-    // Sent after the SUBSCRIBE's stream is open and written, so the publisher sees the Request IDs in order.
-    const fetch = this.#joiningFetch(requestId, start, fetchOptions);
+    const requestId = this.#allocateRequestId();
+    const sending = this.#sendSubscribe(requestId, namespace, name, options);
+    // The FETCH's stream is asked for right behind the SUBSCRIBE's, not once that is open and written: in a browser
+    // opening a stream is a round trip to the network process, which took 20–200 ms per stream on a busy machine (issue
+    // 5). Both streams open in order and the SUBSCRIBE is written first; a publisher receiving the FETCH first holds it
+    // for the SUBSCRIBE it names (draft-19 "Joining Fetches").
+    const fetch = this.#joiningFetch(requestId, name, start, fetchOptions);
     try {
+      const stream = await sending;
       return { subscription: await this.#completeSubscribe(requestId, stream, namespace, name), fetch };
     } catch (e) {
       // The fetch fails with the subscription; its outcome is the subscription's error.
@@ -507,31 +556,28 @@ export class MoqtSession {
     }
   }
 
-  async #sendSubscribe(
-    namespace: readonly string[],
-    name: string,
-    options: SubscribeOptions,
-  ): Promise<{ requestId: bigint; stream: RequestStream }> {
-    const requestId = this.#allocateRequestId();
+  #sendSubscribe(requestId: bigint, namespace: readonly string[], name: string, options: SubscribeOptions): Promise<RequestStream> {
     const priority = options.priority ?? DEFAULT_SUBSCRIBER_PRIORITY;
-    const stream = await this.#openRequest({
-      type: MoqtMessageType.Subscribe,
-      requestId,
-      trackNamespace: encodeNamespace(namespace),
-      trackName: encodeUtf8(name),
-      parameters: messageParameters({
-        subscriberPriority: priority === DEFAULT_SUBSCRIBER_PRIORITY ? null : priority,
-        groupOrder: options.groupOrder ?? null,
-        forward: options.forward === false ? false : null,
-        locationFilter: toLocationFilter(options.filter ?? { type: "largest-object" }),
-      }),
-    });
-    return { requestId, stream };
+    return this.#openRequest(
+      {
+        type: MoqtMessageType.Subscribe,
+        requestId,
+        trackNamespace: encodeNamespace(namespace),
+        trackName: encodeUtf8(name),
+        parameters: messageParameters({
+          subscriberPriority: priority === DEFAULT_SUBSCRIBER_PRIORITY ? null : priority,
+          groupOrder: options.groupOrder ?? null,
+          forward: options.forward === false ? false : null,
+          locationFilter: toLocationFilter(options.filter ?? { type: "largest-object" }),
+        }),
+      },
+      { requestId, request: "SUBSCRIBE", track: name },
+    );
   }
 
   /** Reads a SUBSCRIBE's answer: SUBSCRIBE_OK makes the {@link Subscription}, REQUEST_ERROR rejects. */
   async #completeSubscribe(requestId: bigint, stream: RequestStream, namespace: readonly string[], name: string): Promise<Subscription> {
-    const response = await this.#readResponse(stream, "SUBSCRIBE");
+    const response = await this.#readResponse(stream, { requestId, request: "SUBSCRIBE", track: name });
     if (response.type === MoqtMessageType.RequestError) {
       await stream.finish();
       throw requestErrorFrom(response);
@@ -580,6 +626,7 @@ export class MoqtSession {
         joiningStart: 0n,
         parameters,
       }),
+      name,
       options,
     );
   }
@@ -594,10 +641,10 @@ export class MoqtSession {
     start: JoiningFetchStart = { groupsBack: 0n },
     options: FetchOptions = {},
   ): Promise<FetchResponse> {
-    return this.#joiningFetch(subscription.requestId, start, options);
+    return this.#joiningFetch(subscription.requestId, subscription.name, start, options);
   }
 
-  #joiningFetch(joiningRequestId: bigint, start: JoiningFetchStart, options: FetchOptions): Promise<FetchResponse> {
+  #joiningFetch(joiningRequestId: bigint, track: string, start: JoiningFetchStart, options: FetchOptions): Promise<FetchResponse> {
     const relative = "groupsBack" in start;
     return this.#fetch(
       (requestId, parameters) => ({
@@ -612,11 +659,16 @@ export class MoqtSession {
         joiningStart: relative ? start.groupsBack : start.startGroup,
         parameters,
       }),
+      track,
       options,
     );
   }
 
-  async #fetch(build: (requestId: bigint, parameters: Fetch["parameters"]) => Fetch, options: FetchOptions): Promise<FetchResponse> {
+  async #fetch(
+    build: (requestId: bigint, parameters: Fetch["parameters"]) => Fetch,
+    track: string,
+    options: FetchOptions,
+  ): Promise<FetchResponse> {
     this.#throwIfClosed();
     const requestId = this.#allocateRequestId();
     const priority = options.priority ?? DEFAULT_SUBSCRIBER_PRIORITY;
@@ -632,14 +684,17 @@ export class MoqtSession {
     const response = new FetchResponse(requestId, order, this.#options.maxBufferedObjects);
     this.#fetches.set(requestId, response);
     try {
-      const stream = await this.#openRequest(message);
-      const reply = await this.#readResponse(stream, "FETCH");
+      const label: RequestLabel = { requestId, request: "FETCH", track };
+      const stream = await this.#openRequest(message, label);
+      const reply = await this.#readResponse(stream, label);
       if (reply.type === MoqtMessageType.RequestError) {
         await stream.finish();
         throw requestErrorFrom(reply);
       }
       if (reply.type !== MoqtMessageType.FetchOk) throw this.#unexpected(reply, "FETCH");
-      await stream.finish();
+      // Our FIN is not awaited: in a browser closing a stream's writable resolves only after another round trip to the
+      // network process (30–180 ms on a busy machine, issue 5), and the fetch's objects need nothing from it.
+      void stream.finish();
       response.accepted({ endOfTrack: reply.endOfTrack, endLocation: reply.endLocation, trackProperties: reply.trackProperties }, stream);
       return response;
     } catch (e) {
@@ -656,12 +711,16 @@ export class MoqtSession {
   async publishNamespace(namespace: readonly string[]): Promise<PublishedNamespace> {
     const key = namespaceKey(namespace);
     if (this.#published.has(key)) throw new Error(`namespace ${key} is already published on this session`);
-    const stream = await this.#openRequest({
-      type: MoqtMessageType.PublishNamespace,
-      requestId: this.#allocateRequestId(),
-      trackNamespace: encodeNamespace(namespace),
-      parameters: messageParameters(),
-    });
+    const label: RequestLabel = { requestId: this.#allocateRequestId(), request: "PUBLISH_NAMESPACE" };
+    const stream = await this.#openRequest(
+      {
+        type: MoqtMessageType.PublishNamespace,
+        requestId: label.requestId,
+        trackNamespace: encodeNamespace(namespace),
+        parameters: messageParameters(),
+      },
+      label,
+    );
     // Registered before the answer: a SUBSCRIBE may follow REQUEST_OK at once.
     const published = new PublishedNamespace([...namespace], stream, (p) => {
       if (this.#published.get(key) !== p) return;
@@ -671,7 +730,7 @@ export class MoqtSession {
     this.#published.set(key, published);
     let response: ControlMessage;
     try {
-      response = await this.#readResponse(stream, "PUBLISH_NAMESPACE");
+      response = await this.#readResponse(stream, label);
     } catch (e) {
       this.#published.delete(key);
       throw e;
@@ -691,13 +750,17 @@ export class MoqtSession {
 
   /** SUBSCRIBE_NAMESPACE (draft-19 "SUBSCRIBE_NAMESPACE"): NAMESPACE / NAMESPACE_DONE events for `prefix`. */
   async subscribeNamespace(prefix: readonly string[]): Promise<NamespaceSubscription> {
-    const stream = await this.#openRequest({
-      type: MoqtMessageType.SubscribeNamespace,
-      requestId: this.#allocateRequestId(),
-      trackNamespacePrefix: encodeNamespace(prefix),
-      parameters: messageParameters(),
-    });
-    const response = await this.#readResponse(stream, "SUBSCRIBE_NAMESPACE");
+    const label: RequestLabel = { requestId: this.#allocateRequestId(), request: "SUBSCRIBE_NAMESPACE" };
+    const stream = await this.#openRequest(
+      {
+        type: MoqtMessageType.SubscribeNamespace,
+        requestId: label.requestId,
+        trackNamespacePrefix: encodeNamespace(prefix),
+        parameters: messageParameters(),
+      },
+      label,
+    );
+    const response = await this.#readResponse(stream, label);
     if (response.type === MoqtMessageType.RequestError) {
       await stream.finish();
       throw requestErrorFrom(response);
