@@ -29,7 +29,8 @@ internal sealed class MoqtClientConnection : IAsyncDisposable
         Uri.TryCreate(text, UriKind.Absolute, out Uri? url) && (url.Scheme == "moqt" || url.Scheme == Uri.UriSchemeHttps) && url.Host.Length > 0 ? url : null;
 
     public static async Task<MoqtClientConnection> ConnectAsync(
-        Uri url, ClientCertificateOptions tls, IPublisher? publisher, TimeProvider timeProvider, CancellationToken cancellationToken, TimeSpan? handshakeTimeout = null)
+        Uri url, ClientCertificateOptions tls, IPublisher? publisher, TimeProvider timeProvider, CancellationToken cancellationToken, TimeSpan? handshakeTimeout = null,
+        TrackProducerOptions? receivedTracks = null)
     {
         string alpn = MoqtVersion.Draft19.GetAlpn();
         var options = new MoqtSessionOptions
@@ -37,6 +38,7 @@ internal sealed class MoqtClientConnection : IAsyncDisposable
             Publisher = publisher,
             ImplementationName = "MoqLive CLI",
             TimeProvider = timeProvider,
+            ReceivedTrackOptions = receivedTracks ?? TrackProducerOptions.Default,
         };
         if (url.Scheme == Uri.UriSchemeHttps)
         {
