@@ -1,7 +1,9 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
+using System.Numerics;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -88,7 +90,12 @@ internal static class FanoutBench
         // Publisher: PUBLISH_NAMESPACE, then groups of ObjectsPerGroup objects paced over GroupDuration, from now on.
         using var producer = new TrackProducer(new TrackInfo(Track));
         var publisher = new TrackSetPublisher([producer]);
-        var publisherConnection = await ConnectAsync(relay.MoqtUrl, tls, publisher, time, cancellationToken).ConfigureAwait(false);
+        // Received payloads come from a pool that holds what the subscribers' windows hold (ArrayPool.Shared keeps a few
+        // dozen arrays per size, so with hundreds of subscriptions most payloads were new arrays for the GC to clear,
+        // promote and collect: the largest cost of this process after the MOQT and QUIC read paths).
+        ArrayPool<byte> payloads = ArrayPool<byte>.Create(
+            maxArrayLength: (int)BitOperations.RoundUpToPowerOf2((uint)objectSize), maxArraysPerBucket: subscriberCount * (SubscriberTracks.MaxGroups + 1) * settings.ObjectsPerGroup);
+        var publisherConnection = await ConnectAsync(relay.MoqtUrl, tls, publisher, payloads, time, cancellationToken).ConfigureAwait(false);
         var subscribers = new List<Subscriber>(subscriberCount);
         var connections = new MoqtClientConnection?[subscriberCount]; // connected, not yet handed to a Subscriber
         string phase = "publishing the namespace";
@@ -120,7 +127,7 @@ internal static class FanoutBench
                     await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
                     try
                     {
-                        connections[i] = await ConnectAsync(relay.MoqtUrl, tls, null, time, cancellationToken).ConfigureAwait(false);
+                        connections[i] = await ConnectAsync(relay.MoqtUrl, tls, null, payloads, time, cancellationToken).ConfigureAwait(false);
                         int count = Interlocked.Increment(ref connected);
                         if (count % ConnectProgressEvery == 0 && count < subscriberCount)
                             await error.WriteLineAsync($"{subscriberCount} subscribers: {count} connected").ConfigureAwait(false);
@@ -138,7 +145,7 @@ internal static class FanoutBench
             {
                 MoqtClientConnection connection = connections[i]!;
                 connections[i] = null; // StartAsync owns it now: the subscriber keeps it or it is disposed
-                var subscriber = await Subscriber.StartAsync(connection, relay.MoqtUrl, tls, histogram, settings.LateThreshold, time, stop.Token).ConfigureAwait(false);
+                var subscriber = await Subscriber.StartAsync(connection, relay.MoqtUrl, tls, payloads, histogram, settings.LateThreshold, time, stop.Token).ConfigureAwait(false);
                 lock (subscribers)
                     subscribers.Add(subscriber);
             }).ToList();
@@ -225,13 +232,14 @@ internal static class FanoutBench
         }
     }
 
-    private static async Task<MoqtClientConnection> ConnectAsync(Uri url, ClientCertificateOptions tls, IPublisher? publisher, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<MoqtClientConnection> ConnectAsync(
+        Uri url, ClientCertificateOptions tls, IPublisher? publisher, ArrayPool<byte> payloads, TimeProvider time, CancellationToken cancellationToken)
     {
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                return await MoqtClientConnection.ConnectAsync(url, tls, publisher, time, cancellationToken, HandshakeTimeout, SubscriberTracks).ConfigureAwait(false);
+                return await MoqtClientConnection.ConnectAsync(url, tls, publisher, time, cancellationToken, HandshakeTimeout, SubscriberTracks, payloads).ConfigureAwait(false);
             }
             catch (Exception e) when (attempt < ConnectAttempts && ClientErrors.IsConnectFailure(e))
             {
@@ -407,14 +415,15 @@ internal static class FanoutBench
 
         /// <summary>Subscribes on <paramref name="connected"/>; when its session fails, again on new connections to <paramref name="url"/>.</summary>
         public static async Task<Subscriber> StartAsync(
-            MoqtClientConnection connected, Uri url, ClientCertificateOptions tls, long[] histogram, TimeSpan late, TimeProvider time, CancellationToken cancellationToken)
+            MoqtClientConnection connected, Uri url, ClientCertificateOptions tls, ArrayPool<byte> payloads, long[] histogram, TimeSpan late, TimeProvider time,
+            CancellationToken cancellationToken)
         {
             MoqtClientConnection connection = connected;
             SubscribeResult result;
             for (int attempt = 1; ; attempt++)
             {
                 if (attempt > 1)
-                    connection = await ConnectAsync(url, tls, null, time, cancellationToken).ConfigureAwait(false);
+                    connection = await ConnectAsync(url, tls, null, payloads, time, cancellationToken).ConfigureAwait(false);
                 try
                 {
                     result = await connection.Session.SubscribeAsync(Track, SubscribeOptions.Default, cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using MoqLive.Http3.WebTransport;
 using MoqLive.Moqt.Model;
 using MoqLive.Moqt.Session;
@@ -30,7 +31,7 @@ internal sealed class MoqtClientConnection : IAsyncDisposable
 
     public static async Task<MoqtClientConnection> ConnectAsync(
         Uri url, ClientCertificateOptions tls, IPublisher? publisher, TimeProvider timeProvider, CancellationToken cancellationToken, TimeSpan? handshakeTimeout = null,
-        TrackProducerOptions? receivedTracks = null)
+        TrackProducerOptions? receivedTracks = null, ArrayPool<byte>? payloadPool = null)
     {
         string alpn = MoqtVersion.Draft19.GetAlpn();
         var options = new MoqtSessionOptions
@@ -39,6 +40,7 @@ internal sealed class MoqtClientConnection : IAsyncDisposable
             ImplementationName = "MoqLive CLI",
             TimeProvider = timeProvider,
             ReceivedTrackOptions = receivedTracks ?? TrackProducerOptions.Default,
+            PayloadPool = payloadPool ?? ArrayPool<byte>.Shared,
         };
         if (url.Scheme == Uri.UriSchemeHttps)
         {
