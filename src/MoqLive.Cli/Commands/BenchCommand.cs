@@ -49,6 +49,12 @@ internal static class BenchCommand
         var duration = new Option<int>("--duration") { Description = "Seconds measured (whole groups), after every subscriber is connected.", DefaultValueFactory = _ => 20, HelpName = "S" };
         var objects = new Option<int>("--objects-per-group") { Description = "Objects per group (one group per second).", DefaultValueFactory = _ => 30, HelpName = "N" };
         var late = new Option<int>("--late-ms") { Description = "An object arriving later than this after it was sent counts as late.", DefaultValueFactory = _ => 100, HelpName = "MS" };
+        var warmup = new Option<int>("--warmup") { Description = "Seconds of whole groups streamed to every subscriber before the measured window (the JIT's tiering and the pools settle).", DefaultValueFactory = _ => 5, HelpName = "S" };
+        warmup.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 0)
+                r.AddError("--warmup must not be negative.");
+        });
         foreach (var option in new[] { duration, objects, late })
         {
             option.Validators.Add(r =>
@@ -59,7 +65,7 @@ internal static class BenchCommand
         }
         var command = new Command("fanout", "MOQT relay fan-out over QUIC loopback: 'moqlive serve' in a child process, one publisher and N subscribers here; reports delivered bitrate, p50/p99 object latency, late and dropped objects, relay CPU and relay memory per subscriber.")
         {
-            subscribers, matrix, bitrate, duration, objects, late,
+            subscribers, matrix, bitrate, duration, objects, late, warmup,
         };
         command.SetAction((parseResult, cancellationToken) => FanoutBench.RunAsync(
             new FanoutBench.Settings(
@@ -70,7 +76,8 @@ internal static class BenchCommand
                 GroupDuration: TimeSpan.FromSeconds(1),
                 LateThreshold: TimeSpan.FromMilliseconds(parseResult.GetRequiredValue(late)),
                 Baseline: TimeSpan.FromSeconds(3),
-                Drain: TimeSpan.FromSeconds(2)),
+                Drain: TimeSpan.FromSeconds(2),
+                Warmup: TimeSpan.FromSeconds(parseResult.GetRequiredValue(warmup))),
             timeProvider, parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, cancellationToken));
         return command;
     }

@@ -1,7 +1,9 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
+using System.Numerics;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -25,6 +27,11 @@ internal static class FanoutBench
     private const int ConnectProgressEvery = 50;
     // Longer than QUIC's default 10 s: hundreds of handshakes queue up at the relay on a shared, loaded machine.
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(60);
+    // A subscriber's session keeps each received group for its readers: the default window (16 groups) held 16 s of
+    // every subscriber's objects in this process (400 MB at N = 100), so most payload buffers were fresh memory the
+    // kernel had to fault in and the GC to promote. The bench reads each object as it arrives; one group of slack is
+    // enough, and a reader more than a group behind loses objects, which count as dropped.
+    private static readonly TrackProducerOptions SubscriberTracks = new() { MaxGroups = 2 };
     // Generous: a relay that fell behind answers its web requests only after the work queued before them.
     private static readonly TimeSpan StatsTimeout = TimeSpan.FromMinutes(2);
     private const int StatsAttempts = 5;
@@ -33,7 +40,7 @@ internal static class FanoutBench
 
     public sealed record Settings(
         int[] Subscribers, long BitsPerSecond, int DurationSeconds, int ObjectsPerGroup, TimeSpan GroupDuration,
-        TimeSpan LateThreshold, TimeSpan Baseline, TimeSpan Drain);
+        TimeSpan LateThreshold, TimeSpan Baseline, TimeSpan Drain, TimeSpan Warmup);
 
     public static async Task<int> RunAsync(Settings settings, TimeProvider time, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
@@ -41,9 +48,9 @@ internal static class FanoutBench
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"MOQT fan-out over QUIC loopback, {Environment.ProcessorCount} cores, .NET {Environment.Version}: 1 publisher → relay (child process) → N subscribers, "
             + $"{settings.BitsPerSecond / 1e6:0.###} Mbit/s, groups of {settings.GroupDuration.TotalSeconds:0.###} s × {settings.ObjectsPerGroup} objects of {objectSize} B, "
-            + $"{settings.DurationSeconds} s measured, late > {settings.LateThreshold.TotalMilliseconds:0} ms")).ConfigureAwait(false);
-        await output.WriteLineAsync("| subscribers | delivered Mbit/s per sub (mean / min) | p50 ms | p99 ms | max ms | late | dropped | relay dropped groups | relay CPU % of a core | relay CPU s | relay CPU µs per object per sub | relay RSS baseline → loaded MB | relay RSS KB / sub | relay live heap baseline → loaded MB | relay live heap KB / sub | subscribers' CPU % of a core (bench process) | load avg before / after |").ConfigureAwait(false);
-        await output.WriteLineAsync("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|").ConfigureAwait(false);
+            + $"{settings.DurationSeconds} s measured after {settings.Warmup.TotalSeconds:0} s of warm-up, late > {settings.LateThreshold.TotalMilliseconds:0} ms")).ConfigureAwait(false);
+        await output.WriteLineAsync("| subscribers | delivered Mbit/s per sub (mean / min) | p50 ms | p99 ms | max ms | late | dropped | relay dropped groups | relay CPU % of a core | relay CPU s | relay CPU µs per object per sub | relay RSS baseline → loaded MB | relay RSS KB / sub | relay live heap baseline → loaded MB | relay live heap KB / sub | subscribers' CPU % of a core (bench process) | subscribers' CPU µs per object per sub | load avg before / after |").ConfigureAwait(false);
+        await output.WriteLineAsync("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|").ConfigureAwait(false);
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         foreach (int n in settings.Subscribers)
         {
@@ -83,7 +90,12 @@ internal static class FanoutBench
         // Publisher: PUBLISH_NAMESPACE, then groups of ObjectsPerGroup objects paced over GroupDuration, from now on.
         using var producer = new TrackProducer(new TrackInfo(Track));
         var publisher = new TrackSetPublisher([producer]);
-        var publisherConnection = await ConnectAsync(relay.MoqtUrl, tls, publisher, time, cancellationToken).ConfigureAwait(false);
+        // Received payloads come from a pool that holds what the subscribers' windows hold (ArrayPool.Shared keeps a few
+        // dozen arrays per size, so with hundreds of subscriptions most payloads were new arrays for the GC to clear,
+        // promote and collect: the largest cost of this process after the MOQT and QUIC read paths).
+        ArrayPool<byte> payloads = ArrayPool<byte>.Create(
+            maxArrayLength: (int)BitOperations.RoundUpToPowerOf2((uint)objectSize), maxArraysPerBucket: subscriberCount * (SubscriberTracks.MaxGroups + 1) * settings.ObjectsPerGroup);
+        var publisherConnection = await ConnectAsync(relay.MoqtUrl, tls, publisher, payloads, time, cancellationToken).ConfigureAwait(false);
         var subscribers = new List<Subscriber>(subscriberCount);
         var connections = new MoqtClientConnection?[subscriberCount]; // connected, not yet handed to a Subscriber
         string phase = "publishing the namespace";
@@ -115,7 +127,7 @@ internal static class FanoutBench
                     await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
                     try
                     {
-                        connections[i] = await ConnectAsync(relay.MoqtUrl, tls, null, time, cancellationToken).ConfigureAwait(false);
+                        connections[i] = await ConnectAsync(relay.MoqtUrl, tls, null, payloads, time, cancellationToken).ConfigureAwait(false);
                         int count = Interlocked.Increment(ref connected);
                         if (count % ConnectProgressEvery == 0 && count < subscriberCount)
                             await error.WriteLineAsync($"{subscriberCount} subscribers: {count} connected").ConfigureAwait(false);
@@ -133,14 +145,18 @@ internal static class FanoutBench
             {
                 MoqtClientConnection connection = connections[i]!;
                 connections[i] = null; // StartAsync owns it now: the subscriber keeps it or it is disposed
-                var subscriber = await Subscriber.StartAsync(connection, relay.MoqtUrl, tls, histogram, settings.LateThreshold, time, stop.Token).ConfigureAwait(false);
+                var subscriber = await Subscriber.StartAsync(connection, relay.MoqtUrl, tls, payloads, histogram, settings.LateThreshold, time, stop.Token).ConfigureAwait(false);
                 lock (subscribers)
                     subscribers.Add(subscriber);
             }).ToList();
             await Task.WhenAll(subscribing).ConfigureAwait(false);
 
-            // Measured window: the next DurationSeconds worth of whole groups, counted from the group after the current one.
-            ulong firstGroup = pacer.CurrentGroup + 1;
+            // Measured window: the next DurationSeconds worth of whole groups, counted from the group after the current one
+            // and the warm-up's groups. Without a warm-up the window started while the JIT was still recompiling the hot
+            // paths (its thread had 11 % of the relay's and 21 % of this process's CPU samples a few seconds into the
+            // window), which inflated the CPU per object at N = 100 by half in a 10 s window.
+            ulong warmupGroups = (ulong)Math.Round(settings.Warmup / settings.GroupDuration);
+            ulong firstGroup = pacer.CurrentGroup + 1 + warmupGroups;
             ulong groups = (ulong)Math.Max(1, (long)Math.Round(settings.DurationSeconds / settings.GroupDuration.TotalSeconds));
             ulong endGroup = firstGroup + groups;
             foreach (var s in subscribers)
@@ -193,6 +209,7 @@ internal static class FanoutBench
                 heapBaseline,
                 heapLoaded,
                 benchCpu / windowSeconds * 100,
+                benchCpu * 1e6 / expected / subscriberCount,
                 loadBefore,
                 LoadAverage());
         }
@@ -215,13 +232,14 @@ internal static class FanoutBench
         }
     }
 
-    private static async Task<MoqtClientConnection> ConnectAsync(Uri url, ClientCertificateOptions tls, IPublisher? publisher, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<MoqtClientConnection> ConnectAsync(
+        Uri url, ClientCertificateOptions tls, IPublisher? publisher, ArrayPool<byte> payloads, TimeProvider time, CancellationToken cancellationToken)
     {
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                return await MoqtClientConnection.ConnectAsync(url, tls, publisher, time, cancellationToken, HandshakeTimeout).ConfigureAwait(false);
+                return await MoqtClientConnection.ConnectAsync(url, tls, publisher, time, cancellationToken, HandshakeTimeout, SubscriberTracks, payloads).ConfigureAwait(false);
             }
             catch (Exception e) when (attempt < ConnectAttempts && ClientErrors.IsConnectFailure(e))
             {
@@ -272,10 +290,10 @@ internal static class FanoutBench
     private sealed record Result(
         int Subscribers, double MeanMbps, double MinMbps, double P50, double P99, double Max, long Late, long Dropped, long RelayDroppedGroups,
         double RelayCpuPercent, double RelayCpuSeconds, double RelayCpuMicrosPerObject, long RssBaseline, long RssLoaded, long HeapBaseline, long HeapLoaded,
-        double BenchCpuPercent, string LoadBefore, string LoadAfter)
+        double BenchCpuPercent, double BenchCpuMicrosPerObject, string LoadBefore, string LoadAfter)
     {
         public string Format() => string.Create(CultureInfo.InvariantCulture,
-            $"| {Subscribers} | {MeanMbps:0.000} / {MinMbps:0.000} | {P50:0.0} | {P99:0.0} | {Max:0.0} | {Late} | {Dropped} | {RelayDroppedGroups} | {RelayCpuPercent:0} | {RelayCpuSeconds:0.0} | {RelayCpuMicrosPerObject:0} | {RssBaseline / 1e6:0} → {RssLoaded / 1e6:0} | {(RssLoaded - RssBaseline) / 1024.0 / Subscribers:0} | {HeapBaseline / 1e6:0.0} → {HeapLoaded / 1e6:0.0} | {(HeapLoaded - HeapBaseline) / 1024.0 / Subscribers:0} | {BenchCpuPercent:0} | {LoadBefore} / {LoadAfter} |");
+            $"| {Subscribers} | {MeanMbps:0.000} / {MinMbps:0.000} | {P50:0.0} | {P99:0.0} | {Max:0.0} | {Late} | {Dropped} | {RelayDroppedGroups} | {RelayCpuPercent:0} | {RelayCpuSeconds:0.0} | {RelayCpuMicrosPerObject:0} | {RssBaseline / 1e6:0} → {RssLoaded / 1e6:0} | {(RssLoaded - RssBaseline) / 1024.0 / Subscribers:0} | {HeapBaseline / 1e6:0.0} → {HeapLoaded / 1e6:0.0} | {(HeapLoaded - HeapBaseline) / 1024.0 / Subscribers:0} | {BenchCpuPercent:0} | {BenchCpuMicrosPerObject:0} | {LoadBefore} / {LoadAfter} |");
     }
 
     /// <summary>Object payload: the send time (<see cref="TimeProvider.GetTimestamp"/> of this process) then filler bytes.</summary>
@@ -397,14 +415,15 @@ internal static class FanoutBench
 
         /// <summary>Subscribes on <paramref name="connected"/>; when its session fails, again on new connections to <paramref name="url"/>.</summary>
         public static async Task<Subscriber> StartAsync(
-            MoqtClientConnection connected, Uri url, ClientCertificateOptions tls, long[] histogram, TimeSpan late, TimeProvider time, CancellationToken cancellationToken)
+            MoqtClientConnection connected, Uri url, ClientCertificateOptions tls, ArrayPool<byte> payloads, long[] histogram, TimeSpan late, TimeProvider time,
+            CancellationToken cancellationToken)
         {
             MoqtClientConnection connection = connected;
             SubscribeResult result;
             for (int attempt = 1; ; attempt++)
             {
                 if (attempt > 1)
-                    connection = await ConnectAsync(url, tls, null, time, cancellationToken).ConfigureAwait(false);
+                    connection = await ConnectAsync(url, tls, null, payloads, time, cancellationToken).ConfigureAwait(false);
                 try
                 {
                     result = await connection.Session.SubscribeAsync(Track, SubscribeOptions.Default, cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using MoqLive.Http3.WebTransport;
 using MoqLive.Moqt.Model;
 using MoqLive.Moqt.Session;
@@ -29,7 +30,8 @@ internal sealed class MoqtClientConnection : IAsyncDisposable
         Uri.TryCreate(text, UriKind.Absolute, out Uri? url) && (url.Scheme == "moqt" || url.Scheme == Uri.UriSchemeHttps) && url.Host.Length > 0 ? url : null;
 
     public static async Task<MoqtClientConnection> ConnectAsync(
-        Uri url, ClientCertificateOptions tls, IPublisher? publisher, TimeProvider timeProvider, CancellationToken cancellationToken, TimeSpan? handshakeTimeout = null)
+        Uri url, ClientCertificateOptions tls, IPublisher? publisher, TimeProvider timeProvider, CancellationToken cancellationToken, TimeSpan? handshakeTimeout = null,
+        TrackProducerOptions? receivedTracks = null, ArrayPool<byte>? payloadPool = null)
     {
         string alpn = MoqtVersion.Draft19.GetAlpn();
         var options = new MoqtSessionOptions
@@ -37,6 +39,8 @@ internal sealed class MoqtClientConnection : IAsyncDisposable
             Publisher = publisher,
             ImplementationName = "MoqLive CLI",
             TimeProvider = timeProvider,
+            ReceivedTrackOptions = receivedTracks ?? TrackProducerOptions.Default,
+            PayloadPool = payloadPool ?? ArrayPool<byte>.Shared,
         };
         if (url.Scheme == Uri.UriSchemeHttps)
         {

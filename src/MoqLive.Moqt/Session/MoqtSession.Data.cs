@@ -354,7 +354,7 @@ public sealed partial class MoqtSession
                     continue;
                 }
 
-                MoqtPayload payload = await ReadPayloadAsync(buffer, (int)objectHeader.PayloadLength).ConfigureAwait(false);
+                MoqtPayload payload = await ReadPayloadAsync(buffer, (int)objectHeader.PayloadLength, _options.PayloadPool).ConfigureAwait(false);
                 subgroup.Write(objectHeader.ObjectId, payload, objectHeader.Properties.ToModelProperties());
             }
         }
@@ -380,11 +380,11 @@ public sealed partial class MoqtSession
     /// last <see cref="MoqtPayload.Release"/> returns it. A new zeroed array per object was the receive side's largest
     /// cost (its clearing and the garbage collections it caused) with hundreds of subscriptions in one process.
     /// </summary>
-    private static async Task<MoqtPayload> ReadPayloadAsync(StreamBuffer buffer, int length)
+    private static async Task<MoqtPayload> ReadPayloadAsync(StreamBuffer buffer, int length, ArrayPool<byte> pool)
     {
         if (length == 0)
             return MoqtPayload.Empty;
-        MoqtPayload payload = MoqtPayload.Rent(length);
+        MoqtPayload payload = MoqtPayload.Rent(length, pool);
         try
         {
             if (!await buffer.ReadExactlyAsync(payload.GetWritableMemory(), CancellationToken.None).ConfigureAwait(false))

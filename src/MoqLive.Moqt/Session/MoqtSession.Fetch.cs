@@ -123,7 +123,7 @@ public sealed partial class MoqtSession
                     return;
                 }
 
-                MoqtPayload payload = await ReadPayloadAsync(buffer, (int)entry.PayloadLength).ConfigureAwait(false);
+                MoqtPayload payload = await ReadPayloadAsync(buffer, (int)entry.PayloadLength, _options.PayloadPool).ConfigureAwait(false);
                 var obj = new MoqtObject(entry.Location.Group, entry.SubgroupId ?? 0, entry.Location.Object, entry.PublisherPriority, ObjectStatus.Normal,
                     payload, entry.Properties.ToModelProperties(), entry.SubgroupId is null ? ForwardingPreference.Datagram : ForwardingPreference.Subgroup);
                 await fetch.Producer.WriteAsync(obj, SessionToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.Extensions.Logging;
 using MoqLive.Moqt.Model;
 using MoqLive.Moqt.Wire;
@@ -58,6 +59,14 @@ public sealed record MoqtSessionOptions
 
     /// <summary>Cache window of the tracks this session receives (SUBSCRIBE responses and PUBLISH); their clock is <see cref="TimeProvider"/>.</summary>
     public TrackProducerOptions ReceivedTrackOptions { get; init; } = TrackProducerOptions.Default;
+
+    /// <summary>
+    /// Pool the payloads of received objects are rented from; the consumers' last <see cref="MoqtPayload.Release"/>
+    /// returns each. Default <see cref="ArrayPool{T}.Shared"/>, which keeps a few dozen arrays per size: a process whose
+    /// sessions hold more received objects than that at once (the cache window of many subscriptions) allocates most
+    /// payloads anew, and can pass a pool sized for what it holds.
+    /// </summary>
+    public ArrayPool<byte> PayloadPool { get; init; } = ArrayPool<byte>.Shared;
 
     /// <summary>Clock for timeouts (delivery timeouts included) and for the tracks this session receives.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

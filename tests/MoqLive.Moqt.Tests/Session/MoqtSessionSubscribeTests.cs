@@ -53,6 +53,62 @@ public sealed class MoqtSessionSubscribeTests
 
     [Theory]
     [MemberData(nameof(Versions))]
+    public async Task Subscribe_PayloadPool_ReceivedPayloadsRentedFromItAndReturnedWhenReleasedAndEvicted(MoqtVersion version)
+    {
+        var publisher = new TestPublisher();
+        TrackProducer track = publisher.AddTrack(Video);
+        var pool = new CountingArrayPool();
+        await using SessionPair pair = await SessionPair.CreateAsync(
+            version,
+            client: new MoqtSessionOptions { PayloadPool = pool, ReceivedTrackOptions = new TrackProducerOptions { MaxGroups = 1 } },
+            server: new MoqtSessionOptions { Publisher = publisher });
+
+        SubscribeResult result = await pair.Client.SubscribeAsync(Video, SubscribeOptions.Default).AsTask().WithTimeout();
+        Assert.True(result.IsOk, result.ToString());
+        TrackConsumer consumer = result.Value!.Track;
+
+        SubgroupProducer first = track.CreateGroup(0).CreateSubgroup(0);
+        first.Write(0, Text("one"));
+        first.Write(1, Text("two"));
+        first.Complete();
+        (List<(ulong ObjectId, string Payload)> objects, _, _) = await consumer.ReadSubgroupAsync();
+        Assert.Equal([(0UL, "one"), (1UL, "two")], objects);
+        Assert.Equal(2, pool.Rented);
+        // The reader released its references; the received track's cache window still holds the group.
+        Assert.Equal(0, pool.Returned);
+
+        // The next group evicts the first (MaxGroups = 1): its payloads go back to the session's pool.
+        SubgroupProducer second = track.CreateGroup(1).CreateSubgroup(0);
+        second.Write(0, Text("three"));
+        second.Complete();
+        (objects, _, _) = await consumer.ReadSubgroupAsync();
+        Assert.Equal([(0UL, "three")], objects);
+        Assert.Equal(3, pool.Rented);
+        Assert.Equal(2, pool.Returned);
+        consumer.Dispose();
+    }
+
+    /// <summary>Counts rents and returns, handing out plain arrays.</summary>
+    private sealed class CountingArrayPool : System.Buffers.ArrayPool<byte>
+    {
+        private int _rented;
+        private int _returned;
+
+        public int Rented => Volatile.Read(ref _rented);
+
+        public int Returned => Volatile.Read(ref _returned);
+
+        public override byte[] Rent(int minimumLength)
+        {
+            Interlocked.Increment(ref _rented);
+            return new byte[minimumLength];
+        }
+
+        public override void Return(byte[] array, bool clearArray = false) => Interlocked.Increment(ref _returned);
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
     public async Task Subscribe_BurstOfGroupsBeforeTheReaderRuns_DeliversEveryGroup(MoqtVersion version)
     {
         // A chat participant writes several one-object groups at once; the subscriber (e.g. the relay) must see them all.
