@@ -146,28 +146,40 @@ describe("PlayoutDelay", () => {
     expect(run.video.stats.dropped).toBe(0);
   });
 
-  it("recovers after a congestion episode within a few seconds, without jumping ahead", () => {
+  it("after a congestion episode, catches up to the live edge at once when the window no longer needs the episode", () => {
     // 50 ms; from 3 s to 5 s of capture time a queue builds up to 800 ms; then 50 ms again.
     const episode = (ts: number) => (ts < 3_000_000 || ts >= 5_000_000 ? 50_000 : 50_000 + ((ts - 3_000_000) / 2_000_000) * 750_000);
     const run = play(stream(15, (_video, _n, ts) => episode(ts)));
     expect(Math.max(...run.delays.map((d) => d.delay))).toBeGreaterThanOrEqual(700_000);
-    // The episode's last frames arrive at ~5.8 s; the delay is back under 100 ms 6.5 s later (the 2 s maximum with a
-    // 0.1 shrink rate took 9.5 s).
+    // The episode's last frames arrive at ~5.8 s. Speeding playback up by 25 % once the window had let go of them
+    // took until 12.3 s to be back under 100 ms; skipping to the live edge waits only for the window to let go (8.45 s).
     const end = Math.max(...run.delays.filter((d) => d.delay >= 700_000).map((d) => d.at));
     const recovered = run.delays.find((d) => d.at > end && d.delay <= 100_000);
     expect(recovered).toBeDefined();
-    expect((recovered?.at ?? Number.POSITIVE_INFINITY) - 5_800_000).toBeLessThanOrEqual(6_500_000);
-    // Never faster than the shrink rate: playback at most 25 % faster, no frames skipped.
+    expect((recovered?.at ?? Number.POSITIVE_INFINITY) - 5_800_000).toBeLessThanOrEqual(3_000_000);
+    // Down in steps of more than the 250 ms threshold (the need falls along the episode's ramp as it leaves the window),
+    // not at the 25 % speed-up's few ms per arrival: the frames in between were released together.
+    const drops = run.delays.slice(1).map((d, i) => (run.delays[i]?.delay ?? 0) - d.delay);
+    expect(Math.max(...drops)).toBeGreaterThan(250_000);
+    expect(run.video.stats.dropped).toBe(0);
+  });
+
+  it("shrinks an excess under the catch-up threshold no faster than the shrink rate (playback speed-up, no skip)", () => {
+    // 50 ms; from 3 s to 5 s of capture time a queue builds up to 250 ms; then 50 ms again.
+    const episode = (ts: number) => (ts < 3_000_000 || ts >= 5_000_000 ? 50_000 : 50_000 + ((ts - 3_000_000) / 2_000_000) * 200_000);
+    const run = play(stream(15, (_video, _n, ts) => episode(ts)));
+    expect(Math.max(...run.delays.map((d) => d.delay))).toBeGreaterThanOrEqual(200_000);
     for (let i = 1; i < run.delays.length; i++) {
       const [a, b] = [run.delays[i - 1], run.delays[i]];
       if (a !== undefined && b !== undefined) expect(a.delay - b.delay).toBeLessThanOrEqual(0.25 * (b.at - a.at) + 1);
     }
-    expect(run.video.stats.dropped).toBe(0);
+    expect(run.delays.at(-1)?.delay).toBeLessThanOrEqual(70_000);
   });
 
-  it("rejects a quantile outside (0, 1] and a shrink rate ≤ 0", () => {
+  it("rejects a quantile outside (0, 1], a shrink rate ≤ 0 and a negative catch-up threshold", () => {
     expect(() => new PlayoutDelay({ targetLatencyUs: 0, quantile: 0 })).toThrow(RangeError);
     expect(() => new PlayoutDelay({ targetLatencyUs: 0, quantile: 1.5 })).toThrow(RangeError);
     expect(() => new PlayoutDelay({ targetLatencyUs: 0, shrinkRate: 0 })).toThrow(RangeError);
+    expect(() => new PlayoutDelay({ targetLatencyUs: 0, catchUpUs: -1 })).toThrow(RangeError);
   });
 });

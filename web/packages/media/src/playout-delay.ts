@@ -13,8 +13,12 @@
  * (after it in capture time, no later than it) count for the percentile as at most that much: they wait for the key
  * frame anyway and are released with it.
  *
- * It rises at once (more late frames would follow) and shrinks back at most `shrinkRate` µs per µs of arrival time
- * (playback runs that much faster, no jump ahead). It is bounded by {@link limitUs}: the larger of the viewer's
+ * It rises at once (more late frames would follow). It shrinks back at most `shrinkRate` µs per µs of arrival time
+ * (playback runs that much faster) while it is at most `catchUpUs` above what the window needs; further above (after a
+ * congestion episode, a stall, a joining group that queued the live data behind it) it drops to the need at once, and
+ * the jitter buffers release what is then due together: the picture skips to the live edge. Speeding up through such
+ * an excess took seconds at the bound (testbed 3g/varying: 5-6 s at ~1 s after each episode, a large share of a run's
+ * median), while a viewer sees a skip forward once. It is bounded by {@link limitUs}: the larger of the viewer's
  * target latency and `maxDelayUs`; frames later than that are the jitter buffer's to skip. On a fast path the delay
  * stays well under the target (latency as low as the network allows). Audio and video share one delay so they stay in
  * sync on the capture clock.
@@ -34,6 +38,8 @@ export interface PlayoutDelayOptions {
   keyFrameLatenessUs?: number;
   /** How fast the delay shrinks back once arrivals are earlier, µs per µs of arrival time (default 0.25). */
   shrinkRate?: number;
+  /** Above the need by more than this, µs, the delay drops to the need at once (default 250 ms). */
+  catchUpUs?: number;
 }
 
 interface Arrival {
@@ -50,6 +56,7 @@ export class PlayoutDelay {
   readonly #quantile: number;
   readonly #keyFrameLateness: number;
   readonly #shrinkRate: number;
+  readonly #catchUp: number;
   /** Capture time ascending; bounded by the window (~90 video + 150 audio frames in 3 s) and a hard cap. */
   readonly #arrivals: Arrival[] = [];
   /** The delay before the bound, µs, and the arrival time (server clock) it was last updated at. */
@@ -64,8 +71,10 @@ export class PlayoutDelay {
     this.#quantile = options.quantile ?? 0.9;
     this.#keyFrameLateness = options.keyFrameLatenessUs ?? 100_000;
     this.#shrinkRate = options.shrinkRate ?? 0.25;
+    this.#catchUp = options.catchUpUs ?? 250_000;
     if (!(this.#quantile > 0 && this.#quantile <= 1)) throw new RangeError("the quantile must be in (0, 1]");
     if (!(this.#shrinkRate > 0)) throw new RangeError("the shrink rate must be > 0");
+    if (!(this.#catchUp >= 0)) throw new RangeError("the catch-up threshold must be ≥ 0");
     this.#current = this.#margin;
   }
 
@@ -103,8 +112,11 @@ export class PlayoutDelay {
     const need = Math.max(0, this.#need());
     const elapsed = this.#updatedAtUs === undefined ? 0 : Math.max(0, nowUs - this.#updatedAtUs);
     this.#updatedAtUs = nowUs;
-    // Up at once (the frames behind this one would be late too); down no faster than the shrink rate (no jump ahead).
-    this.#current = need >= this.#current ? need : Math.max(need, this.#current - elapsed * this.#shrinkRate);
+    // Up at once (the frames behind this one would be late too); down no faster than the shrink rate, unless far above
+    // the need: then to the live edge at once. The excess is measured against the bounded delay, which is what plays.
+    if (need >= this.#current) this.#current = need;
+    else if (Math.min(this.limitUs, this.#current) - need > this.#catchUp) this.#current = need;
+    else this.#current = Math.max(need, this.#current - elapsed * this.#shrinkRate);
   }
 
   /** The current delay in µs. */
