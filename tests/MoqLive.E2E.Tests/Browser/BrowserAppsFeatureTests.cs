@@ -38,7 +38,11 @@ public sealed class BrowserAppsFeatureTests(ITestOutputHelper output)
             IPage streamer = await chromium.OpenPageAsync("streamer", new Uri(web, $"/streamer/?channel={channel}&live=1&resolution={Resolution}"));
             await AppPage.WaitForAsync(streamer, "s => s.state === 'live'", Timeout, "the streamer going live");
             IPage viewer = await chromium.OpenPageAsync("viewer", new Uri(web, $"/watch/?channel={channel}"));
-            await AppPage.WaitForAsync(viewer, "s => s.framesRendered > 0", Timeout, "the first frame");
+            await AppPage.WaitForAsync(viewer, "s => s.framesRendered > 0 && s.rendition !== undefined", Timeout, "the first frame");
+            // Auto quality starts on the lowest rendition (nothing is known about the path yet); an up-switch needs 4 s
+            // of evidence, so the first frames are the low rendition's. Then the viewer picks the high one by hand.
+            Assert.Equal("video/sd", (await AppPage.StatsAsync(viewer)).GetProperty("rendition").GetString());
+            await SwitchAsync(viewer, "video/hd", 640, 360);
 
             // Streamer: camera fps, bitrate per rendition (and audio), encode time per video rendition, dropped frames.
             await AppPage.WaitForAsync(streamer,
@@ -109,7 +113,11 @@ public sealed class BrowserAppsFeatureTests(ITestOutputHelper output)
             await AppPage.WaitForAsync(streamer, "s => s.state === 'live'", Timeout, "going live once the camera is allowed");
 
             IPage viewer = await chromium.OpenPageAsync("viewer", new Uri(web, $"/watch/?channel={channel}"));
-            await AppPage.WaitForAsync(viewer, "s => s.framesRendered > 0", Timeout, "the first frame");
+            await AppPage.WaitForAsync(viewer, "s => s.framesRendered > 0 && s.rendition !== undefined", Timeout, "the first frame");
+            // Auto quality starts on the lowest rendition (nothing is known about the path yet); an up-switch needs 4 s
+            // of evidence, so the first frames are the low rendition's. Then the viewer picks the high one by hand.
+            Assert.Equal("video/sd", (await AppPage.StatsAsync(viewer)).GetProperty("rendition").GetString());
+            await SwitchAsync(viewer, "video/hd", 640, 360);
 
             // Channel ended: the streamer stops; the viewer says so, and plays again when the channel is back.
             await streamer.Locator("#stop").ClickAsync(new LocatorClickOptions { Timeout = 30_000 });

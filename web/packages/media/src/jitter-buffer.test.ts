@@ -183,9 +183,17 @@ describe("JitterBuffer", () => {
     expect(releasedAt.every((l) => l >= 360_000 && l < 361_000)).toBe(true);
   });
 
-  it("shrinks back gradually once arrivals are early again, never faster than the shrink rate", () => {
-    // quantile 1: the delay follows the window's largest arrival latency, which stays in the window for 2 s.
-    const delay = new PlayoutDelay({ targetLatencyUs: 150_000, marginUs: 10_000, windowUs: 2_000_000, shrinkRate: 0.1, quantile: 1 });
+  it("shrinks back gradually once arrivals are early again, never faster than the shrink rate, within the catch-up threshold", () => {
+    // quantile 1: the delay follows the window's largest arrival latency, which stays in the window for 2 s. The 450 ms
+    // excess is under the catch-up threshold here, so it is played out faster, not skipped.
+    const delay = new PlayoutDelay({
+      targetLatencyUs: 150_000,
+      marginUs: 10_000,
+      windowUs: 2_000_000,
+      shrinkRate: 0.1,
+      quantile: 1,
+      catchUpUs: 500_000,
+    });
     delay.observe(0, 500_000);
     expect(delay.delayUs).toBe(510_000);
     // The network recovers: every frame arrives 50 ms after capture.
@@ -198,6 +206,35 @@ describe("JitterBuffer", () => {
       previous = delay.delayUs;
     }
     expect(delay.delayUs).toBe(60_000);
+  });
+
+  it("catches up to the live edge at once when the delay is far above what arrivals need: the frames then due go together", () => {
+    const delay = new PlayoutDelay({ targetLatencyUs: 150_000, marginUs: 10_000, windowUs: 2_000_000, quantile: 1 });
+    const buffer = new JitterBuffer<number>(delay);
+    // One frame 600 ms late (a stall), then every frame 50 ms after capture.
+    buffer.push(frame(0), 600_000);
+    expect(delay.delayUs).toBe(610_000);
+    let released = 0;
+    let largestBatch = 0;
+    let caughtUpAt: number | undefined;
+    for (let n = 1; n < 150; n++) {
+      const at = n * FRAME + 50_000;
+      buffer.push(frame(n), at);
+      if (caughtUpAt === undefined && delay.delayUs === 60_000) caughtUpAt = at;
+      const batch = buffer.poll(at).frames.length;
+      released += batch;
+      largestBatch = Math.max(largestBatch, batch);
+    }
+    // While the late frame is in the last second of arrivals the delay covers it; the first arrival after it left that
+    // recent window drops the delay from 610 to 60 ms (the recent arrivals need 550 ms less than the whole 2 s window,
+    // more than the 250 ms threshold), not after the window let go and then 0.25 µs per µs over 2.2 s more.
+    expect(caughtUpAt).toBeDefined();
+    expect(caughtUpAt ?? 0).toBeGreaterThan(1_000_000);
+    expect(caughtUpAt ?? 0).toBeLessThan(1_000_000 + 2 * FRAME + 50_000);
+    // The skip: ~450 ms of frames became due at once (decode all, show the newest), none dropped.
+    expect(largestBatch).toBeGreaterThanOrEqual(12);
+    expect(buffer.stats.dropped).toBe(0);
+    expect(released + buffer.length).toBe(150);
   });
 
   it("is bounded by the larger of the target and maxDelayUs", () => {

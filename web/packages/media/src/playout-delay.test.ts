@@ -134,6 +134,41 @@ describe("PlayoutDelay", () => {
     expect(percentile(run.videoLatency, 0.5)).toBeLessThanOrEqual(60_000);
   });
 
+  it("3g-like random loss: frames queued behind a retransmission count as one late event, not a tenth of the arrivals", () => {
+    // 80 ms one way; one stream per group and track (1 s groups), delivered in order. 1 % of the frames (a packet
+    // each; key frames 8) lose a packet: that frame arrives a retransmission later (RTT + the loss-detection wait,
+    // 250 ms), and the frames of its stream behind it arrive with it.
+    const prng = new Prng(9);
+    const REPAIR = 250_000;
+    const arrivals: Arrival[] = [];
+    for (const video of [true, false]) {
+      const interval = video ? FRAME : AUDIO_FRAME;
+      const perGroup = video ? GOP : 50;
+      let previous = 0;
+      for (let n = 0; n * interval < 20_000_000; n++) {
+        const ts = n * interval;
+        const keyframe = video && n % GOP === 0;
+        const packets = keyframe ? 8 : 1;
+        let lost = false;
+        for (let p = 0; p < packets; p++) lost ||= prng.below(100) < 1;
+        // A new group is a new stream: it does not wait for the previous group's retransmission.
+        if (n % perGroup === 0) previous = 0;
+        const at = Math.max(previous, ts + 80_000 + (keyframe ? 20_000 : 0) + (lost ? REPAIR : 0));
+        previous = at;
+        arrivals.push({ video, n, ts, keyframe, at });
+      }
+    }
+    const late = arrivals.filter((a) => a.at - a.ts > 150_000).length;
+    // The frames the losses made late: far more than the losses, a tenth of the arrivals or so.
+    expect(late / arrivals.length).toBeGreaterThan(0.06);
+    const run = play(arrivals);
+    const afterStart = run.delays.filter((d) => d.at > 2_000_000).map((d) => d.delay);
+    // The p90 of the arrivals without the blocked frames: the path's 80 ms (key frames 100 ms) + the margin.
+    expect(percentile(afterStart, 0.9)).toBeLessThanOrEqual(130_000);
+    expect(percentile(run.videoLatency, 0.5)).toBeLessThanOrEqual(120_000);
+    expect(run.video.stats.dropped).toBe(0);
+  });
+
   it("loopback steady state: stays near the arrivals' high percentile, far below the target", () => {
     const prng = new Prng(5);
     // Encode + loopback 20–40 ms; a key frame's encode takes 20 ms more.
@@ -146,28 +181,41 @@ describe("PlayoutDelay", () => {
     expect(run.video.stats.dropped).toBe(0);
   });
 
-  it("recovers after a congestion episode within a few seconds, without jumping ahead", () => {
+  it("after a congestion episode, catches up to the live edge at once when the window no longer needs the episode", () => {
     // 50 ms; from 3 s to 5 s of capture time a queue builds up to 800 ms; then 50 ms again.
     const episode = (ts: number) => (ts < 3_000_000 || ts >= 5_000_000 ? 50_000 : 50_000 + ((ts - 3_000_000) / 2_000_000) * 750_000);
     const run = play(stream(15, (_video, _n, ts) => episode(ts)));
-    expect(Math.max(...run.delays.map((d) => d.delay))).toBeGreaterThanOrEqual(700_000);
-    // The episode's last frames arrive at ~5.8 s; the delay is back under 100 ms 6.5 s later (the 2 s maximum with a
-    // 0.1 shrink rate took 9.5 s).
-    const end = Math.max(...run.delays.filter((d) => d.delay >= 700_000).map((d) => d.at));
+    expect(Math.max(...run.delays.map((d) => d.delay))).toBeGreaterThanOrEqual(650_000);
+    // The episode's last frames arrive at ~5.8 s. Speeding playback up by 25 % once the window had let go of them
+    // took until 12.3 s to be back under 100 ms; skipping to the live edge when the last second of arrivals needs far
+    // less than the whole window does it at ~6.8 s (waiting for the window to let go: 8.45 s).
+    const end = Math.max(...run.delays.filter((d) => d.delay >= 650_000).map((d) => d.at));
     const recovered = run.delays.find((d) => d.at > end && d.delay <= 100_000);
     expect(recovered).toBeDefined();
-    expect((recovered?.at ?? Number.POSITIVE_INFINITY) - 5_800_000).toBeLessThanOrEqual(6_500_000);
-    // Never faster than the shrink rate: playback at most 25 % faster, no frames skipped.
+    expect((recovered?.at ?? Number.POSITIVE_INFINITY) - 5_800_000).toBeLessThanOrEqual(1_200_000);
+    // Down in steps of more than the 250 ms threshold (the need falls along the episode's ramp as it leaves the window),
+    // not at the 25 % speed-up's few ms per arrival: the frames in between were released together.
+    const drops = run.delays.slice(1).map((d, i) => (run.delays[i]?.delay ?? 0) - d.delay);
+    expect(Math.max(...drops)).toBeGreaterThan(250_000);
+    expect(run.video.stats.dropped).toBe(0);
+  });
+
+  it("shrinks an excess under the catch-up threshold no faster than the shrink rate (playback speed-up, no skip)", () => {
+    // 50 ms; from 3 s to 5 s of capture time a queue builds up to 250 ms; then 50 ms again.
+    const episode = (ts: number) => (ts < 3_000_000 || ts >= 5_000_000 ? 50_000 : 50_000 + ((ts - 3_000_000) / 2_000_000) * 200_000);
+    const run = play(stream(15, (_video, _n, ts) => episode(ts)));
+    expect(Math.max(...run.delays.map((d) => d.delay))).toBeGreaterThanOrEqual(200_000);
     for (let i = 1; i < run.delays.length; i++) {
       const [a, b] = [run.delays[i - 1], run.delays[i]];
       if (a !== undefined && b !== undefined) expect(a.delay - b.delay).toBeLessThanOrEqual(0.25 * (b.at - a.at) + 1);
     }
-    expect(run.video.stats.dropped).toBe(0);
+    expect(run.delays.at(-1)?.delay).toBeLessThanOrEqual(70_000);
   });
 
-  it("rejects a quantile outside (0, 1] and a shrink rate ≤ 0", () => {
+  it("rejects a quantile outside (0, 1], a shrink rate ≤ 0 and a negative catch-up threshold", () => {
     expect(() => new PlayoutDelay({ targetLatencyUs: 0, quantile: 0 })).toThrow(RangeError);
     expect(() => new PlayoutDelay({ targetLatencyUs: 0, quantile: 1.5 })).toThrow(RangeError);
     expect(() => new PlayoutDelay({ targetLatencyUs: 0, shrinkRate: 0 })).toThrow(RangeError);
+    expect(() => new PlayoutDelay({ targetLatencyUs: 0, catchUpUs: -1 })).toThrow(RangeError);
   });
 });

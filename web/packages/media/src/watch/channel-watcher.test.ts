@@ -83,6 +83,18 @@ function catalog(videoName: string): Catalog {
   };
 }
 
+/** The testbed's ladder: 640x360 at 1 Mbit/s and 320x180 at 300 kbit/s. */
+function ladder(): Catalog {
+  return {
+    ...catalog("video/hd"),
+    tracks: [
+      { name: "video/hd", role: "video", codec: "vp8", width: 640, height: 360, framerate: 30, bitrate: 1_000_000 },
+      { name: "video/sd", role: "video", codec: "vp8", width: 320, height: 180, framerate: 30, bitrate: 300_000 },
+      { name: "audio", role: "audio", codec: "opus", samplerate: 48_000, channelConfig: "2", bitrate: 64_000 },
+    ],
+  };
+}
+
 function object(objectId: bigint, fetched: boolean): ReceivedObject {
   return {
     groupId: 7n,
@@ -94,7 +106,7 @@ function object(objectId: bigint, fetched: boolean): ReceivedObject {
 }
 
 describe("ChannelWatcher", () => {
-  it("subscribes to the catalog and the default media tracks at once, then plays the media subscriptions it already has", async () => {
+  it("subscribes to the catalog, the low rendition and audio at once, then plays the media subscriptions it already has", async () => {
     const { subscriber, calls, call } = fakeSubscriber();
     const { player, pushed, configured } = fakePlayer();
     const steps: JoinStep[] = [];
@@ -103,21 +115,22 @@ describe("ChannelWatcher", () => {
 
     // All three requests are out before any answer (and before the catalog) arrives; the catalog and video with a
     // joining FETCH, audio from the live edge (its backlog would only be dropped: audio starts when video is live).
-    expect(calls.map((c) => c.track).sort()).toEqual(["audio", "catalog", "video/hd"]);
-    expect(Object.fromEntries(calls.map((c) => [c.track, c.joining]))).toEqual({ audio: false, catalog: true, "video/hd": true });
+    // Nothing is known about the path yet: video starts on the low rendition.
+    expect(calls.map((c) => c.track).sort()).toEqual(["audio", "catalog", "video/sd"]);
+    expect(Object.fromEntries(calls.map((c) => [c.track, c.joining]))).toEqual({ audio: false, catalog: true, "video/sd": true });
     for (const c of calls) c.answer(c.reader);
-    const video = call("video/hd")[0]?.reader;
+    const video = call("video/sd")[0]?.reader;
     video?.push(object(0n, true));
-    call("catalog")[0]?.reader.push({ groupId: 1n, objectId: 0n, properties: [], payload: encodeCatalog(catalog("video/hd")) });
+    call("catalog")[0]?.reader.push({ groupId: 1n, objectId: 0n, properties: [], payload: encodeCatalog(ladder()) });
 
     await vi.waitFor(() => expect(pushed.length).toBe(1));
-    expect(pushed[0]).toMatchObject({ track: "video/hd", keyframe: true, fetched: true, timestampUs: 1_000_000 });
+    expect(pushed[0]).toMatchObject({ track: "video/sd", keyframe: true, fetched: true, timestampUs: 1_000_000 });
     video?.push(object(1n, false));
     await vi.waitFor(() => expect(pushed.length).toBe(2));
     expect(pushed[1]).toMatchObject({ keyframe: false, fetched: false });
     // No second subscription: the early ones were kept.
     expect(calls.length).toBe(3);
-    expect(configured.sort()).toEqual(["audio", "video/hd"]);
+    expect(configured.sort()).toEqual(["audio", "video/sd"]);
     expect(steps.slice(0, 2)).toEqual(["catalog-subscribed", "catalog"]);
     expect(steps).toContain("video-subscribed");
     expect(steps).toContain("video-object");
@@ -139,7 +152,7 @@ describe("ChannelWatcher", () => {
 
     await vi.waitFor(() => expect(call("video/main").length).toBe(1));
     call("video/main")[0]?.answer(call("video/main")[0]?.reader ?? new Error("no reader"));
-    await vi.waitFor(() => expect(call("video/hd")[0]?.reader.closed).toBe(true));
+    await vi.waitFor(() => expect(call("video/sd")[0]?.reader.closed).toBe(true));
     await vi.waitFor(() => expect(configured).toContain("video/main"));
     expect(call("audio").length).toBe(1);
 
@@ -152,15 +165,17 @@ describe("ChannelWatcher", () => {
     const { player, pushed } = fakePlayer();
     const watcher = new ChannelWatcher(subscriber, player);
     const running = watcher.run();
-    for (const c of calls) c.answer(c.track === "video/hd" ? new Error("DoesNotExist") : c.reader);
-    call("catalog")[0]?.reader.push({ groupId: 1n, objectId: 0n, properties: [], payload: encodeCatalog(catalog("video/hd")) });
+    for (const c of calls) c.answer(c.track === "video/sd" ? new Error("DoesNotExist") : c.reader);
+    call("catalog")[0]?.reader.push({ groupId: 1n, objectId: 0n, properties: [], payload: encodeCatalog(ladder()) });
 
-    await vi.waitFor(() => expect(call("video/hd").length).toBe(2));
-    const retry = call("video/hd")[1];
+    await vi.waitFor(() => expect(call("video/sd").length).toBe(2));
+    const retry = call("video/sd")[1];
     retry?.answer(retry.reader);
     retry?.reader.push(object(0n, false));
     await vi.waitFor(() => expect(pushed.length).toBe(1));
-    expect(pushed[0]).toMatchObject({ track: "video/hd", keyframe: true, fetched: false });
+    expect(pushed[0]).toMatchObject({ track: "video/sd", keyframe: true, fetched: false });
+    // The high rendition is not subscribed before the adaptation asks for it.
+    expect(call("video/hd").length).toBe(0);
 
     watcher.close();
     await running;
@@ -178,22 +193,13 @@ describe("ChannelWatcher", () => {
     );
     const running = watcher.run();
     for (const c of calls) c.answer(c.reader);
-    const ladder: Catalog = {
-      ...catalog("video/hd"),
-      tracks: [
-        { name: "video/hd", role: "video", codec: "vp8", width: 640, height: 360, framerate: 30, bitrate: 1_000_000 },
-        { name: "video/sd", role: "video", codec: "vp8", width: 320, height: 180, framerate: 30, bitrate: 300_000 },
-        { name: "audio", role: "audio", codec: "opus", samplerate: 48_000, channelConfig: "2", bitrate: 64_000 },
-      ],
-    };
-    call("catalog")[0]?.reader.push({ groupId: 1n, objectId: 0n, properties: [], payload: encodeCatalog(ladder) });
-    await vi.waitFor(() => expect(configured).toContain("video/hd"));
+    call("catalog")[0]?.reader.push({ groupId: 1n, objectId: 0n, properties: [], payload: encodeCatalog(ladder()) });
+    // Automatic playback starts on the low rendition, from the early subscription.
+    await vi.waitFor(() => expect(configured).toContain("video/sd"));
+    expect(call("video/sd").length).toBe(1);
 
-    // The viewer picks the low rendition by hand.
-    const picked = watcher.switchRendition("video/sd");
-    await vi.waitFor(() => expect(call("video/sd").length).toBe(1));
-    call("video/sd")[0]?.answer(call("video/sd")[0]?.reader ?? new Error("no reader"));
-    await picked;
+    // The viewer picks the low rendition by hand (the one playing: nothing to switch).
+    await watcher.switchRendition("video/sd");
     const sd = call("video/sd")[0]?.reader;
 
     // 30 fps over an uncongested 6 Mbit/s link: each frame arrives 20 ms after capture plus its serialisation; key frames
@@ -215,19 +221,15 @@ describe("ChannelWatcher", () => {
     };
     await deliver(12);
     // Manual: the headroom is there, but the choice holds.
-    expect(call("video/hd").length).toBe(1);
-    expect(automatic).toEqual([
-      ["video/hd", false],
-      ["video/sd", false],
-    ]);
+    expect(call("video/hd").length).toBe(0);
+    expect(automatic).toEqual([["video/sd", false]]);
 
     await watcher.switchRendition("auto");
     await deliver(8);
-    await vi.waitFor(() => expect(call("video/hd").length).toBe(2));
-    call("video/hd")[1]?.answer(call("video/hd")[1]?.reader ?? new Error("no reader"));
+    await vi.waitFor(() => expect(call("video/hd").length).toBe(1));
+    call("video/hd")[0]?.answer(call("video/hd")[0]?.reader ?? new Error("no reader"));
     await vi.waitFor(() =>
       expect(automatic).toEqual([
-        ["video/hd", false],
         ["video/sd", false],
         ["video/hd", true],
       ]),

@@ -20,25 +20,27 @@ export interface RateAdaptationOptions {
   readonly estimates: number;
   /** Up only after this long without a reason to go down and since the last switch, ms. */
   readonly upStableMs: number;
-  /** An up-switch followed by a down-switch within this doubles `upStableMs` (up to `maxUpStableMs`), ms. */
+  /** An up-switch followed by a down-switch within this multiplies `upStableMs` by `failedUpFactor` (up to `maxUpStableMs`), ms. */
   readonly failedUpMs: number;
+  readonly failedUpFactor: number;
   readonly maxUpStableMs: number;
   /** After a switch, no decision for this long: the splice waits for the new rendition's key frame, ms. */
   readonly switchGraceMs: number;
 }
 
 export const RATE_ADAPTATION_DEFAULTS: RateAdaptationOptions = {
-  downQueueMs: 200,
-  queueWindowMs: 500,
+  downQueueMs: 100,
+  queueWindowMs: 300,
   baseWindowMs: 10_000,
   lateFrames: 8,
   lateWindowMs: 3000,
   downHeadroom: 1.5,
-  upHeadroom: 2,
+  upHeadroom: 3,
   estimates: 3,
   upStableMs: 4000,
   failedUpMs: 10_000,
-  maxUpStableMs: 32_000,
+  failedUpFactor: 4,
+  maxUpStableMs: 64_000,
   switchGraceMs: 3000,
 };
 
@@ -49,8 +51,10 @@ const MIN_EXCESS_MS = 5;
  * Chooses the video rendition automatically (sans-IO: every call takes the time, in ms, from one monotonic clock).
  *
  * Signals, from live (not fetched) video objects: arrival latency `arrival - capture TIMESTAMP` (the clock offset is
- * constant, so only differences are used); its minimum over 10 s is the path's base, and latency that stays above it
- * for half a second is a standing queue, i.e. the rendition does not fit. A key frame is the one burst a live stream
+ * constant, so only differences are used); its minimum over 10 s is the path's base, and latency that stays 100 ms
+ * above it for 300 ms is a standing queue, i.e. the rendition does not fit (a queue that grows at the rendition's
+ * excess rate: every frame in the window later than the one before; one retransmission delays a few frames, and those
+ * behind it arrive with it, so the window's minimum stays low). A key frame is the one burst a live stream
  * sends (several times a typical frame, sent at once): the extra latency it arrives with over the base object is the
  * serialisation time of its extra bytes at the bottleneck, so `8 * (bytes - base bytes) / extra` estimates the path's
  * capacity (a packet-train estimate; jitter and retransmissions only make it lower, so it errs towards the lower
@@ -61,7 +65,10 @@ const MIN_EXCESS_MS = 5;
  * on a standing queue, repeated late frames, or a capacity below `downHeadroom` times the playing bitrate; up one step
  * only after `upStableMs` without any of those and with every recent estimate at least `upHeadroom` times the higher
  * bitrate. The gap between the two headrooms and the stable period are the hysteresis; an up-switch that fails within
- * `failedUpMs` doubles the stable period, so a link at the edge does not make playback oscillate.
+ * `failedUpMs` multiplies the stable period by `failedUpFactor` (4: 4, 16, 64 s), so a link at the edge does not make
+ * playback oscillate. The up headroom is 3x because an up-switch is the expensive mistake: the higher rendition's
+ * joining group and its key frames queue behind each other, and on a link that then steps down (testbed `varying`:
+ * 2 -> 0.5 Mbit/s) the stall lasts until the down-switch's key frame, while staying low costs only picture quality.
  */
 export class RateAdaptation {
   readonly #options: RateAdaptationOptions;
@@ -133,7 +140,7 @@ export class RateAdaptation {
         lower.at(-1);
       if (target === undefined) return undefined;
       if (this.#upAt !== undefined && nowMs - this.#upAt < this.#options.failedUpMs) {
-        this.#upStableMs = Math.min(this.#upStableMs * 2, this.#options.maxUpStableMs);
+        this.#upStableMs = Math.min(this.#upStableMs * this.#options.failedUpFactor, this.#options.maxUpStableMs);
       }
       this.#upAt = undefined;
       return target;
