@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using MoqLive.Media.Mp4;
+using MoqLive.Media;
 using MoqLive.Media.Publishing;
 using MoqLive.Moqt.Model;
 using MoqLive.Moqt.Session;
@@ -165,7 +165,7 @@ internal static class PublishCommand
             // The input is checked before any network work: a wrong file fails fast with what to change.
             media = await Mp4ChannelPublisher.OpenAsync(() => OpenInput(path), options, cancellationToken).ConfigureAwait(false);
         }
-        catch (Mp4FormatException e)
+        catch (MediaFormatException e)
         {
             await error.WriteLineAsync($"error: --media {source}: {e.Message}").ConfigureAwait(false);
             return ExitCodes.Failure;
@@ -216,7 +216,7 @@ internal static class PublishCommand
                 {
                     await output.WriteLineAsync("Stopped.").ConfigureAwait(false);
                 }
-                catch (Mp4FormatException e)
+                catch (MediaFormatException e)
                 {
                     await error.WriteLineAsync($"error: --media {source}: {e.Message}").ConfigureAwait(false);
                     return ExitCodes.Failure;
