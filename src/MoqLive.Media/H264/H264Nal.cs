@@ -10,7 +10,6 @@ namespace MoqLive.Media.H264;
 /// </summary>
 internal static class H264Nal
 {
-    public const int NonIdrSlice = 1;
     public const int IdrSlice = 5;
     public const int Sps = 7;
     public const int Pps = 8;
