@@ -183,7 +183,7 @@ public sealed class MpegTsDemuxerTests
     }
 
     [Fact]
-    public void Push_PesLongerThanItsLength_Throws()
+    public void Push_PayloadAfterACompletePesWithoutUnitStart_Throws()
     {
         var ts = new TsBuilder();
         MpegTsDemuxer demuxer = Demuxer(ts);
