@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using MoqLive.Media.Mp4;
+using MoqLive.Media;
 using MoqLive.Media.Publishing;
 using MoqLive.Moqt.Model;
 using MoqLive.Moqt.Session;
@@ -11,7 +11,7 @@ namespace MoqLive.Cli.Commands;
 
 /// <summary>
 /// <c>moqlive publish URL --channel NAME --media FILE|- [--loop] [--title T]</c>: a channel (catalog, video, audio) from
-/// fragmented MP4 in real time (docs/media-format.md); or <c>moqlive publish URL --namespace NS --track T [--input FILE|-]
+/// fragmented MP4 or MPEG-TS in real time (docs/media-format.md); or <c>moqlive publish URL --namespace NS --track T [--input FILE|-]
 /// [--clock]</c>: one track from standard input, a file, or a clock (one group per second, one object per 100 ms carrying
 /// its send time). Both PUBLISH_NAMESPACE to a relay and serve its SUBSCRIBE/FETCH.
 /// </summary>
@@ -41,11 +41,11 @@ internal static class PublishCommand
             if (!ChannelTracks.IsValidName(name))
                 r.AddError($"--channel '{name}' must be 1 to {ChannelTracks.MaxNameLength} characters of A-Z, a-z, 0-9, _ and -.");
         });
-        var media = new Option<string>("--media", "-m") { Description = "Fragmented MP4 (H.264/VP9 video, Opus audio) to publish as the channel's tracks and catalog, or '-' for standard input (ffmpeg ... -f mp4 -movflags frag_every_frame+empty_moov+default_base_moof -).", HelpName = "FILE|-" };
+        var media = new Option<string>("--media", "-m") { Description = "Fragmented MP4 (H.264/VP9 video, Opus audio) or MPEG-TS (H.264 video; told apart by content) to publish as the channel's tracks and catalog, or '-' for standard input (ffmpeg ... -f mpegts -omit_video_pes_length 0 -, or -f mp4 -movflags frag_every_frame+empty_moov+default_base_moof -).", HelpName = "FILE|-" };
         var loop = new Option<bool>("--loop") { Description = "With --media FILE: start the file again when it ends (timestamps and group IDs keep increasing)." };
         var title = new Option<string>("--title") { Description = "With --media: the channel title in the catalog.", HelpName = "T" };
         var (hash, insecure) = ClientCertificateOptions.CreateOptions();
-        var command = new Command("publish", "Publish a channel from fragmented MP4 (--channel, --media), or one track (stdin, a file, or a clock) to a MoqLive relay.")
+        var command = new Command("publish", "Publish a channel from fragmented MP4 or MPEG-TS (--channel, --media), or one track (stdin, a file, or a clock) to a MoqLive relay.")
         {
             url, ns, track, input, clock, count, channel, media, loop, title, hash, insecure,
         };
@@ -165,7 +165,7 @@ internal static class PublishCommand
             // The input is checked before any network work: a wrong file fails fast with what to change.
             media = await Mp4ChannelPublisher.OpenAsync(() => OpenInput(path), options, cancellationToken).ConfigureAwait(false);
         }
-        catch (Mp4FormatException e)
+        catch (MediaFormatException e)
         {
             await error.WriteLineAsync($"error: --media {source}: {e.Message}").ConfigureAwait(false);
             return ExitCodes.Failure;
@@ -216,7 +216,7 @@ internal static class PublishCommand
                 {
                     await output.WriteLineAsync("Stopped.").ConfigureAwait(false);
                 }
-                catch (Mp4FormatException e)
+                catch (MediaFormatException e)
                 {
                     await error.WriteLineAsync($"error: --media {source}: {e.Message}").ConfigureAwait(false);
                     return ExitCodes.Failure;

@@ -14,7 +14,7 @@ namespace MoqLive.Media.Mp4;
 /// small chunks. Anything malformed throws <see cref="Mp4FormatException"/> naming the box; I/O errors of the stream
 /// and cancellation pass through. Not thread-safe.
 /// </remarks>
-public sealed class FragmentedMp4Reader
+public sealed class FragmentedMp4Reader : IMediaReader
 {
     private const int SkipChunk = 16 * 1024;
 
@@ -254,5 +254,5 @@ public sealed class FragmentedMp4Reader
         new($"Invalid MP4: the input ends inside box '{FourCC.ToString(header.Type)}' at byte {at}: {read} of its {header.BodySize} body bytes arrived.");
 
     private static Mp4FormatException NotMp4(uint type) =>
-        new($"The input is not an MP4 file: it starts with '{FourCC.ToString(type)}' instead of an ftyp box. Publish fragmented MP4, e.g. ffmpeg ... -f mp4 -movflags frag_keyframe+empty_moov+default_base_moof -");
+        new($"The input is not an MP4 file: it starts with '{FourCC.ToString(type)}' instead of an ftyp box. Publish fragmented MP4 (ffmpeg ... -f mp4 -movflags frag_every_frame+empty_moov+default_base_moof -) or MPEG-TS with H.264 (ffmpeg ... -f mpegts -omit_video_pes_length 0 -)");
 }

@@ -4,7 +4,7 @@ namespace MoqLive.Media.Mp4;
 /// The input is not fragmented MP4 (ISO/IEC 14496-12) MoqLive can publish: a malformed or oversized box, a missing
 /// box, or an unsupported codec. The message names the box path (e.g. <c>moof/traf/trun</c>) and what to change.
 /// </summary>
-public sealed class Mp4FormatException : FormatException
+public sealed class Mp4FormatException : MediaFormatException
 {
     public Mp4FormatException(string message)
         : base(message)

@@ -2,12 +2,14 @@ using System.Threading.Channels;
 using MoqLive.Media.Catalog;
 using MoqLive.Media.Loc;
 using MoqLive.Media.Mp4;
+using MoqLive.Media.MpegTs;
 using MoqLive.Moqt.Model;
 
 namespace MoqLive.Media.Publishing;
 
 /// <summary>
-/// Publishes a fragmented MP4 (a file or a pipe from ffmpeg) as a MoqLive channel (docs/media-format.md): tracks
+/// Publishes a fragmented MP4 or an MPEG-TS with H.264 (a file or a pipe from ffmpeg; <see cref="MediaReader"/> tells
+/// them apart by content) as a MoqLive channel (docs/media-format.md): tracks
 /// <c>catalog</c>, <c>video/hd</c> (the input's video), <c>video/sd</c> (a second, smaller video track of the same
 /// frames, if any: a simulcast rendition for rate adaptation) and <c>audio</c> (its Opus audio, if any) under
 /// <c>["live", NAME]</c>, in real time.
@@ -42,7 +44,7 @@ public sealed class Mp4ChannelPublisher : IDisposable
     private readonly Mp4Track? _audioTrack;
     private readonly long _originUs;
     private Stream _stream;
-    private FragmentedMp4Reader _reader;
+    private IMediaReader _reader;
     /// <summary>The fragments <see cref="OpenAsync"/> read ahead to measure the tracks; published first.</summary>
     private readonly Queue<Mp4Fragment> _firstFragments;
     private int _running;
@@ -53,7 +55,7 @@ public sealed class Mp4ChannelPublisher : IDisposable
     /// <summary>Most fragments read ahead (one per frame for a live encode: a second of 60 fps plus audio).</summary>
     private const int MaxMeasureFragments = 200;
 
-    private Mp4ChannelPublisher(Func<Stream> open, MediaPublishOptions options, Stream stream, FragmentedMp4Reader reader, List<Mp4Fragment> first)
+    private Mp4ChannelPublisher(Func<Stream> open, MediaPublishOptions options, Stream stream, IMediaReader reader, List<Mp4Fragment> first)
     {
         _open = open;
         _options = options;
@@ -145,7 +147,7 @@ public sealed class Mp4ChannelPublisher : IDisposable
     /// <param name="open">Opens the input; called again for each pass with <see cref="MediaPublishOptions.Loop"/>.</param>
     /// <param name="options">Channel and pacing options.</param>
     /// <param name="cancellationToken">Cancels reading.</param>
-    /// <exception cref="Mp4FormatException">Not a fragmented MP4, an unsupported codec, no media, or more than two video tracks.</exception>
+    /// <exception cref="MediaFormatException">Neither fragmented MP4 nor MPEG-TS, an unsupported codec, no media, or more than two video tracks.</exception>
     public static async Task<Mp4ChannelPublisher> OpenAsync(Func<Stream> open, MediaPublishOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(open);
@@ -154,10 +156,12 @@ public sealed class Mp4ChannelPublisher : IDisposable
         Stream stream = open();
         try
         {
-            var reader = new FragmentedMp4Reader(stream, options.Reader);
+            IMediaReader reader = await MediaReader.OpenAsync(stream, options.Reader, cancellationToken).ConfigureAwait(false);
             await reader.ReadInitSegmentAsync(cancellationToken).ConfigureAwait(false);
             Mp4Fragment first = await reader.ReadFragmentAsync(cancellationToken).ConfigureAwait(false)
-                ?? throw new Mp4FormatException("The MP4 has no media: it ends after the moov without a movie fragment (moof).");
+                ?? throw (reader is MpegTsReader
+                    ? new MpegTsFormatException("The MPEG-TS has no media: it ends right after the first key frame's parameter sets.")
+                    : new Mp4FormatException("The MP4 has no media: it ends after the moov without a movie fragment (moof)."));
             var fragments = new List<Mp4Fragment> { first };
             while (fragments.Count < MaxMeasureFragments && Duration(reader.InitSegment!, fragments) < MeasureSpan
                 && await reader.ReadFragmentAsync(cancellationToken).ConfigureAwait(false) is { } next)
@@ -178,7 +182,7 @@ public sealed class Mp4ChannelPublisher : IDisposable
     /// <paramref name="cancellationToken"/> fires; at the end of the input a final catalog with isComplete true follows
     /// and the tracks complete. Runs once.
     /// </summary>
-    /// <exception cref="Mp4FormatException">The input turned malformed, or changed its tracks between loop passes.</exception>
+    /// <exception cref="MediaFormatException">The input turned malformed, or changed its tracks between loop passes.</exception>
     public async Task<MediaPublishStatistics> RunAsync(CancellationToken cancellationToken = default)
     {
         if (Interlocked.Exchange(ref _running, 1) != 0)
@@ -329,7 +333,7 @@ public sealed class Mp4ChannelPublisher : IDisposable
     {
         await _stream.DisposeAsync().ConfigureAwait(false);
         _stream = _open();
-        _reader = new FragmentedMp4Reader(_stream, _options.Reader);
+        _reader = await MediaReader.OpenAsync(_stream, _options.Reader, cancellationToken).ConfigureAwait(false);
         Mp4InitSegment init = await _reader.ReadInitSegmentAsync(cancellationToken).ConfigureAwait(false);
         Mp4Track[] videos = VideoRenditions(init);
         if (videos.Length != _videoTracks.Length || videos.Where((v, i) => !SameTrack(v, _videoTracks[i])).Any() || !SameTrack(init.Audio, _audioTrack))
@@ -349,7 +353,7 @@ public sealed class Mp4ChannelPublisher : IDisposable
     {
         Mp4Track[] videos = [.. init.Tracks.Where(t => t.Kind == Mp4TrackKind.Video).OrderByDescending(t => (long)t.Width * t.Height)];
         if (videos.Length > MaxVideoRenditions)
-            throw new Mp4FormatException($"The MP4 has {videos.Length} video tracks; a channel carries at most {MaxVideoRenditions} renditions (video/hd, video/sd).");
+            throw new Mp4FormatException($"The input has {videos.Length} video tracks; a channel carries at most {MaxVideoRenditions} renditions (video/hd, video/sd).");
         return videos;
     }
 

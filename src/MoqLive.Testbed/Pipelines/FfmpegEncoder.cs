@@ -7,15 +7,21 @@ namespace MoqLive.Testbed.Pipelines;
 /// <summary>
 /// The one encode both systems share: ffmpeg in the streamer namespace reads the <see cref="SourceGenerator"/>'s raw
 /// frames from stdin and encodes H.264 once (x264, low-latency tuning, no B-frames, a keyframe every second), and ffmpeg's
-/// tee muxer hands that encode to the RTMP origin (HLS) and as fragmented MP4 to <c>moqlive publish</c> (MoqLive).
-/// With a low bitrate, the fragmented MP4 also carries a second, simulcast rendition of the same frames at half the
+/// tee muxer hands that encode to the RTMP origin (HLS) and as MPEG-TS to <c>moqlive publish</c> (MoqLive).
+/// With a low bitrate, the MPEG-TS also carries a second, simulcast rendition of the same frames at half the
 /// size (<see cref="LowWidth"/> × <see cref="LowHeight"/>), key frames on the same frames (fixed GOP, no scene cuts),
 /// which <c>moqlive publish</c> publishes as <c>video/sd</c> for the player's rate adaptation (docs/media-format.md).
 /// </summary>
 public sealed class FfmpegEncoder : IAsyncDisposable
 {
-    /// <summary>ffmpeg's mp4 muxer flags of the fragmented MP4 output (what <c>moqlive publish --media -</c> reads).</summary>
-    public const string FragmentedMp4Flags = "frag_every_frame+empty_moov+default_base_moof";
+    /// <summary>
+    /// The tee muxer's options for the MPEG-TS output <c>moqlive publish --media -</c> reads. <c>omit_video_pes_length=0</c>:
+    /// every video PES carries its PES_packet_length, so the publisher's demuxer releases a frame as soon as its last
+    /// packet is in. Fragmented MP4 (<c>frag_every_frame</c>) held each frame until the next one reached the muxer, which
+    /// needs the next decode time for the sample's duration: one frame interval more on every frame.
+    /// <c>flush_packets=1</c>: each frame is written to the pipe at once, not when ffmpeg's I/O buffer fills.
+    /// </summary>
+    public const string MpegTsOptions = "f=mpegts:omit_video_pes_length=0:flush_packets=1";
 
     /// <summary>Picture size of the low rendition: half the source's in each direction.</summary>
     public const int LowWidth = FrameStamp.Width / 2;
@@ -47,20 +53,19 @@ public sealed class FfmpegEncoder : IAsyncDisposable
 
     public BackgroundProcess Process => _process;
 
-    /// <summary>The fragmented MP4 on ffmpeg's stdout (only when started with fragmentedMp4).</summary>
+    /// <summary>The MPEG-TS on ffmpeg's stdout (only when started with mpegTs).</summary>
     public Stream Media => _process.StandardOutput;
 
     /// <summary>
     /// Starts ffmpeg on <paramref name="streamer"/> and feeds it. It pushes to <paramref name="rtmpUrl"/> when given and,
-    /// with <paramref name="fragmentedMp4"/>, also writes the same encode as fragmented MP4 to its stdout
-    /// (<see cref="Media"/>), one fragment per frame: a fragment per key frame would hold every frame back until the
-    /// next GOP starts, and a live MoQ ingest sends frames as they are encoded. A positive
-    /// <paramref name="lowBitrateKbps"/> adds the low rendition to the fragmented MP4 only (RTMP carries one video stream).
+    /// with <paramref name="mpegTs"/>, also writes the same encode as MPEG-TS to its stdout (<see cref="Media"/>), each
+    /// frame as soon as it is encoded (<see cref="MpegTsOptions"/>). A positive <paramref name="lowBitrateKbps"/> adds the
+    /// low rendition to the MPEG-TS only (RTMP carries one video stream).
     /// </summary>
     public static FfmpegEncoder Start(
-        TestbedHost streamer, string? rtmpUrl, bool fragmentedMp4, int framesPerSecond, int bitrateKbps, int lowBitrateKbps, TimeProvider time)
+        TestbedHost streamer, string? rtmpUrl, bool mpegTs, int framesPerSecond, int bitrateKbps, int lowBitrateKbps, TimeProvider time)
     {
-        bool low = fragmentedMp4 && lowBitrateKbps > 0;
+        bool low = mpegTs && lowBitrateKbps > 0;
         var outputs = new List<string>();
         if (rtmpUrl is not null)
         {
@@ -68,14 +73,14 @@ public sealed class FfmpegEncoder : IAsyncDisposable
             outputs.Add($"[f=flv:select=0]{rtmpUrl}");
         }
 
-        if (fragmentedMp4)
+        if (mpegTs)
         {
-            outputs.Add($"[f=mp4:movflags={FragmentedMp4Flags}:flush_packets=1]pipe:1");
+            outputs.Add($"[{MpegTsOptions}]pipe:1");
         }
 
         if (outputs.Count == 0)
         {
-            throw new ArgumentException("The encoder needs an RTMP URL, fragmented MP4 output, or both.", nameof(rtmpUrl));
+            throw new ArgumentException("The encoder needs an RTMP URL, MPEG-TS output, or both.", nameof(rtmpUrl));
         }
 
         string fps = framesPerSecond.ToString(CultureInfo.InvariantCulture);
@@ -93,7 +98,8 @@ public sealed class FfmpegEncoder : IAsyncDisposable
             "-f", "rawvideo", "-pix_fmt", "gray", "-video_size", $"{FrameStamp.Width}x{FrameStamp.Height}", "-framerate", fps, "-i", "-",
             .. streams,
             "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-bf", "0", "-pix_fmt", "yuv420p",
-            // The tee muxer does not ask for global headers as mp4 and flv do: without this the fMP4's avcC is empty.
+            // The tee muxer does not ask for global headers as its outputs' muxers would: without this the SPS/PPS are not in
+            // the extradata the FLV's AVC sequence header and the MPEG-TS muxer (before each key frame) take them from.
             "-flags", "+global_header",
             .. rates,
             // A key frame every second on the same frames in both renditions: the player switches at group boundaries.
@@ -102,7 +108,7 @@ public sealed class FfmpegEncoder : IAsyncDisposable
             "-f", "tee", string.Join('|', outputs),
         ];
         var process = BackgroundProcess.Start(
-            "ffmpeg", "ip", TestbedNetwork.Exec(streamer, "ffmpeg", arguments), time, standardInput: true, binaryOutput: fragmentedMp4);
+            "ffmpeg", "ip", TestbedNetwork.Exec(streamer, "ffmpeg", arguments), time, standardInput: true, binaryOutput: mpegTs);
         return new FfmpegEncoder(process, new SourceGenerator(framesPerSecond, time));
     }
 

@@ -5,7 +5,7 @@ namespace MoqLive.Testbed.Pipelines;
 
 /// <summary>
 /// MoqLive's ingest under test: <c>moqlive publish URL --channel NAME --media -</c> in the streamer namespace, fed the
-/// shared encoder's fragmented MP4 through a pipe, as the README's ffmpeg example does.
+/// shared encoder's MPEG-TS through a pipe, as the README's ffmpeg example does.
 /// </summary>
 public sealed class MoqLivePublisher : IAsyncDisposable
 {

@@ -60,13 +60,13 @@ public static class TestbedRun
                 : null;
             string? rtmpUrl = hls ? $"rtmp://{network.Relay.Address}:{NginxRtmpOrigin.RtmpPort}/live/stream" : null;
             await using var encoder = hls || moqlive
-                ? FfmpegEncoder.Start(network.Streamer, rtmpUrl, fragmentedMp4: moqlive, options.FramesPerSecond, options.BitrateKbps, options.LowBitrateKbps, time)
+                ? FfmpegEncoder.Start(network.Streamer, rtmpUrl, mpegTs: moqlive, options.FramesPerSecond, options.BitrateKbps, options.LowBitrateKbps, time)
                 : null;
             if (encoder is not null)
             {
                 await log.WriteLineAsync($"source: {options.FramesPerSecond} fps, {options.BitrateKbps} kbit/s H.264"
                     + (moqlive && options.LowBitrateKbps > 0 ? $" (+ {options.LowBitrateKbps} kbit/s {FfmpegEncoder.LowWidth}x{FfmpegEncoder.LowHeight} for MoqLive)" : "") + " → "
-                    + string.Join(" and ", new[] { rtmpUrl, moqlive ? $"fMP4 | moqlive publish {relay!.MoqtUrl} --channel {Channel}" : null }.OfType<string>())).ConfigureAwait(false);
+                    + string.Join(" and ", new[] { rtmpUrl, moqlive ? $"MPEG-TS | moqlive publish {relay!.MoqtUrl} --channel {Channel}" : null }.OfType<string>())).ConfigureAwait(false);
             }
 
             // Started before waiting for HLS: ffmpeg blocks (and the RTMP push with it) while nobody reads its stdout.

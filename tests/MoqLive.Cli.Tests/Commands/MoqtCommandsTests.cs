@@ -72,7 +72,8 @@ public sealed class MoqtCommandsTests
 
             Assert.Equal(1, exitCode);
             Assert.Contains("is not an MP4 file", error, StringComparison.Ordinal);
-            Assert.Contains("frag_keyframe+empty_moov", error, StringComparison.Ordinal);
+            Assert.Contains("frag_every_frame+empty_moov", error, StringComparison.Ordinal);
+            Assert.Contains("or MPEG-TS with H.264 (ffmpeg ... -f mpegts -omit_video_pes_length 0 -)", error, StringComparison.Ordinal);
         }
         finally
         {

@@ -299,6 +299,39 @@ public sealed class Mp4ChannelPublisherTests
     }
 
     [Fact]
+    public async Task Run_MpegTsWithTwoH264Streams_SimulcastChannelFromTheTs()
+    {
+        var time = new FakeTimeProvider(Start);
+        string ts = Path.Combine(RepositoryRoot.Path, "testdata", "media", "testsrc2-simulcast-h264.ts");
+        using Mp4ChannelPublisher media = await Mp4ChannelPublisher.OpenAsync(() => File.OpenRead(ts),
+            new MediaPublishOptions { Channel = "ts", Live = true, TimeProvider = time, CacheGroups = 64 }).WithTimeout();
+
+        Assert.Equal(["video/hd", "video/sd"], media.Catalog.Tracks.Select(t => t.Name));
+        Assert.Equal([(320, 180, "avc1.64000d", 30.0), (160, 90, "avc1.64000b", 30.0)],
+            media.Catalog.Tracks.Select(t => (t.Width, t.Height, t.Codec, t.Framerate ?? 0)));
+        Assert.All(media.Catalog.Tracks, t => Assert.Equal(0x01, t.InitData![0])); // avcC configurationVersion
+        ConcurrentQueue<Received>[] received = [new(), new()];
+        using var stop = new CancellationTokenSource();
+        TrackConsumer[] consumers = [.. media.VideoTracks.Select(t => t.Subscribe(new TrackConsumerOptions { Start = TrackStart.LargestObject, MaxLagGroups = 100 }))];
+        Task[] collectors = [.. consumers.Select((c, i) => CollectAsync(c, received[i], stop.Token))];
+
+        MediaPublishStatistics statistics = await media.RunAsync(stop.Token).WithTimeout();
+        await Task.WhenAll(collectors).WithTimeout(TestTimeouts.Long);
+        Array.ForEach(consumers, c => c.Dispose());
+
+        Assert.Equal((60, 4), (statistics.VideoObjects, statistics.VideoGroups));
+        Received[] hd = [.. received[0].OrderBy(r => r.Group).ThenBy(r => r.Object)];
+        Received[] sd = [.. received[1].OrderBy(r => r.Group).ThenBy(r => r.Object)];
+        Assert.Equal(30, hd.Length);
+        for (int n = 0; n < 30; n++)
+        {
+            Assert.Equal((StartMs + (ulong)(n / 15), (ulong)(n % 15)), (hd[n].Group, hd[n].Object));
+            Assert.Equal((hd[n].Group, hd[n].Object, hd[n].Timestamp), (sd[n].Group, sd[n].Object, sd[n].Timestamp));
+            Assert.Equal(n % 15 == 0 ? media.Catalog.Tracks[0].InitData : null, hd[n].Config);
+        }
+    }
+
+    [Fact]
     public async Task Open_ThreeVideoTracks_FailsWithMp4FormatException()
     {
         byte[] input = [.. Ftyp(), .. Moov(
