@@ -32,4 +32,22 @@ internal static class TestMedia
 
     /// <summary>Video decode time of frame <paramref name="n"/>: ffmpeg made the first frame 612 ticks long, the rest 512 (30 fps).</summary>
     public static long VideoDecodeTime(int n) => n == 0 ? 0 : 612 + (n - 1) * 512L;
+
+    /// <summary>Reads <paramref name="reader"/> to its end (fuzz tests): null, or the exception the reader threw.</summary>
+    public static async Task<Exception?> ReadToEndAsync(IMediaReader reader)
+    {
+        try
+        {
+            await reader.ReadInitSegmentAsync();
+            while (await reader.ReadFragmentAsync() is not null)
+            {
+            }
+
+            return null;
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
+    }
 }
