@@ -3,6 +3,8 @@ using MoqLive.Http3.WebTransport;
 using MoqLive.Moqt.Session;
 using MoqLive.Moqt.Wire;
 using MoqLive.Quic.Tls;
+using FullTrackName = MoqLive.Moqt.Model.FullTrackName;
+using TrackNamespace = MoqLive.Moqt.Model.TrackNamespace;
 
 namespace MoqLive.Server;
 
@@ -40,6 +42,11 @@ public sealed partial class MoqLiveServer
                     ImplementationName = "MoqLive warm-up",
                     TimeProvider = _timeProvider,
                 }, timeout.Token).ConfigureAwait(false);
+
+                // One request's round trip: the server answers requests only once the SETUP exchange is complete on its
+                // side too (draft-19 "Session initialization"), so closing after the answer cannot cut the server's
+                // session short before it counts as set up; and the request path is compiled as well.
+                await moqt.TrackStatusAsync(WarmUpTrack, timeout.Token).ConfigureAwait(false);
                 await moqt.DisposeAsync().ConfigureAwait(false);
             }
 
@@ -56,6 +63,9 @@ public sealed partial class MoqLiveServer
             Log.WarmUpFailed(_logger, WarmUpUrl, e);
         }
     }
+
+    // A track nobody publishes: the relay answers its TRACK_STATUS with REQUEST_ERROR DOES_NOT_EXIST.
+    private static readonly FullTrackName WarmUpTrack = FullTrackName.Create(TrackNamespace.Of("moqlive-warm-up"), "none");
 
     // The WebTransport URL over loopback: a wildcard listen address is reached through the loopback of its family.
     private Uri WarmUpUrl

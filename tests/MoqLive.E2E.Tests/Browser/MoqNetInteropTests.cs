@@ -61,7 +61,16 @@ public sealed class MoqNetInteropTests(ITestOutputHelper output)
         JsonElement[] objects = [.. subscriber.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)];
         Assert.Equal(groups * objectsPerGroup, objects.Length);
 
-        // Every object, in order: the page's groups 0..2 with objects 0..4 each, payload "g<group> o<object>".
+        // Every object: the page's groups 0..2 with objects 0..4 each, payload "g<group> o<object>". Each group is its
+        // own subgroup stream, in order within it; groups may arrive interleaved (draft-19 orders objects only within a
+        // subgroup), so they are compared in (group, object) order.
+        foreach (var group in objects.GroupBy(o => o.GetProperty("group").GetUInt64()))
+        {
+            ulong[] ids = [.. group.Select(o => o.GetProperty("object").GetUInt64())];
+            Assert.Equal(ids.Order(), ids);
+        }
+
+        objects = [.. objects.OrderBy(o => o.GetProperty("group").GetUInt64()).ThenBy(o => o.GetProperty("object").GetUInt64())];
         ulong firstGroup = objects[0].GetProperty("group").GetUInt64();
         for (int i = 0; i < objects.Length; i++)
         {
