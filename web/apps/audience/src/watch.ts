@@ -33,9 +33,12 @@ interface AudienceStats {
    * ready), connected (MOQT SETUP done), clock, each track request's TRACK:subscribe-opened / -sent / -answered and
    * TRACK:fetch-... (the stream open, the request written to it, its response read), the watcher's
    * steps (catalog-subscribed, catalog, video-subscribed, video-object, ...), then in the decoder worker first-object,
-   * first-decode, first-output (decoded) and first-frame (drawn).
+   * first-decode, first-output (decoded) and first-frame (drawn); and the worker's own start: decoder-script,
+   * decoder-init / -init-done, decoder-configure / -configured, decoder-object (DecoderStep).
    */
   joinTimelineMs: Record<string, number>;
+  /** Video objects the decoder worker discarded before it accepted the first one, by `reason:track`. */
+  droppedBeforeFirstObject?: Readonly<Record<string, number>>;
   /** Every rendered frame's glass-to-glass latency since the page loaded, ms (the newest 20000). */
   latencySamplesMs: number[];
   latencyMs?: number | undefined;
@@ -203,6 +206,7 @@ async function join(): Promise<void> {
     targetLatencyMs: Number(latencyInput.value),
     clockOffsetUs: 0,
     onStats: (s) => onStats(s, joinedAt, timeline),
+    onStep: (step, epochMs) => timeline.markEpoch(step, epochMs),
     onError: (message) => {
       stats.lastError = message;
       console.warn(message);
@@ -326,6 +330,7 @@ function onStats(s: PlayerStats & AudioOutputStats, joinedAt: number, timeline: 
     stats.timeToFirstFrameMs = s.firstFrameAt - joinedAt;
   }
   if (s.firstObjectAt !== undefined) timeline.markEpoch("first-object", s.firstObjectAt);
+  if (joinedAt === stats.joinedAt) stats.droppedBeforeFirstObject = s.droppedBeforeFirstObject;
   if (s.firstDecodeAt !== undefined) timeline.markEpoch("first-decode", s.firstDecodeAt);
   if (s.firstOutputAt !== undefined) timeline.markEpoch("first-output", s.firstOutputAt);
   if (s.firstFrameAt !== undefined) {

@@ -53,6 +53,10 @@ let switchGapMs: number | undefined;
 let firstObjectAt: number | undefined;
 let firstDecodeAt: number | undefined;
 let firstOutputAt: number | undefined;
+/** Video objects discarded before the first was accepted, by `reason:track` (join diagnostics). */
+const droppedBeforeFirstObject: Record<string, number> = {};
+let objectSeen = false;
+let videoConfigured = false;
 let size = { width: 0, height: 0 };
 const renderMeter = new RateMeter();
 const videoBytes = new RateMeter();
@@ -64,10 +68,17 @@ function post(message: FromDecoder): void {
   scope.postMessage(message);
 }
 
+function step(name: string): void {
+  post({ type: "step", step: name, atMs: localNowUs() / 1000 });
+}
+
+step("decoder-script");
+
 scope.onmessage = (event: MessageEvent<ToDecoder>) => {
   const message = event.data;
   switch (message.type) {
     case "init":
+      step("decoder-init");
       init = message;
       clockOffsetUs = message.clockOffsetUs;
       delay = new PlayoutDelay({ targetLatencyUs: message.targetLatencyMs * 1000 });
@@ -75,6 +86,7 @@ scope.onmessage = (event: MessageEvent<ToDecoder>) => {
       audioBuffer = new JitterBuffer<Encoded>(delay, { startWithKeyframe: false });
       context = message.canvas.getContext("2d");
       warmUpCanvas();
+      step("decoder-init-done");
       setInterval(postStats, 250);
       break;
     case "audio-output":
@@ -97,6 +109,7 @@ scope.onmessage = (event: MessageEvent<ToDecoder>) => {
 
 function configure(message: ConfigureTrack): void {
   if (message.role === "video") {
+    if (!videoConfigured) step("decoder-configure");
     const previous = videoConfigs.get(message.track);
     videoConfigs.set(message.track, message);
     if (splice.current === message.track && previous !== undefined && previous.codec !== message.codec) {
@@ -117,6 +130,8 @@ function configure(message: ConfigureTrack): void {
       if (firstFrameAt === undefined && message.width !== undefined && message.height !== undefined)
         warmUpCanvas(message.width, message.height);
     }
+    if (!videoConfigured) step("decoder-configured");
+    videoConfigured = true;
   } else {
     audioConfig = message;
     audioBuffer.reset();
@@ -127,6 +142,8 @@ function configure(message: ConfigureTrack): void {
 }
 
 function receive(message: MediaObject): void {
+  if (!objectSeen) step("decoder-object");
+  objectSeen = true;
   const now = serverNowUs();
   const frame: BufferedFrame<Encoded> = {
     timestampUs: message.timestampUs,
@@ -136,7 +153,10 @@ function receive(message: MediaObject): void {
   };
   if (videoConfigs.has(message.track)) {
     const decision = splice.offer(message.track, message.timestampUs, message.keyframe);
-    if (decision === "drop") return;
+    if (decision === "drop") {
+      dropBeforeFirstObject("splice", message.track);
+      return;
+    }
     if (decision === "switch") {
       videoBuffer.dropFrom(message.timestampUs);
       post({ type: "switched", track: message.track });
@@ -149,9 +169,16 @@ function receive(message: MediaObject): void {
     audioBytes.add(performance.now(), message.data.byteLength);
     audioBuffer.push(frame, now);
   } else {
+    dropBeforeFirstObject("unconfigured", message.track);
     return;
   }
   schedule();
+}
+
+function dropBeforeFirstObject(reason: string, track: string): void {
+  if (firstObjectAt !== undefined) return;
+  const key = `${reason}:${track}`;
+  droppedBeforeFirstObject[key] = (droppedBeforeFirstObject[key] ?? 0) + 1;
 }
 
 /** Audio plays once video has reached the live edge (or there is no video), so the two start in sync. */
@@ -362,6 +389,7 @@ function postStats(): void {
     firstObjectAt,
     firstDecodeAt,
     firstOutputAt,
+    droppedBeforeFirstObject,
     decoderState: videoDecoder?.state ?? "none",
     decodeQueueSize: videoDecoder?.decodeQueueSize ?? 0,
   });

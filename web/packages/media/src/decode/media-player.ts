@@ -17,6 +17,8 @@ export interface MediaPlayerOptions {
   readonly clockOffsetUs: number;
   readonly onStats?: (stats: PlayerStats & AudioOutputStats) => void;
   readonly onError?: (message: string) => void;
+  /** The decoder worker's start-up steps (DecoderStep), at ms since the Unix epoch: for a join timeline. */
+  readonly onStep?: (step: string, epochMs: number) => void;
 }
 
 /**
@@ -38,6 +40,8 @@ export class MediaPlayer {
       const message = event.data;
       if (message.type === "stats") {
         options.onStats?.({ ...message, ...this.#audioOutput });
+      } else if (message.type === "step") {
+        options.onStep?.(message.step, message.atMs);
       } else if (message.type === "switched") {
         this.#videoTrack = message.track;
         if (this.#videoRequest?.track === message.track) {
