@@ -98,9 +98,10 @@ export interface VideoSwitched {
 }
 
 /**
- * A step of the worker's start, for the join timeline: `decoder-script` (the module runs), `decoder-init` /
- * `decoder-init-done` (the "init" message handled, canvas warm-up included), `decoder-configure` /
- * `decoder-configured` (the first video "configure" handled), `decoder-object` (the first object message arrived).
+ * A step of the worker's start, for the join timeline: `decoder-thread` (its global scope created), `decoder-script`
+ * (its module runs), `decoder-init` (the "init" message), `decoder-configure` / `decoder-configured` (the first video
+ * "configure" handled), `decoder-object` (the first object message arrived), `warm-up-path` / `-done` and
+ * `warm-up-size` / `-done` (the canvas warm-ups, see CanvasWarmUp).
  */
 export interface DecoderStep {
   readonly type: "step";

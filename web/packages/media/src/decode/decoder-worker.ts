@@ -5,6 +5,7 @@ import { localNowUs } from "../clock-offset.ts";
 import { type BufferedFrame, JitterBuffer } from "../jitter-buffer.ts";
 import { PlayoutDelay } from "../playout-delay.ts";
 import { RateMeter } from "../rate-meter.ts";
+import { type CanvasSize, CanvasWarmUp } from "./canvas-warm-up.ts";
 import type { ConfigureTrack, FromDecoder, InitDecoder, MediaObject, ToAudioWorklet, ToDecoder } from "./decoder-messages.ts";
 import { RenditionSplice } from "./rendition-splice.ts";
 
@@ -12,6 +13,8 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 /** Frames queued in the video decoder beyond which delta frames are dropped until the next key frame. */
 const MAX_DECODE_BACKLOG = 8;
+/** The side of the black frame drawn as the player starts (warmUpCanvas), pixels. */
+const WARM_UP_FRAME = 16;
 
 interface Encoded {
   readonly track: string;
@@ -32,6 +35,7 @@ let audioBuffer = new JitterBuffer<Encoded>(delay, { startWithKeyframe: false })
  */
 const videoConfigs = new Map<string, ConfigureTrack>();
 const splice = new RenditionSplice();
+const canvasWarmUp = new CanvasWarmUp();
 let audioConfig: ConfigureTrack | undefined;
 let videoDecoder: VideoDecoder | undefined;
 let audioDecoder: AudioDecoder | undefined;
@@ -72,6 +76,8 @@ function step(name: string): void {
   post({ type: "step", step: name, atMs: localNowUs() / 1000 });
 }
 
+// The worker's global scope was created at its time origin; its script runs now.
+post({ type: "step", step: "decoder-thread", atMs: performance.timeOrigin });
 step("decoder-script");
 
 scope.onmessage = (event: MessageEvent<ToDecoder>) => {
@@ -85,8 +91,10 @@ scope.onmessage = (event: MessageEvent<ToDecoder>) => {
       videoBuffer = new JitterBuffer<Encoded>(delay);
       audioBuffer = new JitterBuffer<Encoded>(delay, { startWithKeyframe: false });
       context = message.canvas.getContext("2d");
-      warmUpCanvas();
-      step("decoder-init-done");
+      // Behind what was queued while the worker started (CanvasWarmUp).
+      setTimeout(() => {
+        if (canvasWarmUp.idle()) warmUpCanvas();
+      }, 0);
       setInterval(postStats, 250);
       break;
     case "audio-output":
@@ -127,8 +135,8 @@ function configure(message: ConfigureTrack): void {
       // Set the decoder up now, with the catalog's description, while the first key frame is still on its way: its
       // initialisation is then off the path to the first frame. A key frame with another VIDEO_CONFIG reconfigures it.
       if (videoDecoder === undefined || videoDecoder.state !== "configured") configureVideoDecoder(message, message.description);
-      if (firstFrameAt === undefined && message.width !== undefined && message.height !== undefined)
-        warmUpCanvas(message.width, message.height);
+      if (message.width !== undefined && message.height !== undefined)
+        canvasWarmUp.configured({ width: message.width, height: message.height });
     }
     if (!videoConfigured) step("decoder-configured");
     videoConfigured = true;
@@ -163,6 +171,7 @@ function receive(message: MediaObject): void {
       switchAtUs = message.timestampUs;
     }
     firstObjectAt ??= localNowUs() / 1000;
+    canvasWarmUp.received();
     videoBytes.add(performance.now(), message.data.byteLength);
     videoBuffer.push(frame, now);
   } else if (message.track === audioConfig?.track) {
@@ -252,6 +261,9 @@ function decodeVideo(frame: BufferedFrame<Encoded>, backlog: number): void {
   videoDecoder?.decode(
     new EncodedVideoChunk({ type: frame.keyframe ? "key" : "delta", timestamp: frame.timestampUs, data: frame.data.data }),
   );
+  // While the decoder works on the key frame (CanvasWarmUp).
+  const warmUpSize = frame.keyframe ? canvasWarmUp.decoding() : undefined;
+  if (warmUpSize !== undefined) warmUpCanvas(warmUpSize.size);
 }
 
 function configureVideoDecoder(config: ConfigureTrack, description: ArrayBuffer | undefined): void {
@@ -268,27 +280,32 @@ function configureVideoDecoder(config: ConfigureTrack, description: ArrayBuffer 
 }
 
 /**
- * Sizes the canvas and draws a black frame on it, so the first decoded frame finds the 2D context's backing store and
- * the VideoFrame drawing path set up (issue 5: the first decoder output took 0.5–1 s to reach the canvas on a loaded
- * machine, against a few ms for later frames). Runs as the player starts and again with the catalog's size, while the
- * key frame is still on its way.
+ * Draws a black frame on the canvas, so the first decoded frame finds the 2D context's backing store and the VideoFrame
+ * drawing path set up (issue 5: the first decoder output took 0.5–1 s to reach the canvas on a loaded machine, against a
+ * few ms for later frames). As the player starts (the worker waits for the catalog then) a small frame, which sets the
+ * drawing path up for a fraction of a full-size draw's time (that time holds up a late-starting worker's first objects);
+ * with the catalog's size (`size`), the canvas is resized and a full-size frame drawn, while the first key frame
+ * decodes (CanvasWarmUp).
  */
-function warmUpCanvas(width?: number, height?: number): void {
+function warmUpCanvas(size?: CanvasSize): void {
   const canvas = init?.canvas;
   if (context === null || canvas === undefined) return;
-  if (width !== undefined && height !== undefined && (canvas.width !== width || canvas.height !== height)) {
-    canvas.width = width;
-    canvas.height = height;
+  if (size !== undefined && (canvas.width !== size.width || canvas.height !== size.height)) {
+    canvas.width = size.width;
+    canvas.height = size.height;
   }
   // I420, black in limited range (Y 16, U and V 128); even sizes as 4:2:0 requires.
-  const w = Math.max(2, canvas.width & ~1);
-  const h = Math.max(2, canvas.height & ~1);
+  const w = size === undefined ? WARM_UP_FRAME : Math.max(2, canvas.width & ~1);
+  const h = size === undefined ? WARM_UP_FRAME : Math.max(2, canvas.height & ~1);
   const pixels = new Uint8Array((w * h * 3) / 2);
   pixels.fill(16, 0, w * h);
   pixels.fill(128, w * h);
+  const what = size === undefined ? "path" : "size";
+  step(`warm-up-${what}`);
   const black = new VideoFrame(pixels, { format: "I420", codedWidth: w, codedHeight: h, timestamp: 0 });
   context.drawImage(black, 0, 0);
   black.close();
+  step(`warm-up-${what}-done`);
 }
 
 function render(frame: VideoFrame): void {
@@ -316,6 +333,7 @@ function render(frame: VideoFrame): void {
   latencyMs = latency;
   latencySamples.push(latency);
   firstFrameAt ??= localNowUs() / 1000;
+  canvasWarmUp.rendered();
 }
 
 function decoderFailed(message: string): void {
