@@ -282,14 +282,16 @@ function configureVideoDecoder(config: ConfigureTrack, description: ArrayBuffer 
 /**
  * Draws a black frame on the canvas, so the first decoded frame finds the 2D context's backing store and the VideoFrame
  * drawing path set up (issue 5: the first decoder output took 0.5–1 s to reach the canvas on a loaded machine, against a
- * few ms for later frames). As the player starts (the worker waits for the catalog then) a small frame, which sets the
- * drawing path up for a fraction of a full-size draw's time (that time holds up a late-starting worker's first objects);
- * with the catalog's size (`size`), the canvas is resized and a full-size frame drawn, while the first key frame
- * decodes (CanvasWarmUp).
+ * few ms for later frames). As the player starts (the worker waits for the catalog then) a small frame: the drawing
+ * path's one-time cost (80–220 ms on a loaded machine) does not depend on the size, and a full-size frame would add
+ * 25–75 ms to fill and wrap it (BENCHMARKS.md). With the catalog's size (`size`), the canvas is resized and a full-size
+ * frame drawn, while the first key frame decodes (CanvasWarmUp).
  */
 function warmUpCanvas(size?: CanvasSize): void {
   const canvas = init?.canvas;
   if (context === null || canvas === undefined) return;
+  const what = size === undefined ? "path" : "size";
+  step(`warm-up-${what}`);
   if (size !== undefined && (canvas.width !== size.width || canvas.height !== size.height)) {
     canvas.width = size.width;
     canvas.height = size.height;
@@ -300,8 +302,6 @@ function warmUpCanvas(size?: CanvasSize): void {
   const pixels = new Uint8Array((w * h * 3) / 2);
   pixels.fill(16, 0, w * h);
   pixels.fill(128, w * h);
-  const what = size === undefined ? "path" : "size";
-  step(`warm-up-${what}`);
   const black = new VideoFrame(pixels, { format: "I420", codedWidth: w, codedHeight: h, timestamp: 0 });
   context.drawImage(black, 0, 0);
   black.close();
