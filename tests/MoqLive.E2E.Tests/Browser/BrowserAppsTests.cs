@@ -80,7 +80,7 @@ public sealed class BrowserAppsTests(ITestOutputHelper output)
                 $"viewer{i + 1}: {frames} video frames and {audio} audio frames in {PlayTime.TotalSeconds} s, rendition {after.GetProperty("rendition")}, " +
                 $"glass-to-glass p50 {Percentile(latencies, 50):F1} ms p95 {Percentile(latencies, 95):F1} ms over {latencies.Length} frames, " +
                 $"first frame {ttff:F0} ms after join, late {after.GetProperty("lateFrames")}, dropped {after.GetProperty("droppedFrames")}; " +
-                $"join timeline (ms) {after.GetProperty("joinTimelineMs")}; main-thread long tasks during the join (ms after join, duration) {longTasks}"));
+                $"join timeline (ms) {after.GetProperty("joinTimelineMs")}; video objects dropped before the first {DroppedBeforeFirstObject(after)}; main-thread long tasks during the join (ms after join, duration) {longTasks}"));
             // Nominally 300 video frames (30 fps) and 500 Opus packets; a machine with a load average of 45 on 2 cores delivered
             // 9 and 14 at 720p. The bounds only require playback to advance, and fail when it stalls.
             Assert.True(frames >= 10, $"viewer{i + 1} rendered only {frames} frames in {PlayTime.TotalSeconds} s");
@@ -105,7 +105,7 @@ public sealed class BrowserAppsTests(ITestOutputHelper output)
         double limit = Math.Max(MidStreamFirstFrameLimit.TotalMilliseconds, MidStreamFirstFrameTarget.TotalMilliseconds * load);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"viewer3 (mid-stream join at {lateStats.GetProperty("joinedAt")} ms since the epoch): first frame {midStream:F0} ms after join (load average {load:F1} per core, limit {limit:F0} ms), " +
-            $"late {lateStats.GetProperty("lateFrames")}, dropped {lateStats.GetProperty("droppedFrames")}; join timeline (ms) {timeline}; " +
+            $"late {lateStats.GetProperty("lateFrames")}, dropped {lateStats.GetProperty("droppedFrames")}; join timeline (ms) {timeline}; video objects dropped before the first {DroppedBeforeFirstObject(lateStats)}; " +
             $"main-thread long tasks during the join (ms after join, duration) {lateLongTasks}"));
         Assert.True(midStream < limit,
             string.Create(CultureInfo.InvariantCulture,
@@ -145,6 +145,10 @@ public sealed class BrowserAppsTests(ITestOutputHelper output)
         string first = File.ReadAllText(path).Split(' ')[0];
         return double.Parse(first, CultureInfo.InvariantCulture) / Environment.ProcessorCount;
     }
+
+    /// <summary>The audience page's <c>droppedBeforeFirstObject</c> (decoder worker, by reason:track), "{}" when none.</summary>
+    private static string DroppedBeforeFirstObject(JsonElement stats) =>
+        stats.TryGetProperty("droppedBeforeFirstObject", out JsonElement dropped) ? dropped.ToString() : "{}";
 
     private static double Percentile(double[] values, double p)
     {

@@ -16,6 +16,7 @@ import {
   type PlayerStats,
   percentile,
   type StatsView,
+  startDecoderWorker,
   videoRenditions,
 } from "@moqlive/media";
 import { type CertificateHash, CertificateHashSource, MoqtRequestError, type MoqtSession, openSession } from "@moqlive/moqt";
@@ -33,9 +34,12 @@ interface AudienceStats {
    * ready), connected (MOQT SETUP done), clock, each track request's TRACK:subscribe-opened / -sent / -answered and
    * TRACK:fetch-... (the stream open, the request written to it, its response read), the watcher's
    * steps (catalog-subscribed, catalog, video-subscribed, video-object, ...), then in the decoder worker first-object,
-   * first-decode, first-output (decoded) and first-frame (drawn).
+   * first-decode, first-output (decoded) and first-frame (drawn); and the worker's own start: decoder-thread,
+   * decoder-script, decoder-init, decoder-configure / -configured, decoder-object, warm-up-path / -size (DecoderStep).
    */
   joinTimelineMs: Record<string, number>;
+  /** Video objects the decoder worker discarded before it accepted the first one, by `reason:track`. */
+  droppedBeforeFirstObject?: Readonly<Record<string, number>>;
   /** Every rendered frame's glass-to-glass latency since the page loaded, ms (the newest 20000). */
   latencySamplesMs: number[];
   latencyMs?: number | undefined;
@@ -73,6 +77,10 @@ declare global {
     __moqliveStats?: AudienceStats;
   }
 }
+
+// The first join's decoder worker starts before anything else on the page: its start waits for the main thread, which
+// the page load and the join keep busy (issue 5). A page opened without a channel has no use for it.
+let spareDecoder = new URLSearchParams(location.search).has("channel") ? startDecoderWorker() : undefined;
 
 defineStatsView();
 defineChatElement();
@@ -198,11 +206,15 @@ async function join(): Promise<void> {
   canvas.id = "video";
   screen.replaceChildren(canvas);
   const joinedAt = stats.joinedAt;
+  const worker = spareDecoder;
+  spareDecoder = undefined;
   const player = new MediaPlayer({
+    ...(worker === undefined ? {} : { worker }),
     canvas,
     targetLatencyMs: Number(latencyInput.value),
     clockOffsetUs: 0,
     onStats: (s) => onStats(s, joinedAt, timeline),
+    onStep: (step, epochMs) => timeline.markEpoch(step, epochMs),
     onError: (message) => {
       stats.lastError = message;
       console.warn(message);
@@ -326,6 +338,7 @@ function onStats(s: PlayerStats & AudioOutputStats, joinedAt: number, timeline: 
     stats.timeToFirstFrameMs = s.firstFrameAt - joinedAt;
   }
   if (s.firstObjectAt !== undefined) timeline.markEpoch("first-object", s.firstObjectAt);
+  if (joinedAt === stats.joinedAt) stats.droppedBeforeFirstObject = s.droppedBeforeFirstObject;
   if (s.firstDecodeAt !== undefined) timeline.markEpoch("first-decode", s.firstDecodeAt);
   if (s.firstOutputAt !== undefined) timeline.markEpoch("first-output", s.firstOutputAt);
   if (s.firstFrameAt !== undefined) {

@@ -82,6 +82,8 @@ export interface PlayerStats {
   readonly firstObjectAt: number | undefined;
   readonly firstDecodeAt: number | undefined;
   readonly firstOutputAt: number | undefined;
+  /** Video objects the worker discarded before it accepted the first one, by reason (join diagnostics). */
+  readonly droppedBeforeFirstObject: Readonly<Record<string, number>>;
 }
 
 export interface DecoderError {
@@ -95,7 +97,20 @@ export interface VideoSwitched {
   readonly track: string;
 }
 
-export type FromDecoder = PlayerStats | DecoderError | VideoSwitched;
+/**
+ * A step of the worker's start, for the join timeline: `decoder-thread` (its global scope created), `decoder-script`
+ * (its module runs), `decoder-init` (the "init" message), `decoder-configure` / `decoder-configured` (the first video
+ * "configure" handled), `decoder-object` (the first object message arrived), `warm-up-path` / `-done` and
+ * `warm-up-size` / `-done` (the canvas warm-ups, see CanvasWarmUp).
+ */
+export interface DecoderStep {
+  readonly type: "step";
+  readonly step: string;
+  /** When: ms since the Unix epoch, local clock (the worker's `performance.now()` has another origin). */
+  readonly atMs: number;
+}
+
+export type FromDecoder = PlayerStats | DecoderError | VideoSwitched | DecoderStep;
 
 /** Messages to the AudioWorklet: planar PCM, or a flush. */
 export type ToAudioWorklet = { readonly type: "pcm"; readonly channels: Float32Array[] } | { readonly type: "flush" };

@@ -5,6 +5,7 @@ import { localNowUs } from "../clock-offset.ts";
 import { type BufferedFrame, JitterBuffer } from "../jitter-buffer.ts";
 import { PlayoutDelay } from "../playout-delay.ts";
 import { RateMeter } from "../rate-meter.ts";
+import { type CanvasSize, CanvasWarmUp } from "./canvas-warm-up.ts";
 import type { ConfigureTrack, FromDecoder, InitDecoder, MediaObject, ToAudioWorklet, ToDecoder } from "./decoder-messages.ts";
 import { RenditionSplice } from "./rendition-splice.ts";
 
@@ -12,6 +13,8 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 /** Frames queued in the video decoder beyond which delta frames are dropped until the next key frame. */
 const MAX_DECODE_BACKLOG = 8;
+/** The side of the black frame drawn as the player starts (warmUpCanvas), pixels. */
+const WARM_UP_FRAME = 16;
 
 interface Encoded {
   readonly track: string;
@@ -32,6 +35,7 @@ let audioBuffer = new JitterBuffer<Encoded>(delay, { startWithKeyframe: false })
  */
 const videoConfigs = new Map<string, ConfigureTrack>();
 const splice = new RenditionSplice();
+const canvasWarmUp = new CanvasWarmUp();
 let audioConfig: ConfigureTrack | undefined;
 let videoDecoder: VideoDecoder | undefined;
 let audioDecoder: AudioDecoder | undefined;
@@ -53,6 +57,10 @@ let switchGapMs: number | undefined;
 let firstObjectAt: number | undefined;
 let firstDecodeAt: number | undefined;
 let firstOutputAt: number | undefined;
+/** Video objects discarded before the first was accepted, by `reason:track` (join diagnostics). */
+const droppedBeforeFirstObject: Record<string, number> = {};
+let objectSeen = false;
+let videoConfigured = false;
 let size = { width: 0, height: 0 };
 const renderMeter = new RateMeter();
 const videoBytes = new RateMeter();
@@ -64,17 +72,29 @@ function post(message: FromDecoder): void {
   scope.postMessage(message);
 }
 
+function step(name: string): void {
+  post({ type: "step", step: name, atMs: localNowUs() / 1000 });
+}
+
+// The worker's global scope was created at its time origin; its script runs now.
+post({ type: "step", step: "decoder-thread", atMs: performance.timeOrigin });
+step("decoder-script");
+
 scope.onmessage = (event: MessageEvent<ToDecoder>) => {
   const message = event.data;
   switch (message.type) {
     case "init":
+      step("decoder-init");
       init = message;
       clockOffsetUs = message.clockOffsetUs;
       delay = new PlayoutDelay({ targetLatencyUs: message.targetLatencyMs * 1000 });
       videoBuffer = new JitterBuffer<Encoded>(delay);
       audioBuffer = new JitterBuffer<Encoded>(delay, { startWithKeyframe: false });
       context = message.canvas.getContext("2d");
-      warmUpCanvas();
+      // Behind what was queued while the worker started (CanvasWarmUp).
+      setTimeout(() => {
+        if (canvasWarmUp.idle()) warmUpCanvas();
+      }, 0);
       setInterval(postStats, 250);
       break;
     case "audio-output":
@@ -97,6 +117,7 @@ scope.onmessage = (event: MessageEvent<ToDecoder>) => {
 
 function configure(message: ConfigureTrack): void {
   if (message.role === "video") {
+    if (!videoConfigured) step("decoder-configure");
     const previous = videoConfigs.get(message.track);
     videoConfigs.set(message.track, message);
     if (splice.current === message.track && previous !== undefined && previous.codec !== message.codec) {
@@ -114,9 +135,11 @@ function configure(message: ConfigureTrack): void {
       // Set the decoder up now, with the catalog's description, while the first key frame is still on its way: its
       // initialisation is then off the path to the first frame. A key frame with another VIDEO_CONFIG reconfigures it.
       if (videoDecoder === undefined || videoDecoder.state !== "configured") configureVideoDecoder(message, message.description);
-      if (firstFrameAt === undefined && message.width !== undefined && message.height !== undefined)
-        warmUpCanvas(message.width, message.height);
+      if (message.width !== undefined && message.height !== undefined)
+        canvasWarmUp.configured({ width: message.width, height: message.height });
     }
+    if (!videoConfigured) step("decoder-configured");
+    videoConfigured = true;
   } else {
     audioConfig = message;
     audioBuffer.reset();
@@ -127,6 +150,8 @@ function configure(message: ConfigureTrack): void {
 }
 
 function receive(message: MediaObject): void {
+  if (!objectSeen) step("decoder-object");
+  objectSeen = true;
   const now = serverNowUs();
   const frame: BufferedFrame<Encoded> = {
     timestampUs: message.timestampUs,
@@ -136,22 +161,33 @@ function receive(message: MediaObject): void {
   };
   if (videoConfigs.has(message.track)) {
     const decision = splice.offer(message.track, message.timestampUs, message.keyframe);
-    if (decision === "drop") return;
+    if (decision === "drop") {
+      dropBeforeFirstObject("splice", message.track);
+      return;
+    }
     if (decision === "switch") {
       videoBuffer.dropFrom(message.timestampUs);
       post({ type: "switched", track: message.track });
       switchAtUs = message.timestampUs;
     }
     firstObjectAt ??= localNowUs() / 1000;
+    canvasWarmUp.received();
     videoBytes.add(performance.now(), message.data.byteLength);
     videoBuffer.push(frame, now);
   } else if (message.track === audioConfig?.track) {
     audioBytes.add(performance.now(), message.data.byteLength);
     audioBuffer.push(frame, now);
   } else {
+    dropBeforeFirstObject("unconfigured", message.track);
     return;
   }
   schedule();
+}
+
+function dropBeforeFirstObject(reason: string, track: string): void {
+  if (firstObjectAt !== undefined) return;
+  const key = `${reason}:${track}`;
+  droppedBeforeFirstObject[key] = (droppedBeforeFirstObject[key] ?? 0) + 1;
 }
 
 /** Audio plays once video has reached the live edge (or there is no video), so the two start in sync. */
@@ -225,6 +261,9 @@ function decodeVideo(frame: BufferedFrame<Encoded>, backlog: number): void {
   videoDecoder?.decode(
     new EncodedVideoChunk({ type: frame.keyframe ? "key" : "delta", timestamp: frame.timestampUs, data: frame.data.data }),
   );
+  // While the decoder works on the key frame (CanvasWarmUp).
+  const warmUpSize = frame.keyframe ? canvasWarmUp.decoding() : undefined;
+  if (warmUpSize !== undefined) warmUpCanvas(warmUpSize.size);
 }
 
 function configureVideoDecoder(config: ConfigureTrack, description: ArrayBuffer | undefined): void {
@@ -241,27 +280,32 @@ function configureVideoDecoder(config: ConfigureTrack, description: ArrayBuffer 
 }
 
 /**
- * Sizes the canvas and draws a black frame on it, so the first decoded frame finds the 2D context's backing store and
- * the VideoFrame drawing path set up (issue 5: the first decoder output took 0.5–1 s to reach the canvas on a loaded
- * machine, against a few ms for later frames). Runs as the player starts and again with the catalog's size, while the
- * key frame is still on its way.
+ * Draws a black frame on the canvas, so the first decoded frame finds the 2D context's backing store and the VideoFrame
+ * drawing path set up (issue 5: the first decoder output took 0.5–1 s to reach the canvas on a loaded machine, against a
+ * few ms for later frames). As the player starts (the worker waits for the catalog then) a small frame: the drawing
+ * path's one-time cost (80–220 ms on a loaded machine) does not depend on the size, and a full-size frame would add
+ * 25–75 ms to fill and wrap it (BENCHMARKS.md). With the catalog's size (`size`), the canvas is resized and a full-size
+ * frame drawn, while the first key frame decodes (CanvasWarmUp).
  */
-function warmUpCanvas(width?: number, height?: number): void {
+function warmUpCanvas(size?: CanvasSize): void {
   const canvas = init?.canvas;
   if (context === null || canvas === undefined) return;
-  if (width !== undefined && height !== undefined && (canvas.width !== width || canvas.height !== height)) {
-    canvas.width = width;
-    canvas.height = height;
+  const what = size === undefined ? "path" : "size";
+  step(`warm-up-${what}`);
+  if (size !== undefined && (canvas.width !== size.width || canvas.height !== size.height)) {
+    canvas.width = size.width;
+    canvas.height = size.height;
   }
   // I420, black in limited range (Y 16, U and V 128); even sizes as 4:2:0 requires.
-  const w = Math.max(2, canvas.width & ~1);
-  const h = Math.max(2, canvas.height & ~1);
+  const w = size === undefined ? WARM_UP_FRAME : Math.max(2, canvas.width & ~1);
+  const h = size === undefined ? WARM_UP_FRAME : Math.max(2, canvas.height & ~1);
   const pixels = new Uint8Array((w * h * 3) / 2);
   pixels.fill(16, 0, w * h);
   pixels.fill(128, w * h);
   const black = new VideoFrame(pixels, { format: "I420", codedWidth: w, codedHeight: h, timestamp: 0 });
   context.drawImage(black, 0, 0);
   black.close();
+  step(`warm-up-${what}-done`);
 }
 
 function render(frame: VideoFrame): void {
@@ -289,6 +333,7 @@ function render(frame: VideoFrame): void {
   latencyMs = latency;
   latencySamples.push(latency);
   firstFrameAt ??= localNowUs() / 1000;
+  canvasWarmUp.rendered();
 }
 
 function decoderFailed(message: string): void {
@@ -362,6 +407,7 @@ function postStats(): void {
     firstObjectAt,
     firstDecodeAt,
     firstOutputAt,
+    droppedBeforeFirstObject,
     decoderState: videoDecoder?.state ?? "none",
     decodeQueueSize: videoDecoder?.decodeQueueSize ?? 0,
   });

@@ -1,6 +1,7 @@
 import type { AudioTrack, VideoTrack } from "../catalog.ts";
 import audioWorkletUrl from "./audio-worklet.ts?worker&url";
 import type { ConfigureTrack, FromDecoder, MediaObject, PlayerStats, ToDecoder } from "./decoder-messages.ts";
+import DecoderWorker from "./decoder-worker.ts?worker&inline";
 
 /** What the AudioWorklet reports: sample frames played, underruns, frames dropped to stay in sync, and its queue. */
 export interface AudioOutputStats {
@@ -17,6 +18,23 @@ export interface MediaPlayerOptions {
   readonly clockOffsetUs: number;
   readonly onStats?: (stats: PlayerStats & AudioOutputStats) => void;
   readonly onError?: (message: string) => void;
+  /**
+   * A decoder worker started ahead ({@link startDecoderWorker}, e.g. as the page loads), taken over by this player;
+   * default: a new one.
+   */
+  readonly worker?: Worker;
+  /** The decoder worker's start-up steps (DecoderStep), at ms since the Unix epoch: for a join timeline. */
+  readonly onStep?: (step: string, epochMs: number) => void;
+}
+
+/**
+ * Starts a decoder worker for a {@link MediaPlayer}. A worker takes 0.15–1 s from here until its script runs on a
+ * loaded machine (issue 5, BENCHMARKS.md), and the player's messages queue until then: a page that will play starts
+ * one as it loads and hands it to its first player. Its code is in this bundle (a blob: URL), so the start does not
+ * wait for a fetch either.
+ */
+export function startDecoderWorker(): Worker {
+  return new DecoderWorker({ name: "moqlive-decoder" });
 }
 
 /**
@@ -33,11 +51,13 @@ export class MediaPlayer {
   #videoRequest: { track: string; resolve: (switched: boolean) => void } | undefined;
 
   constructor(options: MediaPlayerOptions) {
-    this.#worker = new Worker(new URL("./decoder-worker.ts", import.meta.url), { type: "module", name: "moqlive-decoder" });
+    this.#worker = options.worker ?? startDecoderWorker();
     this.#worker.onmessage = (event: MessageEvent<FromDecoder>) => {
       const message = event.data;
       if (message.type === "stats") {
         options.onStats?.({ ...message, ...this.#audioOutput });
+      } else if (message.type === "step") {
+        options.onStep?.(message.step, message.atMs);
       } else if (message.type === "switched") {
         this.#videoTrack = message.track;
         if (this.#videoRequest?.track === message.track) {
