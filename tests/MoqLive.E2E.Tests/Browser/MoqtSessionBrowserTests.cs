@@ -18,7 +18,10 @@ public sealed class MoqtSessionBrowserTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(90);
-    private const int ObjectsPerGroup = 5;
+    // One-second groups at 40 ms an object, as the media tracks' GOPs: the relay and `moqlive subscribe` each let a
+    // reader fall 4 groups behind before it loses whole groups. With 200 ms groups two CI runs lost 3-4 groups
+    // mid-stream, the mark of a reader over 800 ms behind (the E2E suite runs other test classes alongside).
+    private const int ObjectsPerGroup = 25;
 
     [Fact]
     public async Task PagePublishes_MoqliveSubscribeReceivesEveryObjectInOrder()
@@ -34,10 +37,11 @@ public sealed class MoqtSessionBrowserTests(ITestOutputHelper output)
                 new { url = endpoints.WebTransportUrl, hash = endpoints.CertificateSha256, perGroup = ObjectsPerGroup }).WithTimeout(StartTimeout);
             output.WriteLine($"page session up, server implementation {started}");
 
-            const int count = 60;
+            const int count = 150;
             await using CliHost subscriber = CliHost.Start("subscribe", endpoints.WebTransportUrl, "--namespace", "e2e/page", "--track", "clock",
                 "--json", "--count", count.ToString(System.Globalization.CultureInfo.InvariantCulture), "--cert-hash", endpoints.CertificateSha256);
             int exit = await subscriber.Exit.WaitAsync(RunTimeout);
+            output.WriteLine($"subscribe stderr: {subscriber.Error}");
             Assert.True(exit == 0, $"subscribe exited {exit}: {subscriber.Error}");
 
             var objects = subscriber.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
