@@ -3,7 +3,7 @@ using MoqLive.Media.Mp4;
 namespace MoqLive.Media;
 
 /// <summary>
-/// A streaming demuxer <see cref="Publishing.Mp4ChannelPublisher"/> reads: <see cref="Mp4.FragmentedMp4Reader"/> or
+/// A streaming demuxer <see cref="Publishing.MediaChannelPublisher"/> reads: <see cref="Mp4.FragmentedMp4Reader"/> or
 /// <see cref="MpegTs.MpegTsReader"/>. Call <see cref="ReadInitSegmentAsync"/> once, then <see cref="ReadFragmentAsync"/>
 /// until it returns null. <see cref="MediaReader.OpenAsync"/> picks the reader by the input's first bytes.
 /// </summary>
@@ -19,4 +19,7 @@ public interface IMediaReader
     /// <summary>Reads the next samples; null at the end of the input.</summary>
     /// <exception cref="MediaFormatException">Malformed input.</exception>
     ValueTask<Mp4Fragment?> ReadFragmentAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The error for an input whose tracks were read but which ends before its first samples, in this format's terms.</summary>
+    MediaFormatException NoMediaError();
 }

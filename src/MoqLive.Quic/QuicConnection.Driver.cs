@@ -1,5 +1,6 @@
 using System.Net;
 using MoqLive.Quic.Core;
+using MoqLive.Quic.Internal;
 using MoqLive.Quic.Streams;
 
 namespace MoqLive.Quic;
@@ -15,6 +16,11 @@ public sealed partial class QuicConnection
     [ThreadStatic]
     private static byte[]? t_sendBatch;
 
+    // Readers to wake once ProcessReceived releases the lock (null outside it, or when the endpoint does not complete
+    // reads inline), and the list reused for them (only the endpoint's receive thread calls ProcessReceived).
+    private List<TaskCompletionSource>? _readersToWake;
+    private List<TaskCompletionSource>? _wakeScratch;
+
     /// <summary>
     /// A datagram for this connection, from the endpoint's receive loop, which owns <paramref name="datagram"/> (it is
     /// decrypted in place) and calls <see cref="ProcessReceived"/> once its burst of datagrams is read.
@@ -24,10 +30,19 @@ public sealed partial class QuicConnection
         lock (Sync)
         {
             if (_drained) return;
-            _core.HandleDatagramInPlace(_endpoint.Now, remote, datagram);
-            if (_processDeferred) return;
-            _processDeferred = true;
-            _endpoint.DeferProcessing(this);
+            try
+            {
+                _core.HandleDatagramInPlace(_endpoint.Now, remote, datagram);
+            }
+            finally
+            {
+                // Also after a failure, which closed the connection: ProcessReceived sends the CONNECTION_CLOSE.
+                if (!_processDeferred)
+                {
+                    _processDeferred = true;
+                    _endpoint.DeferProcessing(this);
+                }
+            }
         }
     }
 
@@ -37,11 +52,31 @@ public sealed partial class QuicConnection
     /// </summary>
     internal void ProcessReceived()
     {
+        List<TaskCompletionSource>? readers;
         lock (Sync)
         {
             _processDeferred = false;
+            _readersToWake = _endpoint.CompletesReadsInline ? (_wakeScratch ??= []) : null;
             ProcessLocked();
+            readers = _readersToWake;
+            _readersToWake = null;
         }
+
+        if (readers is null) return;
+        // Outside the lock, on the endpoint's receive thread: each reader runs until its next wait (reading what arrived,
+        // parsing it, handing it on) instead of being queued to the thread pool, one thread hop per read.
+        foreach (var reader in readers) reader.TrySetResult();
+        readers.Clear();
+    }
+
+    /// <summary>
+    /// Wakes the reader waiting on <paramref name="signal"/>: from <see cref="ProcessReceived"/> on an endpoint that
+    /// completes reads inline, on the receive thread once the lock is released; otherwise through the thread pool.
+    /// </summary>
+    internal void WakeReaderLocked(AsyncSignal signal)
+    {
+        if (_readersToWake is null) signal.Set();
+        else if (signal.TakeWaiter() is { } reader) _readersToWake.Add(reader);
     }
 
     private void OnTimer()

@@ -43,7 +43,7 @@ public sealed partial class QuicConnection : IAsyncDisposable
         _core = core;
         _onEstablished = onEstablished;
         _logId = core.LocalConnectionIds.First().ToString();
-        endpoint.AddUser();
+        // The endpoint already counts this connection as a user (QuicEndpoint.Connect, or before CreateInbound).
         endpoint.Register(this);
         _timer = new TimerWheel.Entry(OnTimer);
     }
@@ -94,24 +94,19 @@ public sealed partial class QuicConnection : IAsyncDisposable
     internal static async ValueTask<QuicConnection> ConnectAsync(
         QuicClientConnectionOptions options, Func<IPEndPoint, IDatagramSocket>? socketFactory, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        cancellationToken.ThrowIfCancellationRequested();
-        IPEndPoint remote = await ResolveAsync(options.RemoteEndPoint!, cancellationToken).ConfigureAwait(false);
-        string? serverName = options.ServerName ?? (options.RemoteEndPoint as DnsEndPoint)?.Host;
-        var tls = options.ToTlsOptions(serverName);
+        var (remote, tls) = await PrepareConnectAsync(options, cancellationToken).ConfigureAwait(false);
         var local = options.LocalEndPoint
             ?? new IPEndPoint(remote.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
         var settings = options.ConnectionOptions ?? QuicDefaults.ConnectionOptions;
         ILogger logger = options.LoggerFactory?.CreateLogger<QuicConnection>() ?? NullLogger<QuicConnection>.Instance;
 
+        // A socket of its own, closed when this connection drains (its only user).
         IDatagramSocket socket = socketFactory is null ? UdpDatagramSocket.Bind(local, settings.DiscoversPathMtu) : socketFactory(local);
         var endpoint = new QuicEndpoint(socket, options.TimeProvider, logger, settings);
         QuicConnection connection;
         try
         {
-            var core = endpoint.Connect(remote, tls, options.HandshakeTimeout);
-            connection = new QuicConnection(endpoint, core, null);
+            connection = new QuicConnection(endpoint, endpoint.Connect(remote, tls, options.HandshakeTimeout), null);
         }
         catch
         {
@@ -119,25 +114,51 @@ public sealed partial class QuicConnection : IAsyncDisposable
             throw;
         }
 
-        endpoint.Start();
-        lock (connection.Sync) connection.ProcessLocked();
+        endpoint.Start(dedicatedThread: false);
+        return await connection.HandshakeAsync(remote, options.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Connects through <paramref name="endpoint"/>, a socket shared with other client connections (<see cref="QuicClientEndpoint"/>).</summary>
+    internal static async ValueTask<QuicConnection> ConnectAsync(
+        QuicEndpoint endpoint, QuicClientConnectionOptions options, CancellationToken cancellationToken)
+    {
+        var (remote, tls) = await PrepareConnectAsync(options, cancellationToken).ConfigureAwait(false);
+        var connection = new QuicConnection(endpoint, endpoint.Connect(remote, tls, options.HandshakeTimeout), null);
+        return await connection.HandshakeAsync(remote, options.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async ValueTask<(IPEndPoint Remote, Tls.TlsClientOptions Tls)> PrepareConnectAsync(
+        QuicClientConnectionOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        cancellationToken.ThrowIfCancellationRequested();
+        IPEndPoint remote = await ResolveAsync(options.RemoteEndPoint!, cancellationToken).ConfigureAwait(false);
+        string? serverName = options.ServerName ?? (options.RemoteEndPoint as DnsEndPoint)?.Host;
+        return (remote, options.ToTlsOptions(serverName));
+    }
+
+    /// <summary>Sends the first flight and completes once the handshake did.</summary>
+    private async ValueTask<QuicConnection> HandshakeAsync(IPEndPoint remote, TimeSpan handshakeTimeout, CancellationToken cancellationToken)
+    {
+        lock (Sync) ProcessLocked();
         try
         {
             // The core closes the connection itself when the handshake times out (CloseOrigin.HandshakeTimeout), which
             // fails this with QuicError.ConnectionTimeout.
-            await connection._connected.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _connected.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (QuicException e) when (e.QuicError == QuicError.ConnectionTimeout)
         {
-            throw new QuicException(QuicError.ConnectionTimeout, null, $"The QUIC handshake with {remote} did not complete within {options.HandshakeTimeout.TotalSeconds:0.#} s.");
+            throw new QuicException(QuicError.ConnectionTimeout, null, $"The QUIC handshake with {remote} did not complete within {handshakeTimeout.TotalSeconds:0.#} s.");
         }
         catch (OperationCanceledException)
         {
-            connection.CloseCore(0, "canceled");
+            CloseCore(0, "canceled");
             throw;
         }
 
-        return connection;
+        return this;
     }
 
     internal static QuicConnection CreateInbound(QuicEndpoint endpoint, Connection core, Func<QuicConnection, bool> onEstablished) =>

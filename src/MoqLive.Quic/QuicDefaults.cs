@@ -28,8 +28,21 @@ public static class QuicDefaults
     /// <summary>
     /// Transport settings used when the options leave them null: the core's defaults (30 s idle timeout, 256 KiB stream
     /// and 1 MiB connection windows auto-tuned up to 16/64 MiB, 100 streams of each kind, 8 MiB send buffer, CUBIC with
-    /// pacing, datagrams up to 65535 bytes accepted) with <see cref="MaxUdpPayloadSize"/> and path MTU discovery up to
-    /// <see cref="MtuDiscoveryUpperBound"/>.
+    /// pacing, datagrams up to 65535 bytes accepted) with <see cref="MaxUdpPayloadSize"/>, path MTU discovery up to
+    /// <see cref="MtuDiscoveryUpperBound"/>, and the ACK frequency extension both ways (<see cref="MinAckDelay"/>
+    /// advertised; a peer that advertises it is asked for <see cref="AckFrequencyOptions"/>'s defaults).
     /// </summary>
-    public static ConnectionOptions ConnectionOptions => new() { MaxUdpPayloadSize = MaxUdpPayloadSize, MtuDiscoveryUpperBound = MtuDiscoveryUpperBound };
+    public static ConnectionOptions ConnectionOptions => new()
+    {
+        MaxUdpPayloadSize = MaxUdpPayloadSize,
+        MtuDiscoveryUpperBound = MtuDiscoveryUpperBound,
+        MinAckDelay = MinAckDelay,
+        AckFrequency = new AckFrequencyOptions(),
+    };
+
+    /// <summary>
+    /// min_ack_delay advertised by default (draft-ietf-quic-ack-frequency-11 §3): 1 ms, the endpoint's timer wheel
+    /// slot, so a peer may ask us for fewer ACKs with ACK_FREQUENCY.
+    /// </summary>
+    public static readonly TimeSpan MinAckDelay = TimeSpan.FromMilliseconds(1);
 }

@@ -49,11 +49,11 @@ public sealed class QuicListener : IAsyncDisposable
         };
         var settings = options.ConnectionOptions ?? QuicDefaults.ConnectionOptions;
         ILogger logger = options.LoggerFactory?.CreateLogger<QuicListener>() ?? NullLogger<QuicListener>.Instance;
-        IDatagramSocket socket = socketFactory is null ? UdpDatagramSocket.Bind(options.ListenEndPoint!, settings.DiscoversPathMtu) : socketFactory(options.ListenEndPoint!);
+        IDatagramSocket socket = socketFactory is null ? UdpDatagramSocket.Bind(options.ListenEndPoint!, settings.DiscoversPathMtu, batchSends: true) : socketFactory(options.ListenEndPoint!);
         var endpoint = new QuicEndpoint(socket, options.TimeProvider, logger, settings);
         var listener = new QuicListener(endpoint, options.ListenBacklog);
         endpoint.EnableServer(tls, options.HandshakeTimeout, options.RequireRetry, listener.OnEstablished);
-        endpoint.Start();
+        endpoint.Start(dedicatedThread: true);
         Log.ListenerStarted(logger, endpoint.LocalEndPoint, string.Join(",", options.ApplicationProtocols));
         return ValueTask.FromResult(listener);
     }

@@ -261,7 +261,7 @@ public sealed partial class QuicStream
         // A reset is reported through Readable: surface it on ReadsClosed even if nobody reads.
         if (_connection.Core.Streams.FindRecv(_id) is { ResetErrorCode: { } code } && !_finRead && !_readAborted)
             _readsClosed.TrySetException(StreamAborted(code, reset: true));
-        _readSignal.Set();
+        _connection.WakeReaderLocked(_readSignal);
     }
 
     internal void OnWritableLocked() => _writeSignal.Set();

@@ -31,4 +31,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4009, Level = LogLevel.Warning, Message = "Upstream joining FETCH for {Track} did not complete within {Wait}; subscribers start without the current group cached")]
     public static partial void UpstreamJoiningFetchTimedOut(ILogger logger, string track, TimeSpan wait);
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "Track {Track} taken over by a newer PUBLISH; the previous upstream is cancelled")]
+    public static partial void PublisherReplaced(ILogger logger, string track);
 }

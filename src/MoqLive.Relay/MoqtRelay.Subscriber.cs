@@ -46,25 +46,41 @@ public sealed partial class MoqtRelay
     }
 
     /// <summary>
-    /// PUBLISH: the publisher pushes a track. The relay caches and fans it out to subscribers of that track, and keeps it
-    /// while the publisher pushes even if nobody subscribes. A track waiting for its publisher to come back resumes.
+    /// PUBLISH: the publisher pushes a track. The relay accepts with Forward State 1 even before anyone subscribes
+    /// (draft-19 §"Forward Handling": it pre-warms the cache), caches and fans it out to subscribers of that track, and
+    /// keeps it while the publisher pushes even if nobody subscribes, so a first subscriber's SUBSCRIBE and joining FETCH
+    /// are answered from the cache with no upstream request (issue 5). A track waiting for its publisher to come back
+    /// resumes into its existing subscribers. A track live from another upstream is taken over: the newest publisher
+    /// wins, as it does for PUBLISH_NAMESPACE (a publisher that reconnected before the relay noticed its old session
+    /// was gone, or a PUBLISH that crossed a SUBSCRIBE the relay sent the same publisher); the old upstream is cancelled.
     /// </summary>
-    /// <returns>Ok; or UNINTERESTED if the track already has a live publisher.</returns>
+    /// <returns>Ok; or UNINTERESTED while a subscriber's upstream SUBSCRIBE for the track is being established.</returns>
     public ValueTask<PublishResult> PublishAsync(TrackConsumer track, PublishOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(track);
+        CancellationTokenSource? replaced = null;
         lock (_sync)
         {
             if (_disposed)
                 return ValueTask.FromResult(PublishResult.Error(RequestErrorCode.GoingAway, "Relay shutting down."));
             if (_tracks.TryGetValue(track.Name, out var entry))
             {
-                if (entry.State != RelayTrackState.AwaitingPublisher || entry.Producer is null)
-                    return ValueTask.FromResult(PublishResult.Error(RequestErrorCode.Uninterested, "The track already has a live publisher."));
+                if (entry.State == RelayTrackState.Establishing || entry.Producer is null)
+                    return ValueTask.FromResult(PublishResult.Error(RequestErrorCode.Uninterested, "A subscription to the track is being established."));
+                if (entry.State == RelayTrackState.Live)
+                {
+                    // The old pump's end is ignored (Attach bumps the generation); cancelling it unsubscribes upstream.
+                    replaced = entry.PumpCancellation;
+                    Log.PublisherReplaced(_logger, entry.Name.ToString());
+                }
+                else
+                {
+                    Metrics.AddPublisherResume();
+                    Log.PublisherResumed(_logger, entry.Name.ToString());
+                }
+
                 entry.IsPushed = true;
                 Attach(entry, track, ++_registrationOrder);
-                Metrics.AddPublisherResume();
-                Log.PublisherResumed(_logger, entry.Name.ToString());
             }
             else
             {
@@ -77,7 +93,8 @@ public sealed partial class MoqtRelay
             }
         }
 
-        return ValueTask.FromResult(PublishResult.Ok(new PublishOk()));
+        replaced?.Cancel();
+        return ValueTask.FromResult(PublishResult.Ok(new PublishOk(Forward: true)));
     }
 
     internal void Withdraw(PublisherRegistration registration)

@@ -8,6 +8,10 @@ public sealed partial class MoqtRelay
 {
     private const ulong MaxCacheDurationProperty = 0x04;
 
+    /// <summary>First and longest waits between a resumed publisher's refused re-subscribes (see ResumeAsync).</summary>
+    private static readonly TimeSpan s_firstResumeRetry = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan s_maxResumeRetry = TimeSpan.FromSeconds(1);
+
     /// <summary>
     /// The first downstream subscriber of a track: SUBSCRIBE upstream and, in the same round trip, a joining FETCH of
     /// the current group (draft-19 §"Joining Fetches"), whose objects go into the cache before anyone is answered. The
@@ -144,29 +148,59 @@ public sealed partial class MoqtRelay
             obj.Release();
     }
 
+    /// <summary>
+    /// Re-subscribes a track whose publisher vanished to <paramref name="publisher"/>, which registered a matching
+    /// namespace. A publisher back from a reconnect may register its namespace before it has opened its tracks (a
+    /// reloaded streamer page answers DOES_NOT_EXIST until its encoders run), so a refusal is retried, backing off from
+    /// 100 ms to 1 s (or after the REQUEST_ERROR's Retry Interval, §"REQUEST_ERROR", if longer), with the newest
+    /// matching publisher, until the grace timer closes the track.
+    /// </summary>
     private async Task ResumeAsync(RelayTrack entry, PublisherRegistration publisher)
     {
-        var upstream = await SubscribeUpstreamAsync(entry, publisher).ConfigureAwait(false);
-        lock (_sync)
+        var retry = s_firstResumeRetry;
+        while (true)
         {
-            entry.ResumeInFlight = false;
-            if (entry.State != RelayTrackState.AwaitingPublisher)
+            var upstream = await SubscribeUpstreamAsync(entry, publisher).ConfigureAwait(false);
+            lock (_sync)
             {
-                upstream.Value?.Track.Dispose();
-                return;
-            }
+                if (entry.State != RelayTrackState.AwaitingPublisher)
+                {
+                    entry.ResumeInFlight = false;
+                    upstream.Value?.Track.Dispose();
+                    return;
+                }
 
-            if (!upstream.IsOk)
-            {
-                // The grace timer still runs; another publisher may yet come.
+                if (upstream.IsOk)
+                {
+                    entry.ResumeInFlight = false;
+                    if (upstream.Value!.LargestLocation is { } largest)
+                        entry.Producer!.AdvanceLargestLocation(largest);
+                    // Now pulled, not pushed: closed as unused when its last subscriber leaves.
+                    entry.IsPushed = false;
+                    Attach(entry, upstream.Value.Track, publisher.Order);
+                    Metrics.AddPublisherResume();
+                    break;
+                }
+
                 Log.UpstreamSubscribeFailed(_logger, entry.Name.ToString(), upstream.ErrorCode.ToString(), upstream.Reason);
-                return;
             }
 
-            if (upstream.Value!.LargestLocation is { } largest)
-                entry.Producer!.AdvanceLargestLocation(largest);
-            Attach(entry, upstream.Value.Track, publisher.Order);
-            Metrics.AddPublisherResume();
+            // A longer Retry Interval than the grace period would outlive the track anyway.
+            var wait = upstream.RetryInterval is { } asked && asked > retry ? TimeSpan.FromTicks(Math.Min(asked.Ticks, _options.PublisherReconnectGrace.Ticks)) : retry;
+            retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, s_maxResumeRetry.Ticks));
+            await Task.Delay(wait, _options.TimeProvider).ConfigureAwait(false);
+            lock (_sync)
+            {
+                var newest = entry.State == RelayTrackState.AwaitingPublisher ? FindPublisher(entry.Name.Namespace, newerThan: entry.UpstreamOrder) : null;
+                if (newest is null)
+                {
+                    // Closed meanwhile, or the publisher left again: the next registration starts a new resume.
+                    entry.ResumeInFlight = false;
+                    return;
+                }
+
+                publisher = newest;
+            }
         }
 
         Log.PublisherResumed(_logger, entry.Name.ToString());

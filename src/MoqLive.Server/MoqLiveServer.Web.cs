@@ -9,6 +9,9 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Logging;
+using MoqLive.Media.Publishing;
+using MoqLive.Moqt.Model;
+using MoqLive.Relay;
 
 namespace MoqLive.Server;
 
@@ -111,8 +114,10 @@ public sealed partial class MoqLiveServer
 
     /// <summary>
     /// Serves the web root's HTML pages with <see cref="WithConnectionInfo"/>: a page then connects without first fetching
-    /// <c>/certificate.sha256</c> (one HTTPS round trip, 10–170 ms of a join: issue 5). Never cached, since the development
-    /// certificate is renewed while the server runs. Other files go to the static-file middleware.
+    /// <c>/certificate.sha256</c> (one HTTPS round trip, 10–170 ms of a join: issue 5), and a page asked for with
+    /// <c>?channel=NAME</c> also gets the channel's current catalog when the relay has it cached (<see cref="ChannelCatalogAsync"/>).
+    /// Never cached, since the development certificate is renewed while the server runs. Other files go to the static-file
+    /// middleware.
     /// </summary>
     private Task ServePageAsync(HttpContext context, PhysicalFileProvider files, Func<Task> next)
     {
@@ -130,7 +135,8 @@ public sealed partial class MoqLiveServer
     private async Task WritePageAsync(HttpContext context, string path)
     {
         string html = await File.ReadAllTextAsync(path, context.RequestAborted).ConfigureAwait(false);
-        byte[] body = Encoding.UTF8.GetBytes(WithConnectionInfo(html, Convert.ToHexStringLower(Certificate.Sha256), _options.MoqtPath));
+        string? catalog = await ChannelCatalogAsync(Relay, context.Request.Query["channel"].ToString(), context.RequestAborted).ConfigureAwait(false);
+        byte[] body = Encoding.UTF8.GetBytes(WithConnectionInfo(html, Convert.ToHexStringLower(Certificate.Sha256), _options.MoqtPath, catalog));
         context.Response.ContentType = "text/html; charset=utf-8";
         context.Response.Headers.CacheControl = "no-store";
         context.Response.ContentLength = body.Length;
@@ -139,15 +145,48 @@ public sealed partial class MoqLiveServer
     }
 
     /// <summary>
+    /// The current catalog of channel <paramref name="channel"/> (docs/media-format.md: its newest catalog object, MSF
+    /// JSON) as the relay's cache holds it, or null: no such channel name, the relay does not carry the channel's catalog
+    /// (nobody watches it yet), or the object is not UTF-8 or over <see cref="MaxPageCatalogBytes"/>. Only the cache is
+    /// read, so a page is never held up by a round trip to the publisher. With it the audience page configures its video
+    /// decoder and canvas and subscribes to the tracks the catalog names as it loads, before its catalog subscription is
+    /// answered (issue 5).
+    /// </summary>
+    internal static async ValueTask<string?> ChannelCatalogAsync(MoqtRelay relay, string? channel, CancellationToken cancellationToken)
+    {
+        if (!ChannelTracks.IsValidName(channel))
+            return null;
+        byte[]? payload = await relay.LatestCachedPayloadAsync(FullTrackName.Create(ChannelTracks.Namespace(channel!), ChannelTracks.Catalog), cancellationToken)
+            .ConfigureAwait(false);
+        if (payload is null || payload.Length > MaxPageCatalogBytes)
+            return null;
+        try
+        {
+            return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(payload);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The largest catalog <see cref="ChannelCatalogAsync"/> puts in a page (a two-rendition catalog is about 1 KiB).</summary>
+    internal const int MaxPageCatalogBytes = 64 * 1024;
+
+    /// <summary>
     /// <paramref name="html"/> with what a page needs to open its WebTransport session put in its head, so it connects
     /// without asking the server first: <c>&lt;meta name="moqlive-certificate-sha256"&gt;</c> (the hex SHA-256 of the
     /// certificate, as <c>/certificate.sha256</c> serves it) and <c>&lt;meta name="moqlive-moqt-path"&gt;</c> (the
-    /// WebTransport path of MOQT sessions). A page without them (Vite's dev server) fetches the hash.
+    /// WebTransport path of MOQT sessions); with <paramref name="catalog"/>, also <c>&lt;meta name="moqlive-catalog"&gt;</c>
+    /// (the channel's current catalog JSON, see <see cref="ChannelCatalogAsync"/>). A page without them (Vite's dev server)
+    /// fetches the hash and waits for its catalog subscription.
     /// </summary>
-    internal static string WithConnectionInfo(string html, string certificateSha256, string moqtPath)
+    internal static string WithConnectionInfo(string html, string certificateSha256, string moqtPath, string? catalog = null)
     {
         string meta = string.Create(CultureInfo.InvariantCulture,
             $"""<meta name="moqlive-certificate-sha256" content="{WebUtility.HtmlEncode(certificateSha256)}" /><meta name="moqlive-moqt-path" content="{WebUtility.HtmlEncode(moqtPath)}" />""");
+        if (catalog is not null)
+            meta += string.Create(CultureInfo.InvariantCulture, $"""<meta name="moqlive-catalog" content="{WebUtility.HtmlEncode(catalog)}" />""");
         int head = html.IndexOf("</head>", StringComparison.OrdinalIgnoreCase);
         return head < 0 ? meta + html : html.Insert(head, meta);
     }

@@ -55,6 +55,12 @@ internal static class BenchCommand
             if (r.GetValueOrDefault<int>() < 0)
                 r.AddError("--warmup must not be negative.");
         });
+        var clientEndpoints = new Option<int?>("--client-endpoints") { Description = $"UDP sockets the subscribers' connections share, each with its own receive thread (0: a socket per connection; default: one per {FanoutBench.SubscribersPerClientEndpoint} subscribers).", HelpName = "K" };
+        clientEndpoints.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() < 0)
+                r.AddError("--client-endpoints must not be negative.");
+        });
         foreach (var option in new[] { duration, objects, late })
         {
             option.Validators.Add(r =>
@@ -65,7 +71,7 @@ internal static class BenchCommand
         }
         var command = new Command("fanout", "MOQT relay fan-out over QUIC loopback: 'moqlive serve' in a child process, one publisher and N subscribers here; reports delivered bitrate, p50/p99 object latency, late and dropped objects, relay CPU and relay memory per subscriber.")
         {
-            subscribers, matrix, bitrate, duration, objects, late, warmup,
+            subscribers, matrix, bitrate, duration, objects, late, warmup, clientEndpoints,
         };
         command.SetAction((parseResult, cancellationToken) => FanoutBench.RunAsync(
             new FanoutBench.Settings(
@@ -77,7 +83,8 @@ internal static class BenchCommand
                 LateThreshold: TimeSpan.FromMilliseconds(parseResult.GetRequiredValue(late)),
                 Baseline: TimeSpan.FromSeconds(3),
                 Drain: TimeSpan.FromSeconds(2),
-                Warmup: TimeSpan.FromSeconds(parseResult.GetRequiredValue(warmup))),
+                Warmup: TimeSpan.FromSeconds(parseResult.GetRequiredValue(warmup)),
+                ClientEndpoints: parseResult.GetValue(clientEndpoints)),
             timeProvider, parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, cancellationToken));
         return command;
     }

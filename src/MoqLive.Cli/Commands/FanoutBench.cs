@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Json;
 using System.Numerics;
 using System.Reflection;
@@ -9,6 +10,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using MoqLive.Media.Publishing;
 using MoqLive.Moqt.Model;
+using MoqLive.Quic;
 
 namespace MoqLive.Cli.Commands;
 
@@ -25,13 +27,24 @@ internal static class FanoutBench
     private const int ConnectConcurrency = 8;
     private const int ConnectAttempts = 5;
     private const int ConnectProgressEvery = 50;
+
+    /// <summary>
+    /// Subscribers per shared client socket unless <c>--client-endpoints</c> says otherwise. Not all on one: a socket's
+    /// kernel receive buffer is capped by net.core.rmem_max (4 MB here), and on a loaded machine one receive thread
+    /// descheduled for a few tens of milliseconds let 500 subscribers' traffic overflow it (36,000 datagrams dropped in a
+    /// run; 2 sockets: 29,000; 8: 16,500; 16, i.e. ~31 subscribers each: none, at load average 20). Not many more either:
+    /// each socket's receive thread is woken on its own (100 subscribers on 16 sockets: 150 µs per object per subscriber,
+    /// on 1: 129 µs).
+    /// </summary>
+    public const int SubscribersPerClientEndpoint = 32;
     // Longer than QUIC's default 10 s: hundreds of handshakes queue up at the relay on a shared, loaded machine.
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(60);
     // A subscriber's session keeps each received group for its readers: the default window (16 groups) held 16 s of
     // every subscriber's objects in this process (400 MB at N = 100), so most payload buffers were fresh memory the
     // kernel had to fault in and the GC to promote. The bench reads each object as it arrives; one group of slack is
-    // enough, and a reader more than a group behind loses objects, which count as dropped.
-    private static readonly TrackProducerOptions SubscriberTracks = new() { MaxGroups = 2 };
+    // enough, and a reader more than a group behind loses objects, which count as dropped. Each received track has one
+    // reader (the subscriber's), woken on the thread that parsed the object instead of by a thread-pool work item.
+    private static readonly TrackProducerOptions SubscriberTracks = new() { MaxGroups = 2, WakeSingleReaderInline = true };
     // Generous: a relay that fell behind answers its web requests only after the work queued before them.
     private static readonly TimeSpan StatsTimeout = TimeSpan.FromMinutes(2);
     private const int StatsAttempts = 5;
@@ -40,7 +53,7 @@ internal static class FanoutBench
 
     public sealed record Settings(
         int[] Subscribers, long BitsPerSecond, int DurationSeconds, int ObjectsPerGroup, TimeSpan GroupDuration,
-        TimeSpan LateThreshold, TimeSpan Baseline, TimeSpan Drain, TimeSpan Warmup);
+        TimeSpan LateThreshold, TimeSpan Baseline, TimeSpan Drain, TimeSpan Warmup, int? ClientEndpoints);
 
     public static async Task<int> RunAsync(Settings settings, TimeProvider time, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
@@ -48,9 +61,10 @@ internal static class FanoutBench
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"MOQT fan-out over QUIC loopback, {Environment.ProcessorCount} cores, .NET {Environment.Version}: 1 publisher → relay (child process) → N subscribers, "
             + $"{settings.BitsPerSecond / 1e6:0.###} Mbit/s, groups of {settings.GroupDuration.TotalSeconds:0.###} s × {settings.ObjectsPerGroup} objects of {objectSize} B, "
-            + $"{settings.DurationSeconds} s measured after {settings.Warmup.TotalSeconds:0} s of warm-up, late > {settings.LateThreshold.TotalMilliseconds:0} ms")).ConfigureAwait(false);
-        await output.WriteLineAsync("| subscribers | delivered Mbit/s per sub (mean / min) | p50 ms | p99 ms | max ms | late | dropped | relay dropped groups | relay CPU % of a core | relay CPU s | relay CPU µs per object per sub | relay RSS baseline → loaded MB | relay RSS KB / sub | relay live heap baseline → loaded MB | relay live heap KB / sub | subscribers' CPU % of a core (bench process) | subscribers' CPU µs per object per sub | load avg before / after |").ConfigureAwait(false);
-        await output.WriteLineAsync("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|").ConfigureAwait(false);
+            + $"{settings.DurationSeconds} s measured after {settings.Warmup.TotalSeconds:0} s of warm-up, late > {settings.LateThreshold.TotalMilliseconds:0} ms, "
+            + $"{DescribeClientSockets(settings.ClientEndpoints)}")).ConfigureAwait(false);
+        await output.WriteLineAsync("| subscribers | delivered Mbit/s per sub (mean / min) | p50 ms | p99 ms | max ms | late | dropped | relay dropped groups | relay CPU % of a core | relay CPU s | relay CPU µs per object per sub | relay RSS baseline → loaded MB | relay RSS KB / sub | relay live heap baseline → loaded MB | relay live heap KB / sub | subscribers' CPU % of a core (bench process) | subscribers' CPU µs per object per sub | subscribers' context switches / s | load avg before / after |").ConfigureAwait(false);
+        await output.WriteLineAsync("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|").ConfigureAwait(false);
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         foreach (int n in settings.Subscribers)
         {
@@ -95,7 +109,22 @@ internal static class FanoutBench
         // promote and collect: the largest cost of this process after the MOQT and QUIC read paths).
         ArrayPool<byte> payloads = ArrayPool<byte>.Create(
             maxArrayLength: (int)BitOperations.RoundUpToPowerOf2((uint)objectSize), maxArraysPerBucket: subscriberCount * (SubscriberTracks.MaxGroups + 1) * settings.ObjectsPerGroup);
-        var publisherConnection = await ConnectAsync(relay.MoqtUrl, tls, publisher, payloads, time, cancellationToken).ConfigureAwait(false);
+        var publisherConnection = await ConnectAsync(relay.MoqtUrl, tls, publisher, payloads, null, time, cancellationToken).ConfigureAwait(false);
+        // The subscribers' sockets: shared endpoints, each with one receive thread that routes datagrams to connections by
+        // connection ID, instead of a socket per connection (each datagram woke the socket engine's event thread, which
+        // queued a thread-pool work item for the receive: 29,000 context switches per second at N = 200). The receive
+        // thread also resumes the MOQT sessions' stream readers itself (they never block), a thread-pool hop less per read,
+        // and fires the connections' timers itself, so re-arming them does not wake the runtime's timer thread.
+        int endpointCount = settings.ClientEndpoints ?? (subscriberCount + SubscribersPerClientEndpoint - 1) / SubscribersPerClientEndpoint;
+        var endpoints = Enumerable.Range(0, endpointCount)
+            .Select(_ => QuicClientEndpoint.Bind(new QuicClientEndpointOptions
+            {
+                LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+                CompleteReadsOnReceiveThread = true,
+                RunTimersOnReceiveThread = true,
+            }))
+            .ToArray();
+        QuicClientEndpoint? EndpointFor(int subscriber) => endpoints.Length == 0 ? null : endpoints[subscriber % endpoints.Length];
         var subscribers = new List<Subscriber>(subscriberCount);
         var connections = new MoqtClientConnection?[subscriberCount]; // connected, not yet handed to a Subscriber
         string phase = "publishing the namespace";
@@ -127,7 +156,7 @@ internal static class FanoutBench
                     await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
                     try
                     {
-                        connections[i] = await ConnectAsync(relay.MoqtUrl, tls, null, payloads, time, cancellationToken).ConfigureAwait(false);
+                        connections[i] = await ConnectAsync(relay.MoqtUrl, tls, null, payloads, EndpointFor(i), time, cancellationToken).ConfigureAwait(false);
                         int count = Interlocked.Increment(ref connected);
                         if (count % ConnectProgressEvery == 0 && count < subscriberCount)
                             await error.WriteLineAsync($"{subscriberCount} subscribers: {count} connected").ConfigureAwait(false);
@@ -145,7 +174,7 @@ internal static class FanoutBench
             {
                 MoqtClientConnection connection = connections[i]!;
                 connections[i] = null; // StartAsync owns it now: the subscriber keeps it or it is disposed
-                var subscriber = await Subscriber.StartAsync(connection, relay.MoqtUrl, tls, payloads, histogram, settings.LateThreshold, time, stop.Token).ConfigureAwait(false);
+                var subscriber = await Subscriber.StartAsync(connection, relay.MoqtUrl, tls, payloads, EndpointFor(i), histogram, settings.LateThreshold, time, stop.Token).ConfigureAwait(false);
                 lock (subscribers)
                     subscribers.Add(subscriber);
             }).ToList();
@@ -162,14 +191,19 @@ internal static class FanoutBench
             foreach (var s in subscribers)
                 s.Measure(firstGroup, endGroup);
             phase = "measuring";
+            await error.WriteLineAsync($"{subscriberCount} subscribers: subscribed; {settings.Warmup.TotalSeconds:0} s of warm-up, then {settings.DurationSeconds} s measured").ConfigureAwait(false);
             await pacer.WaitForGroupAsync(firstGroup, cancellationToken).ConfigureAwait(false);
+            await error.WriteLineAsync($"{subscriberCount} subscribers: measuring").ConfigureAwait(false);
             var cpuStart = relay.ReadCpuSeconds();
             TimeSpan benchCpuStart = Process.GetCurrentProcess().TotalProcessorTime;
+            long switchesStart = ProcStat.ContextSwitches(Environment.ProcessId);
             long windowStart = time.GetTimestamp();
             await pacer.WaitForGroupAsync(endGroup, cancellationToken).ConfigureAwait(false);
             double windowSeconds = time.GetElapsedTime(windowStart).TotalSeconds;
             double relayCpu = relay.ReadCpuSeconds() - cpuStart;
             double benchCpu = (Process.GetCurrentProcess().TotalProcessorTime - benchCpuStart).TotalSeconds;
+            // Of the threads alive at the end (thread-pool threads that retired in the window are not counted).
+            long switches = ProcStat.ContextSwitches(Environment.ProcessId) - switchesStart;
             long rssLoaded = relay.ReadRssBytes();
 
             // Objects of the last measured group still in flight get the drain time to arrive, then count as dropped.
@@ -210,6 +244,7 @@ internal static class FanoutBench
                 heapLoaded,
                 benchCpu / windowSeconds * 100,
                 benchCpu * 1e6 / expected / subscriberCount,
+                switches / windowSeconds,
                 loadBefore,
                 LoadAverage());
         }
@@ -229,17 +264,19 @@ internal static class FanoutBench
             }
             producer.Complete();
             await publisherConnection.DisposeAsync().ConfigureAwait(false);
+            foreach (var endpoint in endpoints)
+                await endpoint.DisposeAsync().ConfigureAwait(false); // each socket closes when its last connection has drained
         }
     }
 
     private static async Task<MoqtClientConnection> ConnectAsync(
-        Uri url, ClientCertificateOptions tls, IPublisher? publisher, ArrayPool<byte> payloads, TimeProvider time, CancellationToken cancellationToken)
+        Uri url, ClientCertificateOptions tls, IPublisher? publisher, ArrayPool<byte> payloads, QuicClientEndpoint? endpoint, TimeProvider time, CancellationToken cancellationToken)
     {
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                return await MoqtClientConnection.ConnectAsync(url, tls, publisher, time, cancellationToken, HandshakeTimeout, SubscriberTracks, payloads).ConfigureAwait(false);
+                return await MoqtClientConnection.ConnectAsync(url, tls, publisher, time, cancellationToken, HandshakeTimeout, SubscriberTracks, payloads, endpoint).ConfigureAwait(false);
             }
             catch (Exception e) when (attempt < ConnectAttempts && ClientErrors.IsConnectFailure(e))
             {
@@ -270,6 +307,13 @@ internal static class FanoutBench
         return Buckets * BucketMicros / 1000.0;
     }
 
+    private static string DescribeClientSockets(int? endpoints) => endpoints switch
+    {
+        0 => "a UDP socket per subscriber",
+        null => $"one shared UDP socket per {SubscribersPerClientEndpoint} subscribers",
+        _ => $"subscribers on {endpoints} shared UDP socket(s)",
+    };
+
     private static string LoadAverage()
     {
         string[] fields = File.ReadAllText("/proc/loadavg").Split(' ');
@@ -290,10 +334,10 @@ internal static class FanoutBench
     private sealed record Result(
         int Subscribers, double MeanMbps, double MinMbps, double P50, double P99, double Max, long Late, long Dropped, long RelayDroppedGroups,
         double RelayCpuPercent, double RelayCpuSeconds, double RelayCpuMicrosPerObject, long RssBaseline, long RssLoaded, long HeapBaseline, long HeapLoaded,
-        double BenchCpuPercent, double BenchCpuMicrosPerObject, string LoadBefore, string LoadAfter)
+        double BenchCpuPercent, double BenchCpuMicrosPerObject, double BenchContextSwitchesPerSecond, string LoadBefore, string LoadAfter)
     {
         public string Format() => string.Create(CultureInfo.InvariantCulture,
-            $"| {Subscribers} | {MeanMbps:0.000} / {MinMbps:0.000} | {P50:0.0} | {P99:0.0} | {Max:0.0} | {Late} | {Dropped} | {RelayDroppedGroups} | {RelayCpuPercent:0} | {RelayCpuSeconds:0.0} | {RelayCpuMicrosPerObject:0} | {RssBaseline / 1e6:0} → {RssLoaded / 1e6:0} | {(RssLoaded - RssBaseline) / 1024.0 / Subscribers:0} | {HeapBaseline / 1e6:0.0} → {HeapLoaded / 1e6:0.0} | {(HeapLoaded - HeapBaseline) / 1024.0 / Subscribers:0} | {BenchCpuPercent:0} | {BenchCpuMicrosPerObject:0} | {LoadBefore} / {LoadAfter} |");
+            $"| {Subscribers} | {MeanMbps:0.000} / {MinMbps:0.000} | {P50:0.0} | {P99:0.0} | {Max:0.0} | {Late} | {Dropped} | {RelayDroppedGroups} | {RelayCpuPercent:0} | {RelayCpuSeconds:0.0} | {RelayCpuMicrosPerObject:0} | {RssBaseline / 1e6:0} → {RssLoaded / 1e6:0} | {(RssLoaded - RssBaseline) / 1024.0 / Subscribers:0} | {HeapBaseline / 1e6:0.0} → {HeapLoaded / 1e6:0.0} | {(HeapLoaded - HeapBaseline) / 1024.0 / Subscribers:0} | {BenchCpuPercent:0} | {BenchCpuMicrosPerObject:0} | {BenchContextSwitchesPerSecond:0} | {LoadBefore} / {LoadAfter} |");
     }
 
     /// <summary>Object payload: the send time (<see cref="TimeProvider.GetTimestamp"/> of this process) then filler bytes.</summary>
@@ -415,7 +459,7 @@ internal static class FanoutBench
 
         /// <summary>Subscribes on <paramref name="connected"/>; when its session fails, again on new connections to <paramref name="url"/>.</summary>
         public static async Task<Subscriber> StartAsync(
-            MoqtClientConnection connected, Uri url, ClientCertificateOptions tls, ArrayPool<byte> payloads, long[] histogram, TimeSpan late, TimeProvider time,
+            MoqtClientConnection connected, Uri url, ClientCertificateOptions tls, ArrayPool<byte> payloads, QuicClientEndpoint? endpoint, long[] histogram, TimeSpan late, TimeProvider time,
             CancellationToken cancellationToken)
         {
             MoqtClientConnection connection = connected;
@@ -423,7 +467,7 @@ internal static class FanoutBench
             for (int attempt = 1; ; attempt++)
             {
                 if (attempt > 1)
-                    connection = await ConnectAsync(url, tls, null, payloads, time, cancellationToken).ConfigureAwait(false);
+                    connection = await ConnectAsync(url, tls, null, payloads, endpoint, time, cancellationToken).ConfigureAwait(false);
                 try
                 {
                     result = await connection.Session.SubscribeAsync(Track, SubscribeOptions.Default, cancellationToken).ConfigureAwait(false);

@@ -31,7 +31,7 @@ internal sealed class MoqtClientConnection : IAsyncDisposable
 
     public static async Task<MoqtClientConnection> ConnectAsync(
         Uri url, ClientCertificateOptions tls, IPublisher? publisher, TimeProvider timeProvider, CancellationToken cancellationToken, TimeSpan? handshakeTimeout = null,
-        TrackProducerOptions? receivedTracks = null, ArrayPool<byte>? payloadPool = null)
+        TrackProducerOptions? receivedTracks = null, ArrayPool<byte>? payloadPool = null, QuicClientEndpoint? endpoint = null)
     {
         string alpn = MoqtVersion.Draft19.GetAlpn();
         var options = new MoqtSessionOptions
@@ -63,7 +63,7 @@ internal sealed class MoqtClientConnection : IAsyncDisposable
             }
         }
 
-        QuicConnection connection = await QuicConnection.ConnectAsync(new QuicClientConnectionOptions
+        var quicOptions = new QuicClientConnectionOptions
         {
             RemoteEndPoint = QuicClientConnectionOptions.RemoteEndPointOf(url),
             ServerName = url.IdnHost,
@@ -72,7 +72,11 @@ internal sealed class MoqtClientConnection : IAsyncDisposable
             PinnedCertificateSha256 = tls.PinnedSha256 is null ? [] : [tls.PinnedSha256],
             HandshakeTimeout = handshakeTimeout ?? QuicDefaults.HandshakeTimeout,
             TimeProvider = timeProvider,
-        }, cancellationToken).ConfigureAwait(false);
+        };
+        // Raw QUIC only: through a socket shared with other connections (endpoint), or one of its own.
+        QuicConnection connection = endpoint is null
+            ? await QuicConnection.ConnectAsync(quicOptions, cancellationToken).ConfigureAwait(false)
+            : await endpoint.ConnectAsync(quicOptions, cancellationToken).ConfigureAwait(false);
         var quic = new QuicTransportSession(connection);
         try
         {

@@ -159,11 +159,11 @@ internal static class PublishCommand
         TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         string source = path == "-" ? "standard input" : path;
-        Mp4ChannelPublisher media;
+        MediaChannelPublisher media;
         try
         {
             // The input is checked before any network work: a wrong file fails fast with what to change.
-            media = await Mp4ChannelPublisher.OpenAsync(() => OpenInput(path), options, cancellationToken).ConfigureAwait(false);
+            media = await MediaChannelPublisher.OpenAsync(() => OpenInput(path), options, cancellationToken).ConfigureAwait(false);
         }
         catch (MediaFormatException e)
         {
@@ -190,6 +190,13 @@ internal static class PublishCommand
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 try
                 {
+                    // docs/media-format.md "Publishing": PUBLISH every track before the namespace and before the first object.
+                    foreach ((FullTrackName track, PublishResult result) in await media.Publisher.PublishTracksAsync(connection.Session, cancellationToken).ConfigureAwait(false))
+                    {
+                        if (!result.IsOk)
+                            await error.WriteLineAsync($"warning: the relay refused PUBLISH {track}: REQUEST_ERROR {result.ErrorCode}: {result.Reason}; it will subscribe instead.").ConfigureAwait(false);
+                    }
+
                     IAsyncDisposable? announcement = await PublishNamespaceAsync(connection, media.Namespace, media.Publisher, error, cancellationToken).ConfigureAwait(false);
                     if (announcement is null)
                         return ExitCodes.Failure;
@@ -235,7 +242,7 @@ internal static class PublishCommand
     private static Stream OpenInput(string path) =>
         path == "-" ? Console.OpenStandardInput() : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous);
 
-    private static string DescribeTracks(Mp4ChannelPublisher media) =>
+    private static string DescribeTracks(MediaChannelPublisher media) =>
         string.Join(", ", media.Catalog.Tracks.Select(t => t.Role == "video"
             ? string.Create(CultureInfo.InvariantCulture, $"{t.Name} {t.Codec} {t.Width}x{t.Height} {t.Framerate} fps {t.Bitrate / 1000} kbit/s")
             : string.Create(CultureInfo.InvariantCulture, $"{t.Name} {t.Codec} {t.Samplerate} Hz {t.ChannelConfig} ch {t.Bitrate / 1000} kbit/s")));

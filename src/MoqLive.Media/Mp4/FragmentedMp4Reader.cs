@@ -36,6 +36,10 @@ public sealed class FragmentedMp4Reader : IMediaReader
     /// <summary>The init segment, once <see cref="ReadInitSegmentAsync"/> returned.</summary>
     public Mp4InitSegment? InitSegment { get; private set; }
 
+    /// <inheritdoc />
+    public MediaFormatException NoMediaError() =>
+        new Mp4FormatException("The MP4 has no media: it ends after the moov without a movie fragment (moof).");
+
     /// <summary>Bytes consumed from the stream so far.</summary>
     public long Position => _position;
 

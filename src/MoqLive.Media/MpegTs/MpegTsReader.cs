@@ -38,6 +38,10 @@ public sealed class MpegTsReader : IMediaReader
     /// <inheritdoc/>
     public Mp4InitSegment? InitSegment { get; private set; }
 
+    /// <inheritdoc />
+    public MediaFormatException NoMediaError() =>
+        new MpegTsFormatException("The MPEG-TS has no media: it ends right after the first key frame's parameter sets.");
+
     /// <summary>Bytes consumed from the stream so far.</summary>
     public long Position => _demuxer.Position;
 

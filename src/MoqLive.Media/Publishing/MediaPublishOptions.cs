@@ -2,7 +2,7 @@ using MoqLive.Media.Mp4;
 
 namespace MoqLive.Media.Publishing;
 
-/// <summary>How <see cref="Mp4ChannelPublisher"/> publishes a channel. Immutable; change with <c>with</c>.</summary>
+/// <summary>How <see cref="MediaChannelPublisher"/> publishes a channel. Immutable; change with <c>with</c>.</summary>
 public sealed record MediaPublishOptions
 {
     /// <summary>Channel name (1–64 characters of <c>[A-Za-z0-9_-]</c>): the namespace <c>["live", NAME]</c>.</summary>

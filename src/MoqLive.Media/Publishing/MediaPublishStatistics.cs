@@ -1,6 +1,6 @@
 namespace MoqLive.Media.Publishing;
 
-/// <summary>What <see cref="Mp4ChannelPublisher.RunAsync"/> published.</summary>
+/// <summary>What <see cref="MediaChannelPublisher.RunAsync"/> published.</summary>
 /// <param name="VideoObjects">Video objects (frames).</param>
 /// <param name="VideoGroups">Video groups (GOPs).</param>
 /// <param name="AudioObjects">Audio objects (Opus packets).</param>

@@ -16,6 +16,36 @@ public sealed class TrackSetPublisher : IPublisher
         _tracks = tracks.ToDictionary(t => t.Name);
     }
 
+    /// <summary>
+    /// PUBLISH every track to <paramref name="relay"/> (draft-19 §"PUBLISH"), from the first object written on, so the relay
+    /// holds each track's current group before a viewer asks (docs/media-format.md "Publishing"). Call it before the
+    /// tracks get objects and before PUBLISH_NAMESPACE. A refused track stays served through SUBSCRIBE.
+    /// </summary>
+    /// <returns>Each track's answer, in the order the tracks were given.</returns>
+    public async Task<IReadOnlyList<(FullTrackName Track, PublishResult Result)>> PublishTracksAsync(ISubscriber relay, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(relay);
+        var pushes = _tracks.Values.Select(async producer =>
+        {
+            TrackConsumer consumer = producer.Subscribe(new TrackConsumerOptions { Start = TrackStart.At(Location.Zero) });
+            PublishResult result;
+            try
+            {
+                result = await relay.PublishAsync(consumer, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                consumer.Dispose();
+                throw;
+            }
+
+            if (!result.IsOk)
+                consumer.Dispose();
+            return (producer.Name, result);
+        });
+        return await Task.WhenAll(pushes).ConfigureAwait(false);
+    }
+
     public ValueTask<SubscribeResult> SubscribeAsync(FullTrackName track, SubscribeOptions? options = null, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(_tracks.TryGetValue(track, out TrackProducer? producer)
             ? SubscribeResult.Ok(producer.Subscribe(new TrackConsumerOptions { Start = options?.Start ?? TrackStart.LargestObject }))

@@ -71,6 +71,7 @@ public sealed class GroupProducer
         if (obj.GroupId != _group.GroupId || obj.ForwardingPreference != ForwardingPreference.Datagram)
             throw new ArgumentException($"{obj} is not a datagram of group {_group.GroupId}.", nameof(obj));
         var priority = obj.PublisherPriority;
+        TaskCompletionSource? reader;
         lock (_group.Track.Sync)
         {
             if (_group.Evicted)
@@ -80,9 +81,12 @@ public sealed class GroupProducer
             }
 
             var datagrams = _group.Datagrams ??= AddSubgroup(0, priority, isDatagram: true);
-            SubgroupProducer.AppendUnderLock(datagrams, obj, requireAscending: false);
-            return true;
+            reader = SubgroupProducer.AppendUnderLock(datagrams, obj, requireAscending: false);
         }
+
+        // Outside the lock (see TrackProducerOptions.WakeSingleReaderInline): the one waiting reader runs here.
+        reader?.TrySetResult();
+        return true;
     }
 
     /// <summary>No more subgroups or datagrams will be added (END_OF_GROUP known). Open subgroups stay open.</summary>

@@ -44,6 +44,7 @@ public sealed class SubgroupProducer
         ArgumentNullException.ThrowIfNull(obj);
         if (obj.GroupId != GroupId || obj.SubgroupId != SubgroupId || obj.ForwardingPreference != ForwardingPreference.Subgroup)
             throw new ArgumentException($"{obj} does not belong to subgroup {{{GroupId}, {SubgroupId}}}.", nameof(obj));
+        TaskCompletionSource? reader;
         lock (_subgroup.Group.Track.Sync)
         {
             if (_subgroup.Group.Evicted)
@@ -54,9 +55,12 @@ public sealed class SubgroupProducer
 
             if (!_subgroup.IsOpen)
                 throw new InvalidOperationException($"Subgroup {{{GroupId}, {SubgroupId}}} is closed.");
-            AppendUnderLock(_subgroup, obj, requireAscending: true);
-            return true;
+            reader = AppendUnderLock(_subgroup, obj, requireAscending: true);
         }
+
+        // Outside the lock (see TrackProducerOptions.WakeSingleReaderInline): the one waiting reader runs here.
+        reader?.TrySetResult();
+        return true;
     }
 
     /// <summary>The subgroup ended normally (FIN).</summary>
@@ -84,7 +88,12 @@ public sealed class SubgroupProducer
         }
     }
 
-    internal static void AppendUnderLock(SubgroupState subgroup, MoqtObject obj, bool requireAscending)
+    /// <summary>
+    /// Appends under the track's lock and wakes the subgroup's readers; with
+    /// <see cref="TrackProducerOptions.WakeSingleReaderInline"/> a single waiting reader is returned instead, for the
+    /// caller to complete once it has released the lock.
+    /// </summary>
+    internal static TaskCompletionSource? AppendUnderLock(SubgroupState subgroup, MoqtObject obj, bool requireAscending)
     {
         if (requireAscending && subgroup.LastObjectId is { } last && obj.ObjectId <= last)
             throw new ArgumentException($"Object IDs increase within a subgroup: {obj.ObjectId} after {last}.", nameof(obj));
@@ -98,7 +107,12 @@ public sealed class SubgroupProducer
         var location = obj.Location;
         if (track.Largest is not { } largest || location > largest)
             track.Largest = location;
-        subgroup.Signal.Notify();
+        TaskCompletionSource? reader = null;
+        if (track.Options.WakeSingleReaderInline)
+            reader = subgroup.Signal.NotifyTakingSingleWaiter();
+        else
+            subgroup.Signal.Notify();
         track.Trim();
+        return reader;
     }
 }

@@ -223,16 +223,16 @@ public sealed class TrackProducer : IDisposable
             switch (start.Kind)
             {
                 case TrackStartKind.LargestObject:
-                    cursor = _state.Newest?.Sequence ?? _state.NextSequence;
                     min = largest is { } l ? new Location(l.Group, l.Object + 1) : Location.Zero;
+                    cursor = largest is null ? _state.Newest?.Sequence ?? _state.NextSequence : _state.FirstSequenceFrom(min.Group);
                     break;
                 case TrackStartKind.NextGroup:
-                    cursor = _state.NextSequence;
                     min = largest is { } l2 ? new Location(l2.Group + 1, 0) : Location.Zero;
+                    cursor = largest is null ? _state.NextSequence : _state.FirstSequenceFrom(min.Group);
                     break;
                 case TrackStartKind.LatestGroup:
-                    cursor = _state.Newest?.Sequence ?? _state.NextSequence;
-                    min = _state.Newest is { } newest ? new Location(newest.GroupId, 0) : Location.Zero;
+                    min = _state.Groups.Count == 0 ? Location.Zero : new Location(_state.Groups.Max(static g => g.GroupId), 0);
+                    cursor = _state.Groups.Count == 0 ? _state.NextSequence : _state.FirstSequenceFrom(min.Group);
                     break;
                 case TrackStartKind.Absolute:
                     cursor = _state.FirstSequence;

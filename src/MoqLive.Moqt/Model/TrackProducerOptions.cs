@@ -24,6 +24,16 @@ public sealed record TrackProducerOptions
     /// <summary>Clock for <see cref="MaxAge"/>. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// When an object is written while exactly one reader waits for it, complete that reader on the writer's thread
+    /// (after the track's lock is released) instead of through a thread-pool work item: the reader runs until its next
+    /// wait before the write returns. Saves a thread hop and a context switch per object when a track has one reader
+    /// (a subscriber's received track); with more readers they are woken through the thread pool as before. Set it
+    /// only when no writer holds a lock of its own around <see cref="SubgroupProducer.Write(MoqtObject)"/> and
+    /// writers may run the reader's code (the MOQT session's receive path qualifies). Default false.
+    /// </summary>
+    public bool WakeSingleReaderInline { get; init; }
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxGroups, 1, nameof(MaxGroups));

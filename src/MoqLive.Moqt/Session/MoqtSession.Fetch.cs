@@ -198,16 +198,23 @@ public sealed partial class MoqtSession
         data.Priority = GetPriority(subscriberPriority, TrackInfo.DefaultPublisherPriority, order, 0, 0);
         try
         {
-            var header = new W.FetchHeader(fetch.RequestId);
-            byte[] headerBytes = new byte[header.GetEncodedLength()];
-            header.Write(headerBytes);
-            await data.WriteAsync(headerBytes, false, cancel.Token).ConfigureAwait(false);
+            // The FETCH_HEADER goes out with the first object (or alone before the FIN of an empty fetch), so the stream's
+            // first packet already carries an object.
+            var streamHeader = new W.FetchHeader(fetch.RequestId);
+            bool headerWritten = false;
             var state = new W.FetchStreamState(order);
             while (true)
             {
                 ObjectReadResult read = await objects.ReadObjectAsync(cancel.Token).ConfigureAwait(false);
                 if (read.Status == ObjectReadStatus.End)
                 {
+                    if (!headerWritten)
+                    {
+                        byte[] headerBytes = new byte[streamHeader.GetEncodedLength()];
+                        streamHeader.Write(headerBytes);
+                        await data.WriteAsync(headerBytes, false, cancel.Token).ConfigureAwait(false);
+                    }
+
                     await data.CompleteWritesAsync(cancel.Token).ConfigureAwait(false);
                     break;
                 }
@@ -223,14 +230,8 @@ public sealed partial class MoqtSession
                 {
                     if (obj.Status != ObjectStatus.Normal)
                         continue; // FETCH streams carry no status; gaps are implicit.
-                    W.FetchObjectHeader entry = W.FetchObjectHeader.ForObject(obj.Location,
-                        obj.ForwardingPreference == ForwardingPreference.Datagram ? null : obj.SubgroupId, obj.PublisherPriority,
-                        (ulong)obj.Payload.Length, obj.Properties.ToWire());
-                    byte[] bytes = new byte[entry.GetEncodedLength(state)];
-                    entry.Write(bytes, state);
-                    await data.WriteAsync(bytes, false, cancel.Token).ConfigureAwait(false);
-                    if (obj.Payload.Length > 0)
-                        await data.WriteAsync(obj.Payload.Memory, false, cancel.Token).ConfigureAwait(false);
+                    await WriteFetchObjectAsync(data, headerWritten ? null : streamHeader, state, obj, cancel.Token).ConfigureAwait(false);
+                    headerWritten = true;
                 }
                 finally
                 {
@@ -250,6 +251,32 @@ public sealed partial class MoqtSession
         {
             await cancel.CancelAsync().ConfigureAwait(false);
             await watch.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Writes one FETCH object (after <paramref name="streamHeader"/> when it opens the stream) as one transport write, as
+    /// <see cref="WriteSubgroupObjectAsync"/> does: headers from a pooled buffer (transports copy written bytes), the payload
+    /// by reference.
+    /// </summary>
+    private static async ValueTask WriteFetchObjectAsync(
+        ITransportSendStream stream, W.FetchHeader? streamHeader, W.FetchStreamState state, MoqtObject obj, CancellationToken cancellationToken)
+    {
+        W.FetchObjectHeader entry = W.FetchObjectHeader.ForObject(obj.Location,
+            obj.ForwardingPreference == ForwardingPreference.Datagram ? null : obj.SubgroupId, obj.PublisherPriority,
+            (ulong)obj.Payload.Length, obj.Properties.ToWire());
+        int prefixLength = streamHeader?.GetEncodedLength() ?? 0;
+        int entryLength = entry.GetEncodedLength(state);
+        byte[] scratch = ArrayPool<byte>.Shared.Rent(prefixLength + entryLength);
+        try
+        {
+            streamHeader?.Write(scratch);
+            entry.Write(scratch.AsSpan(prefixLength, entryLength), state);
+            await stream.WriteSharedAsync(scratch.AsMemory(0, prefixLength + entryLength), obj.Payload, false, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
         }
     }
 

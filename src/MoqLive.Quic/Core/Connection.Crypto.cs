@@ -117,6 +117,7 @@ internal sealed partial class Connection
         // RFC 9001 §4.9.2: Handshake keys are discarded once the handshake is confirmed.
         DiscardSpace(PacketSpace.Handshake);
         IssueConnectionIds();
+        QueueAckFrequency();
         _events.Enqueue(new ConnectionEvent(ConnectionEventKind.HandshakeConfirmed));
     }
 

@@ -96,6 +96,13 @@ internal sealed partial class Connection
         {
             CloseWithTransportError(now, (TransportErrorCode)e.TransportErrorCode, 0x06, e.Message);
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug of ours (or of a shared buffer's owner) left this connection half-updated: close it with
+            // INTERNAL_ERROR (RFC 9000 §20.1) rather than run on in an unknown state; the caller reports the exception.
+            CloseWithTransportError(now, TransportErrorCode.InternalError, null, "internal error");
+            throw;
+        }
         if (_migrationCandidate && !Equals(remote, _remote) && _loss.HandshakeConfirmed && State == ConnectionState.Established)
         {
             OnPeerAddressChanged(remote);
@@ -315,7 +322,7 @@ internal sealed partial class Connection
                     _spaces[(int)space].ReceivedPackets.RequestImmediateAck();
                     break;
                 case FrameType.AckFrequency:
-                    reader.ReadAckFrequency();
+                    OnAckFrequencyFrame(reader.ReadAckFrequency());
                     break;
                 default:
                     reader.SkipFrame();
@@ -393,6 +400,9 @@ internal sealed partial class Connection
                 {
                     case HandshakeDoneMarker:
                         _handshakeDonePending = true;
+                        break;
+                    case AckFrequencyMarker:
+                        _ackFrequencyPending = true;
                         break;
                     case NewCidMarker m when _localCids.ContainsKey(m.Sequence):
                         _newCidPending.Enqueue(m.Sequence);

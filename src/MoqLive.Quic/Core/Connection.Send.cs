@@ -143,7 +143,7 @@ internal sealed partial class Connection
         if (s.ProbesOwed > 0 || s.PingPending) return true;
         if (s.CryptoSend.HasRetransmits || s.CryptoSend.HasUnsent) return true;
         if (space != PacketSpace.ApplicationData) return false;
-        return _handshakeDonePending || _pathChallengePending || _pathResponses.Count > 0 || _newCidPending.Count > 0 || _retirePending.Count > 0
+        return _handshakeDonePending || _ackFrequencyPending || _pathChallengePending || _pathResponses.Count > 0 || _newCidPending.Count > 0 || _retirePending.Count > 0
             || _datagramsToSend.Count > 0 || Streams.WantsToSend;
     }
 
@@ -280,6 +280,7 @@ internal sealed partial class Connection
             (frames.Other ??= new()).Add(HandshakeDoneMarker.Instance);
             ackEliciting = true;
         }
+        pos = WriteAckFrequency(payload, pos, frames, ref ackEliciting);
         if (_pathChallengePending && _pathChallengeData is { } challenge && payload.Length - pos >= 9)
         {
             pos += new PathChallengeFrame(challenge).Write(payload[pos..]);

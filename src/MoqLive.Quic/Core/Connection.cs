@@ -185,6 +185,7 @@ internal sealed partial class Connection
         MaxAckDelayMilliseconds = (ulong)o.MaxAckDelay.TotalMilliseconds,
         ActiveConnectionIdLimit = (ulong)Math.Max(2, o.ActiveConnectionIdLimit),
         MaxDatagramFrameSize = o.MaxDatagramFrameSize > 0 ? (ulong)o.MaxDatagramFrameSize : null,
+        MinAckDelayMicroseconds = o.MinAckDelay is { } min ? (ulong)Math.Min(min.Ticks / 10, (long)o.MaxAckDelay.TotalMilliseconds * 1000) : null,
     };
 
     /// <summary>
@@ -318,10 +319,10 @@ internal sealed partial class Connection
     private void EnterClosing(Instant now)
     {
         State = ConnectionState.Closing;
-        Streams.ReleaseSendBuffers();
         _closeFramePending = true;
         _closeDeadline = CloseDeadline(now);
         _events.Enqueue(new ConnectionEvent(ConnectionEventKind.ConnectionLost, Close: _closeInfo));
+        Streams.ReleaseSendBuffers();
     }
 
     private void EnterDraining(Instant now, ConnectionCloseInfo info)

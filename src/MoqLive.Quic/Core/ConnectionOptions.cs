@@ -71,6 +71,29 @@ public sealed record ConnectionOptions
         }
     } = 10;
 
+    /// <summary>
+    /// min_ack_delay we advertise (draft-ietf-quic-ack-frequency-11 §3): the smallest ACK delay we can honour, which
+    /// lets the peer send ACK_FREQUENCY frames, and we then acknowledge as they ask. Null (the default here; the public
+    /// API's default is 1 ms, the timer wheel's slot) advertises nothing, and an ACK_FREQUENCY is a PROTOCOL_VIOLATION.
+    /// </summary>
+    public TimeSpan? MinAckDelay
+    {
+        get;
+        init
+        {
+            // At most max_ack_delay (§3): advertised as the smaller of the two.
+            if (value is { } v) ArgumentOutOfRangeException.ThrowIfLessThan(v, TimeSpan.FromMicroseconds(1));
+            field = value;
+        }
+    }
+
+    /// <summary>
+    /// The acknowledgement frequency we ask of a peer that advertised min_ack_delay (one ACK_FREQUENCY frame once the
+    /// handshake is confirmed). Null (the default here; the public API's default is <see cref="AckFrequencyOptions"/>'s
+    /// defaults): none is sent, and the peer acknowledges as RFC 9000 §13.2 has it.
+    /// </summary>
+    public AckFrequencyOptions? AckFrequency { get; init; }
+
     /// <summary>Our ack_delay_exponent. Default 3.</summary>
     public int AckDelayExponent { get; init; } = 3;
 

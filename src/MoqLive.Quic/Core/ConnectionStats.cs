@@ -28,6 +28,9 @@ public sealed class ConnectionStats
     /// <summary>Times the peer's address changed (NAT rebinding or migration).</summary>
     public long Migrations { get; set; }
 
+    /// <summary>ACK_FREQUENCY frames from the peer that changed how we acknowledge (draft-ietf-quic-ack-frequency-11 §4).</summary>
+    public long AckFrequencyFramesApplied { get; set; }
+
     /// <summary>Retry packets followed (client).</summary>
     public long Retries { get; set; }
 

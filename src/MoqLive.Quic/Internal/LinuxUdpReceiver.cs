@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using static MoqLive.Quic.Internal.LinuxSocket;
 
 namespace MoqLive.Quic.Internal;
 
@@ -34,17 +35,12 @@ internal enum NativeReceiveStatus
 /// </remarks>
 internal sealed class LinuxUdpReceiver
 {
-    private const string Libc = "libc";
-    private const int SolUdp = 17;
-    private const int UdpGro = 104;
     private const int MsgDontWait = 0x40;
-    private const int EIntr = 4;
     private const int EAgain = 11;
     private const int ENetUnreach = 101;
     private const int EHostUnreach = 113;
     private const int EConnRefused = 111;
     private const int EMsgSize = 90;
-    private const int CmsgHeaderSize = 16; // cmsg_len (size_t), cmsg_level (int), cmsg_type (int)
 
     private readonly SafeHandle _handle;
     private readonly byte[] _name = GC.AllocateArray<byte>(32, pinned: true); // sockaddr_in6 is 28 bytes
@@ -164,26 +160,6 @@ internal sealed class LinuxUdpReceiver
             control = control[next..];
         }
         return 0;
-    }
-
-    // struct msghdr and struct iovec on 64-bit Linux (sequential layout pads NameLength to 8 bytes as C does).
-    [StructLayout(LayoutKind.Sequential)]
-    private struct MsgHdr
-    {
-        public nint Name;
-        public uint NameLength;
-        public nint Iov;
-        public nuint IovLength;
-        public nint Control;
-        public nuint ControlLength;
-        public int Flags;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct IoVec
-    {
-        public nint Base;
-        public nuint Length;
     }
 
     [DllImport(Libc, SetLastError = true, EntryPoint = "recvmsg")]

@@ -12,8 +12,8 @@ namespace MoqLive.Quic.Internal;
 /// (RFC 9000 §6.1, §8.1.2, §10.3); this driver only moves datagrams and runs the connections it is given.
 /// </summary>
 /// <remarks>
-/// The endpoint lives while it has users: the listener (server) and each connection until it is drained. The last
-/// user to leave closes the socket. The core endpoint is not thread-safe: every call into it holds <c>_lock</c>. A
+/// The endpoint lives while it has users: the listener (server) or the shared client endpoint, and each connection until
+/// it is drained. The last user to leave closes the socket. The core endpoint is not thread-safe: every call into it holds <c>_lock</c>. A
 /// connection calls <see cref="Refresh"/> while holding its own lock, so <c>_lock</c> is never held while taking a
 /// connection's lock.
 /// </remarks>
@@ -54,6 +54,17 @@ internal sealed class QuicEndpoint
         LocalEndPoint = socket.LocalEndPoint;
         Timers = new TimerWheel(time, () => Now);
     }
+
+    /// <summary>
+    /// Whether the receive thread completes its connections' stream reads itself, running each reader's continuation
+    /// until its next wait, instead of queuing it to the thread pool (<see cref="QuicClientEndpointOptions.CompleteReadsOnReceiveThread"/>).
+    /// </summary>
+    public bool CompletesReadsInline { get; init; }
+
+    /// <summary>
+    /// Whether a dedicated receive thread drives <see cref="Timers"/> itself (<see cref="QuicClientEndpointOptions.RunTimersOnReceiveThread"/>).
+    /// </summary>
+    public bool DrivesTimers { get; init; }
 
     /// <summary>The timers of this endpoint's connections.</summary>
     public TimerWheel Timers { get; }
@@ -120,12 +131,15 @@ internal sealed class QuicEndpoint
 
     /// <summary>
     /// Starts a client connection core (with reset tokens this endpoint can recompute, RFC 9000 §10.3.2) that gives up
-    /// when its handshake takes longer than <paramref name="handshakeTimeout"/>.
+    /// when its handshake takes longer than <paramref name="handshakeTimeout"/>. The caller becomes a user of the
+    /// endpoint (released when the connection drains); throws <see cref="ObjectDisposedException"/> once the socket closed.
     /// </summary>
     public Connection Connect(EndPoint remote, TlsClientOptions tls, TimeSpan handshakeTimeout)
     {
         lock (_lock)
         {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            _users++;
             var now = Now;
             var core = _core.Connect(now, remote, tls);
             core.SetHandshakeTimeout(now, handshakeTimeout);
@@ -135,16 +149,15 @@ internal sealed class QuicEndpoint
     }
 
     /// <summary>
-    /// Starts receiving. A server endpoint on a socket that allows it gets a thread of its own that sleeps in the
-    /// socket and handles each burst of datagrams, and sends the replies, inline: one wake-up per burst instead of the
-    /// socket engine's event thread waking and queuing a thread-pool work item for it. Client endpoints (one per
-    /// connection) use the async receive loop, as a thread each would cost more than it saves.
+    /// Starts receiving. With <paramref name="dedicatedThread"/> (a listener, or a client endpoint shared by many
+    /// connections) on a socket that allows it, a thread of its own sleeps in the socket and handles each burst of
+    /// datagrams, and sends the replies, inline: one wake-up per burst instead of the socket engine's event thread waking
+    /// and queuing a thread-pool work item for it. A client connection with a socket of its own uses the async receive
+    /// loop, as a thread per connection would cost more than it saves.
     /// </summary>
-    public void Start()
+    public void Start(bool dedicatedThread)
     {
-        bool server;
-        lock (_lock) server = _server is not null;
-        if (server && _socket is IThreadedDatagramSocket threaded)
+        if (dedicatedThread && _socket is IThreadedDatagramSocket threaded)
         {
             var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _receiveLoop = completion.Task;
@@ -156,9 +169,14 @@ internal sealed class QuicEndpoint
         }
     }
 
+    /// <summary>Keeps the socket open until a matching <see cref="ReleaseUser"/>; throws <see cref="ObjectDisposedException"/> once it closed.</summary>
     public void AddUser()
     {
-        lock (_lock) _users++;
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            _users++;
+        }
     }
 
     public void ReleaseUser()
@@ -254,6 +272,8 @@ internal sealed class QuicEndpoint
         byte[] buffer = GC.AllocateUninitializedArray<byte>(65536);
         var ct = _cts.Token;
         int sinceProcessed = 0;
+        Action<Exception> onTimerError = e => Log.ReceiveLoopFailed(_logger, LocalEndPoint, e);
+        if (DrivesTimers) Timers.DriverAwake();
         try
         {
             while (!ct.IsCancellationRequested)
@@ -263,7 +283,16 @@ internal sealed class QuicEndpoint
                     // The burst is read: reply to it before sleeping.
                     ProcessDeferred();
                     sinceProcessed = 0;
-                    socket.WaitReadable(s_receiveThreadWait);
+                    if (!DrivesTimers)
+                    {
+                        socket.WaitReadable(s_receiveThreadWait);
+                        continue;
+                    }
+
+                    // The timers that fell due meanwhile, then sleep no longer than the next one.
+                    var sleep = Timers.RunDueBeforeSleep(s_receiveThreadWait, onTimerError);
+                    if (sleep > TimeSpan.Zero) socket.WaitReadable(sleep);
+                    Timers.DriverAwake();
                     continue;
                 }
 
@@ -272,6 +301,8 @@ internal sealed class QuicEndpoint
                 {
                     ProcessDeferred();
                     sinceProcessed = 0;
+                    // A long burst does not hold up the timers.
+                    if (DrivesTimers) Timers.RunDue(onTimerError);
                 }
             }
         }
@@ -286,6 +317,7 @@ internal sealed class QuicEndpoint
         finally
         {
             ProcessDeferred();
+            if (DrivesTimers) Timers.DetachDriver();
             completion.TrySetResult();
         }
     }
@@ -356,6 +388,7 @@ internal sealed class QuicEndpoint
             case DatagramDisposition.Accepted when server is not null:
                 // The core already processed the Initial: wrap the new connection, then send its first flight.
                 LimitPathMtu(core!, remote, Now);
+                AddUser();
                 connection = QuicConnection.CreateInbound(this, core!, server.OnEstablished);
                 lock (connection.Sync) connection.ProcessLocked();
                 break;

@@ -12,6 +12,14 @@ namespace MoqLive.Quic.Internal;
 /// Deadlines are rounded down to their millisecond slot, and ones past the horizon go to its last slot, so an entry
 /// may fire up to 1 ms (or, past the horizon, arbitrarily) early: its owner checks its deadline and re-arms, which puts
 /// it into a later slot. Entries fire on a thread-pool thread with no lock held. Thread-safe.
+/// <para>
+/// A thread that wakes often anyway (an endpoint's receive thread) can drive the wheel itself: it calls
+/// <see cref="DriverAwake"/> when it wakes, <see cref="RunDue"/> while busy and <see cref="RunDueBeforeSleep"/> to learn
+/// how long it may sleep. While it is awake no schedule touches the <see cref="ITimer"/> (a receiver re-arms after every
+/// packet; each earlier re-arm was a wake-up of the runtime's timer thread and each tick a thread-pool work item); while
+/// it sleeps only a deadline earlier than its wake-up arms the timer, and <see cref="DetachDriver"/> hands the wheel
+/// back to the timer.
+/// </para>
 /// </remarks>
 internal sealed class TimerWheel : IDisposable
 {
@@ -29,6 +37,11 @@ internal sealed class TimerWheel : IDisposable
     private long _armed = long.MaxValue;
     private int _count;
     private bool _disposed;
+    // The driving thread is between DriverAwake and RunDueBeforeSleep: it will run what falls due and look at the
+    // wheel again before it sleeps.
+    private bool _driverAwake;
+    // The tick at which a sleeping driver wakes by itself; long.MaxValue without a driver.
+    private long _driverWakesAt = long.MaxValue;
 
     public TimerWheel(TimeProvider time, Func<Instant> now)
     {
@@ -58,7 +71,65 @@ internal sealed class TimerWheel : IDisposable
             if (entry.Tick == tick) return;
             Unlink(entry);
             Link(entry, tick);
-            if (tick < _armed) Arm(tick);
+            if (tick < _armed && NeedsTimerLocked(tick)) Arm(tick);
+        }
+    }
+
+    /// <summary>The driving thread woke: until its next <see cref="RunDueBeforeSleep"/> it runs what falls due.</summary>
+    public void DriverAwake()
+    {
+        lock (_lock)
+        {
+            _driverAwake = true;
+            _driverWakesAt = long.MaxValue;
+        }
+    }
+
+    /// <summary>Fires every entry due now on the calling (driving) thread; <paramref name="onError"/> gets what an entry throws.</summary>
+    public void RunDue(Action<Exception> onError)
+    {
+        List<Entry>? due;
+        lock (_lock)
+        {
+            if (_disposed) return;
+            due = TakeDueLocked();
+        }
+
+        Fire(due, onError);
+    }
+
+    /// <summary>
+    /// Fires every entry due now on the calling (driving) thread, then returns how long it may sleep: until the
+    /// earliest scheduled slot, at most <paramref name="max"/>. From here until <see cref="DriverAwake"/> a deadline
+    /// before that wake-up arms the timer.
+    /// </summary>
+    public TimeSpan RunDueBeforeSleep(TimeSpan max, Action<Exception> onError)
+    {
+        RunDue(onError);
+        lock (_lock)
+        {
+            _driverAwake = false;
+            var now = _now();
+            long wake = Tick(now + max);
+            if (_count > 0) wake = Math.Min(wake, EarliestLocked());
+            _driverWakesAt = wake;
+            // Entries scheduled while the driver ran them may already be due.
+            var sleep = new Instant(wake * TimeSpan.TicksPerMillisecond) - now;
+            // poll(2) takes whole milliseconds, rounded down: round up so the wake-up is not before the slot.
+            return sleep <= TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Math.Ceiling(sleep.TotalMilliseconds));
+        }
+    }
+
+    /// <summary>The driving thread stops: the timer fires the wheel again.</summary>
+    public void DetachDriver()
+    {
+        lock (_lock)
+        {
+            _driverAwake = false;
+            _driverWakesAt = long.MaxValue;
+            if (_disposed || _count == 0) return;
+            long earliest = EarliestLocked();
+            if (earliest < _armed) Arm(earliest);
         }
     }
 
@@ -79,40 +150,68 @@ internal sealed class TimerWheel : IDisposable
 
     private void OnTick()
     {
-        List<Entry>? due = null;
+        List<Entry>? due;
         lock (_lock)
         {
             if (_disposed) return;
             _armed = long.MaxValue;
-            long now = Tick(_now());
-            long end = Math.Min(now, _processed + SlotCount);
-            for (long t = _processed + 1; t <= end; t++)
-            {
-                while (_slots[t & Mask] is { } entry)
-                {
-                    Unlink(entry);
-                    (due ??= []).Add(entry);
-                }
-            }
-
-            // Past the horizon every slot was drained, so the window may jump to now.
-            _processed = Math.Max(_processed, now);
-            if (_count > 0)
-            {
-                for (long t = _processed + 1; t <= _processed + SlotCount; t++)
-                {
-                    if (_slots[t & Mask] is not null)
-                    {
-                        Arm(t);
-                        break;
-                    }
-                }
-            }
+            due = TakeDueLocked();
+            if (_count > 0 && EarliestLocked() is var earliest && NeedsTimerLocked(earliest)) Arm(earliest);
         }
 
         if (due is null) return;
         foreach (var entry in due) entry.Fire();
     }
+
+    private static void Fire(List<Entry>? due, Action<Exception> onError)
+    {
+        if (due is null) return;
+        foreach (var entry in due)
+        {
+            try
+            {
+                entry.Fire();
+            }
+            catch (Exception e)
+            {
+                onError(e);
+            }
+        }
+    }
+
+    /// <summary>Unlinks every entry of the slots up to now and moves the window to now.</summary>
+    private List<Entry>? TakeDueLocked()
+    {
+        List<Entry>? due = null;
+        long now = Tick(_now());
+        long end = Math.Min(now, _processed + SlotCount);
+        for (long t = _processed + 1; t <= end; t++)
+        {
+            while (_slots[t & Mask] is { } entry)
+            {
+                Unlink(entry);
+                (due ??= []).Add(entry);
+            }
+        }
+
+        // Past the horizon every slot was drained, so the window may jump to now.
+        _processed = Math.Max(_processed, now);
+        return due;
+    }
+
+    /// <summary>The first slot with an entry. Call with entries scheduled.</summary>
+    private long EarliestLocked()
+    {
+        for (long t = _processed + 1; t <= _processed + SlotCount; t++)
+        {
+            if (_slots[t & Mask] is not null) return t;
+        }
+
+        return long.MaxValue; // unreachable while _count > 0
+    }
+
+    /// <summary>Whether <paramref name="tick"/> needs the timer: not when a driver is awake, or wakes by then anyway.</summary>
+    private bool NeedsTimerLocked(long tick) => !_driverAwake && tick < _driverWakesAt;
 
     private void Arm(long tick)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using static MoqLive.Quic.Internal.LinuxSocket;
 
 namespace MoqLive.Quic.Internal;
 
@@ -16,12 +17,20 @@ internal sealed class UdpDatagramSocket : IThreadedDatagramSocket
     // UDP generic segmentation offload (Linux 4.18+, udp(7) UDP_SEGMENT): with a segment size set on the socket, one
     // send of up to 64 datagrams' worth is split by the kernel, so a burst costs one system call instead of one per
     // datagram. The option is socket-wide and applies to every send, hence _segmentSize and the send lock.
-    private const int SolUdp = 17;
-    private const int UdpSegment = 103;
     private const int GsoMaxSegments = 64;
     private const int GsoMaxBytes = 65000;
 
+    private const int EIo = 5;
+    private const int EInval = 22;
+
+    // This thread's batch of deferred sends (TryDefer); shared with the work item that flushes it, hence its lock.
+    [ThreadStatic]
+    private static DatagramSendBatch? t_batch;
+
     private readonly Lock _sendLock = new();
+    // sendmmsg(2) batching of sends from thread-pool threads (64-bit Linux).
+    private readonly bool _batching;
+    private readonly Action<int, bool> _onBatchRefused;
     private bool _gsoSupported;
     private int _segmentSize;
     private SocketAddress? _receivedFrom;
@@ -31,7 +40,7 @@ internal sealed class UdpDatagramSocket : IThreadedDatagramSocket
     // recvmsg with UDP GRO where available (Linux); null: .NET's receive, one datagram per call.
     private LinuxUdpReceiver? _nativeReceiver;
 
-    private UdpDatagramSocket(Socket socket)
+    private UdpDatagramSocket(Socket socket, bool batchSends)
     {
         _socket = socket;
         LocalEndPoint = socket.LocalEndPoint!;
@@ -42,6 +51,8 @@ internal sealed class UdpDatagramSocket : IThreadedDatagramSocket
         // Probing with 0 (segmentation off) tells whether the kernel knows the option without changing any send.
         _gsoSupported = OperatingSystem.IsLinux() && TrySetSegmentSizeLocked(0);
         _nativeReceiver = LinuxUdpReceiver.TryCreate(socket);
+        _batching = batchSends && OperatingSystem.IsLinux() && Environment.Is64BitProcess;
+        _onBatchRefused = OnBatchRefused;
     }
 
     public EndPoint LocalEndPoint { get; }
@@ -51,7 +62,12 @@ internal sealed class UdpDatagramSocket : IThreadedDatagramSocket
     /// the kernel never fragments a datagram (RFC 9000 §14: DF set), so a path MTU probe that is too large is lost
     /// instead of arriving in fragments.
     /// </summary>
-    public static UdpDatagramSocket Bind(IPEndPoint localEndPoint, bool dontFragment = false)
+    /// <remarks>
+    /// With <paramref name="batchSends"/> (a listener's socket, shared by all its connections) sends from thread-pool
+    /// threads are batched across destinations (<see cref="TryDefer"/>); a client's socket serves one connection,
+    /// whose sends are already one GSO run each, so batching would only add a work item per send.
+    /// </remarks>
+    public static UdpDatagramSocket Bind(IPEndPoint localEndPoint, bool dontFragment = false, bool batchSends = false)
     {
         ArgumentNullException.ThrowIfNull(localEndPoint);
         var socket = new Socket(localEndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
@@ -62,7 +78,7 @@ internal sealed class UdpDatagramSocket : IThreadedDatagramSocket
             TrySetBufferSizes(socket);
             if (dontFragment) SetDontFragment(socket);
             socket.Bind(localEndPoint);
-            return new UdpDatagramSocket(socket);
+            return new UdpDatagramSocket(socket, batchSends);
         }
         catch
         {
@@ -212,6 +228,7 @@ internal sealed class UdpDatagramSocket : IThreadedDatagramSocket
     public bool Send(ReadOnlySpan<byte> datagrams, int segmentSize, EndPoint remote)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(segmentSize);
+        if (_batching && remote is IPEndPoint ip && Thread.CurrentThread.IsThreadPoolThread && TryDefer(datagrams, segmentSize, ip)) return true;
         try
         {
             // One sender at a time: the socket-wide segment size must not change between setting it and sending.
@@ -242,6 +259,91 @@ internal sealed class UdpDatagramSocket : IThreadedDatagramSocket
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// Adds the datagrams to this thread's <see cref="DatagramSendBatch"/> instead of sending them now. The batch is
+    /// sent with <c>sendmmsg</c> when it is full, or by a work item queued to this thread's local queue, which the
+    /// thread pool runs when the current work item returns: a relay's fan-out, which writes one object to every
+    /// subscriber's connection from one work item, then sends to all of them in a few system calls, and the first
+    /// subscriber's datagram waits for at most <see cref="DatagramSendBatch.MaxMessages"/> − 1 others. Sends from other
+    /// threads (the receive thread) go at once. False when the datagrams cannot be batched (too large without GSO).
+    /// </summary>
+    private bool TryDefer(ReadOnlySpan<byte> datagrams, int segmentSize, IPEndPoint remote)
+    {
+        bool ipv6 = _socket.AddressFamily == AddressFamily.InterNetworkV6;
+        var batch = t_batch ??= new DatagramSendBatch();
+        lock (batch)
+        {
+            if (!ReferenceEquals(batch.Owner, this))
+            {
+                // A batch holds one socket's datagrams.
+                if (batch.Owner is UdpDatagramSocket previous) previous.SendBatchLocked(batch);
+                batch.Owner = this;
+            }
+
+            bool segmented = datagrams.Length > segmentSize;
+            if (segmented && !_gsoSupported)
+            {
+                // Without GSO each datagram is its own message.
+                for (int offset = 0; offset < datagrams.Length; offset += segmentSize)
+                    AddLocked(batch, datagrams.Slice(offset, Math.Min(segmentSize, datagrams.Length - offset)), segmentSize, remote, ipv6);
+            }
+            else
+            {
+                AddLocked(batch, datagrams, segmentSize, remote, ipv6);
+            }
+
+            if (batch.Count > 0 && !batch.FlushQueued)
+            {
+                batch.FlushQueued = true;
+                ThreadPool.UnsafeQueueUserWorkItem(static b => FlushQueuedBatch(b), batch, preferLocal: true);
+            }
+        }
+
+        return true;
+    }
+
+    private void AddLocked(DatagramSendBatch batch, ReadOnlySpan<byte> datagrams, int segmentSize, IPEndPoint remote, bool ipv6)
+    {
+        if (batch.TryAdd(datagrams, segmentSize, remote, ipv6)) return;
+        SendBatchLocked(batch);
+        if (!batch.TryAdd(datagrams, segmentSize, remote, ipv6)) throw new InvalidOperationException("A send larger than a whole batch.");
+    }
+
+    private static void FlushQueuedBatch(DatagramSendBatch batch)
+    {
+        lock (batch)
+        {
+            batch.FlushQueued = false;
+            (batch.Owner as UdpDatagramSocket)?.SendBatchLocked(batch);
+        }
+    }
+
+    /// <summary>Sends the batch (the caller holds its lock).</summary>
+    private void SendBatchLocked(DatagramSendBatch batch)
+    {
+        if (batch.Count == 0) return;
+        lock (_sendLock)
+        {
+            try
+            {
+                // Messages without a UDP_SEGMENT control message take the socket-wide segment size: none.
+                if (_segmentSize != 0) TrySetSegmentSizeLocked(0);
+                batch.Send(_socket.SafeHandle, _onBatchRefused);
+            }
+            catch (ObjectDisposedException)
+            {
+                batch.Clear();
+            }
+        }
+    }
+
+    // A GSO run the kernel refused (EIO: the device cannot checksum segments; EINVAL: the route's MTU is below the
+    // segment size): later runs are sent as single datagrams. Other refusals (full buffers) only lose the message.
+    private void OnBatchRefused(int errno, bool segmented)
+    {
+        if (segmented && errno is EIo or EInval) DisableGsoLocked();
     }
 
     /// <summary>One send that the kernel splits into datagrams of <paramref name="segmentSize"/> bytes; false when GSO turned out unusable.</summary>

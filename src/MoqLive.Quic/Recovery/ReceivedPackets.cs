@@ -34,6 +34,11 @@ internal sealed class ReceivedPackets
     private long _ackElicitingReceived;
     private bool _immediate;
     private bool _newSinceAck;
+    private bool _peerRequested;
+    private bool _ignoreOrder;
+
+    // The shortest ACK delay worth a timer (TimerWheel's slot).
+    private static readonly TimeSpan s_minTimerDelay = TimeSpan.FromMilliseconds(1);
 
     public ReceivedPackets(PacketSpace space) => _space = space;
 
@@ -89,15 +94,41 @@ internal sealed class ReceivedPackets
         _ackElicitingSinceAck++;
         bool decimating = ++_ackElicitingReceived > DecimationStart;
         int threshold = decimating ? AckElicitingThreshold : Math.Min(2, AckElicitingThreshold);
-        if (_space != PacketSpace.ApplicationData || outOfOrder || _ackElicitingSinceAck >= threshold)
+        if (_space != PacketSpace.ApplicationData || (outOfOrder && !_ignoreOrder) || _ackElicitingSinceAck >= threshold)
         {
             _immediate = true;
         }
         else
         {
-            var delay = decimating && smoothedRtt > TimeSpan.Zero && smoothedRtt / 4 < MaxAckDelay ? smoothedRtt / 4 : MaxAckDelay;
-            AckDeadline ??= now + delay;
+            // The quarter-RTT bound is our own choice for a peer that said nothing; one that asked for a delay with
+            // ACK_FREQUENCY gets it.
+            var delay = decimating && !_peerRequested && smoothedRtt > TimeSpan.Zero && smoothedRtt / 4 < MaxAckDelay ? smoothedRtt / 4 : MaxAckDelay;
+            // A quarter of a loopback or LAN RTT is below what a timer resolves (the drivers' wheel has 1 ms slots): the
+            // ACK then goes out with the replies to the burst of datagrams being processed, which covers the burst just as
+            // well, instead of waking a timer, a thread and the connection once more per burst. RFC 9000 §13.2.1 only bounds
+            // the delay from above (max_ack_delay).
+            if (delay < s_minTimerDelay)
+                _immediate = true;
+            else
+                AckDeadline ??= now + delay;
         }
+    }
+
+    /// <summary>
+    /// Acknowledges as an ACK_FREQUENCY frame asks (draft-ietf-quic-ack-frequency-11 §6): at once after more than
+    /// <paramref name="ackElicitingThreshold"/> ack-eliciting packets, otherwise within <paramref name="maxAckDelay"/>
+    /// (no quarter-RTT bound); a <paramref name="reorderingThreshold"/> of 0 stops out-of-order packets from being
+    /// acknowledged at once. Any other reordering threshold keeps RFC 9000 §13.2.1's immediate ACK for every
+    /// out-of-order packet, which acknowledges at least as often as asked (§6.2). The connection's first
+    /// <see cref="DecimationStart"/> packets are still acknowledged every second packet (more often than asked, also allowed).
+    /// </summary>
+    public void ApplyAckFrequency(ulong ackElicitingThreshold, TimeSpan maxAckDelay, ulong reorderingThreshold)
+    {
+        _peerRequested = true;
+        AckElicitingThreshold = (int)Math.Min(ackElicitingThreshold + 1, int.MaxValue);
+        MaxAckDelay = maxAckDelay;
+        _ignoreOrder = reorderingThreshold == 0;
+        // A pending deadline set under the old delay stays: an earlier ACK is never wrong.
     }
 
     /// <summary>The peer asked for an acknowledgement now (IMMEDIATE_ACK).</summary>

@@ -167,8 +167,10 @@ internal sealed class SendBuffer
     /// <summary>Marks [offset, offset+length) acknowledged and releases the acknowledged prefix.</summary>
     public void OnAcked(ulong offset, int length)
     {
+        // A FIN-only STREAM frame carries no data; with nothing else acknowledged above the prefix there would be no
+        // range to look at below.
         ulong end = offset + (ulong)length;
-        if (end <= AckedPrefix) return;
+        if (length == 0 || end <= AckedPrefix) return;
         offset = Math.Max(offset, AckedPrefix);
         _acked.Insert(offset, end);
         _retransmit.Remove(offset, end);

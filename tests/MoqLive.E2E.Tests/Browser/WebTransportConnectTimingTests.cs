@@ -30,7 +30,7 @@ public sealed class WebTransportConnectTimingTests(ITestOutputHelper output)
         {
             await using Chromium chromium = await Chromium.LaunchAsync(output, new ChromiumOptions
             {
-                // The audience page joins at once only when audio may start without a gesture.
+                // The audience page plays audio without a gesture (otherwise it plays video only and offers sound on Join).
                 Arguments = ["--autoplay-policy=no-user-gesture-required"],
                 IgnoreHttpsErrors = true,
                 NetLog = true,

@@ -12,13 +12,15 @@ namespace MoqLive.E2E.Tests.Quic;
 public sealed class UdpDatagramSocketTests
 {
     [Theory]
-    [InlineData("127.0.0.1")]
-    [InlineData("::1")]
-    public async Task SegmentedSend_ArrivesAsTheSameDatagrams(string address)
+    [InlineData("127.0.0.1", false)]
+    [InlineData("::1", false)]
+    [InlineData("127.0.0.1", true)]
+    [InlineData("::1", true)]
+    public async Task SegmentedSend_ArrivesAsTheSameDatagrams(string address, bool batchSends)
     {
         var loopback = IPAddress.Parse(address);
         if (loopback.AddressFamily == AddressFamily.InterNetworkV6 && !Socket.OSSupportsIPv6) return;
-        using var sender = UdpDatagramSocket.Bind(new IPEndPoint(loopback, 0));
+        using var sender = UdpDatagramSocket.Bind(new IPEndPoint(loopback, 0), batchSends: batchSends);
         using var receiver = UdpDatagramSocket.Bind(new IPEndPoint(loopback, 0));
 
         // 20 datagrams of 1,200 bytes and a shorter last one, each filled with its index.
@@ -53,6 +55,67 @@ public sealed class UdpDatagramSocketTests
         {
             Assert.Equal(i == count - 1 ? lastLength : segment, received[i].Length);
             Assert.All(received[i], b => Assert.Equal((byte)(i + 1), b));
+        }
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("::1")]
+    public async Task BatchSends_OneWorkItemToManyPeers_EachPeerGetsItsDatagramsInOrder(string address)
+    {
+        var loopback = IPAddress.Parse(address);
+        if (loopback.AddressFamily == AddressFamily.InterNetworkV6 && !Socket.OSSupportsIPv6) return;
+        using var sender = UdpDatagramSocket.Bind(new IPEndPoint(loopback, 0), batchSends: true);
+        var receivers = Enumerable.Range(0, 5).Select(_ => UdpDatagramSocket.Bind(new IPEndPoint(loopback, 0))).ToArray();
+        try
+        {
+            // As a relay's fan-out does: one thread-pool work item sends to every peer in turn, 100 rounds (more than
+            // a batch holds), alternating single datagrams and two-datagram GSO runs.
+            const int rounds = 100, segment = 1000;
+            await Task.Run(() =>
+            {
+                Assert.True(Thread.CurrentThread.IsThreadPoolThread);
+                for (int round = 0; round < rounds; round++)
+                {
+                    for (int peer = 0; peer < receivers.Length; peer++)
+                    {
+                        byte[] datagrams = new byte[round % 2 == 0 ? 300 : segment + 200];
+                        datagrams.AsSpan().Fill((byte)round);
+                        Assert.True(sender.Send(datagrams, segment, receivers[peer].LocalEndPoint));
+                    }
+                }
+            }).WithTimeout();
+
+            byte[] buffer = new byte[65536];
+            foreach (var receiver in receivers)
+            {
+                var received = new List<byte[]>();
+                while (received.Count < rounds / 2 * 3)
+                {
+                    var r = await receiver.ReceiveAsync(buffer, CancellationToken.None).AsTask().WithTimeout();
+                    Assert.Equal(((IPEndPoint)sender.LocalEndPoint).Port, ((IPEndPoint)r.Remote).Port);
+                    int size = r.SegmentSize > 0 ? r.SegmentSize : r.Length;
+                    for (int offset = 0; offset < r.Length; offset += size)
+                        received.Add(buffer.AsSpan(offset, Math.Min(size, r.Length - offset)).ToArray());
+                }
+
+                // Round r's datagrams, in order: one of 300 bytes for even rounds, 1,000 + 200 for odd ones.
+                int index = 0;
+                for (int round = 0; round < rounds; round++)
+                {
+                    int[] lengths = round % 2 == 0 ? [300] : [segment, 200];
+                    foreach (int length in lengths)
+                    {
+                        Assert.Equal(length, received[index].Length);
+                        Assert.All(received[index], b => Assert.Equal((byte)round, b));
+                        index++;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            foreach (var receiver in receivers) receiver.Dispose();
         }
     }
 

@@ -74,6 +74,43 @@ public sealed class TrackProducerTests
     }
 
     [Fact]
+    public async Task StartLargestObject_CurrentGroupArrivedBeforeAnEarlierOne_GetsTheRestOfTheCurrentGroup()
+    {
+        // Groups are separate streams: a relay may create group 0 after group 1 (its stream came second).
+        using var producer = Producer();
+        var current = producer.CreateGroup(1);
+        var subgroup = current.CreateSubgroup(0);
+        subgroup.Write(0, Payload(1, 0));
+        subgroup.Write(1, Payload(1, 1));
+        WriteGroup(producer, 0, 3);
+
+        using var consumer = producer.Subscribe(new TrackConsumerOptions { Start = TrackStart.LargestObject });
+        Assert.Equal(new Location(1, 1), consumer.JoiningLocation);
+        subgroup.Write(2, Payload(1, 2));
+        subgroup.Complete();
+        current.Complete();
+        WriteGroup(producer, 2, 1);
+        producer.Complete();
+
+        var (objects, _, _) = await ReadTrack(consumer).WaitAsync(TestTimeout);
+        Assert.Equal([new Location(1, 2), new Location(2, 0)], objects);
+    }
+
+    [Fact]
+    public async Task StartLatestGroup_GroupsArrivedOutOfOrder_StartsAtTheHighestGroup()
+    {
+        using var producer = Producer();
+        WriteGroup(producer, 1, 2, complete: false);
+        WriteGroup(producer, 0, 2);
+
+        using var consumer = producer.Subscribe(new TrackConsumerOptions { Start = TrackStart.LatestGroup });
+        producer.Complete();
+
+        var (objects, _, _) = await ReadTrack(consumer).WaitAsync(TestTimeout);
+        Assert.Equal([new Location(1, 0), new Location(1, 1)], objects);
+    }
+
+    [Fact]
     public async Task StartLatestGroup_LateJoiner_GetsCurrentGroupFromItsFirstObject()
     {
         using var producer = Producer();

@@ -34,6 +34,28 @@ public sealed class OutboundSubscriptionTests
     }
 
     [Fact]
+    public async Task Token_AfterTheTrackEndedAndDisposedIt_StillServesTheSubscriberStreamReader()
+    {
+        // A short PUBLISHed track can end (and dispose the subscription) before the reader of the subscriber's request
+        // stream first asks for the token; that used to throw ObjectDisposedException and close the session with
+        // INTERNAL_ERROR, losing the data streams still in flight.
+        (InMemorySession client, InMemorySession server) = InMemorySessionPair.Create();
+        await using (client)
+        await using (server)
+        {
+            ITransportStream stream = await client.OpenBidirectionalStreamAsync().AsTask().WithTimeout();
+            var outbound = new OutboundSubscription(0, 0, new TrackProducer(new TrackInfo(Video)).Subscribe(),
+                new RequestStream(stream, MoqtVersion.Draft19), 128, GroupOrder.Ascending, forward: true, CancellationToken.None);
+
+            outbound.Dispose();
+            CancellationToken token = outbound.Token;
+
+            Assert.False(token.IsCancellationRequested);
+            using CancellationTokenRegistration registration = token.Register(static () => { });
+        }
+    }
+
+    [Fact]
     public async Task Cancel_ResetsEveryOpenSubgroupStream()
     {
         (InMemorySession client, InMemorySession server) = InMemorySessionPair.Create();

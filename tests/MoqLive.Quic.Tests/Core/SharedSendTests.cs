@@ -1,6 +1,7 @@
 using MoqLive.Quic.Core;
 using MoqLive.Quic.Streams;
 using MoqLive.Testing;
+using MoqLive.Transport;
 
 namespace MoqLive.Quic.Tests.Core;
 
@@ -56,6 +57,42 @@ public class SharedSendTests
 
         Assert.Equal(expected, received);
         Assert.All(payloads, p => Assert.Equal(1, p.RefCount));
+    }
+
+    [Fact]
+    public void AckProcessingThrows_ConnectionClosedWithInternalError_PeerTold()
+    {
+        // A failure inside one connection's receive processing (here a shared buffer's owner throwing on release) must
+        // not leave that connection running half-updated: it closes with INTERNAL_ERROR and the peer learns why.
+        var pair = new QuicPair();
+        pair.Handshake();
+        StreamId id = pair.Client.OpenStream(StreamDirection.Unidirectional)!.Value;
+        Assert.Equal(100, pair.Client.WriteStreamShared(id, new ThrowingOnReleaseBuffer(new byte[100]), 0, 100));
+
+        Assert.Throws<InvalidOperationException>(() => pair.DriveToIdle());
+
+        Assert.Equal(ConnectionState.Closing, pair.Client.State);
+        Assert.Equal((CloseOrigin.Local, false, (ulong)TransportErrorCode.InternalError),
+            (pair.Client.CloseInfo!.Origin, pair.Client.CloseInfo.IsApplicationError, pair.Client.CloseInfo.ErrorCode));
+        pair.DriveUntil(() => pair.Server!.CloseInfo is not null);
+        Assert.Equal((CloseOrigin.Peer, (ulong)TransportErrorCode.InternalError), (pair.Server!.CloseInfo!.Origin, pair.Server.CloseInfo.ErrorCode));
+    }
+
+    private sealed class ThrowingOnReleaseBuffer(byte[] bytes) : ISharedBuffer
+    {
+        private bool _thrown;
+
+        public ReadOnlyMemory<byte> Memory => bytes;
+
+        public bool TryRetain() => true;
+
+        public void Release()
+        {
+            if (_thrown)
+                return;
+            _thrown = true;
+            throw new InvalidOperationException("release failed");
+        }
     }
 
     [Fact]

@@ -54,6 +54,8 @@ public class ProtocolViolationTests
             v => v.Forger.OneRtt(v.Client.RemoteConnectionId, 1_000_000, [0x01], setReservedBits: true)),
         new("ACK of a packet never sent", TransportErrorCode.ProtocolViolation, 0x02, v => v.OneRtt(B(0x02), V(1_000_000), B(0x00, 0x00, 0x00))),
         new("RETIRE_CONNECTION_ID never issued", TransportErrorCode.ProtocolViolation, 0x19, v => v.OneRtt(B(0x19), V(1000))),
+        // draft-ietf-quic-ack-frequency-11 §3: ACK_FREQUENCY to an endpoint that did not advertise min_ack_delay.
+        new("ACK_FREQUENCY without min_ack_delay", TransportErrorCode.ProtocolViolation, 0xaf, v => v.OneRtt(V(0xaf), V(0), V(9), V(100_000), V(1))),
         // STREAM_STATE_ERROR (0x5).
         new("STREAM on a local stream not yet opened", TransportErrorCode.StreamStateError, 0x0a, v => v.OneRtt(B(0x0a, 0x01, 0x01, 0xaa))),
         new("STREAM on a send-only stream", TransportErrorCode.StreamStateError, 0x0a, v =>
@@ -112,9 +114,25 @@ public class ProtocolViolationTests
         AssertHealthy(net, healthy);
     }
 
-    private static (EndpointNet Net, Connection Healthy) HealthyConnection()
+    [Fact]
+    public void AckFrequencyBelowMinAckDelay_ServerClosesWithProtocolViolation()
     {
-        var net = new EndpointNet(seed: 5);
+        // draft-ietf-quic-ack-frequency-11 §4: a Requested Max Ack Delay below our min_ack_delay (5 ms here).
+        var (net, healthy) = HealthyConnection(new ConnectionOptions { MinAckDelay = TimeSpan.FromMilliseconds(5) });
+        var forger = new PacketForger();
+        var victim = net.Connect(VictimAddress, keyLog: forger.OnKeyLog);
+        net.RunUntil(() => victim.IsHandshakeConfirmed && net.Accepted.Count == 2 && net.Accepted[1].IsHandshakeConfirmed);
+
+        net.InjectToServer(VictimAddress, forger.OneRtt(victim.RemoteConnectionId, 1_000_000, [.. V(0xaf), .. V(0), .. V(9), .. V(4_999), .. V(1)]));
+        net.RunUntil(() => victim.CloseInfo is not null);
+
+        AssertClosedByPeer(victim, TransportErrorCode.ProtocolViolation, 0xaf);
+        AssertHealthy(net, healthy);
+    }
+
+    private static (EndpointNet Net, Connection Healthy) HealthyConnection(ConnectionOptions? server = null)
+    {
+        var net = new EndpointNet(server is null ? null : new EndpointOptions { Connection = server }, seed: 5);
         var healthy = net.Connect();
         net.RunUntil(() => healthy.IsHandshakeConfirmed && net.Accepted is [{ IsHandshakeConfirmed: true }]);
         return (net, healthy);

@@ -57,6 +57,17 @@ public class ReceivedPacketsTests
     }
 
     [Fact]
+    public void AppSpace_Decimating_QuarterRttBelowOneMillisecond_AcksWithTheBurstNotByTimer()
+    {
+        var r = new ReceivedPackets(PacketSpace.ApplicationData) { AckElicitingThreshold = 10, DecimationStart = 0 };
+        r.OnPacketReceived(0, true, T(100), TimeSpan.FromMicroseconds(200)); // loopback: a quarter RTT is 50 µs
+
+        Assert.True(r.AckImmediately);
+        Assert.Null(r.AckDeadline);
+        Assert.True(r.ShouldSendAck(T(100)));
+    }
+
+    [Fact]
     public void AppSpace_Decimating_OutOfOrderStillAcksImmediately()
     {
         var r = new ReceivedPackets(PacketSpace.ApplicationData) { AckElicitingThreshold = 10, DecimationStart = 0 };
@@ -123,5 +134,58 @@ public class ReceivedPacketsTests
         var ack = r.BuildAck(T(0), 3)!.Value;
         Assert.Equal([(8UL, 8UL), (4UL, 4UL)], ack.Ranges.Select(r => (r.Smallest, r.Largest)));
         Assert.True(r.IsDuplicate(1));
+    }
+    [Fact]
+    public void ApplyAckFrequency_RequestedDelayReplacesQuarterRttBound()
+    {
+        // draft-ietf-quic-ack-frequency-11 §6: a peer that asked for a delay gets it, not our quarter-RTT choice.
+        static Instant? Deadline(bool requested)
+        {
+            var r = new ReceivedPackets(PacketSpace.ApplicationData) { AckElicitingThreshold = 10, DecimationStart = 0 };
+            if (requested) r.ApplyAckFrequency(ackElicitingThreshold: 9, TimeSpan.FromMilliseconds(100), reorderingThreshold: 1);
+            r.OnPacketReceived(0, true, T(0), smoothedRtt: TimeSpan.FromMilliseconds(4));
+            return r.AckDeadline;
+        }
+
+        Assert.Equal(T(1), Deadline(requested: false));
+        Assert.Equal(T(100), Deadline(requested: true));
+    }
+
+    [Theory]
+    [InlineData(0UL)]
+    [InlineData(1UL)]
+    [InlineData(4UL)]
+    public void ApplyAckFrequency_AcksOnceMoreThanThresholdPacketsArrived(ulong threshold)
+    {
+        // §4: Ack-Eliciting Threshold is how many ack-eliciting packets may arrive without an ACK.
+        var r = new ReceivedPackets(PacketSpace.ApplicationData) { DecimationStart = 0 };
+        r.ApplyAckFrequency(threshold, TimeSpan.FromMilliseconds(50), reorderingThreshold: 1);
+        ulong pn = 0;
+        for (ulong i = 0; i < threshold; i++)
+        {
+            r.OnPacketReceived(pn++, true, T(0));
+            Assert.False(r.AckImmediately);
+        }
+        r.OnPacketReceived(pn, true, T(0));
+        Assert.True(r.AckImmediately);
+    }
+
+    [Fact]
+    public void ApplyAckFrequency_ReorderingThresholdZero_OutOfOrderWaitsForTheDelay()
+    {
+        ReceivedPackets Receiver(ulong reordering)
+        {
+            var r = new ReceivedPackets(PacketSpace.ApplicationData) { DecimationStart = 0 };
+            r.ApplyAckFrequency(9, TimeSpan.FromMilliseconds(50), reordering);
+            r.OnPacketReceived(0, true, T(0));
+            r.OnPacketReceived(2, true, T(1)); // 1 is missing
+            return r;
+        }
+
+        Assert.False(Receiver(0).AckImmediately);
+        Assert.Equal(T(50), Receiver(0).AckDeadline);
+        // 1 (and any other non-zero threshold) keeps RFC 9000 §13.2.1's immediate ACK of an out-of-order packet.
+        Assert.True(Receiver(1).AckImmediately);
+        Assert.True(Receiver(3).AckImmediately);
     }
 }

@@ -72,6 +72,24 @@ public class SendStreamTests
     }
 
     [Fact]
+    public void EmptyFin_AckedBeforeTheDataBeforeIt_NoCrash_DeliveredOnceTheDataIsAcked()
+    {
+        // One ACK frame can acknowledge the FIN-only frame's packet before the data's packet (acked packets are
+        // processed in any order); the listener's receive loop used to fail here with ArgumentOutOfRangeException.
+        var s = NewStream();
+        s.Write(Bytes(50));
+        Assert.True(s.TryPollChunk(1000, 1000, out var data, out _));
+        s.Finish();
+        Assert.True(s.TryPollChunk(1000, 1000, out var fin, out _));
+        Assert.Equal((50UL, 0, true), (fin.Offset, fin.Length, fin.Fin));
+
+        Assert.False(s.OnChunkAcked(fin.Offset, fin.Length, fin.Fin));
+        Assert.Equal(SendStreamState.DataSent, s.State);
+        Assert.True(s.OnChunkAcked(data.Offset, data.Length, data.Fin));
+        Assert.Equal(SendStreamState.DataRecvd, s.State);
+    }
+
+    [Fact]
     public void Finish_WithoutData_SendsEmptyFin_AndResendsWhenLost()
     {
         var s = NewStream();

@@ -37,6 +37,12 @@ public sealed class InProcessDatagramNetwork
     /// <summary>Probability that a datagram is held back and delivered after the next one to the same socket.</summary>
     public double Reordering { get; set; }
 
+    /// <summary>
+    /// Sockets bound from now on can be driven by a dedicated thread (<see cref="IThreadedDatagramSocket"/>), as UDP
+    /// sockets can, so endpoints that want one get their receive thread. Default false: async receives only.
+    /// </summary>
+    public bool ThreadedSockets { get; set; }
+
     /// <summary>Datagrams delivered so far.</summary>
     public long Delivered => Interlocked.Read(ref _delivered);
 
@@ -51,7 +57,7 @@ public sealed class InProcessDatagramNetwork
         var address = local.Address.Equals(IPAddress.Any) || local.Address.Equals(IPAddress.IPv6Any) ? IPAddress.Parse("10.0.0.1") : local.Address;
         int port = local.Port != 0 ? local.Port : Interlocked.Increment(ref _nextPort);
         var endPoint = new IPEndPoint(address, port);
-        var socket = new Socket(this, endPoint);
+        var socket = ThreadedSockets ? new ThreadedSocket(this, endPoint) : new Socket(this, endPoint);
         if (!_sockets.TryAdd(endPoint, socket)) throw new InvalidOperationException($"{endPoint} is in use");
         return socket;
     }
@@ -63,9 +69,29 @@ public sealed class InProcessDatagramNetwork
             socket.ReleaseHeld();
     }
 
-    private sealed class Socket(InProcessDatagramNetwork network, IPEndPoint local) : IDatagramSocket
+    private sealed class ThreadedSocket(InProcessDatagramNetwork network, IPEndPoint local) : Socket(network, local), IThreadedDatagramSocket
     {
-        private readonly Channel<(byte[] Data, EndPoint From)> _inbox = Channel.CreateBounded<(byte[], EndPoint)>(
+        public bool TryReceive(byte[] buffer, out DatagramReceiveResult result)
+        {
+            if (Inbox.Reader.TryRead(out var datagram))
+            {
+                int n = Math.Min(datagram.Data.Length, buffer.Length);
+                datagram.Data.AsSpan(0, n).CopyTo(buffer);
+                result = new DatagramReceiveResult(n, datagram.From);
+                return true;
+            }
+
+            if (Inbox.Reader.Completion.IsCompleted) throw new ObjectDisposedException("socket");
+            result = default;
+            return false;
+        }
+
+        public void WaitReadable(TimeSpan timeout) => Inbox.Reader.WaitToReadAsync().AsTask().Wait(timeout);
+    }
+
+    private class Socket(InProcessDatagramNetwork network, IPEndPoint local) : IDatagramSocket
+    {
+        protected Channel<(byte[] Data, EndPoint From)> Inbox { get; } = Channel.CreateBounded<(byte[], EndPoint)>(
             new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.DropWrite });
         private (byte[] Data, EndPoint From)? _held;
 
@@ -75,7 +101,7 @@ public sealed class InProcessDatagramNetwork
         {
             try
             {
-                var (data, from) = await _inbox.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var (data, from) = await Inbox.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 int n = Math.Min(data.Length, buffer.Length);
                 data.AsSpan(0, n).CopyTo(buffer.Span);
                 return new DatagramReceiveResult(n, from);
@@ -137,7 +163,7 @@ public sealed class InProcessDatagramNetwork
         private void Deliver(byte[] data, EndPoint from)
         {
             network._delivered++;
-            _inbox.Writer.TryWrite((data, from));
+            Inbox.Writer.TryWrite((data, from));
         }
 
         // Batches are split here as the kernel's UDP segmentation offload would, so drivers' batching is exercised.
@@ -155,7 +181,7 @@ public sealed class InProcessDatagramNetwork
         public void Dispose()
         {
             network._sockets.TryRemove(local, out _);
-            _inbox.Writer.TryComplete();
+            Inbox.Writer.TryComplete();
         }
 
         private static EndPoint Normalize(EndPoint e) =>

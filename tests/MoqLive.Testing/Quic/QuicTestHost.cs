@@ -35,6 +35,18 @@ public static class QuicTestHost
         ConnectionOptions = options,
     };
 
+    /// <summary>A client endpoint shared by many connections, on a socket of <paramref name="network"/>.</summary>
+    public static QuicClientEndpoint BindClientEndpoint(
+        InProcessDatagramNetwork network, ConnectionOptions? options = null, bool completeReadsOnReceiveThread = false, bool runTimersOnReceiveThread = false) =>
+        QuicClientEndpoint.Bind(
+            new QuicClientEndpointOptions
+            {
+                ConnectionOptions = options,
+                CompleteReadsOnReceiveThread = completeReadsOnReceiveThread,
+                RunTimersOnReceiveThread = runTimersOnReceiveThread,
+            },
+            network.Bind);
+
     public static ValueTask<QuicConnection> ConnectAsync(InProcessDatagramNetwork network, QuicClientConnectionOptions options, CancellationToken cancellationToken = default) =>
         QuicConnection.ConnectAsync(options, network.Bind, cancellationToken);
 }

@@ -49,6 +49,22 @@ internal sealed class TrackState(TrackInfo info, TrackProducerOptions options)
 
     public GroupState GroupAt(long sequence) => Groups[checked((int)(sequence - FirstSequence))];
 
+    /// <summary>
+    /// Where a reader that wants groups from <paramref name="groupId"/> on starts: the earliest arrival of such a group
+    /// (or <see cref="NextSequence"/>). Not simply the newest arrival: groups are separate streams and may arrive out of
+    /// order (§"Subgroup Streams"), so a lower group can be created after the one that holds the largest object.
+    /// </summary>
+    public long FirstSequenceFrom(ulong groupId)
+    {
+        foreach (var group in Groups)
+        {
+            if (group.GroupId >= groupId)
+                return group.Sequence;
+        }
+
+        return NextSequence;
+    }
+
     /// <summary>Evicts front groups beyond the count, byte and age bounds. Call under <see cref="Sync"/>.</summary>
     public void Trim()
     {

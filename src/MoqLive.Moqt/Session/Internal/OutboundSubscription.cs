@@ -8,6 +8,10 @@ internal sealed class OutboundSubscription : IDisposable
 {
     private readonly CancellationTokenSource _cts;
 
+    // Taken once: the subscriber-stream reader can first ask for it after a short track already ended and disposed _cts,
+    // and a disposed source's Token getter throws.
+    private readonly CancellationToken _token;
+
     // Cancel (the subscriber's stream ended or failed) and Dispose (the track ended) race: the lock keeps Cancel off a
     // disposed token source.
     private readonly Lock _lifetime = new();
@@ -29,6 +33,7 @@ internal sealed class OutboundSubscription : IDisposable
         GroupOrder = groupOrder;
         _forward = forward;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(sessionToken);
+        _token = _cts.Token;
     }
 
     public ulong RequestId { get; }
@@ -74,7 +79,7 @@ internal sealed class OutboundSubscription : IDisposable
         set => Interlocked.Exchange(ref _subgroupDeliveryTimeoutTicks, value.Ticks);
     }
 
-    public CancellationToken Token => _cts.Token;
+    public CancellationToken Token => _token;
 
     public bool IsCancelled => _cts.IsCancellationRequested;
 

@@ -55,4 +55,41 @@ public sealed class AsyncSignalTests
         signal.Notify();
         await second.WithTimeout();
     }
+
+    [Fact]
+    public async Task NotifyTakingSingleWaiter_OneWait_ReturnsItUncompletedForTheCaller()
+    {
+        var signal = new AsyncSignal();
+        Assert.Null(signal.NotifyTakingSingleWaiter());
+        Task wait = signal.WaitTask();
+        TaskCompletionSource? taken = signal.NotifyTakingSingleWaiter();
+        Assert.NotNull(taken);
+        Assert.Same(wait, taken.Task);
+        Assert.False(wait.IsCompleted);
+
+        // The round is over: a new wait belongs to the next one, and the taken source is the caller's to complete.
+        Task next = signal.WaitTask();
+        Assert.NotSame(wait, next);
+        taken.TrySetResult();
+        await wait.WithTimeout();
+        Assert.False(next.IsCompleted);
+        signal.Notify();
+        await next.WithTimeout();
+    }
+
+    [Fact]
+    public async Task NotifyTakingSingleWaiter_TwoWaits_WakesThemThroughThePoolAndReturnsNull()
+    {
+        // Two waits in one round (two readers, or one that gave up and waited again) are never handed to the caller.
+        var signal = new AsyncSignal();
+        Task first = signal.WaitTask();
+        Task second = signal.WaitTask();
+        Assert.Null(signal.NotifyTakingSingleWaiter());
+        await Task.WhenAll(first, second).WithTimeout();
+
+        // The count starts over with each round.
+        Task third = signal.WaitTask();
+        Assert.NotNull(signal.NotifyTakingSingleWaiter());
+        Assert.False(third.IsCompleted);
+    }
 }

@@ -1,11 +1,16 @@
 // Audience player page: wiring only. Playback lives in @moqlive/media, MOQT in @moqlive/moqt.
 
+// First, so that it is evaluated before the other modules: it starts the first join's decoder worker and WebTransport
+// session before the rest of the page runs.
+import "./watch-start.ts";
 import { ChatRoom, defineChatElement, type MoqliveChatElement } from "@moqlive/chat";
 import {
   type AudioOutputStats,
+  type Catalog,
   ChannelWatcher,
   channelNamespace,
   channelSubscriber,
+  createPlayerAudioContext,
   defineStatsView,
   estimateClockOffset,
   formatBitrate,
@@ -14,13 +19,16 @@ import {
   JoinTimeline,
   MediaPlayer,
   type PlayerStats,
+  parseCatalog,
   percentile,
   type StatsView,
-  startDecoderWorker,
+  StopReason,
+  startRendition,
   videoRenditions,
 } from "@moqlive/media";
 import { type CertificateHash, CertificateHashSource, MoqtRequestError, type MoqtSession, openSession } from "@moqlive/moqt";
 import { followChannelList } from "./channel-list.ts";
+import { pageStart, serverMeta } from "./watch-start.ts";
 
 interface AudienceStats {
   state: "idle" | "connecting" | "playing" | "ended" | "error";
@@ -29,12 +37,19 @@ interface AudienceStats {
   joinedAt?: number;
   timeToFirstFrameMs?: number | undefined;
   /**
-   * The newest join's steps, ms since the join (also `moqlive:STEP` performance marks): certificate (the
+   * The page's first join's first frame, ms since the page's navigation started (`performance.timeOrigin`): what a
+   * viewer who opened the page waited, page load included.
+   */
+  pageToFirstFrameMs?: number | undefined;
+  /**
+   * The newest join's steps, ms since the join (also `moqlive:STEP` performance marks): transport-start (the page
+   * started the WebTransport session as it loaded, before the join: negative), certificate (the
    * certificate hash at hand: from the page, or fetched from /certificate.sha256 as the page loaded), player (the player is set up), transport (WebTransport
    * ready), connected (MOQT SETUP done), clock, each track request's TRACK:subscribe-opened / -sent / -answered and
    * TRACK:fetch-... (the stream open, the request written to it, its response read), the watcher's
    * steps (catalog-subscribed, catalog, video-subscribed, video-object, ...), then in the decoder worker first-object,
-   * first-decode, first-output (decoded) and first-frame (drawn); and the worker's own start: decoder-thread,
+   * first-decode, first-output (decoded) and first-frame (drawn); audio-context, audio-worklet and audio-output (the
+   * audio output, set up once the picture is up); and the worker's own start: decoder-thread,
    * decoder-script, decoder-init, decoder-configure / -configured, decoder-object, warm-up-path / -size (DecoderStep).
    */
   joinTimelineMs: Record<string, number>;
@@ -67,6 +82,8 @@ interface AudienceStats {
   decodeQueueSize?: number;
   /** The newest playback problem (decoder, track), for diagnostics. */
   lastError?: string;
+  /** The browser did not let audio start without a user gesture: video plays, the Join button offers sound. */
+  audioBlocked?: boolean;
   /** Chat messages shown, as "from: text". */
   chat: string[];
 }
@@ -78,9 +95,9 @@ declare global {
   }
 }
 
-// The first join's decoder worker starts before anything else on the page: its start waits for the main thread, which
-// the page load and the join keep busy (issue 5). A page opened without a channel has no use for it.
-let spareDecoder = new URLSearchParams(location.search).has("channel") ? startDecoderWorker() : undefined;
+// The first join's decoder worker, started by watch-start.ts (a page opened without a channel has none).
+let spareDecoder = pageStart.worker;
+pageStart.worker = undefined;
 
 defineStatsView();
 defineChatElement();
@@ -134,17 +151,35 @@ let current:
       chat?: ChatRoom;
     }
   | undefined;
-/** How long chat waits for the first frame before it joins anyway. */
-const CHAT_JOIN_DELAY_MS = 3000;
+/** How long chat and the audio output wait for the first frame before they start anyway. */
+const PICTURE_WAIT_MS = 3000;
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
+const stopReason = new StopReason();
 // `moqlive serve` puts the certificate hash and the MOQT path in the page, so a join connects at once (issue 5); served
 // without them (Vite's dev server) the page fetches the hash as it loads, and a failure is retried by the join.
-const serverMeta = (name: string) => document.querySelector<HTMLMetaElement>(`meta[name="moqlive-${name}"]`)?.content;
-const moqtUrl = new URL(serverMeta("moqt-path") ?? "/moq", location.origin).toString();
-const certificateHash = new CertificateHashSource(location.origin, undefined, serverMeta("certificate-sha256"));
+const moqtUrl = pageStart.moqtUrl;
+const certificateHash = new CertificateHashSource(location.origin, undefined, pageStart.certificateSha256);
 certificateHash.get().catch(() => {});
+/**
+ * The channel's catalog as the relay had it when it served the page (`moqlive serve` puts it in the page when the relay
+ * carries the channel): the first join configures the decoder and subscribes to the catalog's tracks with it at once
+ * (issue 5). Later joins (the channel ended or the connection was lost) wait for the live catalog: this one may be stale.
+ */
+let pageCatalog = readPageCatalog();
+
+function readPageCatalog(): Catalog | undefined {
+  const json = serverMeta("catalog");
+  if (json === undefined || json === "") return undefined;
+  try {
+    return parseCatalog(json);
+  } catch (e) {
+    console.warn("The page's catalog is unusable; waiting for the channel's:", e);
+    return undefined;
+  }
+}
 
 function setStatus(state: AudienceStats["state"], text: string): void {
+  if (state === "playing") stopReason.playing();
   stats.state = state;
   if (state === "error" || state === "ended") stats.error = text;
   status.dataset.state = state;
@@ -157,7 +192,12 @@ const refreshChannels = followChannelList(
   () => channel,
 );
 
-async function join(): Promise<void> {
+/**
+ * Joins the channel. With `needsAutoplay` (the join the page starts by itself) it plays video only, showing the Join
+ * button, when the browser does not let audio start without a user gesture ({@link startAudio}); the button's click is
+ * that gesture.
+ */
+async function join(needsAutoplay = false): Promise<void> {
   clearTimeout(retryTimer);
   leave();
   joinButton.hidden = true;
@@ -174,12 +214,17 @@ async function join(): Promise<void> {
     timeline.mark("clock");
     return c;
   });
+  // The page's first join takes over the session watch-start.ts started as the page loaded.
+  const early = pageStart.transport;
+  pageStart.transport = undefined;
+  if (early !== undefined && pageStart.transportStartedAt !== undefined) timeline.mark("transport-start", pageStart.transportStartedAt);
   const open = (hash: CertificateHash) => {
     timeline.mark("certificate");
     // The join's requests go out as soon as the WebTransport session is ready, beside our SETUP (draft-19 "Session
     // initialization"), not a round trip later after the server's: `connected` (SETUP done) may come after them.
     return openSession(moqtUrl, {
       serverCertificateHashes: [hash],
+      ...(early === undefined ? {} : { transport: early }),
       onProgress: (step) => timeline.mark(step),
       // Each track request's steps (e.g. `catalog:subscribe-sent`, `catalog:fetch-answered`) split the join's requests
       // between the browser (stream open, write) and the network plus the relay (sent → answered).
@@ -194,12 +239,13 @@ async function join(): Promise<void> {
       return session;
     });
   };
-  // With the hash at hand (the page carries it) the WebTransport session starts right here, before the player below
-  // takes the main thread.
+  // With the hash at hand (the page carries it) the WebTransport session starts right here (or started as the page
+  // loaded), before the player below takes the main thread.
   const known = certificateHash.current;
+  // (A page that started its session early carries the hash: `known` is then set.)
   const connecting = known === undefined ? certificateHash.get().then(open) : open(known);
-  // A canvas can be transferred to a worker once: each join draws on a fresh one. The player (decoder worker, audio
-  // output) starts while the session connects.
+  // A canvas can be transferred to a worker once: each join draws on a fresh one. The player's video side (decoder
+  // worker) starts while the session connects; its audio output once the picture is up (below).
   const canvas = document.createElement("canvas");
   canvas.width = 1280;
   canvas.height = 720;
@@ -208,8 +254,12 @@ async function join(): Promise<void> {
   const joinedAt = stats.joinedAt;
   const worker = spareDecoder;
   spareDecoder = undefined;
+  const knownCatalog = pageCatalog;
+  pageCatalog = undefined;
+  const expectedVideo = knownCatalog === undefined ? undefined : startRendition(knownCatalog, renditionSelect.value === "auto");
   const player = new MediaPlayer({
     ...(worker === undefined ? {} : { worker }),
+    ...(expectedVideo === undefined ? {} : { expectedVideo }),
     canvas,
     targetLatencyMs: Number(latencyInput.value),
     clockOffsetUs: 0,
@@ -240,26 +290,31 @@ async function join(): Promise<void> {
     retry(`Cannot reach the MoqLive server (${e instanceof Error ? e.message : String(e)}). Retrying…`, "error");
     return;
   }
-  const watcher = new ChannelWatcher(channelSubscriber(session, channelNamespace(channel)), player, {
-    catalog: (catalog) => {
-      titleView.textContent = catalog.title === "" ? `· ${channel}` : `· ${channel}: ${catalog.title}`;
-      const selected = renditionSelect.value;
-      renditionSelect.replaceChildren(
-        option("auto", "Auto"),
-        ...videoRenditions(catalog).map((r) => option(r.name, `${r.height}p (${formatBitrate(r.bitrate)})`)),
-      );
-      renditionSelect.value = [...renditionSelect.options].some((o) => o.value === selected) ? selected : "auto";
+  const watcher = new ChannelWatcher(
+    channelSubscriber(session, channelNamespace(channel)),
+    player,
+    {
+      catalog: (catalog) => {
+        titleView.textContent = catalog.title === "" ? `· ${channel}` : `· ${channel}: ${catalog.title}`;
+        const selected = renditionSelect.value;
+        renditionSelect.replaceChildren(
+          option("auto", "Auto"),
+          ...videoRenditions(catalog).map((r) => option(r.name, `${r.height}p (${formatBitrate(r.bitrate)})`)),
+        );
+        renditionSelect.value = [...renditionSelect.options].some((o) => o.value === selected) ? selected : "auto";
+      },
+      rendition: (track) => {
+        stats.rendition = track;
+      },
+      ended: (reason) => retry(`${reason} Waiting for it to come back…`, "ended"),
+      error: (message) => {
+        stats.lastError = message;
+        console.warn(message);
+      },
+      step: (step) => timeline.mark(step),
     },
-    rendition: (track) => {
-      stats.rendition = track;
-    },
-    ended: (reason) => retry(`${reason} Waiting for it to come back…`, "ended"),
-    error: (message) => {
-      stats.lastError = message;
-      console.warn(message);
-    },
-    step: (step) => timeline.mark(step),
-  });
+    knownCatalog === undefined ? {} : { catalog: knownCatalog },
+  );
   let drawn!: () => void;
   const firstFrame = new Promise<void>((resolve) => {
     drawn = resolve;
@@ -268,12 +323,16 @@ async function join(): Promise<void> {
   current = joined;
   // The watcher's requests go out first: its first stream opens before any of chat's.
   const watching = watcher.run();
-  // Chat joins once the picture is up (or after CHAT_JOIN_DELAY_MS): its requests (PUBLISH_NAMESPACE,
+  // The audio output and chat start once the picture is up (or after PICTURE_WAIT_MS). Creating the AudioContext and
+  // loading its AudioWorklet take the main thread for 20–350 ms (Chromium's audio output set-up; BENCHMARKS.md), which
+  // would hold up the join's requests and answers, all handled on this thread; chat's requests (PUBLISH_NAMESPACE,
   // SUBSCRIBE_NAMESPACE, a SUBSCRIBE and joining FETCH per participant, each relayed to that participant) would compete
   // with the join's for the browser's stream opening and the relay (issue 5).
-  const chatDue = new Promise<void>((resolve) => setTimeout(resolve, CHAT_JOIN_DELAY_MS));
-  void Promise.race([firstFrame, chatDue]).then(() => {
-    if (current === joined) joinChat(joined);
+  const pictureWait = new Promise<void>((resolve) => setTimeout(resolve, PICTURE_WAIT_MS));
+  void Promise.race([firstFrame, pictureWait]).then(() => {
+    if (current !== joined) return;
+    startAudio(joined, needsAutoplay);
+    joinChat(joined);
   });
   void session.closed.then((info) => {
     if (current?.session === session)
@@ -289,6 +348,25 @@ async function join(): Promise<void> {
       notLive ? "ended" : "error",
     );
   }
+}
+
+/**
+ * Starts the join's audio output. The AudioContext's state is the autoplay check: when the browser does not let audio
+ * start without a user gesture (`needsAutoplay`: the join the page started by itself), video keeps playing and the Join
+ * button offers sound; its click is that gesture, and the join it starts may play audio.
+ */
+function startAudio(joined: NonNullable<typeof current>, needsAutoplay: boolean): void {
+  const context = createPlayerAudioContext();
+  joined.timeline.mark("audio-context");
+  if (needsAutoplay && context.state !== "running") {
+    void context.close();
+    stats.audioBlocked = true;
+    setStatus("playing", `Playing ${channel} without sound: press Join to start watching with sound.`);
+    joinButton.hidden = false;
+    return;
+  }
+  stats.audioBlocked = false;
+  joined.player.startAudio(context);
 }
 
 function joinChat(joined: NonNullable<typeof current>): void {
@@ -336,6 +414,7 @@ function onStats(s: PlayerStats & AudioOutputStats, joinedAt: number, timeline: 
   if (s.rendition !== undefined) stats.rendition = s.rendition;
   if (s.firstFrameAt !== undefined && stats.timeToFirstFrameMs === undefined && joinedAt === stats.joinedAt) {
     stats.timeToFirstFrameMs = s.firstFrameAt - joinedAt;
+    if (stats.joins === 1) stats.pageToFirstFrameMs = s.firstFrameAt - performance.timeOrigin;
   }
   if (s.firstObjectAt !== undefined) timeline.markEpoch("first-object", s.firstObjectAt);
   if (joinedAt === stats.joinedAt) stats.droppedBeforeFirstObject = s.droppedBeforeFirstObject;
@@ -379,7 +458,7 @@ function leave(): void {
 /** Shows why playback stopped and re-joins once the channel is listed again (or after a pause, for a lost server). */
 function retry(message: string, state: "error" | "ended"): void {
   leave();
-  setStatus(state, message);
+  setStatus(state, stopReason.stopped(state, message));
   clearTimeout(retryTimer);
   retryTimer = setTimeout(async () => {
     const live = await refreshChannels();
@@ -410,13 +489,7 @@ if (channel === "") {
 } else if (!isValidChannelName(channel)) {
   setStatus("error", `"${channel}" is not a channel name.`);
 } else {
-  // Audio may start only after a user gesture unless the browser allows autoplay; the Join button is that gesture.
-  const context = new AudioContext();
-  const autoplay = context.state === "running";
-  void context.close();
-  if (autoplay) void join();
-  else {
-    setStatus("idle", `Channel ${channel}: press Join to start watching.`);
-    joinButton.hidden = false;
-  }
+  // Audio may start only after a user gesture unless the browser allows autoplay: join() tells, and shows the Join
+  // button when it does not.
+  void join(true);
 }

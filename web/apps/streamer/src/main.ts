@@ -5,6 +5,7 @@ import {
   CaptureError,
   ChannelBroadcast,
   channelNamespace,
+  channelTrackOpener,
   defineStatsView,
   estimateClockOffset,
   formatBitrate,
@@ -12,7 +13,7 @@ import {
   listCaptureDevices,
   MediaEncoder,
   openCapture,
-  publishedTrackOpener,
+  publishTracks,
   type RenditionSettings,
   type StatsView,
   TrackName,
@@ -167,23 +168,29 @@ async function goLive(): Promise<void> {
     scheduleRetry();
     return;
   }
-  let published: PublishedNamespace;
-  try {
-    published = await session.publishNamespace(channelNamespace(channel));
-  } catch (e) {
-    session.close();
-    liveButton.disabled = false;
-    setStatus("error", `The server refused channel "${channel}": ${e instanceof Error ? e.message : String(e)}`);
-    return;
-  }
+  const namespace = channelNamespace(channel);
+  const tracks = channelTrackOpener(namespace);
   const keyframeIntervalMs = Math.max(250, Number(keyframeInput.value) || 1000);
   const broadcast = new ChannelBroadcast({
     title: titleInput.value,
     targetLatencyMs: 150,
     startTimeMs: Date.now(),
     tracks: [TrackName.videoHd, TrackName.videoSd, TrackName.audio],
-    openTrack: publishedTrackOpener(published),
+    openTrack: tracks.open,
   });
+  let published: PublishedNamespace;
+  try {
+    // docs/media-format.md "Publishing": every track is PUBLISHed before the first object and before the namespace, so
+    // the relay holds each track's current group when the first viewer comes, and after a reload resumes its viewers
+    // from these PUBLISHes.
+    await publishTracks(session, tracks.tracks);
+    published = await session.publishNamespace(namespace, tracks.tracks);
+  } catch (e) {
+    session.close();
+    liveButton.disabled = false;
+    setStatus("error", `The server refused channel "${channel}": ${e instanceof Error ? e.message : String(e)}`);
+    return;
+  }
   const encoder = new MediaEncoder(
     stream,
     {

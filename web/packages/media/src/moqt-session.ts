@@ -1,24 +1,57 @@
-import { type MoqtObject, type MoqtSession, ObjectStatus, type PublishedNamespace } from "@moqlive/moqt";
+import { type MoqtObject, type MoqtSession, TrackWriter as MoqtTrackWriter, ObjectStatus } from "@moqlive/moqt";
 import type { ChannelSubscriber, ReceivedObject, TrackReader, TrackWriter } from "./media-transport.ts";
 
-/** Opens the tracks of a published namespace for {@link ChannelBroadcast}. */
-export function publishedTrackOpener(published: PublishedNamespace): (name: string, priority: number) => TrackWriter {
-  return (name, priority) => {
-    const track = published.createTrack(name, { publisherPriority: priority });
-    return {
-      startGroup: (groupId) => {
-        const group = track.openGroup(groupId);
-        return {
-          write: (objectId, properties, payload) => {
-            const location = group.write(payload, { properties });
-            // The session numbers objects 0, 1, 2, ... per group, as docs/media-format.md does.
-            if (location.object !== objectId) throw new Error(`object ${objectId} written as ${location.object}`);
-          },
-          close: () => group.close(),
-        };
-      },
-      close: () => track.close(),
-    };
+/**
+ * Opens a channel's tracks for {@link ChannelBroadcast} before its namespace is announced: `tracks` are then PUBLISHed
+ * ({@link publishTracks}) and handed to `MoqtSession.publishNamespace` (docs/media-format.md "Publishing").
+ */
+export function channelTrackOpener(namespace: readonly string[]): {
+  readonly open: (name: string, priority: number) => TrackWriter;
+  readonly tracks: readonly MoqtTrackWriter[];
+} {
+  const tracks: MoqtTrackWriter[] = [];
+  return {
+    open: (name, priority) => {
+      const track = new MoqtTrackWriter(namespace, name, { publisherPriority: priority });
+      tracks.push(track);
+      return trackWriter(track);
+    },
+    tracks,
+  };
+}
+
+/**
+ * PUBLISHes every track (draft-19 "PUBLISH") in parallel and waits for the answers, so the relay holds the tracks before
+ * it learns the namespace (docs/media-format.md "Publishing"). A refusal is not fatal: the relay then gets the track by
+ * SUBSCRIBE through the namespace, as from a publisher that does not PUBLISH. Resolves to the names of the tracks the
+ * relay accepted.
+ */
+export async function publishTracks(session: MoqtSession, tracks: readonly MoqtTrackWriter[]): Promise<string[]> {
+  const results = await Promise.allSettled(tracks.map((track) => session.publish(track)));
+  const accepted: string[] = [];
+  results.forEach((result, i) => {
+    const name = tracks[i]?.name ?? "?";
+    if (result.status === "fulfilled") accepted.push(name);
+    else console.warn(`PUBLISH ${name} refused; the relay subscribes to it instead:`, result.reason);
+  });
+  return accepted;
+}
+
+/** docs/media-format.md's object numbering over a session track: objects 0, 1, 2, ... per group. */
+function trackWriter(track: MoqtTrackWriter): TrackWriter {
+  return {
+    startGroup: (groupId) => {
+      const group = track.openGroup(groupId);
+      return {
+        write: (objectId, properties, payload) => {
+          const location = group.write(payload, { properties });
+          // The session numbers objects 0, 1, 2, ... per group, as docs/media-format.md does.
+          if (location.object !== objectId) throw new Error(`object ${objectId} written as ${location.object}`);
+        },
+        close: () => group.close(),
+      };
+    },
+    close: () => track.close(),
   };
 }
 

@@ -1,6 +1,6 @@
 export { AsyncQueue } from "./session/async-queue.ts";
 export { type CertificateHash, CertificateHashSource, certificateHashFromHex, fetchCertificateHash } from "./session/certificate-hash.ts";
-export { type ConnectOptions, type ConnectStep, connect, MOQT_PROTOCOL, openSession } from "./session/connect.ts";
+export { type ConnectOptions, type ConnectStep, connect, MOQT_PROTOCOL, openSession, startTransport } from "./session/connect.ts";
 export { MoqtRequestError, MoqtSessionClosedError } from "./session/errors.ts";
 export { type FetchOkInfo, FetchResponse } from "./session/fetch-response.ts";
 export { bytesProperty, intProperty, type MoqtObject } from "./session/moqt-object.ts";

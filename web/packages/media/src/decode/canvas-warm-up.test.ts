@@ -6,8 +6,8 @@ const sd = { width: 320, height: 180 };
 describe("CanvasWarmUp", () => {
   it("warms the drawing path up while idle, and the catalog's size once the first key frame decodes, not when configured", () => {
     const warmUp = new CanvasWarmUp();
-    expect(warmUp.idle()).toBe(true);
-    expect(warmUp.idle()).toBe(false);
+    expect(warmUp.idle()).toEqual({ size: undefined });
+    expect(warmUp.idle()).toBeUndefined();
     warmUp.configured(sd);
     warmUp.received();
     expect(warmUp.decoding()).toEqual({ size: sd });
@@ -18,7 +18,7 @@ describe("CanvasWarmUp", () => {
     const warmUp = new CanvasWarmUp();
     warmUp.configured(sd);
     warmUp.received();
-    expect(warmUp.idle()).toBe(false);
+    expect(warmUp.idle()).toBeUndefined();
     expect(warmUp.decoding()).toEqual({ size: sd });
     expect(warmUp.decoding()).toBeUndefined();
   });
@@ -26,7 +26,7 @@ describe("CanvasWarmUp", () => {
   it("warms a cold path up at the first key frame even without a catalog size", () => {
     const warmUp = new CanvasWarmUp();
     warmUp.received();
-    expect(warmUp.idle()).toBe(false);
+    expect(warmUp.idle()).toBeUndefined();
     expect(warmUp.decoding()).toEqual({ size: undefined });
     expect(warmUp.decoding()).toBeUndefined();
   });
@@ -42,10 +42,38 @@ describe("CanvasWarmUp", () => {
     const warmUp = new CanvasWarmUp();
     warmUp.configured(sd);
     warmUp.rendered();
-    expect(warmUp.idle()).toBe(false);
+    expect(warmUp.idle()).toBeUndefined();
     expect(warmUp.decoding()).toBeUndefined();
     // A later rendition switch finds the canvas in use: render() sizes it to the new frames.
     warmUp.configured({ width: 640, height: 360 });
+    expect(warmUp.decoding()).toBeUndefined();
+  });
+
+  it("warms a prepared player up at the prepared size while idle, once: not again at the first key frame", () => {
+    const warmUp = new CanvasWarmUp();
+    warmUp.configured(sd);
+    expect(warmUp.idle()).toEqual({ size: sd });
+    expect(warmUp.idle()).toBeUndefined();
+    warmUp.configured(sd);
+    warmUp.received();
+    expect(warmUp.decoding()).toBeUndefined();
+  });
+
+  it("leaves a prepared size for the first key frame's decode when objects came before the worker was idle", () => {
+    const warmUp = new CanvasWarmUp();
+    warmUp.configured(sd);
+    warmUp.received();
+    expect(warmUp.idle()).toBeUndefined();
+    expect(warmUp.decoding()).toEqual({ size: sd });
+    expect(warmUp.decoding()).toBeUndefined();
+  });
+
+  it("warms up again when a later configure changes the size", () => {
+    const warmUp = new CanvasWarmUp();
+    warmUp.configured(sd);
+    expect(warmUp.decoding()).toEqual({ size: sd });
+    warmUp.configured({ width: 640, height: 360 });
+    expect(warmUp.decoding()).toEqual({ size: { width: 640, height: 360 } });
     expect(warmUp.decoding()).toBeUndefined();
   });
 });

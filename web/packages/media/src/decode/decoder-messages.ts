@@ -5,6 +5,21 @@ export interface InitDecoder {
   readonly canvas: OffscreenCanvas;
   readonly targetLatencyMs: number;
   readonly clockOffsetUs: number;
+  /**
+   * The video the player expects (the catalog's start rendition, known before any track is subscribed, e.g. from the
+   * page): the worker configures its VideoDecoder and sizes and warms up its canvas with it at once, so neither the
+   * decoder's initialisation nor the warm-up is left for when the first key frame arrives (issue 5). Playback still
+   * starts only with a "configure".
+   */
+  readonly video?: PreparedVideo;
+}
+
+/** What the decoder worker prepares before the first "configure": see {@link InitDecoder.video}. */
+export interface PreparedVideo {
+  readonly codec: string;
+  readonly description?: ArrayBuffer;
+  readonly width?: number;
+  readonly height?: number;
 }
 
 /** The AudioWorklet node's port, once its module has loaded: decoded PCM goes straight from the worker to the audio thread. */
@@ -99,7 +114,8 @@ export interface VideoSwitched {
 
 /**
  * A step of the worker's start, for the join timeline: `decoder-thread` (its global scope created), `decoder-script`
- * (its module runs), `decoder-init` (the "init" message), `decoder-configure` / `decoder-configured` (the first video
+ * (its module runs), `decoder-init` (the "init" message), `decoder-prepare` (its prepared video: VideoDecoder configured
+ * with the page's catalog), `decoder-configure` / `decoder-configured` (the first video
  * "configure" handled), `decoder-object` (the first object message arrived), `warm-up-path` / `-done` and
  * `warm-up-size` / `-done` (the canvas warm-ups, see CanvasWarmUp).
  */

@@ -6,7 +6,16 @@ import { type BufferedFrame, JitterBuffer } from "../jitter-buffer.ts";
 import { PlayoutDelay } from "../playout-delay.ts";
 import { RateMeter } from "../rate-meter.ts";
 import { type CanvasSize, CanvasWarmUp } from "./canvas-warm-up.ts";
-import type { ConfigureTrack, FromDecoder, InitDecoder, MediaObject, ToAudioWorklet, ToDecoder } from "./decoder-messages.ts";
+import type {
+  ConfigureTrack,
+  FromDecoder,
+  InitDecoder,
+  MediaObject,
+  PreparedVideo,
+  ToAudioWorklet,
+  ToDecoder,
+} from "./decoder-messages.ts";
+import { PlayoutTimer } from "./playout-timer.ts";
 import { RenditionSplice } from "./rendition-splice.ts";
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -44,7 +53,7 @@ let configuredCodec: string | undefined;
 let needKeyframe = true;
 /** A live (not fetched) video frame went to the decoder: the joining FETCH's backlog is behind, audio may start. */
 let videoLive = false;
-let timer: ReturnType<typeof setTimeout> | undefined;
+const playout = new PlayoutTimer(tick);
 
 const counters = { framesDecoded: 0, framesRendered: 0, audioFramesDecoded: 0, decodeDropped: 0 };
 let latencyMs: number | undefined;
@@ -91,9 +100,11 @@ scope.onmessage = (event: MessageEvent<ToDecoder>) => {
       videoBuffer = new JitterBuffer<Encoded>(delay);
       audioBuffer = new JitterBuffer<Encoded>(delay, { startWithKeyframe: false });
       context = message.canvas.getContext("2d");
+      if (message.video !== undefined) prepareVideo(message.video);
       // Behind what was queued while the worker started (CanvasWarmUp).
       setTimeout(() => {
-        if (canvasWarmUp.idle()) warmUpCanvas();
+        const warmUp = canvasWarmUp.idle();
+        if (warmUp !== undefined) warmUpCanvas(warmUp.size);
       }, 0);
       setInterval(postStats, 250);
       break;
@@ -196,18 +207,12 @@ function audioMayPlay(): boolean {
 }
 
 function schedule(): void {
-  if (timer !== undefined) clearTimeout(timer);
   const audioDue = audioMayPlay() ? audioBuffer.nextDueUs() : undefined;
   const due = Math.min(videoBuffer.nextDueUs() ?? Number.POSITIVE_INFINITY, audioDue ?? Number.POSITIVE_INFINITY);
-  if (!Number.isFinite(due)) {
-    timer = undefined;
-    return;
-  }
-  timer = setTimeout(tick, Math.max(0, (due - serverNowUs()) / 1000));
+  playout.arm(Number.isFinite(due) ? due / 1000 : undefined, serverNowUs() / 1000);
 }
 
 function tick(): void {
-  timer = undefined;
   const now = serverNowUs();
   if (audioMayPlay()) for (const frame of audioBuffer.poll(now).frames) decodeAudio(frame);
   const video = videoBuffer.poll(now);
@@ -266,7 +271,18 @@ function decodeVideo(frame: BufferedFrame<Encoded>, backlog: number): void {
   if (warmUpSize !== undefined) warmUpCanvas(warmUpSize.size);
 }
 
-function configureVideoDecoder(config: ConfigureTrack, description: ArrayBuffer | undefined): void {
+/**
+ * The video the page expects, before any track is configured: the decoder is configured now (Chromium initialises it
+ * asynchronously) and the canvas is warmed up at its size once the worker ran what was queued (CanvasWarmUp). The
+ * "configure" that starts playback then finds the decoder configured with the same codec and description.
+ */
+function prepareVideo(video: PreparedVideo): void {
+  step("decoder-prepare");
+  configureVideoDecoder(video, video.description);
+  if (video.width !== undefined && video.height !== undefined) canvasWarmUp.configured({ width: video.width, height: video.height });
+}
+
+function configureVideoDecoder(config: Pick<ConfigureTrack, "codec">, description: ArrayBuffer | undefined): void {
   if (videoDecoder === undefined || videoDecoder.state === "closed") {
     videoDecoder = new VideoDecoder({ output: render, error: (e) => decoderFailed(`Video decoder: ${e.message}`) });
   }

@@ -1,6 +1,6 @@
 import type { AudioTrack, VideoTrack } from "../catalog.ts";
 import audioWorkletUrl from "./audio-worklet.ts?worker&url";
-import type { ConfigureTrack, FromDecoder, MediaObject, PlayerStats, ToDecoder } from "./decoder-messages.ts";
+import type { ConfigureTrack, FromDecoder, MediaObject, PlayerStats, PreparedVideo, ToDecoder } from "./decoder-messages.ts";
 import DecoderWorker from "./decoder-worker.ts?worker&inline";
 
 /** What the AudioWorklet reports: sample frames played, underruns, frames dropped to stay in sync, and its queue. */
@@ -25,6 +25,16 @@ export interface MediaPlayerOptions {
   readonly worker?: Worker;
   /** The decoder worker's start-up steps (DecoderStep), at ms since the Unix epoch: for a join timeline. */
   readonly onStep?: (step: string, epochMs: number) => void;
+  /**
+   * The video rendition playback will most likely start on, known before the catalog is subscribed (e.g. from the
+   * page `moqlive serve` served): the worker configures its decoder and warms its canvas up with it as it starts.
+   */
+  readonly expectedVideo?: VideoTrack;
+}
+
+/** An AudioContext as the player wants it: 48 kHz (Opus decodes at that rate: no resampling), interactive latency. */
+export function createPlayerAudioContext(): AudioContext {
+  return new AudioContext({ sampleRate: 48_000, latencyHint: "interactive" });
 }
 
 /**
@@ -38,12 +48,15 @@ export function startDecoderWorker(): Worker {
 }
 
 /**
- * Plays one channel: a decoder worker (jitter buffers, WebCodecs, drawing to the canvas transferred to it) and an
- * AudioWorklet fed directly by the worker. Create it from a user gesture so the AudioContext may start.
+ * Plays one channel: a decoder worker (jitter buffers, WebCodecs, drawing to the canvas transferred to it) and, once
+ * {@link MediaPlayer.startAudio} has been called, an AudioWorklet fed directly by the worker.
  */
 export class MediaPlayer {
   readonly #worker: Worker;
-  readonly #audio: AudioContext;
+  readonly #onStep: ((step: string, epochMs: number) => void) | undefined;
+  readonly #onError: ((message: string) => void) | undefined;
+  #audio: AudioContext | undefined;
+  #closed = false;
   #node: AudioWorkletNode | undefined;
   #audioOutput: AudioOutputStats = { audioFramesPlayed: 0, audioUnderruns: 0, audioDropped: 0, audioQueuedMs: 0 };
   #videoTrack: string | undefined;
@@ -67,17 +80,42 @@ export class MediaPlayer {
       } else options.onError?.(message.message);
     };
     this.#worker.onerror = (event) => options.onError?.(`Decoder worker failed: ${event.message}`);
-    // Opus decodes at 48 kHz: a context at that rate plays the PCM without resampling.
-    this.#audio = new AudioContext({ sampleRate: 48_000, latencyHint: "interactive" });
+    this.#onStep = options.onStep;
+    this.#onError = options.onError;
     const offscreen = options.canvas.transferControlToOffscreen();
-    // The worker starts at once: video does not wait for the AudioWorklet module to load (its port follows).
-    this.#send({ type: "init", canvas: offscreen, targetLatencyMs: options.targetLatencyMs, clockOffsetUs: options.clockOffsetUs }, [
-      offscreen,
-    ]);
-    void this.#audio.audioWorklet.addModule(audioWorkletUrl).then(
+    const video = options.expectedVideo === undefined ? undefined : preparedVideo(options.expectedVideo);
+    // The worker starts at once: video does not wait for the audio output (startAudio; its port follows).
+    this.#send(
+      {
+        type: "init",
+        canvas: offscreen,
+        targetLatencyMs: options.targetLatencyMs,
+        clockOffsetUs: options.clockOffsetUs,
+        ...(video === undefined ? {} : { video }),
+      },
+      video?.description === undefined ? [offscreen] : [offscreen, video.description],
+    );
+  }
+
+  /**
+   * Plays audio through `context` (taken over and closed with the player; see {@link createPlayerAudioContext}): loads
+   * the AudioWorklet and hands the worker its port. Decoded audio is dropped until then. Creating an AudioContext and
+   * its first AudioWorklet takes the main thread for 20–350 ms (Chromium's audio output set-up; BENCHMARKS.md), so a
+   * page may start video first and call this once the picture is up. Steps `audio-worklet` (module loaded) and
+   * `audio-output` (node connected) go to `onStep`.
+   */
+  startAudio(context: AudioContext): void {
+    if (this.#closed || this.#audio !== undefined) {
+      void context.close().catch(() => {});
+      return;
+    }
+    this.#audio = context;
+    void context.audioWorklet.addModule(audioWorkletUrl).then(
       () => {
-        const node = new AudioWorkletNode(this.#audio, "moqlive-player", { numberOfInputs: 0, outputChannelCount: [2] });
-        node.connect(this.#audio.destination);
+        if (this.#closed) return;
+        this.#onStep?.("audio-worklet", performance.timeOrigin + performance.now());
+        const node = new AudioWorkletNode(context, "moqlive-player", { numberOfInputs: 0, outputChannelCount: [2] });
+        node.connect(context.destination);
         node.port.onmessage = (
           event: MessageEvent<{ type: "played"; frames: number; underruns: number; dropped: number; queuedMs: number }>,
         ) => {
@@ -88,12 +126,13 @@ export class MediaPlayer {
         node.port.postMessage({ type: "port", port: channel.port1 }, [channel.port1]);
         this.#node = node;
         this.#send({ type: "audio-output", port: channel.port2 }, [channel.port2]);
+        this.#onStep?.("audio-output", performance.timeOrigin + performance.now());
       },
       (e: unknown) => {
-        options.onError?.(`Audio output unavailable (${e instanceof Error ? e.message : String(e)}); playing video only.`);
+        this.#onError?.(`Audio output unavailable (${e instanceof Error ? e.message : String(e)}); playing video only.`);
       },
     );
-    void this.#audio.resume().catch(() => {});
+    void context.resume().catch(() => {});
   }
 
   /** The rendition feeding the decoder. */
@@ -154,9 +193,10 @@ export class MediaPlayer {
   close(): void {
     this.#videoRequest?.resolve(false);
     this.#videoRequest = undefined;
+    this.#closed = true;
     this.#worker.terminate();
     this.#node?.disconnect();
-    void this.#audio.close().catch(() => {});
+    void this.#audio?.close().catch(() => {});
   }
 
   #configure(message: ConfigureTrack): void {
@@ -167,6 +207,10 @@ export class MediaPlayer {
   #send(message: ToDecoder, transfer: Transferable[] = []): void {
     this.#worker.postMessage(message, transfer);
   }
+}
+
+function preparedVideo(track: VideoTrack): PreparedVideo {
+  return { codec: track.codec, width: track.width, height: track.height, ...description(track.initData) };
 }
 
 function description(initData: Uint8Array | undefined): { description?: ArrayBuffer } {

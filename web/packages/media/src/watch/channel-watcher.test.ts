@@ -142,6 +142,75 @@ describe("ChannelWatcher", () => {
     expect(video?.closed).toBe(true);
   });
 
+  it("with the page's catalog, subscribes to the tracks it names and sets the player up before the catalog track answers", async () => {
+    const { subscriber, calls, call } = fakeSubscriber();
+    const { player, pushed, configured } = fakePlayer();
+    const seen: Catalog[] = [];
+    const watcher = new ChannelWatcher(subscriber, player, { catalog: (c) => seen.push(c) }, { catalog: catalog("video/main") });
+    const running = watcher.run();
+
+    // The catalog's tracks, not the guessed names; the player is set up for them before any answer.
+    expect(calls.map((c) => c.track).sort()).toEqual(["audio", "catalog", "video/main"]);
+    expect(seen.map((c) => c.tracks[0]?.name)).toEqual(["video/main"]);
+    await vi.waitFor(() => expect(configured).toContain("video/main"));
+    call("video/main")[0]?.answer(call("video/main")[0]?.reader ?? new Error("no reader"));
+    call("audio")[0]?.answer(call("audio")[0]?.reader ?? new Error("no reader"));
+    await vi.waitFor(() => expect(configured.sort()).toEqual(["audio", "video/main"]));
+    // Objects play while the catalog subscription is still unanswered.
+    call("video/main")[0]?.reader.push(object(0n, true));
+    await vi.waitFor(() => expect(pushed.length).toBe(1));
+    expect(pushed[0]).toMatchObject({ track: "video/main", keyframe: true, fetched: true });
+
+    // The same catalog from the track changes nothing: no second subscription, no reconfiguration.
+    call("catalog")[0]?.answer(call("catalog")[0]?.reader ?? new Error("no reader"));
+    call("catalog")[0]?.reader.push({ groupId: 1n, objectId: 0n, properties: [], payload: encodeCatalog(catalog("video/main")) });
+    await vi.waitFor(() => expect(seen.length).toBe(2));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(calls.length).toBe(3);
+    expect(configured.length).toBe(2);
+
+    watcher.close();
+    await running;
+  });
+
+  it("starts from the catalog track when the page's catalog names a track that is gone", async () => {
+    const { subscriber, call } = fakeSubscriber();
+    const { player, pushed } = fakePlayer();
+    const errors: string[] = [];
+    const watcher = new ChannelWatcher(subscriber, player, { error: (m) => errors.push(m) }, { catalog: catalog("video/old") });
+    const running = watcher.run();
+    call("audio")[0]?.answer(call("audio")[0]?.reader ?? new Error("no reader"));
+    call("video/old")[0]?.answer(new Error("DoesNotExist"));
+    await vi.waitFor(() => expect(call("video/old").length).toBe(2));
+    call("video/old")[1]?.answer(new Error("DoesNotExist"));
+    await vi.waitFor(() => expect(errors.length).toBe(1));
+
+    call("catalog")[0]?.answer(call("catalog")[0]?.reader ?? new Error("no reader"));
+    call("catalog")[0]?.reader.push({ groupId: 1n, objectId: 0n, properties: [], payload: encodeCatalog(catalog("video/new")) });
+    await vi.waitFor(() => expect(call("video/new").length).toBe(1));
+    call("video/new")[0]?.answer(call("video/new")[0]?.reader ?? new Error("no reader"));
+    call("video/new")[0]?.reader.push(object(0n, true));
+    await vi.waitFor(() => expect(pushed.length).toBe(1));
+    expect(pushed[0]).toMatchObject({ track: "video/new" });
+
+    watcher.close();
+    call("catalog")[0]?.reader.close();
+    await running;
+  });
+
+  it("ignores a page catalog that ends the broadcast and guesses the tracks", async () => {
+    const { subscriber, calls } = fakeSubscriber();
+    const { player, configured } = fakePlayer();
+    const watcher = new ChannelWatcher(subscriber, player, {}, { catalog: { ...catalog("video/main"), isComplete: true } });
+    const running = watcher.run();
+    expect(calls.map((c) => c.track).sort()).toEqual(["audio", "catalog", "video/sd"]);
+    expect(configured).toEqual([]);
+    for (const c of calls) c.answer(c.reader);
+    watcher.close();
+    for (const c of calls) c.reader.close();
+    await running;
+  });
+
   it("closes an early subscription the catalog does not name and subscribes to the one it does", async () => {
     const { subscriber, calls, call } = fakeSubscriber();
     const { player, configured } = fakePlayer();
@@ -180,6 +249,42 @@ describe("ChannelWatcher", () => {
     watcher.close();
     await running;
   });
+  it("subscribes again, until accepted, to a media track the publisher ended while the catalog goes on", async () => {
+    const { subscriber, calls, call } = fakeSubscriber();
+    const { player, pushed } = fakePlayer();
+    const errors: string[] = [];
+    const watcher = new ChannelWatcher(subscriber, player, { error: (m) => errors.push(m) });
+    const running = watcher.run();
+    for (const c of calls) c.answer(c.reader);
+    call("catalog")[0]?.reader.push({ groupId: 1n, objectId: 0n, properties: [], payload: encodeCatalog(ladder()) });
+    call("video/sd")[0]?.reader.push(object(0n, false));
+    await vi.waitFor(() => expect(pushed.length).toBe(1));
+
+    // The relay gave up on a reconnecting streamer: both media tracks end (PUBLISH_DONE), the catalog does not.
+    call("video/sd")[0]?.reader.close();
+    call("audio")[0]?.reader.close();
+    await vi.waitFor(() => expect(call("video/sd").length).toBe(2), { timeout: 3000 });
+    expect(call("video/sd")[1]?.joining).toBe(true);
+    call("video/sd")[1]?.answer(new Error("DoesNotExist"));
+    await vi.waitFor(() => expect(call("audio").length).toBe(2));
+    call("audio")[1]?.answer(call("audio")[1]?.reader ?? new Error("no reader"));
+
+    // Refused: asked again after a longer wait; audio, now subscribed, is not asked again.
+    await vi.waitFor(() => expect(call("video/sd").length).toBe(3), { timeout: 3000 });
+    const retry = call("video/sd")[2];
+    retry?.answer(retry.reader);
+    retry?.reader.push(object(0n, true));
+    await vi.waitFor(() => expect(pushed.length).toBe(2));
+    expect(pushed[1]).toMatchObject({ track: "video/sd", keyframe: true, fetched: true });
+    expect(call("audio").length).toBe(2);
+    expect(errors).toEqual([]);
+
+    watcher.close();
+    call("catalog")[0]?.reader.close();
+    await running;
+    expect(retry?.reader.closed).toBe(true);
+  });
+
   it("switches up automatically once the link has headroom; a manual choice holds until 'auto' re-enables it", async () => {
     const { subscriber, calls, call } = fakeSubscriber();
     const { player, configured } = fakePlayer();

@@ -13,6 +13,10 @@ import { decodeLocProperties } from "../loc-properties.ts";
 import type { ChannelSubscriber, TrackReader } from "../media-transport.ts";
 import { RateAdaptation, type RateAdaptationOptions } from "./rate-adaptation.ts";
 
+/** Waits before re-subscribing a media track the publisher ended while the channel went on (doubling per refusal). */
+const REJOIN_FIRST_WAIT_MS = 250;
+const REJOIN_MAX_WAIT_MS = 4000;
+
 export interface ChannelWatcherEvents {
   readonly catalog?: (catalog: Catalog) => void;
   /** The publisher ended the broadcast (final catalog) or the catalog track ended. */
@@ -37,6 +41,24 @@ export interface ChannelWatcherOptions {
   /** Monotonic clock in ms (default `performance.now`). */
   readonly now?: () => number;
   readonly rateAdaptation?: Partial<RateAdaptationOptions>;
+  /**
+   * The channel's catalog as the page got it before joining (`moqlive serve` puts the relay's current one in the page):
+   * the watcher subscribes to the tracks it names and sets the player up for them at once, instead of guessing the track
+   * names and configuring the player only when the catalog subscription delivers (issue 5). The catalog track's objects
+   * follow as usual, and a newer catalog changes what plays as any later catalog does. Ignored if it ends the broadcast.
+   */
+  readonly catalog?: Catalog;
+}
+
+/**
+ * The video rendition playback starts on: with automatic switching the lowest (nothing is known about the path at the
+ * start: RateAdaptation switches up on evidence of headroom; starting high on a slow link queues the joining group and
+ * the live data behind it for seconds, testbed 3g: 1.4-2.2 s latency in the first 4 s, whereas starting low on a fast
+ * link costs a few seconds of picture quality, not latency), else the highest.
+ */
+export function startRendition(catalog: Catalog, automatic: boolean): VideoTrack | undefined {
+  const renditions = videoRenditions(catalog);
+  return automatic ? renditions.at(-1) : renditions[0];
 }
 
 /**
@@ -59,11 +81,18 @@ export class ChannelWatcher {
   #audioPlaying: AudioTrack | undefined;
   #playing: VideoTrack | undefined;
   #closed = false;
+  /** A {@link #rejoin} is running; another track ended while it did. */
+  #rejoining = false;
+  #rejoinAgain = false;
   #auto = true;
   readonly #now: () => number;
   readonly #adaptation: RateAdaptation;
   /** Subscriptions requested before the catalog arrived, by track name; taken by the first catalog or closed. */
   readonly #early = new Map<string, Promise<TrackReader | undefined>>();
+  /** The page's catalog (ChannelWatcherOptions.catalog), if it can start playback. */
+  readonly #pageCatalog: Catalog | undefined;
+  /** Catalogs are followed one after another: the page's, then each one the catalog track delivers. */
+  #following: Promise<void> = Promise.resolve();
 
   constructor(
     subscriber: ChannelSubscriber,
@@ -76,6 +105,7 @@ export class ChannelWatcher {
     this.#events = events;
     this.#now = options.now ?? (() => performance.now());
     this.#adaptation = new RateAdaptation(options.rateAdaptation);
+    this.#pageCatalog = options.catalog?.isComplete === false ? options.catalog : undefined;
   }
 
   get catalog(): Catalog | undefined {
@@ -88,15 +118,34 @@ export class ChannelWatcher {
     // carry the track yet, for the upstream subscribe); a failed guess costs nothing but the request.
     // Video starts from the current group's key frame (joining FETCH, fast start); audio at the live edge: the player
     // holds audio until video has caught up to it, so a fetched audio backlog would only be decoded to be dropped.
-    // Video starts on the low rendition (see #follow), so that is the guess.
-    for (const [name, joining] of [
-      [TrackName.videoSd, true],
-      [TrackName.audio, false],
-    ] as const) {
-      this.#early.set(
-        name,
-        this.#subscriber.subscribe(name, joining).catch(() => undefined),
-      );
+    // Video starts on the low rendition (startRendition): that is the guess without the page's catalog.
+    const known = this.#pageCatalog;
+    const early: [string | undefined, boolean][] =
+      known === undefined
+        ? [
+            [TrackName.videoSd, true],
+            [TrackName.audio, false],
+          ]
+        : [
+            [startRendition(known, this.#auto)?.name, true],
+            [findAudio(known)?.name, false],
+          ];
+    for (const [name, joining] of early) {
+      if (name !== undefined)
+        this.#early.set(
+          name,
+          this.#subscriber.subscribe(name, joining).catch(() => undefined),
+        );
+    }
+    if (known !== undefined) {
+      // The page's catalog starts playback now; the catalog subscription goes out beside its tracks' requests.
+      this.#catalog = known;
+      this.#events.catalog?.(known);
+      this.#followInTurn(known).catch((e: unknown) => {
+        // A stale page catalog (a track the publisher no longer has): the catalog track's own objects start playback.
+        this.#playing = undefined;
+        this.#events.error?.(`Cannot start from the page's catalog: ${e instanceof Error ? e.message : String(e)}`);
+      });
     }
     try {
       await this.#followCatalog();
@@ -125,10 +174,17 @@ export class ChannelWatcher {
         this.#stopMedia();
         return;
       }
-      await this.#follow(catalog);
+      await this.#followInTurn(catalog);
       this.#dropEarly();
     }
     if (!this.#closed) this.#events.ended?.("The channel ended.");
+  }
+
+  /** {@link #follow} after the catalogs before it: a subscription one of them is opening is not opened twice. */
+  #followInTurn(catalog: Catalog): Promise<void> {
+    const next = this.#following.then(() => (this.#closed ? undefined : this.#follow(catalog)));
+    this.#following = next.catch(() => {});
+    return next;
   }
 
   /** Switches to a rendition by track name; `auto` re-enables automatic switching. */
@@ -168,11 +224,7 @@ export class ChannelWatcher {
     const current = renditions.find((r) => r.name === this.#playing?.name);
     // A later catalog (title change, restarted publisher) keeps the current rendition; VIDEO_CONFIG on each group's
     // first object carries a changed decoder description. Only a new codec needs a reconfiguration.
-    // Nothing is known about the path at the start: automatic playback starts on the lowest rendition and switches up on
-    // evidence of headroom (RateAdaptation). Starting high on a slow link queues the joining group and the live data
-    // behind it for seconds (testbed 3g: 1.4-2.2 s latency in the first 4 s, then the playout delay's 1 s bound until
-    // the down-switch), whereas starting low on a fast link costs a few seconds of picture quality, not latency.
-    const start = this.#auto ? renditions.at(-1) : renditions[0];
+    const start = startRendition(catalog, this.#auto);
     const video = current === undefined || current.codec !== this.#playing?.codec ? (current ?? start) : undefined;
     await Promise.all([video === undefined ? undefined : this.#playVideo(video, false), this.#followAudio(catalog)]);
   }
@@ -188,15 +240,21 @@ export class ChannelWatcher {
       playing.channelConfig === audio.channelConfig;
     if (audio !== undefined && (!same || this.#audio === undefined)) {
       await this.#player.setAudio(audio);
-      this.#audio?.close();
       this.#audioPlaying = audio;
-      this.#audio = await this.#open(audio.name, false);
+      const reader = await this.#open(audio.name, false);
+      if (this.#closed || this.#audioPlaying !== audio) {
+        reader.close();
+        return;
+      }
+      this.#audio?.close();
+      this.#audio = reader;
       this.#events.step?.("audio-subscribed");
       void this.#pump(this.#audio, audio.name, false);
     }
   }
 
   async #playVideo(rendition: VideoTrack, automatic: boolean): Promise<void> {
+    const previous = this.#playing;
     this.#playing = rendition;
     // The joining FETCH's backlog arrives behind its playout time and the new rendition starts at its next key frame:
     // neither is a reason to switch again.
@@ -204,7 +262,14 @@ export class ChannelWatcher {
     // Make before break: the playing rendition's subscription stays until the player has switched at a key frame of
     // the new one, so the picture never stops (RenditionSplice).
     const switched = this.#player.setVideo(rendition);
-    const reader = await this.#open(rendition.name, true);
+    let reader: TrackReader;
+    try {
+      reader = await this.#open(rendition.name, true);
+    } catch (e) {
+      // Refused: the rendition that plays (if any) goes on.
+      if (this.#playing === rendition) this.#playing = previous;
+      throw e;
+    }
     this.#events.step?.("video-subscribed");
     if (this.#closed || this.#playing !== rendition) {
       reader.close();
@@ -266,6 +331,50 @@ export class ChannelWatcher {
       // A retired rendition's or audio track's subscription may end with an error when it is closed: not a problem.
       const active = video ? this.#videoReaders.get(track) === reader : this.#audio === reader;
       if (!this.#closed && active) this.#events.error?.(`Track ${track}: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    this.#trackEnded(reader, track, video);
+  }
+
+  /**
+   * The publisher ended a media track (PUBLISH_DONE) that is still in use while the catalog goes on: the relay gave up
+   * waiting for a reconnecting publisher (its grace period), or a reloaded streamer restarted its tracks. Forget the
+   * subscription and subscribe again from the newest catalog, retrying while it is refused, until the watcher closes
+   * or the broadcast ends. A rendition closed by a switch or by {@link close} is not in use and is left alone.
+   */
+  #trackEnded(reader: TrackReader, track: string, video: boolean): void {
+    if (this.#closed) return;
+    if (video) {
+      if (this.#videoReaders.get(track) !== reader) return;
+      this.#videoReaders.delete(track);
+      if (this.#playing?.name === track) this.#playing = undefined;
+    } else {
+      if (this.#audio !== reader) return;
+      this.#audio = undefined;
+    }
+    if (this.#rejoining) this.#rejoinAgain = true;
+    else void this.#rejoin();
+  }
+
+  async #rejoin(): Promise<void> {
+    this.#rejoining = true;
+    try {
+      for (let waitMs = REJOIN_FIRST_WAIT_MS; ; waitMs = Math.min(waitMs * 2, REJOIN_MAX_WAIT_MS)) {
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+        const catalog = this.#catalog;
+        if (this.#closed || catalog === undefined || catalog.isComplete) return;
+        try {
+          this.#rejoinAgain = false;
+          await this.#followInTurn(catalog);
+          // Another track that ended while this one was followed may have been missed.
+          if (!this.#rejoinAgain) return;
+          waitMs = REJOIN_FIRST_WAIT_MS / 2;
+        } catch {
+          // Refused (the publisher is not back yet): wait longer and try again.
+        }
+      }
+    } finally {
+      this.#rejoining = false;
     }
   }
 

@@ -4,7 +4,7 @@ import { RAW_SETUP, within } from "../test-support/session-pair.ts";
 import { encodeControlMessage } from "../wire/control-message.ts";
 import { messageParameters } from "../wire/message-parameters.ts";
 import { MoqtMessageType } from "../wire/message-type.ts";
-import { type ConnectStep, connect, openSession } from "./connect.ts";
+import { type ConnectStep, connect, MOQT_PROTOCOL, openSession, startTransport } from "./connect.ts";
 import { RequestStream } from "./request-stream.ts";
 import { MoqtSession } from "./session.ts";
 import type { TransportBidirectionalStream } from "./web-transport.ts";
@@ -85,5 +85,39 @@ describe("connect", () => {
     await request.write({ type: MoqtMessageType.SubscribeOk, trackAlias: 1n, parameters: messageParameters(), trackProperties: [] });
     expect((await within(subscribing)).trackAlias).toBe(1n);
     session.close();
+  });
+
+  it("openSession takes over a transport started ahead with startTransport, creating none and fetching nothing", async () => {
+    const [clientTransport, serverTransport] = createFakeTransportPair();
+    vi.stubGlobal("fetch", () => {
+      throw new Error("no fetch expected");
+    });
+    let init: WebTransportOptions | undefined;
+    const started = startTransport(
+      "https://relay.example:4443/moq",
+      [{ algorithm: "sha-256", value: new Uint8Array(32).fill(7) }],
+      (_url, i) => {
+        init = i;
+        return clientTransport;
+      },
+    );
+    expect((init as { protocols?: string[] } | undefined)?.protocols).toEqual([MOQT_PROTOCOL]);
+    expect(init?.serverCertificateHashes?.[0]?.value).toEqual(new Uint8Array(32).fill(7));
+    const steps: ConnectStep[] = [];
+    const server = MoqtSession.start(serverTransport, { role: "server" });
+    const { session, setup } = await within(
+      openSession("https://relay.example:4443/moq", {
+        serverCertificateHashes: "fetch",
+        transport: started,
+        onProgress: (step) => steps.push(step),
+        createTransport: () => {
+          throw new Error("a second transport was created");
+        },
+      }),
+    );
+    await within(setup);
+    expect(steps).toEqual(["transport"]);
+    session.close();
+    (await within(server)).close();
   });
 });

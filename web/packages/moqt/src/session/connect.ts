@@ -19,6 +19,12 @@ export interface ConnectOptions extends MoqtSessionOptions {
   readonly onProgress?: (step: ConnectStep) => void;
   /** For tests: how to create the transport (default: the browser's WebTransport). */
   readonly createTransport?: (url: string, init: WebTransportOptions) => MoqtTransport;
+  /**
+   * A session to the same URL started ahead with {@link startTransport} (e.g. by a page as it loads, before its bundle
+   * has set anything else up: issue 5's join), used instead of creating one; `serverCertificateHashes` then only matter
+   * for a session started without hashes.
+   */
+  readonly transport?: MoqtTransport;
 }
 
 /** What {@link ConnectOptions.onProgress} reports. */
@@ -37,15 +43,15 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
  * resolves after the server's SETUP; when it rejects, the session is closed.
  */
 export async function openSession(url: string, options: ConnectOptions = {}): Promise<{ session: MoqtSession; setup: Promise<void> }> {
-  let hashes: readonly CertificateHash[] | undefined;
-  if (options.serverCertificateHashes === "fetch") {
-    hashes = [await fetchCertificateHash(url)];
-    options.onProgress?.("certificate");
-  } else hashes = options.serverCertificateHashes;
-  const init: WebTransportOptions = { protocols: [MOQT_PROTOCOL] } as WebTransportOptions;
-  if (hashes !== undefined) init.serverCertificateHashes = hashes.map((h) => ({ algorithm: h.algorithm, value: h.value }));
-  const create = options.createTransport ?? ((u: string, i: WebTransportOptions) => new WebTransport(u, i) as unknown as MoqtTransport);
-  const transport = create(url, init);
+  let transport = options.transport;
+  if (transport === undefined) {
+    let hashes: readonly CertificateHash[] | undefined;
+    if (options.serverCertificateHashes === "fetch") {
+      hashes = [await fetchCertificateHash(url)];
+      options.onProgress?.("certificate");
+    } else hashes = options.serverCertificateHashes;
+    transport = startTransport(url, hashes, options.createTransport);
+  }
   await transport.ready;
   options.onProgress?.("transport");
   if (transport.protocol !== undefined && transport.protocol !== "" && transport.protocol !== MOQT_PROTOCOL) {
@@ -53,4 +59,19 @@ export async function openSession(url: string, options: ConnectOptions = {}): Pr
     throw new Error(`the server selected protocol ${transport.protocol}, not ${MOQT_PROTOCOL}`);
   }
   return MoqtSession.begin(transport, options);
+}
+
+/**
+ * Creates the WebTransport session {@link openSession} would (offering `moqt-19`, with `hashes` as
+ * `serverCertificateHashes`) without waiting for it: a page that knows where it will connect starts it as early as it
+ * can and passes it as {@link ConnectOptions.transport}.
+ */
+export function startTransport(
+  url: string,
+  hashes?: readonly CertificateHash[],
+  create: (url: string, init: WebTransportOptions) => MoqtTransport = (u, i) => new WebTransport(u, i) as unknown as MoqtTransport,
+): MoqtTransport {
+  const init: WebTransportOptions = { protocols: [MOQT_PROTOCOL] } as WebTransportOptions;
+  if (hashes !== undefined) init.serverCertificateHashes = hashes.map((h) => ({ algorithm: h.algorithm, value: h.value }));
+  return create(url, init);
 }

@@ -13,8 +13,15 @@ export class PublishedNamespace {
   readonly #onEnded: (ns: PublishedNamespace) => void;
   #ended = false;
 
-  constructor(namespace: readonly string[], stream: RequestStream, onEnded: (ns: PublishedNamespace) => void) {
+  /** `tracks`: created beforehand in `namespace` (see MoqtSession.publishNamespace). */
+  constructor(
+    namespace: readonly string[],
+    stream: RequestStream,
+    tracks: readonly TrackWriter[],
+    onEnded: (ns: PublishedNamespace) => void,
+  ) {
     this.namespace = namespace;
+    for (const track of tracks) this.#tracks.set(track.name, track);
     this.#stream = stream;
     this.#onEnded = onEnded;
   }

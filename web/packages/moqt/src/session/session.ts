@@ -705,12 +705,82 @@ export class MoqtSession {
   }
 
   /**
-   * PUBLISH_NAMESPACE (draft-19 "PUBLISH_NAMESPACE"): announces `namespace`; the peer's SUBSCRIBE and FETCH for
-   * its tracks are served from the TrackWriters created on the returned PublishedNamespace.
+   * PUBLISH (draft-19 "PUBLISH"): pushes `track` to the peer (a relay) without waiting to be asked, so the peer holds
+   * its newest groups before any subscriber of its own comes (issue 5: a relay serves a channel's first viewer from
+   * its cache). Resolves once the peer accepted (PUBLISH_OK, a REQUEST_OK); rejects with MoqtRequestError on its
+   * REQUEST_ERROR (e.g. UNINTERESTED: the peer gets the track otherwise). The subscription carries every object after
+   * the track's largest one at the time of the PUBLISH (its Joining Location, draft-19 "Subscriptions"), including
+   * those written before the answer, in the Forward State the peer chose, until the track closes (PUBLISH_DONE) or the
+   * peer cancels it. A track PUBLISHed before any object is written reaches the peer whole.
    */
-  async publishNamespace(namespace: readonly string[]): Promise<PublishedNamespace> {
+  async publish(track: TrackWriter): Promise<void> {
+    this.#throwIfClosed();
+    if (track.closed) throw new Error(`track ${track.name} is closed`);
+    const label: RequestLabel = { requestId: this.#allocateRequestId(), request: "PUBLISH", track: track.name };
+    const trackAlias = this.#nextTrackAlias++;
+    const largest = track.largest;
+    const stream = await this.#openRequest(
+      {
+        type: MoqtMessageType.Publish,
+        requestId: label.requestId,
+        trackNamespace: encodeNamespace(track.namespace),
+        trackName: encodeUtf8(track.name),
+        trackAlias,
+        // draft-19 "LARGEST OBJECT": required once objects were published; absent, the peer knows nothing came yet.
+        parameters: messageParameters({ largestObject: largest }),
+        trackProperties: [intPair(PropertyType.DefaultPublisherPriority, BigInt(track.publisherPriority))],
+      },
+      label,
+    );
+    const reply = await this.#readResponse(stream, label);
+    if (reply.type === MoqtMessageType.RequestError) {
+      await stream.finish();
+      throw requestErrorFrom(reply);
+    }
+    if (reply.type !== MoqtMessageType.RequestOk) throw this.#unexpected(reply, "PUBLISH");
+    const p = reply.parameters;
+    const served = new ServedSubscription(
+      this.#ctx,
+      {
+        requestId: label.requestId,
+        trackAlias,
+        track,
+        range: {
+          start: largest === null ? { group: 0n, object: 0n } : { group: largest.group, object: largest.object + 1n },
+          endGroup: null,
+        },
+        subscriberPriority: p.subscriberPriority ?? DEFAULT_SUBSCRIBER_PRIORITY,
+        groupOrder: p.groupOrder ?? GroupOrder.Ascending,
+        // draft-19 "FORWARD Parameter": omitted from PUBLISH_OK means 1.
+        forward: p.forward ?? true,
+      },
+      stream,
+      (s) => this.#servedEnded(s),
+    );
+    // The Largest Location sent in PUBLISH, not the track's largest now (draft-19 "Subscriptions").
+    if (served.forward) served.joiningLocation = largest;
+    this.#served.set(label.requestId, served);
+    // Objects written while PUBLISH_OK was on its way are still in the track's cache: start() sends them first.
+    served.start();
+    this.#spawn(() => served.run());
+  }
+
+  #servedEnded(s: ServedSubscription): void {
+    if (this.#served.get(s.requestId) === s) this.#served.delete(s.requestId);
+    if (this.#served.size === 0) this.#servedDrained.settle(null, true);
+  }
+
+  /**
+   * PUBLISH_NAMESPACE (draft-19 "PUBLISH_NAMESPACE"): announces `namespace`; the peer's SUBSCRIBE and FETCH for
+   * its tracks are served from the TrackWriters created on the returned PublishedNamespace, and from `tracks`,
+   * created beforehand in that namespace (e.g. PUBLISHed first, so a relay has them before it learns the namespace).
+   */
+  async publishNamespace(namespace: readonly string[], tracks: readonly TrackWriter[] = []): Promise<PublishedNamespace> {
     const key = namespaceKey(namespace);
     if (this.#published.has(key)) throw new Error(`namespace ${key} is already published on this session`);
+    for (const track of tracks) {
+      if (namespaceKey(track.namespace) !== key) throw new Error(`track ${track.name} is not in namespace ${key}`);
+    }
     const label: RequestLabel = { requestId: this.#allocateRequestId(), request: "PUBLISH_NAMESPACE" };
     const stream = await this.#openRequest(
       {
@@ -722,7 +792,7 @@ export class MoqtSession {
       label,
     );
     // Registered before the answer: a SUBSCRIBE may follow REQUEST_OK at once.
-    const published = new PublishedNamespace([...namespace], stream, (p) => {
+    const published = new PublishedNamespace([...namespace], stream, tracks, (p) => {
       if (this.#published.get(key) !== p) return;
       this.#published.delete(key);
       for (const n of this.#servedNamespaceSubscriptions) n.changed(p.namespace, false);
@@ -963,10 +1033,7 @@ export class MoqtSession {
         forward: p.forward ?? true,
       },
       stream,
-      (s) => {
-        if (this.#served.get(s.requestId) === s) this.#served.delete(s.requestId);
-        if (this.#served.size === 0) this.#servedDrained.settle(null, true);
-      },
+      (s) => this.#servedEnded(s),
     );
     this.#served.set(subscribe.requestId, served);
     await stream.write({

@@ -2,7 +2,6 @@ using System.Threading.Channels;
 using MoqLive.Media.Catalog;
 using MoqLive.Media.Loc;
 using MoqLive.Media.Mp4;
-using MoqLive.Media.MpegTs;
 using MoqLive.Moqt.Model;
 
 namespace MoqLive.Media.Publishing;
@@ -26,7 +25,7 @@ namespace MoqLive.Media.Publishing;
 /// the start time in ms since the epoch and go up by one (MSF §6.1); a loop shifts media time by the input's
 /// duration, so timestamps and group IDs keep increasing.</para>
 /// </remarks>
-public sealed class Mp4ChannelPublisher : IDisposable
+public sealed class MediaChannelPublisher : IDisposable
 {
     private const int AudioPacketsPerGroup = 50;
     private const int ReadAhead = 2;
@@ -55,7 +54,7 @@ public sealed class Mp4ChannelPublisher : IDisposable
     /// <summary>Most fragments read ahead (one per frame for a live encode: a second of 60 fps plus audio).</summary>
     private const int MaxMeasureFragments = 200;
 
-    private Mp4ChannelPublisher(Func<Stream> open, MediaPublishOptions options, Stream stream, IMediaReader reader, List<Mp4Fragment> first)
+    private MediaChannelPublisher(Func<Stream> open, MediaPublishOptions options, Stream stream, IMediaReader reader, List<Mp4Fragment> first)
     {
         _open = open;
         _options = options;
@@ -127,7 +126,7 @@ public sealed class Mp4ChannelPublisher : IDisposable
     public TrackNamespace Namespace { get; }
 
     /// <summary>Serves the channel's tracks: pass it to the session and to PUBLISH_NAMESPACE.</summary>
-    public IPublisher Publisher { get; }
+    public TrackSetPublisher Publisher { get; }
 
     public TrackProducer CatalogTrack { get; }
 
@@ -148,7 +147,7 @@ public sealed class Mp4ChannelPublisher : IDisposable
     /// <param name="options">Channel and pacing options.</param>
     /// <param name="cancellationToken">Cancels reading.</param>
     /// <exception cref="MediaFormatException">Neither fragmented MP4 nor MPEG-TS, an unsupported codec, no media, or more than two video tracks.</exception>
-    public static async Task<Mp4ChannelPublisher> OpenAsync(Func<Stream> open, MediaPublishOptions options, CancellationToken cancellationToken = default)
+    public static async Task<MediaChannelPublisher> OpenAsync(Func<Stream> open, MediaPublishOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(open);
         ArgumentNullException.ThrowIfNull(options);
@@ -159,16 +158,14 @@ public sealed class Mp4ChannelPublisher : IDisposable
             IMediaReader reader = await MediaReader.OpenAsync(stream, options.Reader, cancellationToken).ConfigureAwait(false);
             await reader.ReadInitSegmentAsync(cancellationToken).ConfigureAwait(false);
             Mp4Fragment first = await reader.ReadFragmentAsync(cancellationToken).ConfigureAwait(false)
-                ?? throw (reader is MpegTsReader
-                    ? new MpegTsFormatException("The MPEG-TS has no media: it ends right after the first key frame's parameter sets.")
-                    : new Mp4FormatException("The MP4 has no media: it ends after the moov without a movie fragment (moof)."));
+                ?? throw reader.NoMediaError();
             var fragments = new List<Mp4Fragment> { first };
             while (fragments.Count < MaxMeasureFragments && Duration(reader.InitSegment!, fragments) < MeasureSpan
                 && await reader.ReadFragmentAsync(cancellationToken).ConfigureAwait(false) is { } next)
             {
                 fragments.Add(next);
             }
-            return new Mp4ChannelPublisher(open, options, stream, reader, fragments);
+            return new MediaChannelPublisher(open, options, stream, reader, fragments);
         }
         catch
         {

@@ -20,7 +20,7 @@ namespace MoqLive.Media.Tests.Publishing;
 /// The channel publisher over MOQT sessions on the in-memory transport, with fake time: track names, group/object
 /// mapping, LOC properties, catalog, pacing and loop.
 /// </summary>
-public sealed class Mp4ChannelPublisherTests
+public sealed class MediaChannelPublisherTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 24, 4, 0, 0, TimeSpan.Zero);
     private static readonly long StartUs = (Start - DateTimeOffset.UnixEpoch).Ticks / 10;
@@ -28,8 +28,8 @@ public sealed class Mp4ChannelPublisherTests
 
     private sealed record Received(ulong Group, ulong Object, long Timestamp, byte[]? Config, byte[] Payload);
 
-    private static Task<Mp4ChannelPublisher> OpenAsync(FakeTimeProvider time, bool loop = false, bool live = false) =>
-        Mp4ChannelPublisher.OpenAsync(() => File.OpenRead(TestMedia.FilePath),
+    private static Task<MediaChannelPublisher> OpenAsync(FakeTimeProvider time, bool loop = false, bool live = false) =>
+        MediaChannelPublisher.OpenAsync(() => File.OpenRead(TestMedia.FilePath),
             new MediaPublishOptions { Channel = "test-1", Title = "Test pattern", Loop = loop, Live = live, TimeProvider = time, CacheGroups = 64 });
 
     /// <summary>Reads every object of a track into <paramref name="into"/> until the track ends or the token fires.</summary>
@@ -70,11 +70,65 @@ public sealed class Mp4ChannelPublisherTests
 
     private static long VideoDueUs(int n) => TestMedia.VideoDecodeTime(n) * 1_000_000 / TestMedia.VideoTimescale;
 
+    /// <summary>The relay's side of PUBLISH: keeps every pushed track and accepts it with forwarding on.</summary>
+    private sealed class PushedTracks : ISubscriber
+    {
+        public ConcurrentDictionary<string, TrackConsumer> Tracks { get; } = new();
+
+        public ValueTask<PublishNamespaceResult> PublishNamespaceAsync(TrackNamespace trackNamespace, IPublisher publisher, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(PublishNamespaceResult.Error(RequestErrorCode.NotSupported, "not in this test"));
+
+        public ValueTask<PublishResult> PublishAsync(TrackConsumer track, PublishOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            Tracks[System.Text.Encoding.UTF8.GetString(track.Name.Name.Span)] = track;
+            return ValueTask.FromResult(PublishResult.Ok(new PublishOk()));
+        }
+    }
+
+    [Fact]
+    public async Task PublishTracksAsync_OverSession_EveryTrackPushedWholeBeforeAnySubscribe()
+    {
+        var time = new FakeTimeProvider(Start);
+        using MediaChannelPublisher media = await OpenAsync(time).WithTimeout();
+        var relay = new PushedTracks();
+        (InMemorySession clientTransport, InMemorySession serverTransport) = InMemorySessionPair.Create(new InMemorySessionOptions { Protocol = MoqtVersion.Draft19.GetAlpn() });
+        Task<MoqtSession> connect = MoqtSession.ConnectAsync(clientTransport, new MoqtSessionOptions { Publisher = media.Publisher });
+        Task<MoqtSession> accept = MoqtSession.AcceptAsync(serverTransport, new MoqtSessionOptions { Subscriber = relay });
+        await using MoqtSession publisherSession = await connect.WithTimeout();
+        await using MoqtSession relaySession = await accept.WithTimeout();
+
+        var answers = await media.Publisher.PublishTracksAsync(publisherSession).WithTimeout();
+        Assert.All(answers, a => Assert.True(a.Result.IsOk, a.Result.ToString()));
+        Assert.Equal(3, answers.Count);
+        Assert.Equal(["audio", "catalog", "video/hd"], relay.Tracks.Keys.Order());
+
+        var video = new ConcurrentQueue<Received>();
+        var catalog = new ConcurrentQueue<Received>();
+        using var stop = new CancellationTokenSource();
+        Task collecting = Task.WhenAll(
+            CollectAsync(relay.Tracks["video/hd"], video, stop.Token),
+            CollectAsync(relay.Tracks["catalog"], catalog, stop.Token));
+        Task<MediaPublishStatistics> run = media.RunAsync();
+        while (!run.IsCompleted)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(10));
+            await Task.Yield();
+        }
+
+        await run.WithTimeout();
+        await collecting.WithTimeout(TestTimeouts.Long);
+
+        // The relay got every object from the first, with no SUBSCRIBE: the first group's key frame and the live catalog.
+        Assert.Equal(TestMedia.VideoSamples, video.Count);
+        Assert.Contains(video, r => r.Group == StartMs && r.Object == 0);
+        Assert.Equal([StartMs, StartMs + 1], catalog.Select(c => c.Group).Order());
+    }
+
     [Fact]
     public async Task Run_TestFileOverSession_GroupsObjectsPropertiesAndCatalog()
     {
         var time = new FakeTimeProvider(Start);
-        using Mp4ChannelPublisher media = await OpenAsync(time).WithTimeout();
+        using MediaChannelPublisher media = await OpenAsync(time).WithTimeout();
         (InMemorySession clientTransport, InMemorySession serverTransport) = InMemorySessionPair.Create(new InMemorySessionOptions { Protocol = MoqtVersion.Draft19.GetAlpn() });
         Task<MoqtSession> connect = MoqtSession.ConnectAsync(clientTransport, new MoqtSessionOptions { Publisher = media.Publisher });
         Task<MoqtSession> accept = MoqtSession.AcceptAsync(serverTransport);
@@ -154,7 +208,7 @@ public sealed class Mp4ChannelPublisherTests
     public async Task Run_Paced_FrameWrittenOnlyWhenDue()
     {
         var time = new FakeTimeProvider(Start);
-        using Mp4ChannelPublisher media = await OpenAsync(time).WithTimeout();
+        using MediaChannelPublisher media = await OpenAsync(time).WithTimeout();
         using var stop = new CancellationTokenSource();
         Task<MediaPublishStatistics> run = media.RunAsync(stop.Token);
         long Written() => media.VideoTrack!.GetStatistics().ObjectsWritten;
@@ -175,7 +229,7 @@ public sealed class Mp4ChannelPublisherTests
     public async Task Run_Live_SamplesSentAsSoonAsReadWithTimestampsNeverDecreasing()
     {
         var time = new FakeTimeProvider(Start);
-        using Mp4ChannelPublisher media = await OpenAsync(time, live: true).WithTimeout();
+        using MediaChannelPublisher media = await OpenAsync(time, live: true).WithTimeout();
         using TrackConsumer consumer = media.VideoTrack!.Subscribe(new TrackConsumerOptions { Start = TrackStart.LargestObject, MaxLagGroups = 100 });
         var video = new ConcurrentQueue<Received>();
         using var stop = new CancellationTokenSource();
@@ -197,7 +251,7 @@ public sealed class Mp4ChannelPublisherTests
     public async Task Run_Loop_TimestampsAndGroupIdsKeepIncreasing()
     {
         var time = new FakeTimeProvider(Start);
-        using Mp4ChannelPublisher media = await OpenAsync(time, loop: true).WithTimeout();
+        using MediaChannelPublisher media = await OpenAsync(time, loop: true).WithTimeout();
         using TrackConsumer consumer = media.VideoTrack!.Subscribe(new TrackConsumerOptions { Start = TrackStart.LargestObject, MaxLagGroups = 100 });
         var video = new ConcurrentQueue<Received>();
         using var stop = new CancellationTokenSource();
@@ -258,7 +312,7 @@ public sealed class Mp4ChannelPublisherTests
     {
         var time = new FakeTimeProvider(Start);
         byte[] input = SimulcastInput(frames: 9, gop: 3);
-        using Mp4ChannelPublisher media = await Mp4ChannelPublisher.OpenAsync(() => new MemoryStream(input),
+        using MediaChannelPublisher media = await MediaChannelPublisher.OpenAsync(() => new MemoryStream(input),
             new MediaPublishOptions { Channel = "abr", Live = true, TimeProvider = time, CacheGroups = 64 }).WithTimeout();
 
         Assert.Equal(["video/hd", "video/sd"], media.Catalog.Tracks.Select(t => t.Name));
@@ -303,7 +357,7 @@ public sealed class Mp4ChannelPublisherTests
     {
         var time = new FakeTimeProvider(Start);
         string ts = Path.Combine(RepositoryRoot.Path, "testdata", "media", "testsrc2-simulcast-h264.ts");
-        using Mp4ChannelPublisher media = await Mp4ChannelPublisher.OpenAsync(() => File.OpenRead(ts),
+        using MediaChannelPublisher media = await MediaChannelPublisher.OpenAsync(() => File.OpenRead(ts),
             new MediaPublishOptions { Channel = "ts", Live = true, TimeProvider = time, CacheGroups = 64 }).WithTimeout();
 
         Assert.Equal(["video/hd", "video/sd"], media.Catalog.Tracks.Select(t => t.Name));
@@ -337,7 +391,7 @@ public sealed class Mp4ChannelPublisherTests
         byte[] input = [.. Ftyp(), .. Moov(
             [Trak(1, "vide", 90000, Avc1(640, 360, AvcC())), Trak(2, "vide", 90000, Avc1(1280, 720, AvcC())), Trak(3, "vide", 90000, Avc1(320, 180, AvcC()))],
             [Trex(1), Trex(2), Trex(3)]), .. Fragment(1, 1, 0, 0x020000, 0x305, [new(3000, [0, 0, 0, 1, 9], 0x02000000)])];
-        var e = await Assert.ThrowsAsync<Mp4FormatException>(() => Mp4ChannelPublisher.OpenAsync(() => new MemoryStream(input),
+        var e = await Assert.ThrowsAsync<Mp4FormatException>(() => MediaChannelPublisher.OpenAsync(() => new MemoryStream(input),
             new MediaPublishOptions { Channel = "abr", TimeProvider = new FakeTimeProvider(Start) }).WithTimeout());
         Assert.Contains("3 video tracks", e.Message, StringComparison.Ordinal);
     }
