@@ -308,10 +308,12 @@ internal sealed partial class Connection
     internal static readonly TimeSpan CloseTimerGranularity = TimeSpan.FromMilliseconds(64);
 
     // RFC 9000 §10.2: the closing and draining states SHOULD last at least three times the current PTO; rounded up to
-    // CloseTimerGranularity.
+    // CloseTimerGranularity. The PTO without its backoff: the backoff grows while a peer stops acknowledging, and a peer
+    // that vanished would otherwise keep a closing connection, and the endpoint's socket with it, for minutes (a server
+    // restarted on its port waited that long).
     private Instant CloseDeadline(Instant now)
     {
-        long end = (now + _loss.Pto() * 3).Ticks;
+        long end = (now + _loss.Pto(includeBackoff: false) * 3).Ticks;
         long granularity = CloseTimerGranularity.Ticks;
         return new Instant((end + granularity - 1) / granularity * granularity);
     }

@@ -239,9 +239,11 @@ internal sealed class LossDetection
     /// <summary>The packets of a space not yet acknowledged or lost, oldest first (for probes).</summary>
     public IEnumerable<SentPacket> Outstanding(PacketSpace space) => _spaces[(int)space].Packets;
 
-    /// <summary>Current PTO duration including max_ack_delay and backoff, for idle-timeout and closing periods.</summary>
-    public TimeSpan Pto(bool includeMaxAckDelay = true) =>
-        (Rtt.PtoBase + (includeMaxAckDelay ? PeerMaxAckDelay : TimeSpan.Zero)) * Math.Pow(2, Math.Min(PtoCount, 20));
+    /// <summary>
+    /// Current PTO duration (RFC 9002 §6.2.1), by default including max_ack_delay and the backoff of consecutive PTOs.
+    /// </summary>
+    public TimeSpan Pto(bool includeMaxAckDelay = true, bool includeBackoff = true) =>
+        (Rtt.PtoBase + (includeMaxAckDelay ? PeerMaxAckDelay : TimeSpan.Zero)) * (includeBackoff ? Math.Pow(2, Math.Min(PtoCount, 20)) : 1);
 
     private void Recycle(List<SentPacket> packets)
     {

@@ -136,7 +136,10 @@ public sealed class BrowserAppsFeatureTests(ITestOutputHelper output)
             await AssertStatusAsync(viewer, "the MoqLive server");
             await AssertStatusAsync(streamer, "the MoqLive server");
             await server.DisposeAsync();
+            var restart = System.Diagnostics.Stopwatch.StartNew();
             server = await RestartServeAsync(port);
+            // Connections the old server closed hold its UDP port for their closing period (3 PTOs, RFC 9000 §10.2).
+            output.WriteLine($"serve listening on port {port} again after {restart.ElapsedMilliseconds} ms");
             await AppPage.WaitForAsync(streamer, "s => s.state === 'live'", Timeout, "the streamer reconnecting");
             rendered = (await AppPage.StatsAsync(viewer)).GetProperty("framesRendered").GetInt32();
             await AppPage.WaitForAsync(viewer, $"s => s.state === 'playing' && s.framesRendered > {rendered + 30}", Timeout, "the viewer reconnecting");

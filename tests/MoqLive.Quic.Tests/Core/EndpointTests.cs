@@ -334,8 +334,9 @@ public class EndpointTests
         // The closing period lasts at least 3 PTOs (RFC 9000 §10.2), rounded up to the close-timer granularity so that the
         // ends of many connections' closing periods share a timer expiry; then the endpoint forgets the connection.
         var end = s.PollTimeout()!.Value;
-        Assert.True(end >= now + s.Loss.Pto() * 3);
-        Assert.True(end < now + s.Loss.Pto() * 3 + Connection.CloseTimerGranularity);
+        var pto = s.Loss.Pto(includeBackoff: false);
+        Assert.True(end >= now + pto * 3);
+        Assert.True(end < now + pto * 3 + Connection.CloseTimerGranularity);
         Assert.Equal(0, end.Ticks % Connection.CloseTimerGranularity.Ticks);
         s.HandleTimeout(end - TimeSpan.FromTicks(1));
         Assert.Equal(ConnectionState.Closing, s.State);
@@ -381,6 +382,34 @@ public class EndpointTests
         Assert.Equal(CloseOrigin.HandshakeTimeout, c.CloseInfo!.Origin);
         Assert.Equal(start + TimeSpan.FromMilliseconds(2500), now);
         Assert.Contains("2.5 s", c.CloseInfo.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Close_AfterThePeerStoppedAcknowledging_ClosingPeriodIsThreeUnbackedOffPtos()
+    {
+        var server = new Endpoint(ServerOptions());
+        var client = new Endpoint(new EndpointOptions { Connection = new ConnectionOptions { Random = new Random(1) } });
+        var net = new Net(client, server);
+        var c = client.Connect(net.Now, ServerAddr, ClientTls());
+        net.RunUntil(() => c.IsHandshakeConfirmed);
+        Assert.True(server.TryAccept(out var s));
+
+        // The client vanishes: the server's data goes unacknowledged and its PTO backs off six times.
+        net.Intercept = _ => true;
+        StreamId id = s.OpenStream(StreamDirection.Unidirectional)!.Value;
+        Assert.Equal(100, s.WriteStream(id, new byte[100]));
+        net.RunUntil(() => s.Loss.PtoCount >= 6);
+        var pto = s.Loss.Pto(includeBackoff: false);
+        Assert.True(s.Loss.Pto() >= pto * 64);
+
+        // RFC 9000 §10.2: three PTOs, not three backed-off ones (which would hold the endpoint's socket for 64 times as long).
+        var closedAt = net.Now;
+        s.Close(closedAt, 0, "going away");
+        var end = s.PollTimeout()!.Value;
+        Assert.True(end >= closedAt + pto * 3);
+        Assert.True(end < closedAt + pto * 3 + Connection.CloseTimerGranularity);
+        s.HandleTimeout(end);
+        Assert.Equal(ConnectionState.Drained, s.State);
     }
 
     [Fact]

@@ -242,9 +242,18 @@ async function goLive(): Promise<void> {
     (e: unknown) => console.warn("Chat unavailable:", e),
   );
   void session.closed.then((info) => {
-    if (live?.session !== session || stopping) return;
+    if (live !== current || stopping) return;
     teardown(false);
     setStatus("error", `Lost the connection to the MoqLive server (${info.reason || "connection closed"}). Reconnecting…`);
+    scheduleRetry();
+  });
+  // The relay withdrew the channel (its tracks are closed) while the session stays up: publish it again. A server going
+  // away resets the request before it closes the session, so that close, when it follows, names the reason.
+  void published.ended.then(async () => {
+    await Promise.race([session.closed, new Promise((resolve) => setTimeout(resolve, 1000))]);
+    if (live !== current || stopping) return;
+    teardown(false);
+    setStatus("error", `The MoqLive server withdrew channel ${channel}. Reconnecting…`);
     scheduleRetry();
   });
 }

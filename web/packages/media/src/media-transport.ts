@@ -10,6 +10,8 @@ export interface TrackWriter {
   /** Starts group `groupId`; the previous group (if any) is finished. */
   startGroup(groupId: bigint): GroupWriter;
   close(): void;
+  /** Closed by the application, or by the session (the namespace was withdrawn or the session ended): writes would fail. */
+  readonly closed: boolean;
 }
 
 export interface GroupWriter {

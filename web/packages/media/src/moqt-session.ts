@@ -52,6 +52,9 @@ function trackWriter(track: MoqtTrackWriter): TrackWriter {
       };
     },
     close: () => track.close(),
+    get closed() {
+      return track.closed;
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseCatalog } from "../catalog.ts";
 import { decodeLocProperties } from "../loc-properties.ts";
 import type { TrackWriter } from "../media-transport.ts";
+import { channelTrackOpener } from "../moqt-session.ts";
 import { ChannelBroadcast } from "./channel-broadcast.ts";
 
 interface Written {
@@ -24,6 +25,9 @@ function recorder() {
       }),
       close: () => {
         state.closed = true;
+      },
+      get closed() {
+        return state.closed;
       },
     };
   };
@@ -136,6 +140,30 @@ describe("ChannelBroadcast", () => {
     broadcast.end();
 
     expect({ audio: tracks.get("audio")?.objects.length, catalog: tracks.get("catalog")?.objects.length }).toEqual(written);
+  });
+
+  it("drops what the encoders deliver once the session closed the tracks (the namespace withdrawn), without throwing", () => {
+    const opener = channelTrackOpener(["live", "c"]);
+    const broadcast = new ChannelBroadcast({
+      title: "a",
+      targetLatencyMs: 150,
+      startTimeMs: START,
+      tracks: ["audio"],
+      openTrack: opener.open,
+    });
+    broadcast.config({ type: "config", track: "audio", role: "audio", codec: "opus", samplerate: 48_000, channels: 2, bitrate: 1 });
+    broadcast.frame({ type: "frame", track: "audio", keyframe: true, timestampUs: 0, data: new ArrayBuffer(3) });
+    const audio = opener.tracks.find((t) => t.name === "audio");
+    expect(audio?.largest).toEqual({ group: BigInt(START), object: 0n });
+
+    // What PublishedNamespace does when the relay cancels the PUBLISH_NAMESPACE or the session ends.
+    for (const track of opener.tracks) track.close();
+    broadcast.frame({ type: "frame", track: "audio", keyframe: true, timestampUs: 20_000, data: new ArrayBuffer(3) });
+    broadcast.config({ type: "config", track: "audio", role: "audio", codec: "opus", samplerate: 44_100, channels: 1, bitrate: 1 });
+    broadcast.setTitle("b");
+    broadcast.end();
+
+    expect(audio?.largest).toEqual({ group: BigInt(START), object: 0n });
   });
 
   it("republishes the catalog when a track's config changes while live (another microphone's format)", () => {

@@ -66,7 +66,8 @@ export class ChannelBroadcast {
   frame(frame: EncodedFrame): void {
     if (this.#ended) return;
     const track = this.#tracks.get(frame.track);
-    if (track === undefined) return;
+    // A track the session closed (its namespace withdrawn, the session ending) takes no more frames.
+    if (track === undefined || track.writer.closed) return;
     const payload = new Uint8Array(frame.data);
     const timestampUs = BigInt(Math.round(frame.timestampUs));
     const isVideo = track.config?.role !== "audio" && frame.track !== TrackName.audio;
@@ -136,6 +137,7 @@ export class ChannelBroadcast {
 
   #publishCatalog(ended: boolean): void {
     const track = this.#catalogTrack;
+    if (track.writer.closed) return;
     track.group?.close();
     track.group = track.writer.startGroup(track.groups.next());
     track.group.write(0n, [], encodeCatalog(this.catalog(ended)));

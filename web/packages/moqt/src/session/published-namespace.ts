@@ -12,6 +12,14 @@ export class PublishedNamespace {
   readonly #stream: RequestStream;
   readonly #onEnded: (ns: PublishedNamespace) => void;
   #ended = false;
+  #resolveEnded!: () => void;
+  /**
+   * Resolves once the namespace is withdrawn: by {@link unpublish}, by the peer cancelling the request, or by the
+   * session ending. Its tracks are closed by then.
+   */
+  readonly ended = new Promise<void>((resolve) => {
+    this.#resolveEnded = resolve;
+  });
 
   /** `tracks`: created beforehand in `namespace` (see MoqtSession.publishNamespace). */
   constructor(
@@ -67,5 +75,6 @@ export class PublishedNamespace {
     this.#ended = true;
     for (const track of this.#tracks.values()) track.close();
     this.#onEnded(this);
+    this.#resolveEnded();
   }
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { startSessionPair, take, within } from "../test-support/session-pair.ts";
 import { MoqtRequestError } from "./errors.ts";
 import { RequestErrorCode } from "./request-error-code.ts";
+import { TrackWriter } from "./track-writer.ts";
 
 describe("PUBLISH_NAMESPACE and SUBSCRIBE_NAMESPACE", () => {
   it("reports published namespaces under a prefix, then their withdrawal", async () => {
@@ -27,6 +28,17 @@ describe("PUBLISH_NAMESPACE and SUBSCRIBE_NAMESPACE", () => {
     expect(server.peerNamespaces).toEqual([["live", "x"]]);
     published.unpublish();
     await within(waitFor(() => server.peerNamespaces.length === 0));
+    client.close();
+  });
+
+  it("ends a published namespace and closes its tracks when the peer's session goes away", async () => {
+    const { client, server } = await startSessionPair();
+    const track = new TrackWriter(["live", "y"], "video");
+    const published = await within(client.publishNamespace(["live", "y"], [track]));
+    server.close();
+    await within(published.ended);
+    expect(published.active).toBe(false);
+    expect(track.closed).toBe(true);
     client.close();
   });
 
