@@ -29,6 +29,7 @@ public sealed partial class Http3Connection
                     {
                         _highestRequestStreamId = Math.Max(_highestRequestStreamId, stream.Id);
                         _activeRequests++;
+                        DisarmIdleCloseLocked();
                     }
                 }
 
@@ -72,12 +73,7 @@ public sealed partial class Http3Connection
         if (webTransport)
         {
             lock (_lock)
-            {
-                _activeRequests--;
-                if (_activeRequests == 0)
-                    _goAwayDrained?.TrySetResult();
-            }
-
+                OnRequestEndedLocked();
             return;
         }
 
@@ -158,12 +154,16 @@ public sealed partial class Http3Connection
             // Both halves are finished, reset or stopped by now, so this only releases the stream.
             await stream.DisposeAsync().ConfigureAwait(false);
             lock (_lock)
-            {
-                _activeRequests--;
-                if (_activeRequests == 0)
-                    _goAwayDrained?.TrySetResult();
-            }
+                OnRequestEndedLocked();
         }
+    }
+
+    private void OnRequestEndedLocked()
+    {
+        _activeRequests--;
+        if (_activeRequests == 0)
+            _goAwayDrained?.TrySetResult();
+        ArmIdleCloseLocked();
     }
 
     // draft-07 §3.1: the server must not process a WebTransport request before the client's SETTINGS arrived, and

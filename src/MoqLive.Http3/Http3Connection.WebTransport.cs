@@ -125,6 +125,7 @@ public sealed partial class Http3Connection
         {
             _webTransportSessions.Remove(session.SessionId);
             _closedWebTransportSessions.Add(session.SessionId);
+            ArmIdleCloseLocked();
         }
     }
 

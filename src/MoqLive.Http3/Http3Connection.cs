@@ -174,7 +174,10 @@ public sealed partial class Http3Connection : IAsyncDisposable
         }
 
         lock (_lock)
+        {
             _goAwayDrained?.TrySetResult();
+            DisarmIdleCloseLocked();
+        }
         CloseWebTransportSessions(info);
     }
 

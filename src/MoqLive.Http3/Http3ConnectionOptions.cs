@@ -34,6 +34,18 @@ public sealed record Http3ConnectionOptions
     /// </summary>
     public int WebTransportDatagramQueueCapacity { get; init; } = 256;
 
+    /// <summary>
+    /// Server only: once every request and WebTransport session of the connection has ended and none started for this
+    /// long, the server sends GOAWAY and closes the connection with H3_NO_ERROR (RFC 9114 §5.1 permits closing idle
+    /// connections, §5.2 the GOAWAY first). Chromium drops a WebTransport session's connection without a CONNECTION_CLOSE
+    /// when the page closes the session, so without this such a connection, and its retransmissions to a peer that is
+    /// gone, last until the QUIC idle timeout. Default: <see cref="Timeout.InfiniteTimeSpan"/> (never).
+    /// </summary>
+    public TimeSpan IdleCloseDelay { get; init; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>The clock of <see cref="IdleCloseDelay"/>; default: <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <summary>Logger factory; default: no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 
@@ -43,6 +55,9 @@ public sealed record Http3ConnectionOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxControlFrameSize, 64);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(WebTransportDatagramQueueCapacity);
         ArgumentNullException.ThrowIfNull(AdditionalSettings);
+        ArgumentNullException.ThrowIfNull(TimeProvider);
+        if (IdleCloseDelay != Timeout.InfiniteTimeSpan)
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(IdleCloseDelay, TimeSpan.Zero);
         foreach (ulong id in AdditionalSettings.Keys)
         {
             if (id is Http3SettingId.QPackMaxTableCapacity or Http3SettingId.MaxFieldSectionSize or Http3SettingId.QPackBlockedStreams

@@ -49,4 +49,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2014, Level = LogLevel.Information, Message = "WebTransport session {SessionId}: malformed capsule stream, {ErrorCode}: {Reason}")]
     public static partial void WebTransportCapsuleError(ILogger logger, long sessionId, Http3ErrorCode errorCode, string reason);
+
+    [LoggerMessage(EventId = 2015, Level = LogLevel.Debug, Message = "HTTP/3 connection idle for {Delay}: closing it")]
+    public static partial void IdleClose(ILogger logger, TimeSpan delay);
 }

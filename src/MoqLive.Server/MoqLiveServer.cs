@@ -233,6 +233,8 @@ public sealed partial class MoqLiveServer : IAsyncDisposable
         var http = Http3Connection.CreateServer(transport, _router.HandleAsync, new Http3ConnectionOptions
         {
             AdditionalSettings = WebTransportSettings.Server(),
+            IdleCloseDelay = MoqLiveServerDefaults.Http3IdleCloseDelay,
+            TimeProvider = _timeProvider,
             LoggerFactory = _loggerFactory,
         });
         await using (http.ConfigureAwait(false))

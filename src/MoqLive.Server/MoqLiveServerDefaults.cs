@@ -34,6 +34,14 @@ public static class MoqLiveServerDefaults
     /// </summary>
     public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// An HTTP/3 connection is closed once it has had no request and no WebTransport session for this long
+    /// (<see cref="Http3.Http3ConnectionOptions.IdleCloseDelay"/>): Chromium drops a WebTransport session's connection
+    /// without telling the server when the page closes the session, so the relay would otherwise keep it, and resend to
+    /// it, for the 30 s idle timeout.
+    /// </summary>
+    public static readonly TimeSpan Http3IdleCloseDelay = TimeSpan.FromSeconds(2);
+
     /// <summary>A development certificate is replaced this long before it expires.</summary>
     public static readonly TimeSpan DevCertificateRenewBefore = TimeSpan.FromDays(1);
 
