@@ -90,8 +90,8 @@ public class EndpointTests
         public Func<byte[], bool>? Intercept { get; set; }
     }
 
-    [Fact]
-    public void Handshake_ThroughEndpoints_AcceptsAndRoutesByConnectionId()
+    /// <summary>A client and a server endpoint on <see cref="Net"/>, their connection's handshake confirmed.</summary>
+    private static (Net Net, Connection Client, Connection Server) Establish()
     {
         var server = new Endpoint(ServerOptions());
         var client = new Endpoint(new EndpointOptions { Connection = new ConnectionOptions { Random = new Random(1) } });
@@ -99,6 +99,13 @@ public class EndpointTests
         var c = client.Connect(net.Now, ServerAddr, ClientTls());
         net.RunUntil(() => c.IsHandshakeConfirmed);
         Assert.True(server.TryAccept(out var s));
+        return (net, c, s);
+    }
+
+    [Fact]
+    public void Handshake_ThroughEndpoints_AcceptsAndRoutesByConnectionId()
+    {
+        var (net, c, s) = Establish();
         Assert.True(s.IsHandshakeConfirmed);
         // Data flows after the client switches to another server connection ID.
         net.RunUntil(() => c.RotateRemoteConnectionId());
@@ -115,7 +122,7 @@ public class EndpointTests
             return fin;
         });
         Assert.Equal(5000, got);
-        Assert.Single(server.Connections);
+        Assert.Single(net.ServerEp.Connections);
     }
 
     [Fact]
@@ -387,12 +394,7 @@ public class EndpointTests
     [Fact]
     public void Close_AfterThePeerStoppedAcknowledging_ClosingPeriodIsThreeUnbackedOffPtos()
     {
-        var server = new Endpoint(ServerOptions());
-        var client = new Endpoint(new EndpointOptions { Connection = new ConnectionOptions { Random = new Random(1) } });
-        var net = new Net(client, server);
-        var c = client.Connect(net.Now, ServerAddr, ClientTls());
-        net.RunUntil(() => c.IsHandshakeConfirmed);
-        Assert.True(server.TryAccept(out var s));
+        var (net, c, s) = Establish();
 
         // The client vanishes: the server's data goes unacknowledged and its PTO backs off six times.
         net.Intercept = _ => true;
@@ -415,12 +417,7 @@ public class EndpointTests
     [Fact]
     public void Handshake_Confirmed_DisposesInitialAndHandshakeKeys_AndTheRestOnceDrained()
     {
-        var server = new Endpoint(ServerOptions());
-        var client = new Endpoint(new EndpointOptions { Connection = new ConnectionOptions { Random = new Random(1) } });
-        var net = new Net(client, server);
-        var c = client.Connect(net.Now, ServerAddr, ClientTls());
-        net.RunUntil(() => c.IsHandshakeConfirmed);
-        Assert.True(server.TryAccept(out var s));
+        var (net, c, s) = Establish();
 
         // RFC 9001 §4.9: Initial keys go with the first Handshake packet, Handshake keys once the handshake is confirmed.
         foreach (var connection in new[] { s, c })
