@@ -9,8 +9,8 @@ namespace MoqLive.E2E.Tests.Browser;
 /// <summary>
 /// What a person does with the apps beyond watching (issue 5), in Chromium with a fake camera and microphone through
 /// <c>moqlive serve</c>: the stats both pages show, a manual rendition switch up and back, a device change while live,
-/// and the errors a person sees (no camera permission, channel ended, server unreachable) with the automatic recovery
-/// after each.
+/// the errors a person sees (no camera permission, channel ended, server unreachable) with the automatic recovery
+/// after each, and a browser that lets audio start only after a gesture.
 /// </summary>
 [Trait("Category", "Browser")]
 [Collection(nameof(BrowserCollection))]
@@ -87,6 +87,47 @@ public sealed class BrowserAppsFeatureTests(ITestOutputHelper output)
             Assert.Equal(joins, after.GetProperty("joins").GetInt32());
             Assert.Equal("video/hd", after.GetProperty("rendition").GetString());
             Assert.False(after.TryGetProperty("lastError", out JsonElement error), $"playback error after the device change: {error}");
+        }
+    }
+
+    [Fact]
+    public async Task Audience_WhereAudioNeedsAGesture_PlaysVideoWithoutSound_JoinStartsTheSound()
+    {
+        const string channel = "e2eautoplay";
+        (CliHost server, ServeEndpoints endpoints) = await ServeEndpoints.StartServeAsync(Timeout);
+        await using (server)
+        {
+            var web = new Uri(endpoints.WebUrl);
+            await using Chromium chromium = await Chromium.LaunchAsync(output, BrowserAppsTests.AppsChromium);
+            // Headless Chromium under Playwright lets an AudioContext run without a user gesture whatever its autoplay
+            // policy (and reports navigator.userActivation as active from the start), so the pages get the policy of a
+            // browser the person has not touched: a context stays suspended until a trusted click or key press.
+            await chromium.Context.AddInitScriptAsync("""
+                (() => {
+                  let gesture = false;
+                  for (const type of ["pointerdown", "keydown"])
+                    addEventListener(type, (e) => { if (e.isTrusted) gesture = true; }, true);
+                  const Real = window.AudioContext;
+                  window.AudioContext = class extends Real {
+                    get state() { return gesture ? super.state : "suspended"; }
+                  };
+                })();
+                """);
+            IPage streamer = await chromium.OpenPageAsync("streamer", new Uri(web, $"/streamer/?channel={channel}&live=1&resolution={Resolution}"));
+            await AppPage.WaitForAsync(streamer, "s => s.state === 'live'", Timeout, "the streamer going live");
+
+            // The page joins by itself: the picture plays, the sound is refused, and the Join button offers it.
+            IPage viewer = await chromium.OpenPageAsync("viewer", new Uri(web, $"/watch/?channel={channel}"));
+            await AppPage.WaitForAsync(viewer, "s => s.audioBlocked === true && s.framesRendered > 30", Timeout, "video playing without sound");
+            await AssertStatusAsync(viewer, "without sound");
+            Assert.Equal(0, (await AppPage.StatsAsync(viewer)).GetProperty("audioFramesPlayed").GetInt32());
+
+            // The click is the gesture: the join it starts plays sound and picture.
+            await viewer.Locator("#join").ClickAsync(new LocatorClickOptions { Timeout = 30_000 });
+            await AppPage.WaitForAsync(viewer, "s => s.audioBlocked === false && s.audioFramesPlayed > 50 && s.state === 'playing'", Timeout, "sound after Join");
+            int rendered = (await AppPage.StatsAsync(viewer)).GetProperty("framesRendered").GetInt32();
+            await AppPage.WaitForAsync(viewer, $"s => s.framesRendered > {rendered + 30}", Timeout, "the picture going on with sound");
+            Assert.True(await viewer.Locator("#join").IsHiddenAsync());
         }
     }
 
