@@ -58,15 +58,7 @@ public sealed partial class MoqLiveServer
             var files = new PhysicalFileProvider(WebRoot);
             app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
             app.Use((context, next) => ServePageAsync(context, files, next));
-            app.UseStaticFiles(new StaticFileOptions
-            {
-                FileProvider = files,
-                OnPrepareResponse = context =>
-                {
-                    if (IsBuildAsset(context.Context.Request.Path))
-                        context.Context.Response.Headers.CacheControl = BuildAssetCacheControl;
-                },
-            });
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
         }
         else
         {
@@ -151,18 +143,6 @@ public sealed partial class MoqLiveServer
         if (HttpMethods.IsGet(context.Request.Method))
             await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
     }
-
-    /// <summary>
-    /// The Cache-Control of the web apps' build assets (<see cref="IsBuildAsset"/>): their names carry their content's hash,
-    /// so a browser may keep them as long as it likes (RFC 9111 §5.2.2.1, RFC 8246 <c>immutable</c>). The watch page
-    /// preloads its decoder worker's script, and the worker's own request for it, made by the browser apart from the page's
-    /// preload, is then served from the HTTP cache instead of the server (issue 5, BENCHMARKS.md "branch wt-decworker").
-    /// </summary>
-    internal const string BuildAssetCacheControl = "public, max-age=31536000, immutable";
-
-    /// <summary>Whether <paramref name="path"/> is in a web app's Vite <c>assets/</c> folder (names with a content hash).</summary>
-    internal static bool IsBuildAsset(PathString path) =>
-        path.StartsWithSegments("/assets", StringComparison.Ordinal) || path.StartsWithSegments("/streamer/assets", StringComparison.Ordinal);
 
     /// <summary>
     /// The current catalog of channel <paramref name="channel"/> (docs/media-format.md: its newest catalog object, MSF

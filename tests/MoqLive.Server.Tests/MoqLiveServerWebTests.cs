@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
 
 namespace MoqLive.Server.Tests;
@@ -43,18 +42,6 @@ public sealed class MoqLiveServerWebTests
             $"<meta name=\"moqlive-certificate-sha256\" content=\"{Hash}\" /><meta name=\"moqlive-moqt-path\" content=\"/moq&quot;&lt;x&gt;\" />" +
             "</head><body></body></html>",
             page);
-    }
-
-    [Theory]
-    [InlineData("/assets/decoder-worker-DF-BunOx.js", true)]
-    [InlineData("/streamer/assets/encoder-worker-Bk2jjc1z.js", true)]
-    [InlineData("/watch/index.html", false)]
-    [InlineData("/assetsx/a.js", false)]
-    [InlineData("/certificate.sha256", false)]
-    [InlineData("/watch/assets/a.js", false)]
-    public void IsBuildAsset_Path_OnlyTheAppsAssetFolders(string path, bool expected)
-    {
-        Assert.Equal(expected, MoqLiveServer.IsBuildAsset(new PathString(path)));
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace MoqLive.E2E.Tests.Server;
 
@@ -78,14 +77,6 @@ public sealed class MoqtLoopbackTests
             string page = await watch.Content.ReadAsStringAsync();
             Assert.Contains($"<meta name=\"moqlive-certificate-sha256\" content=\"{hash}\" />", page, StringComparison.Ordinal);
             Assert.Contains("<meta name=\"moqlive-moqt-path\" content=\"/moq\" />", page, StringComparison.Ordinal);
-            // The page preloads its decoder worker's script, which the browser then keeps: the worker's own request for
-            // it is served from the HTTP cache (issue 5, BENCHMARKS.md "branch wt-decworker").
-            Match preload = Regex.Match(page, "<link rel=\"preload\" href=\"(/assets/decoder-worker-[\\w-]+\\.js)\" as=\"fetch\" crossorigin>");
-            Assert.True(preload.Success, $"the watch page does not preload the decoder worker's script: {page}");
-            using HttpResponseMessage worker = await http.GetAsync(preload.Groups[1].Value);
-            worker.EnsureSuccessStatusCode();
-            Assert.True(worker.Headers.CacheControl is { Public: true, MaxAge.TotalDays: 365 } cache && cache.Extensions.Any(e => e.Name == "immutable"),
-                $"the worker's script has Cache-Control {worker.Headers.CacheControl}");
         }
 
         JsonElement certificate = await http.GetFromJsonAsync<JsonElement>("/api/certificate");
