@@ -4,4 +4,12 @@
 // browser starts a dedicated worker's thread from the page's main thread (issue 5, BENCHMARKS.md "branch wt-decworker").
 import "./watch-start.ts";
 
-void import("./watch-page.ts");
+import("./watch-page.ts").catch((e: unknown) => {
+  // As a failed bundle would: the page cannot run. Say so where a viewer looks.
+  console.error("Could not load the player:", e);
+  const status = document.getElementById("status");
+  if (status !== null) {
+    status.dataset.state = "error";
+    status.textContent = "Could not load the player. Reload the page to try again.";
+  }
+});
