@@ -1,4 +1,4 @@
-// The watch page's first steps, evaluated before the rest of its bundle (watch.ts imports this module first): the page
+// The watch page's first steps, evaluated before the rest of the page (watch.ts, the entry, loads watch-page.ts after): the page
 // knows its channel from its URL and, served by `moqlive serve`, the certificate hash and MOQT path from its head, so
 // it starts the first join's decoder worker and WebTransport session here, before the chat, stats and player modules
 // and the custom elements run. The QUIC and TLS handshake, the HTTP/3 SETTINGS and the extended CONNECT then overlap
@@ -11,6 +11,8 @@ import { certificateHashFromHex, type MoqtTransport, startTransport } from "@moq
 export interface PageStart {
   /** The decoder worker, started for a page opened with a valid channel name. */
   worker: Worker | undefined;
+  /** When the worker was started, on the page's `performance.now()` clock. */
+  readonly workerStartedAt: number | undefined;
   /** The WebTransport session to {@link PageStart.moqtUrl}, started when the page carries the certificate hash. */
   transport: MoqtTransport | undefined;
   /** When the session was started, on the page's `performance.now()` clock. */
@@ -28,8 +30,16 @@ function start(): PageStart {
   const moqtUrl = new URL(serverMeta("moqt-path") ?? "/moq", location.origin).toString();
   const certificateSha256 = serverMeta("certificate-sha256");
   if (!isValidChannelName(new URLSearchParams(location.search).get("channel") ?? ""))
-    return { worker: undefined, transport: undefined, transportStartedAt: undefined, moqtUrl, certificateSha256 };
+    return {
+      worker: undefined,
+      workerStartedAt: undefined,
+      transport: undefined,
+      transportStartedAt: undefined,
+      moqtUrl,
+      certificateSha256,
+    };
   // The worker's start waits for the main thread, which the rest of the page's start keeps busy.
+  const workerStartedAt = performance.now();
   const worker = startDecoderWorker();
   let transport: MoqtTransport | undefined;
   let transportStartedAt: number | undefined;
@@ -46,7 +56,7 @@ function start(): PageStart {
       transportStartedAt = undefined;
     }
   }
-  return { worker, transport, transportStartedAt, moqtUrl, certificateSha256 };
+  return { worker, workerStartedAt, transport, transportStartedAt, moqtUrl, certificateSha256 };
 }
 
 export const pageStart: PageStart = start();

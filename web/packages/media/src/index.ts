@@ -14,13 +14,8 @@ export {
 export { channelNameOf, channelNamespace, GroupSequence, isValidChannelName, PublisherPriority, TrackName } from "./channel.ts";
 export { ClockOffsetEstimator, type ClockSample, estimateClockOffset, localNowUs } from "./clock-offset.ts";
 export type { PlayerStats } from "./decode/decoder-messages.ts";
-export {
-  type AudioOutputStats,
-  createPlayerAudioContext,
-  MediaPlayer,
-  type MediaPlayerOptions,
-  startDecoderWorker,
-} from "./decode/media-player.ts";
+export { type AudioOutputStats, createPlayerAudioContext, MediaPlayer, type MediaPlayerOptions } from "./decode/media-player.ts";
+export { startDecoderWorker } from "./decode/start-decoder-worker.ts";
 export type { EncodedFrame, EncoderSettings, EncoderStats, RenditionSettings, TrackConfig } from "./encode/encoder-messages.ts";
 export { MediaEncoder, type MediaEncoderHandlers } from "./encode/media-encoder.ts";
 export { type BufferedFrame, JitterBuffer, type JitterBufferOptions, type JitterBufferStats, type PollResult } from "./jitter-buffer.ts";

@@ -1,6 +1,6 @@
 export { AsyncQueue } from "./session/async-queue.ts";
 export { type CertificateHash, CertificateHashSource, certificateHashFromHex, fetchCertificateHash } from "./session/certificate-hash.ts";
-export { type ConnectOptions, type ConnectStep, connect, MOQT_PROTOCOL, openSession, startTransport } from "./session/connect.ts";
+export { type ConnectOptions, type ConnectStep, connect, openSession } from "./session/connect.ts";
 export { MoqtRequestError, MoqtSessionClosedError } from "./session/errors.ts";
 export { type FetchOkInfo, FetchResponse } from "./session/fetch-response.ts";
 export { bytesProperty, intProperty, type MoqtObject } from "./session/moqt-object.ts";
@@ -8,6 +8,7 @@ export { type NamespaceEvent, NamespaceSubscription } from "./session/namespace-
 export { PublishedNamespace } from "./session/published-namespace.ts";
 export { PublishDoneCode, RequestErrorCode } from "./session/request-error-code.ts";
 export { type GoAwayInfo, MoqtSession, type MoqtSessionOptions, type RequestProgress, type SessionCloseInfo } from "./session/session.ts";
+export { MOQT_PROTOCOL, startTransport } from "./session/start-transport.ts";
 export { MoqtStreamResetCode } from "./session/stream-reset-code.ts";
 export type { FetchOptions, FetchRange, JoiningFetchStart, SubscribeFilter, SubscribeOptions } from "./session/subscribe-options.ts";
 export { type PublishDoneInfo, Subscription, type SubscriptionUpdate } from "./session/subscription.ts";

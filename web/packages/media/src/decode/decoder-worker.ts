@@ -5,7 +5,7 @@ import { localNowUs } from "../clock-offset.ts";
 import { type BufferedFrame, JitterBuffer } from "../jitter-buffer.ts";
 import { PlayoutDelay } from "../playout-delay.ts";
 import { RateMeter } from "../rate-meter.ts";
-import { type CanvasSize, CanvasWarmUp } from "./canvas-warm-up.ts";
+import { CanvasWarmUp, type WarmUpStep } from "./canvas-warm-up.ts";
 import type {
   ConfigureTrack,
   FromDecoder,
@@ -22,7 +22,7 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 /** Frames queued in the video decoder beyond which delta frames are dropped until the next key frame. */
 const MAX_DECODE_BACKLOG = 8;
-/** The side of the black frame drawn as the player starts (warmUpCanvas), pixels. */
+/** The side of the black frame the canvas warm-up draws (warmUpCanvas), pixels. */
 const WARM_UP_FRAME = 16;
 
 interface Encoded {
@@ -44,7 +44,7 @@ let audioBuffer = new JitterBuffer<Encoded>(delay, { startWithKeyframe: false })
  */
 const videoConfigs = new Map<string, ConfigureTrack>();
 const splice = new RenditionSplice();
-const canvasWarmUp = new CanvasWarmUp();
+const canvasWarmUp = new CanvasWarmUp(warmUpCanvas);
 let audioConfig: ConfigureTrack | undefined;
 let videoDecoder: VideoDecoder | undefined;
 let audioDecoder: AudioDecoder | undefined;
@@ -85,14 +85,16 @@ function step(name: string): void {
   post({ type: "step", step: name, atMs: localNowUs() / 1000 });
 }
 
-// The worker's global scope was created at its time origin; its script runs now.
-post({ type: "step", step: "decoder-thread", atMs: performance.timeOrigin });
-step("decoder-script");
+// The worker's global scope was created at its time origin; its script runs now. Both are reported with "init": the
+// page starts the worker before its player listens to it, and a message posted before that is lost.
+const scriptAtMs = localNowUs() / 1000;
 
 scope.onmessage = (event: MessageEvent<ToDecoder>) => {
   const message = event.data;
   switch (message.type) {
     case "init":
+      post({ type: "step", step: "decoder-thread", atMs: performance.timeOrigin });
+      post({ type: "step", step: "decoder-script", atMs: scriptAtMs });
       step("decoder-init");
       init = message;
       clockOffsetUs = message.clockOffsetUs;
@@ -102,10 +104,7 @@ scope.onmessage = (event: MessageEvent<ToDecoder>) => {
       context = message.canvas.getContext("2d");
       if (message.video !== undefined) prepareVideo(message.video);
       // Behind what was queued while the worker started (CanvasWarmUp).
-      setTimeout(() => {
-        const warmUp = canvasWarmUp.idle();
-        if (warmUp !== undefined) warmUpCanvas(warmUp.size);
-      }, 0);
+      setTimeout(() => canvasWarmUp.idle(), 0);
       setInterval(postStats, 250);
       break;
     case "audio-output":
@@ -267,8 +266,7 @@ function decodeVideo(frame: BufferedFrame<Encoded>, backlog: number): void {
     new EncodedVideoChunk({ type: frame.keyframe ? "key" : "delta", timestamp: frame.timestampUs, data: frame.data.data }),
   );
   // While the decoder works on the key frame (CanvasWarmUp).
-  const warmUpSize = frame.keyframe ? canvasWarmUp.decoding() : undefined;
-  if (warmUpSize !== undefined) warmUpCanvas(warmUpSize.size);
+  if (frame.keyframe) canvasWarmUp.decoding();
 }
 
 /**
@@ -296,32 +294,30 @@ function configureVideoDecoder(config: Pick<ConfigureTrack, "codec">, descriptio
 }
 
 /**
- * Draws a black frame on the canvas, so the first decoded frame finds the 2D context's backing store and the VideoFrame
- * drawing path set up (issue 5: the first decoder output took 0.5–1 s to reach the canvas on a loaded machine, against a
- * few ms for later frames). As the player starts (the worker waits for the catalog then) a small frame: the drawing
- * path's one-time cost (80–220 ms on a loaded machine) does not depend on the size, and a full-size frame would add
- * 25–75 ms to fill and wrap it (BENCHMARKS.md). With the catalog's size (`size`), the canvas is resized and a full-size
- * frame drawn, while the first key frame decodes (CanvasWarmUp).
+ * One canvas warm-up step (CanvasWarmUp): draws a small black frame, so the first decoded frame finds the 2D context's
+ * backing store and the VideoFrame drawing path set up (issue 5: the first decoder output took 0.5–1 s to reach the
+ * canvas on a loaded machine, against a few ms for later frames). The drawing path's one-time cost (80–220 ms on a loaded
+ * machine) does not depend on the frame's size, so `path` draws it unscaled (on the canvas resized to the video's size,
+ * if known: the first draw sets the backing store up); `size` resizes the canvas and scales the frame over all of it,
+ * which sets the backing store up at that size without filling and wrapping a full-size frame (25–75 ms at 1280x720).
  */
-function warmUpCanvas(size?: CanvasSize): void {
+function warmUpCanvas(warmUp: WarmUpStep): void {
   const canvas = init?.canvas;
   if (context === null || canvas === undefined) return;
-  const what = size === undefined ? "path" : "size";
-  step(`warm-up-${what}`);
-  if (size !== undefined && (canvas.width !== size.width || canvas.height !== size.height)) {
-    canvas.width = size.width;
-    canvas.height = size.height;
+  step(`warm-up-${warmUp.kind}`);
+  if (warmUp.size !== undefined && (canvas.width !== warmUp.size.width || canvas.height !== warmUp.size.height)) {
+    canvas.width = warmUp.size.width;
+    canvas.height = warmUp.size.height;
   }
-  // I420, black in limited range (Y 16, U and V 128); even sizes as 4:2:0 requires.
-  const w = size === undefined ? WARM_UP_FRAME : Math.max(2, canvas.width & ~1);
-  const h = size === undefined ? WARM_UP_FRAME : Math.max(2, canvas.height & ~1);
-  const pixels = new Uint8Array((w * h * 3) / 2);
-  pixels.fill(16, 0, w * h);
-  pixels.fill(128, w * h);
-  const black = new VideoFrame(pixels, { format: "I420", codedWidth: w, codedHeight: h, timestamp: 0 });
-  context.drawImage(black, 0, 0);
+  // I420, black in limited range (Y 16, U and V 128).
+  const pixels = new Uint8Array((WARM_UP_FRAME * WARM_UP_FRAME * 3) / 2);
+  pixels.fill(16, 0, WARM_UP_FRAME * WARM_UP_FRAME);
+  pixels.fill(128, WARM_UP_FRAME * WARM_UP_FRAME);
+  const black = new VideoFrame(pixels, { format: "I420", codedWidth: WARM_UP_FRAME, codedHeight: WARM_UP_FRAME, timestamp: 0 });
+  if (warmUp.kind === "size") context.drawImage(black, 0, 0, canvas.width, canvas.height);
+  else context.drawImage(black, 0, 0);
   black.close();
-  step(`warm-up-${what}-done`);
+  step(`warm-up-${warmUp.kind}-done`);
 }
 
 function render(frame: VideoFrame): void {

@@ -1,7 +1,7 @@
 import type { AudioTrack, VideoTrack } from "../catalog.ts";
 import audioWorkletUrl from "./audio-worklet.ts?worker&url";
 import type { ConfigureTrack, FromDecoder, MediaObject, PlayerStats, PreparedVideo, ToDecoder } from "./decoder-messages.ts";
-import DecoderWorker from "./decoder-worker.ts?worker&inline";
+import { startDecoderWorker } from "./start-decoder-worker.ts";
 
 /** What the AudioWorklet reports: sample frames played, underruns, frames dropped to stay in sync, and its queue. */
 export interface AudioOutputStats {
@@ -35,16 +35,6 @@ export interface MediaPlayerOptions {
 /** An AudioContext as the player wants it: 48 kHz (Opus decodes at that rate: no resampling), interactive latency. */
 export function createPlayerAudioContext(): AudioContext {
   return new AudioContext({ sampleRate: 48_000, latencyHint: "interactive" });
-}
-
-/**
- * Starts a decoder worker for a {@link MediaPlayer}. A worker takes 0.15–1 s from here until its script runs on a
- * loaded machine (issue 5, BENCHMARKS.md), and the player's messages queue until then: a page that will play starts
- * one as it loads and hands it to its first player. Its code is in this bundle (a blob: URL), so the start does not
- * wait for a fetch either.
- */
-export function startDecoderWorker(): Worker {
-  return new DecoderWorker({ name: "moqlive-decoder" });
 }
 
 /**

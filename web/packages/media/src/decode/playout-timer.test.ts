@@ -1,26 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { PlayoutTimer, type TimerFunctions } from "./playout-timer.ts";
-
-function fakeTimers() {
-  const pending = new Map<number, { callback: () => void; ms: number }>();
-  let next = 0;
-  const timers: TimerFunctions = {
-    set: (callback, ms) => {
-      pending.set(++next, { callback, ms });
-      return next;
-    },
-    clear: (handle) => {
-      pending.delete(handle as number);
-    },
-  };
-  const fire = () => {
-    for (const [id, t] of [...pending]) {
-      pending.delete(id);
-      t.callback();
-    }
-  };
-  return { timers, pending, fire };
-}
+import { fakeTimers } from "../test-support/fake-timers.ts";
+import { PlayoutTimer } from "./playout-timer.ts";
 
 describe("PlayoutTimer", () => {
   it("releases a due head at once, without a timer", () => {

@@ -1,13 +1,4 @@
-/** The timer functions a {@link PlayoutTimer} uses (the global ones by default; fakes in tests). */
-export interface TimerFunctions {
-  readonly set: (callback: () => void, ms: number) => unknown;
-  readonly clear: (handle: unknown) => void;
-}
-
-const globalTimers: TimerFunctions = {
-  set: (callback, ms) => setTimeout(callback, ms),
-  clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+import { globalTimers, type TimerFunctions } from "./timer-functions.ts";
 
 /**
  * When the decoder worker releases frames from its jitter buffers: at once when the head frame is already due (a

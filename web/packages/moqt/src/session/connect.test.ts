@@ -4,9 +4,10 @@ import { RAW_SETUP, within } from "../test-support/session-pair.ts";
 import { encodeControlMessage } from "../wire/control-message.ts";
 import { messageParameters } from "../wire/message-parameters.ts";
 import { MoqtMessageType } from "../wire/message-type.ts";
-import { type ConnectStep, connect, MOQT_PROTOCOL, openSession, startTransport } from "./connect.ts";
+import { type ConnectStep, connect, openSession } from "./connect.ts";
 import { RequestStream } from "./request-stream.ts";
 import { MoqtSession } from "./session.ts";
+import { MOQT_PROTOCOL, startTransport } from "./start-transport.ts";
 import type { TransportBidirectionalStream } from "./web-transport.ts";
 
 const HASH_HEX = "ab".repeat(32);

@@ -1,9 +1,7 @@
 import { type CertificateHash, fetchCertificateHash } from "./certificate-hash.ts";
 import { MoqtSession, type MoqtSessionOptions } from "./session.ts";
+import { MOQT_PROTOCOL, startTransport } from "./start-transport.ts";
 import type { MoqtTransport } from "./web-transport.ts";
-
-/** The WebTransport protocol (and ALPN) of draft-19 (draft-19 "WebTransport"). */
-export const MOQT_PROTOCOL = "moqt-19";
 
 export interface ConnectOptions extends MoqtSessionOptions {
   /**
@@ -59,19 +57,4 @@ export async function openSession(url: string, options: ConnectOptions = {}): Pr
     throw new Error(`the server selected protocol ${transport.protocol}, not ${MOQT_PROTOCOL}`);
   }
   return MoqtSession.begin(transport, options);
-}
-
-/**
- * Creates the WebTransport session {@link openSession} would (offering `moqt-19`, with `hashes` as
- * `serverCertificateHashes`) without waiting for it: a page that knows where it will connect starts it as early as it
- * can and passes it as {@link ConnectOptions.transport}.
- */
-export function startTransport(
-  url: string,
-  hashes?: readonly CertificateHash[],
-  create: (url: string, init: WebTransportOptions) => MoqtTransport = (u, i) => new WebTransport(u, i) as unknown as MoqtTransport,
-): MoqtTransport {
-  const init: WebTransportOptions = { protocols: [MOQT_PROTOCOL] } as WebTransportOptions;
-  if (hashes !== undefined) init.serverCertificateHashes = hashes.map((h) => ({ algorithm: h.algorithm, value: h.value }));
-  return create(url, init);
 }
