@@ -11,6 +11,7 @@ public sealed class GroupConsumer
     private readonly GroupState _group;
     private readonly ulong _minObject;
     private readonly int _maxLag;
+    private readonly SignalWaiter _waiter = new();
     private int _index;
 
     internal GroupConsumer(GroupState group, ulong minObject, int maxLag)
@@ -45,7 +46,7 @@ public sealed class GroupConsumer
         var sync = _group.Track.Sync;
         while (true)
         {
-            Task wait;
+            ValueTask wait;
             lock (sync)
             {
                 if (_group.IsStaleFor(_maxLag))
@@ -54,10 +55,10 @@ public sealed class GroupConsumer
                     return new SubgroupConsumer(_group.Subgroups[_index++], _minObject, _maxLag);
                 if (_group.Complete || _group.Track.End is not null)
                     return null;
-                wait = _group.Signal.WaitTask();
+                wait = _group.Signal.WaitAsync(_waiter, cancellationToken);
             }
 
-            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await wait.ConfigureAwait(false);
         }
     }
 

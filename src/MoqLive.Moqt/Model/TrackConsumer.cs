@@ -35,6 +35,7 @@ public sealed class TrackConsumer : IDisposable
     private readonly TrackState _state;
     private readonly Location _min;
     private readonly ulong? _endGroup;
+    private readonly SignalWaiter _waiter = new();
     private long _cursor;
     private long _lost;
     private int _disposed;
@@ -94,7 +95,7 @@ public sealed class TrackConsumer : IDisposable
         int countedLost = 0;
         while (true)
         {
-            Task wait;
+            ValueTask wait;
             lock (_state.Sync)
             {
                 ObjectDisposedException.ThrowIf(_disposed != 0, this);
@@ -148,10 +149,10 @@ public sealed class TrackConsumer : IDisposable
                     return TrackReadResult.ForEnd(end, lost);
                 }
 
-                wait = _state.Signal.WaitTask();
+                wait = _state.Signal.WaitAsync(_waiter, cancellationToken);
             }
 
-            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await wait.ConfigureAwait(false);
         }
     }
 

@@ -81,7 +81,7 @@ public sealed class SubgroupProducerTests
     [Fact]
     public async Task Write_WakeSingleReaderInlineAfterACancelledRead_TheNextReadStillGetsTheObject()
     {
-        // The cancelled read and the new one are two waits in one round: the write wakes them through the pool.
+        // The cancelled read's wait stays listed in the round: the write skips it and wakes the new one.
         using var producer = Producer(Inline);
         using var consumer = producer.Subscribe();
         var writer = producer.CreateGroup(0).CreateSubgroup(0);
