@@ -74,20 +74,11 @@ internal sealed class StreamBuffer
         _buffer = larger;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<int> ReadCoreAsync(Memory<byte> destination, CancellationToken cancellationToken)
-    {
-        if (_stopped)
-            return 0;
-        try
-        {
-            return await _stream.ReadAsync(destination, cancellationToken).ConfigureAwait(false);
-        }
-        catch (InvalidOperationException) when (_stopped)
-        {
-            return 0;
-        }
-    }
+    // Reads once from the stream: 0 at FIN, and after Stop (whose pending read may throw). Awaited by FillAsync and
+    // ReadExactlyAsync themselves, not through an async helper: a subscriber's read waits for every object, and each
+    // async level is a state machine more to resume on the receive thread.
+    private ValueTask<int> ReadOnceAsync(Memory<byte> destination, CancellationToken cancellationToken) =>
+        _stopped ? ValueTask.FromResult(0) : _stream.ReadAsync(destination, cancellationToken);
 
     // The pool may hand out a larger array than asked for: never hold more than MaxBuffered.
     private int Capacity => Math.Min(_buffer.Length, MaxBuffered);
@@ -123,7 +114,16 @@ internal sealed class StreamBuffer
             Reserve(Capacity * 2);
         }
 
-        int read = await ReadCoreAsync(_buffer.AsMemory(_end, Capacity - _end), cancellationToken).ConfigureAwait(false);
+        int read;
+        try
+        {
+            read = await ReadOnceAsync(_buffer.AsMemory(_end, Capacity - _end), cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException) when (_stopped)
+        {
+            read = 0;
+        }
+
         if (read == 0)
         {
             Finished = true;
@@ -144,7 +144,16 @@ internal sealed class StreamBuffer
         int filled = fromBuffer;
         while (filled < destination.Length)
         {
-            int read = await ReadCoreAsync(destination[filled..], cancellationToken).ConfigureAwait(false);
+            int read;
+            try
+            {
+                read = await ReadOnceAsync(destination[filled..], cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException) when (_stopped)
+            {
+                read = 0;
+            }
+
             if (read == 0)
             {
                 Finished = true;
