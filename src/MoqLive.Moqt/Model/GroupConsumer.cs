@@ -39,7 +39,8 @@ public sealed class GroupConsumer
 
     /// <summary>
     /// The next subgroup, waiting for one to be opened; null when the group is complete and all were returned, or
-    /// when the group was abandoned for this reader (<see cref="IsAbandoned"/>).
+    /// when the group was abandoned for this reader (<see cref="IsAbandoned"/>). One call at a time (a second wait throws
+    /// <see cref="InvalidOperationException"/>); waiting allocates nothing.
     /// </summary>
     public async ValueTask<SubgroupConsumer?> NextSubgroupAsync(CancellationToken cancellationToken = default)
     {

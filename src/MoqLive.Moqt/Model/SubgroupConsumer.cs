@@ -44,7 +44,8 @@ public sealed class SubgroupConsumer
 
     /// <summary>
     /// The next object, waiting for it if needed. On <see cref="ObjectReadStatus.Object"/> the caller owns one payload
-    /// reference and must release it (or hand it to a producer). One read at a time; waiting allocates nothing.
+    /// reference and must release it (or hand it to a producer). One read at a time (a second wait throws
+    /// <see cref="InvalidOperationException"/>); waiting allocates nothing.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ObjectReadResult> ReadObjectAsync(CancellationToken cancellationToken = default)

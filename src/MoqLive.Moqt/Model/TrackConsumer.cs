@@ -27,7 +27,8 @@ namespace MoqLive.Moqt.Model;
 /// </code>
 /// <para>FORWARD=0: simply do not read the consumer until forwarding is turned on; it then resumes within its lag
 /// bound. Dispose the consumer to unsubscribe; the producer's <see cref="TrackProducer.Unused"/> fires when the last one goes.
-/// <see cref="NextGroupAsync"/> is not meant to be called concurrently on one consumer; clone it instead.</para>
+/// <see cref="NextGroupAsync"/> is not meant to be called concurrently on one consumer (a second wait throws
+/// <see cref="InvalidOperationException"/>); clone it instead.</para>
 /// </remarks>
 public sealed class TrackConsumer : IDisposable
 {

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 using MoqLive.Moqt.Model;
 using MoqLive.Moqt.Session.Internal;
 using MoqLive.Transport;
@@ -320,14 +319,12 @@ public sealed partial class MoqtSession
             while (true)
             {
                 W.SubgroupObjectHeader objectHeader;
-                int headerLength;
                 while (true)
                 {
                     var reader = new SequenceReader<byte>(buffer.Data);
                     if (W.SubgroupObjectHeader.TryRead(ref reader, header, previous, out objectHeader))
                     {
-                        headerLength = (int)reader.Consumed;
-                        buffer.Consume(headerLength);
+                        buffer.Consume(reader.Consumed);
                         break;
                     }
 
@@ -357,11 +354,7 @@ public sealed partial class MoqtSession
                     continue;
                 }
 
-                int payloadLength = (int)objectHeader.PayloadLength;
-                bool buffered = buffer.Length >= payloadLength;
-                MoqtPayload payload = await ReadPayloadAsync(buffer, payloadLength, _options.PayloadPool).ConfigureAwait(false);
-                if (!buffered)
-                    buffer.Reserve(headerLength + payloadLength); // the next object of this size comes in one read
+                MoqtPayload payload = await ReadPayloadAsync(buffer, (int)objectHeader.PayloadLength, _options.PayloadPool).ConfigureAwait(false);
                 subgroup.Write(objectHeader.ObjectId, payload, objectHeader.Properties.ToModelProperties());
             }
         }
@@ -387,8 +380,7 @@ public sealed partial class MoqtSession
     /// last <see cref="MoqtPayload.Release"/> returns it. A new zeroed array per object was the receive side's largest
     /// cost (its clearing and the garbage collections it caused) with hundreds of subscriptions in one process.
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<MoqtPayload> ReadPayloadAsync(StreamBuffer buffer, int length, ArrayPool<byte> pool)
+    private static async Task<MoqtPayload> ReadPayloadAsync(StreamBuffer buffer, int length, ArrayPool<byte> pool)
     {
         if (length == 0)
             return MoqtPayload.Empty;

@@ -296,40 +296,33 @@ public sealed partial class MoqtSession : IPublisher, ISubscriber, IAsyncDisposa
     private async Task HandleUnidirectionalStreamAsync(ITransportReceiveStream stream)
     {
         var buffer = new StreamBuffer(stream);
-        try
+        ulong type;
+        while (true)
         {
-            ulong type;
-            while (true)
-            {
-                var reader = new SequenceReader<byte>(buffer.Data);
-                if (W.Vi64.TryRead(ref reader, out type))
-                    break;
-                if (!await buffer.FillAsync(SessionToken).ConfigureAwait(false))
-                    return;
-            }
-
-            switch (W.MoqtStreamType.Classify(type))
-            {
-                case W.MoqtStreamKind.Control:
-                    await RunPeerControlStreamAsync(buffer).ConfigureAwait(false);
-                    break;
-                case W.MoqtStreamKind.Subgroup:
-                    await _peerSetup.Task.ConfigureAwait(false);
-                    await ReceiveSubgroupStreamAsync(buffer).ConfigureAwait(false);
-                    break;
-                case W.MoqtStreamKind.Fetch:
-                    await _peerSetup.Task.ConfigureAwait(false);
-                    await ReceiveFetchStreamAsync(buffer).ConfigureAwait(false);
-                    break;
-                case W.MoqtStreamKind.Padding:
-                    // draft-19 §"Padding Streams": discard; stopping frees flow control at once.
-                    stream.Stop((ulong)StreamResetCode.Cancelled);
-                    break;
-            }
+            var reader = new SequenceReader<byte>(buffer.Data);
+            if (W.Vi64.TryRead(ref reader, out type))
+                break;
+            if (!await buffer.FillAsync(SessionToken).ConfigureAwait(false))
+                return;
         }
-        finally
+
+        switch (W.MoqtStreamType.Classify(type))
         {
-            buffer.Release();
+            case W.MoqtStreamKind.Control:
+                await RunPeerControlStreamAsync(buffer).ConfigureAwait(false);
+                break;
+            case W.MoqtStreamKind.Subgroup:
+                await _peerSetup.Task.ConfigureAwait(false);
+                await ReceiveSubgroupStreamAsync(buffer).ConfigureAwait(false);
+                break;
+            case W.MoqtStreamKind.Fetch:
+                await _peerSetup.Task.ConfigureAwait(false);
+                await ReceiveFetchStreamAsync(buffer).ConfigureAwait(false);
+                break;
+            case W.MoqtStreamKind.Padding:
+                // draft-19 §"Padding Streams": discard; stopping frees flow control at once.
+                stream.Stop((ulong)StreamResetCode.Cancelled);
+                break;
         }
     }
 

@@ -129,6 +129,23 @@ public sealed class SubgroupProducerTests
         Assert.Equal(Enumerable.Range(0, count).Select(i => new Location(0, (ulong)i)), objects);
     }
 
+    [Fact]
+    public async Task ReadObjectAsync_SecondReadWhileOneWaits_ThrowsAndTheFirstStillGetsTheObject()
+    {
+        // A consumer's wait is one reusable waiter: a concurrent second read is refused instead of sharing it.
+        using var producer = Producer(Inline);
+        using var consumer = producer.Subscribe();
+        var writer = producer.CreateGroup(0).CreateSubgroup(0);
+        var reader = await FirstSubgroupAsync(consumer);
+        Task<ObjectReadResult> read = reader.ReadObjectAsync().AsTask();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => reader.ReadObjectAsync().AsTask());
+
+        await OnNewThread(() => writer.Write(0, Payload(0, 0)));
+        var result = await read.WaitAsync(TestTimeout);
+        Assert.Equal(new Location(0, 0), result.Object!.Location);
+        result.Object.Release();
+    }
+
     private static async Task<SubgroupConsumer> FirstSubgroupAsync(TrackConsumer consumer)
     {
         var group = (await consumer.NextGroupAsync().AsTask().WaitAsync(TestTimeout)).Group!;

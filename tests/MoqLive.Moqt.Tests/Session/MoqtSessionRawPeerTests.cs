@@ -120,9 +120,9 @@ public sealed class MoqtSessionRawPeerTests
     [MemberData(nameof(Versions))]
     public async Task DataStream_ObjectsAroundTheReceiveBufferSizes_ArriveIntact(W.MoqtVersion version)
     {
-        // The session's stream buffer starts at 4 KiB and grows to fit an object that did not (up to 80 KiB), so objects
-        // just under, at and over each size, in chunks cut anywhere, exercise its whole-object reads, its growth with
-        // unparsed bytes, and the direct payload reads of objects larger than it.
+        // The session's stream buffer holds 4 KiB at first: objects just under, at and over it and far larger, in chunks
+        // cut anywhere, exercise headers split across reads, payloads partly buffered, and payloads read straight into
+        // their own buffers.
         RawServer server = await ConnectAsync(version);
         await using MoqtSession client = server.Client;
         (_, TrackConsumer track) = await server.AnswerSubscribeAsync(client.SubscribeAsync(Video).AsTask(), 4);

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 using MoqLive.Moqt.Wire;
 using MoqLive.Transport;
 
@@ -8,22 +7,15 @@ namespace MoqLive.Moqt.Session.Internal;
 /// <summary>
 /// A receive buffer over one transport stream: parsers look at <see cref="Data"/>, <see cref="Consume"/> what they
 /// parsed and <see cref="FillAsync"/> when they need more. Holds at most <see cref="MaxBuffered"/> unparsed bytes,
-/// which bounds every header (object payloads larger than the buffer are read straight into their own buffers).
+/// which bounds every header (object payloads are read straight into their own buffers).
 /// </summary>
-/// <remarks>
-/// The buffer is rented from <see cref="ArrayPool{T}.Shared"/>; <see cref="Release"/> returns it once the stream is done
-/// (a buffer never released is left to the GC). The hot paths' async methods pool their state machines: a data stream
-/// waits for every object, and a new box per wait was garbage per object per subscription.
-/// </remarks>
 internal sealed class StreamBuffer
 {
     /// <summary>Largest control message (65535 + 11 header bytes) with room to spare.</summary>
     public const int MaxBuffered = 80 * 1024;
 
-    private const int InitialSize = 4096;
-
     private readonly ITransportReceiveStream _stream;
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
+    private byte[] _buffer = new byte[4096];
     private int _start;
     private int _end;
 
@@ -46,42 +38,19 @@ internal sealed class StreamBuffer
         _stream.Stop(errorCode);
     }
 
-    /// <summary>Returns the buffer to its pool; the stream's reader is done with it (no call may follow).</summary>
-    public void Release()
+    private async ValueTask<int> ReadCoreAsync(Memory<byte> destination, CancellationToken cancellationToken)
     {
-        byte[] buffer = _buffer;
-        _buffer = [];
-        _start = _end = 0;
-        if (buffer.Length != 0)
-            ArrayPool<byte>.Shared.Return(buffer);
+        if (_stopped)
+            return 0;
+        try
+        {
+            return await _stream.ReadAsync(destination, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException) when (_stopped)
+        {
+            return 0;
+        }
     }
-
-    /// <summary>
-    /// Makes room for <paramref name="length"/> unparsed bytes (at most <see cref="MaxBuffered"/>) before the next
-    /// <see cref="FillAsync"/>: a subgroup stream's objects of one size then arrive in one read each, header and payload,
-    /// instead of a read for the header and the payload's first bytes and another for the rest.
-    /// </summary>
-    public void Reserve(int length)
-    {
-        length = Math.Min(length, MaxBuffered);
-        if (length <= Capacity)
-            return;
-        byte[] larger = ArrayPool<byte>.Shared.Rent(length);
-        _buffer.AsSpan(_start, _end - _start).CopyTo(larger);
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _end -= _start;
-        _start = 0;
-        _buffer = larger;
-    }
-
-    // Reads once from the stream: 0 at FIN, and after Stop (whose pending read may throw). Awaited by FillAsync and
-    // ReadExactlyAsync themselves, not through an async helper: a subscriber's read waits for every object, and each
-    // async level is a state machine more to resume on the receive thread.
-    private ValueTask<int> ReadOnceAsync(Memory<byte> destination, CancellationToken cancellationToken) =>
-        _stopped ? ValueTask.FromResult(0) : _stream.ReadAsync(destination, cancellationToken);
-
-    // The pool may hand out a larger array than asked for: never hold more than MaxBuffered.
-    private int Capacity => Math.Min(_buffer.Length, MaxBuffered);
 
     public ReadOnlySequence<byte> Data => new(_buffer, _start, _end - _start);
 
@@ -95,35 +64,25 @@ internal sealed class StreamBuffer
     }
 
     /// <summary>Reads more bytes; false at FIN. Throws when the unparsed data would exceed <see cref="MaxBuffered"/>.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
     {
         if (Finished)
             return false;
-        if (_start > 0 && _end == Capacity)
+        if (_start > 0 && _end == _buffer.Length)
         {
             Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
             _end -= _start;
             _start = 0;
         }
 
-        if (_end == Capacity)
+        if (_end == _buffer.Length)
         {
-            if (Capacity >= MaxBuffered)
+            if (_buffer.Length >= MaxBuffered)
                 throw new MoqtProtocolException(MoqtErrorCode.ProtocolViolation, "a header or control message exceeds the receive buffer");
-            Reserve(Capacity * 2);
+            Array.Resize(ref _buffer, Math.Min(_buffer.Length * 2, MaxBuffered));
         }
 
-        int read;
-        try
-        {
-            read = await ReadOnceAsync(_buffer.AsMemory(_end, Capacity - _end), cancellationToken).ConfigureAwait(false);
-        }
-        catch (InvalidOperationException) when (_stopped)
-        {
-            read = 0;
-        }
-
+        int read = await ReadCoreAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
         if (read == 0)
         {
             Finished = true;
@@ -135,7 +94,6 @@ internal sealed class StreamBuffer
     }
 
     /// <summary>Copies exactly <paramref name="destination"/>.Length bytes, first from the buffer then from the stream; false on early FIN.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> ReadExactlyAsync(Memory<byte> destination, CancellationToken cancellationToken)
     {
         int fromBuffer = Math.Min(destination.Length, Length);
@@ -144,16 +102,7 @@ internal sealed class StreamBuffer
         int filled = fromBuffer;
         while (filled < destination.Length)
         {
-            int read;
-            try
-            {
-                read = await ReadOnceAsync(destination[filled..], cancellationToken).ConfigureAwait(false);
-            }
-            catch (InvalidOperationException) when (_stopped)
-            {
-                read = 0;
-            }
-
+            int read = await ReadCoreAsync(destination[filled..], cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
                 Finished = true;
