@@ -18,8 +18,8 @@ public sealed partial class QuicConnection
 
     // Readers to wake once ProcessReceived releases the lock (null outside it, or when the endpoint does not complete
     // reads inline), and the list reused for them (only the endpoint's receive thread calls ProcessReceived).
-    private List<TaskCompletionSource>? _readersToWake;
-    private List<TaskCompletionSource>? _wakeScratch;
+    private List<ReadWaiter>? _readersToWake;
+    private List<ReadWaiter>? _wakeScratch;
 
     /// <summary>
     /// A datagram for this connection, from the endpoint's receive loop, which owns <paramref name="datagram"/> (it is
@@ -52,7 +52,7 @@ public sealed partial class QuicConnection
     /// </summary>
     internal void ProcessReceived()
     {
-        List<TaskCompletionSource>? readers;
+        List<ReadWaiter>? readers;
         lock (Sync)
         {
             _processDeferred = false;
@@ -65,18 +65,18 @@ public sealed partial class QuicConnection
         if (readers is null) return;
         // Outside the lock, on the endpoint's receive thread: each reader runs until its next wait (reading what arrived,
         // parsing it, handing it on) instead of being queued to the thread pool, one thread hop per read.
-        foreach (var reader in readers) reader.TrySetResult();
+        foreach (var reader in readers) reader.Complete();
         readers.Clear();
     }
 
     /// <summary>
-    /// Wakes the reader waiting on <paramref name="signal"/>: from <see cref="ProcessReceived"/> on an endpoint that
+    /// Wakes the reader waiting on <paramref name="reader"/>: from <see cref="ProcessReceived"/> on an endpoint that
     /// completes reads inline, on the receive thread once the lock is released; otherwise through the thread pool.
     /// </summary>
-    internal void WakeReaderLocked(AsyncSignal signal)
+    internal void WakeReaderLocked(ReadWaiter reader)
     {
-        if (_readersToWake is null) signal.Set();
-        else if (signal.TakeWaiter() is { } reader) _readersToWake.Add(reader);
+        if (_readersToWake is null) reader.SetLocked();
+        else if (reader.TakeLocked()) _readersToWake.Add(reader);
     }
 
     private void OnTimer()

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MoqLive.Quic.Internal;
 using MoqLive.Quic.Streams;
 using MoqLive.Transport;
@@ -18,7 +19,7 @@ public sealed partial class QuicStream
 {
     private readonly QuicConnection _connection;
     private readonly StreamId _id;
-    private readonly AsyncSignal _readSignal = new();
+    private readonly ReadWaiter _readWaiter = new();
     private readonly AsyncSignal _writeSignal = new();
     private readonly TaskCompletionSource _readsClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _writesClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -81,13 +82,15 @@ public sealed partial class QuicStream
     }
 
     /// <summary>Reads data in order; 0 at the end of the stream. An empty buffer waits for data (or FIN) and returns 0.</summary>
+    /// <remarks>Waiting allocates nothing: the wait is the stream's reusable <see cref="ReadWaiter"/> and this method's state machine is pooled.</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (!CanRead) throw new InvalidOperationException("This stream is send-only.");
         cancellationToken.ThrowIfCancellationRequested();
         while (true)
         {
-            Task wait;
+            ValueTask wait;
             lock (_connection.Sync)
             {
                 if (_finRead) return 0;
@@ -127,10 +130,10 @@ public sealed partial class QuicStream
                     }
                 }
 
-                wait = _readSignal.WaitAsync();
+                wait = _readWaiter.Arm(cancellationToken);
             }
 
-            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await wait.ConfigureAwait(false);
         }
     }
 
@@ -240,7 +243,7 @@ public sealed partial class QuicStream
                 _readAborted = true;
                 if (!closed) _connection.Core.StopStream(_id, (ulong)errorCode);
                 _readsClosed.TrySetResult();
-                _readSignal.Set();
+                _readWaiter.SetLocked();
             }
 
             if ((abortDirection & QuicAbortDirection.Write) != 0 && CanWrite && !_writeAborted && !_finWritten && _peerStopCode is null)
@@ -261,7 +264,7 @@ public sealed partial class QuicStream
         // A reset is reported through Readable: surface it on ReadsClosed even if nobody reads.
         if (_connection.Core.Streams.FindRecv(_id) is { ResetErrorCode: { } code } && !_finRead && !_readAborted)
             _readsClosed.TrySetException(StreamAborted(code, reset: true));
-        _connection.WakeReaderLocked(_readSignal);
+        _connection.WakeReaderLocked(_readWaiter);
     }
 
     internal void OnWritableLocked() => _writeSignal.Set();
@@ -284,7 +287,7 @@ public sealed partial class QuicStream
     {
         _readsClosed.TrySetException(error);
         _writesClosed.TrySetException(error);
-        _readSignal.Set();
+        _readWaiter.SetLocked();
         _writeSignal.Set();
     }
 

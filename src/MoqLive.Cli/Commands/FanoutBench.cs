@@ -63,8 +63,8 @@ internal static class FanoutBench
             + $"{settings.BitsPerSecond / 1e6:0.###} Mbit/s, groups of {settings.GroupDuration.TotalSeconds:0.###} s × {settings.ObjectsPerGroup} objects of {objectSize} B, "
             + $"{settings.DurationSeconds} s measured after {settings.Warmup.TotalSeconds:0} s of warm-up, late > {settings.LateThreshold.TotalMilliseconds:0} ms, "
             + $"{DescribeClientSockets(settings.ClientEndpoints)}")).ConfigureAwait(false);
-        await output.WriteLineAsync("| subscribers | delivered Mbit/s per sub (mean / min) | p50 ms | p99 ms | max ms | late | dropped | relay dropped groups | relay CPU % of a core | relay CPU s | relay CPU µs per object per sub | relay RSS baseline → loaded MB | relay RSS KB / sub | relay live heap baseline → loaded MB | relay live heap KB / sub | subscribers' CPU % of a core (bench process) | subscribers' CPU µs per object per sub | subscribers' context switches / s | load avg before / after |").ConfigureAwait(false);
-        await output.WriteLineAsync("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|").ConfigureAwait(false);
+        await output.WriteLineAsync("| subscribers | delivered Mbit/s per sub (mean / min) | p50 ms | p99 ms | max ms | late | dropped | relay dropped groups | relay CPU % of a core | relay CPU s | relay CPU µs per object per sub | relay RSS baseline → loaded MB | relay RSS KB / sub | relay live heap baseline → loaded MB | relay live heap KB / sub | subscribers' CPU % of a core (bench process) | subscribers' CPU µs per object per sub | subscribers' context switches / s | subscribers' bytes allocated per object per sub | load avg before / after |").ConfigureAwait(false);
+        await output.WriteLineAsync("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|").ConfigureAwait(false);
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         foreach (int n in settings.Subscribers)
         {
@@ -197,6 +197,7 @@ internal static class FanoutBench
             var cpuStart = relay.ReadCpuSeconds();
             TimeSpan benchCpuStart = Process.GetCurrentProcess().TotalProcessorTime;
             long switchesStart = ProcStat.ContextSwitches(Environment.ProcessId);
+            long allocatedStart = GC.GetTotalAllocatedBytes();
             long windowStart = time.GetTimestamp();
             await pacer.WaitForGroupAsync(endGroup, cancellationToken).ConfigureAwait(false);
             double windowSeconds = time.GetElapsedTime(windowStart).TotalSeconds;
@@ -204,6 +205,7 @@ internal static class FanoutBench
             double benchCpu = (Process.GetCurrentProcess().TotalProcessorTime - benchCpuStart).TotalSeconds;
             // Of the threads alive at the end (thread-pool threads that retired in the window are not counted).
             long switches = ProcStat.ContextSwitches(Environment.ProcessId) - switchesStart;
+            long allocated = GC.GetTotalAllocatedBytes() - allocatedStart;
             long rssLoaded = relay.ReadRssBytes();
 
             // Objects of the last measured group still in flight get the drain time to arrive, then count as dropped.
@@ -245,6 +247,7 @@ internal static class FanoutBench
                 benchCpu / windowSeconds * 100,
                 benchCpu * 1e6 / expected / subscriberCount,
                 switches / windowSeconds,
+                (double)allocated / expected / subscriberCount,
                 loadBefore,
                 LoadAverage());
         }
@@ -334,10 +337,11 @@ internal static class FanoutBench
     private sealed record Result(
         int Subscribers, double MeanMbps, double MinMbps, double P50, double P99, double Max, long Late, long Dropped, long RelayDroppedGroups,
         double RelayCpuPercent, double RelayCpuSeconds, double RelayCpuMicrosPerObject, long RssBaseline, long RssLoaded, long HeapBaseline, long HeapLoaded,
-        double BenchCpuPercent, double BenchCpuMicrosPerObject, double BenchContextSwitchesPerSecond, string LoadBefore, string LoadAfter)
+        double BenchCpuPercent, double BenchCpuMicrosPerObject, double BenchContextSwitchesPerSecond, double BenchBytesAllocatedPerObject, string LoadBefore,
+        string LoadAfter)
     {
         public string Format() => string.Create(CultureInfo.InvariantCulture,
-            $"| {Subscribers} | {MeanMbps:0.000} / {MinMbps:0.000} | {P50:0.0} | {P99:0.0} | {Max:0.0} | {Late} | {Dropped} | {RelayDroppedGroups} | {RelayCpuPercent:0} | {RelayCpuSeconds:0.0} | {RelayCpuMicrosPerObject:0} | {RssBaseline / 1e6:0} → {RssLoaded / 1e6:0} | {(RssLoaded - RssBaseline) / 1024.0 / Subscribers:0} | {HeapBaseline / 1e6:0.0} → {HeapLoaded / 1e6:0.0} | {(HeapLoaded - HeapBaseline) / 1024.0 / Subscribers:0} | {BenchCpuPercent:0} | {BenchCpuMicrosPerObject:0} | {BenchContextSwitchesPerSecond:0} | {LoadBefore} / {LoadAfter} |");
+            $"| {Subscribers} | {MeanMbps:0.000} / {MinMbps:0.000} | {P50:0.0} | {P99:0.0} | {Max:0.0} | {Late} | {Dropped} | {RelayDroppedGroups} | {RelayCpuPercent:0} | {RelayCpuSeconds:0.0} | {RelayCpuMicrosPerObject:0} | {RssBaseline / 1e6:0} → {RssLoaded / 1e6:0} | {(RssLoaded - RssBaseline) / 1024.0 / Subscribers:0} | {HeapBaseline / 1e6:0.0} → {HeapLoaded / 1e6:0.0} | {(HeapLoaded - HeapBaseline) / 1024.0 / Subscribers:0} | {BenchCpuPercent:0} | {BenchCpuMicrosPerObject:0} | {BenchContextSwitchesPerSecond:0} | {BenchBytesAllocatedPerObject:0} | {LoadBefore} / {LoadAfter} |");
     }
 
     /// <summary>Object payload: the send time (<see cref="TimeProvider.GetTimestamp"/> of this process) then filler bytes.</summary>

@@ -11,6 +11,7 @@ public sealed class GroupConsumer
     private readonly GroupState _group;
     private readonly ulong _minObject;
     private readonly int _maxLag;
+    private readonly SignalWaiter _waiter = new();
     private int _index;
 
     internal GroupConsumer(GroupState group, ulong minObject, int maxLag)
@@ -38,14 +39,15 @@ public sealed class GroupConsumer
 
     /// <summary>
     /// The next subgroup, waiting for one to be opened; null when the group is complete and all were returned, or
-    /// when the group was abandoned for this reader (<see cref="IsAbandoned"/>).
+    /// when the group was abandoned for this reader (<see cref="IsAbandoned"/>). One call at a time (a second wait throws
+    /// <see cref="InvalidOperationException"/>); waiting allocates nothing.
     /// </summary>
     public async ValueTask<SubgroupConsumer?> NextSubgroupAsync(CancellationToken cancellationToken = default)
     {
         var sync = _group.Track.Sync;
         while (true)
         {
-            Task wait;
+            ValueTask wait;
             lock (sync)
             {
                 if (_group.IsStaleFor(_maxLag))
@@ -54,10 +56,10 @@ public sealed class GroupConsumer
                     return new SubgroupConsumer(_group.Subgroups[_index++], _minObject, _maxLag);
                 if (_group.Complete || _group.Track.End is not null)
                     return null;
-                wait = _group.Signal.WaitTask();
+                wait = _group.Signal.WaitAsync(_waiter, cancellationToken);
             }
 
-            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await wait.ConfigureAwait(false);
         }
     }
 

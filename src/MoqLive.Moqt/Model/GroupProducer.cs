@@ -71,7 +71,7 @@ public sealed class GroupProducer
         if (obj.GroupId != _group.GroupId || obj.ForwardingPreference != ForwardingPreference.Datagram)
             throw new ArgumentException($"{obj} is not a datagram of group {_group.GroupId}.", nameof(obj));
         var priority = obj.PublisherPriority;
-        TaskCompletionSource? reader;
+        SignalWaiter? reader;
         lock (_group.Track.Sync)
         {
             if (_group.Evicted)
@@ -85,7 +85,7 @@ public sealed class GroupProducer
         }
 
         // Outside the lock (see TrackProducerOptions.WakeSingleReaderInline): the one waiting reader runs here.
-        reader?.TrySetResult();
+        reader?.Complete();
         return true;
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MoqLive.Moqt.Model.Internal;
 
 namespace MoqLive.Moqt.Model;
@@ -11,6 +12,7 @@ public sealed class SubgroupConsumer
     private readonly SubgroupState _subgroup;
     private readonly ulong _minObject;
     private readonly int _maxLag;
+    private readonly SignalWaiter _waiter = new();
     private int _index;
     private bool _skipped;
     private bool _abandoned;
@@ -42,14 +44,16 @@ public sealed class SubgroupConsumer
 
     /// <summary>
     /// The next object, waiting for it if needed. On <see cref="ObjectReadStatus.Object"/> the caller owns one payload
-    /// reference and must release it (or hand it to a producer).
+    /// reference and must release it (or hand it to a producer). One read at a time (a second wait throws
+    /// <see cref="InvalidOperationException"/>); waiting allocates nothing.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ObjectReadResult> ReadObjectAsync(CancellationToken cancellationToken = default)
     {
         var sync = _subgroup.Group.Track.Sync;
         while (true)
         {
-            Task wait;
+            ValueTask wait;
             lock (sync)
             {
                 if (_subgroup.Group.IsStaleFor(_maxLag))
@@ -83,10 +87,10 @@ public sealed class SubgroupConsumer
                     return ObjectReadResult.ForAbort(code);
                 if (_subgroup.Complete)
                     return ObjectReadResult.EndResult;
-                wait = _subgroup.Signal.WaitTask();
+                wait = _subgroup.Signal.WaitAsync(_waiter, cancellationToken);
             }
 
-            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await wait.ConfigureAwait(false);
         }
     }
 }

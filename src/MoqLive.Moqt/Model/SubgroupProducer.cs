@@ -44,7 +44,7 @@ public sealed class SubgroupProducer
         ArgumentNullException.ThrowIfNull(obj);
         if (obj.GroupId != GroupId || obj.SubgroupId != SubgroupId || obj.ForwardingPreference != ForwardingPreference.Subgroup)
             throw new ArgumentException($"{obj} does not belong to subgroup {{{GroupId}, {SubgroupId}}}.", nameof(obj));
-        TaskCompletionSource? reader;
+        SignalWaiter? reader;
         lock (_subgroup.Group.Track.Sync)
         {
             if (_subgroup.Group.Evicted)
@@ -59,7 +59,7 @@ public sealed class SubgroupProducer
         }
 
         // Outside the lock (see TrackProducerOptions.WakeSingleReaderInline): the one waiting reader runs here.
-        reader?.TrySetResult();
+        reader?.Complete();
         return true;
     }
 
@@ -93,7 +93,7 @@ public sealed class SubgroupProducer
     /// <see cref="TrackProducerOptions.WakeSingleReaderInline"/> a single waiting reader is returned instead, for the
     /// caller to complete once it has released the lock.
     /// </summary>
-    internal static TaskCompletionSource? AppendUnderLock(SubgroupState subgroup, MoqtObject obj, bool requireAscending)
+    internal static SignalWaiter? AppendUnderLock(SubgroupState subgroup, MoqtObject obj, bool requireAscending)
     {
         if (requireAscending && subgroup.LastObjectId is { } last && obj.ObjectId <= last)
             throw new ArgumentException($"Object IDs increase within a subgroup: {obj.ObjectId} after {last}.", nameof(obj));
@@ -107,7 +107,7 @@ public sealed class SubgroupProducer
         var location = obj.Location;
         if (track.Largest is not { } largest || location > largest)
             track.Largest = location;
-        TaskCompletionSource? reader = null;
+        SignalWaiter? reader = null;
         if (track.Options.WakeSingleReaderInline)
             reader = subgroup.Signal.NotifyTakingSingleWaiter();
         else

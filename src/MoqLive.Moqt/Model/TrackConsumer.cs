@@ -27,7 +27,8 @@ namespace MoqLive.Moqt.Model;
 /// </code>
 /// <para>FORWARD=0: simply do not read the consumer until forwarding is turned on; it then resumes within its lag
 /// bound. Dispose the consumer to unsubscribe; the producer's <see cref="TrackProducer.Unused"/> fires when the last one goes.
-/// <see cref="NextGroupAsync"/> is not meant to be called concurrently on one consumer; clone it instead.</para>
+/// <see cref="NextGroupAsync"/> is not meant to be called concurrently on one consumer (a second wait throws
+/// <see cref="InvalidOperationException"/>); clone it instead.</para>
 /// </remarks>
 public sealed class TrackConsumer : IDisposable
 {
@@ -35,6 +36,7 @@ public sealed class TrackConsumer : IDisposable
     private readonly TrackState _state;
     private readonly Location _min;
     private readonly ulong? _endGroup;
+    private readonly SignalWaiter _waiter = new();
     private long _cursor;
     private long _lost;
     private int _disposed;
@@ -94,7 +96,7 @@ public sealed class TrackConsumer : IDisposable
         int countedLost = 0;
         while (true)
         {
-            Task wait;
+            ValueTask wait;
             lock (_state.Sync)
             {
                 ObjectDisposedException.ThrowIf(_disposed != 0, this);
@@ -148,10 +150,10 @@ public sealed class TrackConsumer : IDisposable
                     return TrackReadResult.ForEnd(end, lost);
                 }
 
-                wait = _state.Signal.WaitTask();
+                wait = _state.Signal.WaitAsync(_waiter, cancellationToken);
             }
 
-            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await wait.ConfigureAwait(false);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MoqLive.Transport;
 
 namespace MoqLive.Quic.Transport;
@@ -72,6 +73,7 @@ internal sealed class QuicTransportStream : ITransportStream
 
     public void Reset(ulong errorCode) => _stream.Abort(QuicAbortDirection.Write, checked((long)errorCode));
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         try

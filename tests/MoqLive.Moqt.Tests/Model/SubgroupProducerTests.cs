@@ -81,7 +81,7 @@ public sealed class SubgroupProducerTests
     [Fact]
     public async Task Write_WakeSingleReaderInlineAfterACancelledRead_TheNextReadStillGetsTheObject()
     {
-        // The cancelled read and the new one are two waits in one round: the write wakes them through the pool.
+        // The cancelled read's wait stays listed in the round: the write skips it and wakes the new one.
         using var producer = Producer(Inline);
         using var consumer = producer.Subscribe();
         var writer = producer.CreateGroup(0).CreateSubgroup(0);
@@ -127,6 +127,23 @@ public sealed class SubgroupProducerTests
         var (objects, final) = await readAll.WaitAsync(TestTimeout);
         Assert.Equal(ObjectReadStatus.End, final);
         Assert.Equal(Enumerable.Range(0, count).Select(i => new Location(0, (ulong)i)), objects);
+    }
+
+    [Fact]
+    public async Task ReadObjectAsync_SecondReadWhileOneWaits_ThrowsAndTheFirstStillGetsTheObject()
+    {
+        // A consumer's wait is one reusable waiter: a concurrent second read is refused instead of sharing it.
+        using var producer = Producer(Inline);
+        using var consumer = producer.Subscribe();
+        var writer = producer.CreateGroup(0).CreateSubgroup(0);
+        var reader = await FirstSubgroupAsync(consumer);
+        Task<ObjectReadResult> read = reader.ReadObjectAsync().AsTask();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => reader.ReadObjectAsync().AsTask());
+
+        await OnNewThread(() => writer.Write(0, Payload(0, 0)));
+        var result = await read.WaitAsync(TestTimeout);
+        Assert.Equal(new Location(0, 0), result.Object!.Location);
+        result.Object.Release();
     }
 
     private static async Task<SubgroupConsumer> FirstSubgroupAsync(TrackConsumer consumer)

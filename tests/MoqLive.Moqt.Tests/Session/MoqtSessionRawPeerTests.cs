@@ -118,6 +118,66 @@ public sealed class MoqtSessionRawPeerTests
 
     [Theory]
     [MemberData(nameof(Versions))]
+    public async Task DataStream_ObjectsAroundTheReceiveBufferSizes_ArriveIntact(W.MoqtVersion version)
+    {
+        // The session's stream buffer holds 4 KiB at first: objects just under, at and over it and far larger, in chunks
+        // cut anywhere, exercise headers split across reads, payloads partly buffered, and payloads read straight into
+        // their own buffers.
+        RawServer server = await ConnectAsync(version);
+        await using MoqtSession client = server.Client;
+        (_, TrackConsumer track) = await server.AnswerSubscribeAsync(client.SubscribeAsync(Video).AsTask(), 4);
+        using TrackConsumer consumer = track;
+
+        int[] sizes = [10, 5000, 5000, 4090, 4096, 3, 20_000, 20_000, 100_000, 7, 81_920, 6000, 6000];
+        var random = new Random(4);
+        byte[][] payloads = [.. sizes.Select(size =>
+        {
+            var payload = new byte[size];
+            random.NextBytes(payload);
+            return payload;
+        })];
+        var header = new W.SubgroupHeader { TrackAlias = 4, GroupId = 0, SubgroupIdMode = W.SubgroupIdMode.Zero, PublisherPriority = 1 };
+        var stream = new List<byte>(new byte[header.GetEncodedLength()]);
+        header.Write(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(stream));
+        for (int i = 0; i < payloads.Length; i++)
+        {
+            var objectHeader = W.SubgroupObjectHeader.ForPayload((ulong)i, (ulong)payloads[i].Length);
+            var encoded = new byte[objectHeader.GetEncodedLength(header, i == 0 ? null : (ulong)(i - 1))];
+            objectHeader.Write(encoded, header, i == 0 ? null : (ulong)(i - 1));
+            stream.AddRange(encoded);
+            stream.AddRange(payloads[i]);
+        }
+
+        ITransportSendStream data = await server.Transport.OpenUnidirectionalStreamAsync().AsTask().WithTimeout();
+        byte[] bytes = [.. stream];
+        Task writing = Task.Run(async () =>
+        {
+            for (int offset = 0; offset < bytes.Length;)
+            {
+                int chunk = Math.Min(bytes.Length - offset, random.Next(1, 9000));
+                await data.WriteAsync(bytes.AsMemory(offset, chunk), endStream: offset + chunk == bytes.Length);
+                offset += chunk;
+            }
+        });
+
+        TrackReadResult next = await consumer.NextGroupAsync().AsTask().WithTimeout();
+        SubgroupConsumer? subgroup = await next.Group!.NextSubgroupAsync().AsTask().WithTimeout();
+        Assert.NotNull(subgroup);
+        for (int i = 0; i < payloads.Length; i++)
+        {
+            ObjectReadResult read = await subgroup.ReadObjectAsync().AsTask().WithTimeout();
+            Assert.Equal(ObjectReadStatus.Object, read.Status);
+            Assert.Equal((ulong)i, read.Object!.ObjectId);
+            Assert.True(payloads[i].AsSpan().SequenceEqual(read.Object.Payload.Span), $"object {i} ({sizes[i]} B) differs");
+            read.Object.Release();
+        }
+
+        Assert.Equal(ObjectReadStatus.End, (await subgroup.ReadObjectAsync().AsTask().WithTimeout()).Status);
+        await writing.WithTimeout();
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
     public async Task SubscribeOk_DuplicateTrackAlias_ClosesWithDuplicateTrackAlias(W.MoqtVersion version)
     {
         RawServer server = await ConnectAsync(version);

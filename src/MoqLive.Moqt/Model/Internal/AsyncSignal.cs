@@ -2,8 +2,9 @@ namespace MoqLive.Moqt.Model.Internal;
 
 /// <summary>
 /// A "something changed" notification for readers that wait on shared state (like a watch channel). Callers hold the
-/// owner's lock around <see cref="WaitTask"/> and <see cref="Notify"/>, re-check their condition after every wake-up,
-/// and await the task outside the lock. One notify wakes every waiter, which is what fan-out needs.
+/// owner's lock around <see cref="WaitAsync"/> and <see cref="Notify"/>, re-check their condition after every wake-up,
+/// and await the wait outside the lock. One notify wakes every waiter, which is what fan-out needs. Each consumer waits
+/// through its own reusable <see cref="SignalWaiter"/>, so a wait allocates nothing.
 /// </summary>
 /// <remarks>
 /// A notify queues one thread-pool work item that runs every waiter's continuation in turn, instead of one work item
@@ -16,54 +17,74 @@ namespace MoqLive.Moqt.Model.Internal;
 /// </remarks>
 internal sealed class AsyncSignal
 {
-    private TaskCompletionSource? _tcs;
+    // The current round's waits, each with the version it armed: a wait that ended (cancelled) stays listed until the
+    // next notify, which skips it.
+    private List<(SignalWaiter Waiter, short Version)>? _round;
 
-    // WaitTask calls in the current round. A waiter that gave up (cancelled) still counts, so this may overstate the
-    // waiters, never understate them: a round it overstates is only woken through the thread pool.
-    private int _waits;
-
-    /// <summary>A task completed by the next <see cref="Notify"/>. Call under the owner's lock.</summary>
-    public Task WaitTask()
+    /// <summary>A wait of <paramref name="waiter"/> completed by the next <see cref="Notify"/>. Call under the owner's lock.</summary>
+    public ValueTask WaitAsync(SignalWaiter waiter, CancellationToken cancellationToken)
     {
-        // Continuations run synchronously when the task completes: that happens in Notify's work item or on a
-        // NotifyTakingSingleWaiter caller after it released the lock, never under the owner's lock.
-        _tcs ??= new TaskCompletionSource(TaskCreationOptions.None);
-        _waits++;
-        return _tcs.Task;
+        ValueTask wait = waiter.Arm(cancellationToken);
+        (_round ??= []).Add((waiter, waiter.Version));
+        return wait;
     }
 
     /// <summary>Wakes all current waiters from one thread-pool work item. Call under the owner's lock.</summary>
     public void Notify()
     {
-        if (TakeRound(out _) is { } tcs)
-            Queue(tcs);
+        if (TakeRound(out SignalWaiter[]? several) is { } single)
+            single.Queue();
+        else if (several is not null)
+            Queue(several);
     }
 
     /// <summary>
-    /// Like <see cref="Notify"/>, except that when exactly one wait is outstanding its task source is returned instead
-    /// of queued: the caller completes it (<see cref="TaskCompletionSource.TrySetResult()"/>) once it has released the
-    /// owner's lock, and the waiter's continuation runs on the caller's thread until its next wait. Call under the
-    /// owner's lock, and only from a writer that holds no other lock and may run the reader's code.
+    /// Like <see cref="Notify"/>, except that when exactly one wait is outstanding it is returned instead of queued: the
+    /// caller completes it (<see cref="SignalWaiter.Complete"/>) once it has released the owner's lock, and the waiter's
+    /// continuation runs on the caller's thread until its next wait. Call under the owner's lock, and only from a writer
+    /// that holds no other lock and may run the reader's code.
     /// </summary>
-    public TaskCompletionSource? NotifyTakingSingleWaiter()
+    public SignalWaiter? NotifyTakingSingleWaiter()
     {
-        if (TakeRound(out int waits) is not { } tcs)
+        SignalWaiter? single = TakeRound(out SignalWaiter[]? several);
+        if (several is not null)
+            Queue(several);
+        return single;
+    }
+
+    // Takes the round's live waits: one is returned, several come back in an array.
+    private SignalWaiter? TakeRound(out SignalWaiter[]? several)
+    {
+        several = null;
+        if (_round is not { Count: > 0 } round)
             return null;
-        if (waits == 1)
-            return tcs;
-        Queue(tcs);
-        return null;
+        int taken = 0;
+        for (int i = 0; i < round.Count; i++)
+        {
+            if (round[i].Waiter.TryTake(round[i].Version))
+                round[taken++] = round[i];
+        }
+
+        SignalWaiter? single = null;
+        if (taken == 1)
+        {
+            single = round[0].Waiter;
+        }
+        else if (taken > 1)
+        {
+            several = new SignalWaiter[taken];
+            for (int i = 0; i < taken; i++)
+                several[i] = round[i].Waiter;
+        }
+
+        round.Clear();
+        return single;
     }
 
-    private TaskCompletionSource? TakeRound(out int waits)
-    {
-        var tcs = _tcs;
-        waits = _waits;
-        _tcs = null;
-        _waits = 0;
-        return tcs;
-    }
-
-    private static void Queue(TaskCompletionSource tcs)
-        => ThreadPool.UnsafeQueueUserWorkItem(static t => t.TrySetResult(), tcs, preferLocal: false);
+    private static void Queue(SignalWaiter[] waiters) =>
+        ThreadPool.UnsafeQueueUserWorkItem(static ws =>
+        {
+            foreach (SignalWaiter w in ws)
+                w.Complete();
+        }, waiters, preferLocal: false);
 }

@@ -22,7 +22,7 @@ public sealed class AsyncSignalTests
             for (int i = 0; i < waiters; i++)
             {
                 int index = i;
-                woken.Add(signal.WaitTask().ContinueWith(_ =>
+                woken.Add(signal.WaitAsync(new SignalWaiter(), CancellationToken.None).AsTask().ContinueWith(_ =>
                 {
                     threads[index] = Environment.CurrentManagedThreadId;
                     sawLockHeld[index] = Monitor.IsEntered(sync);
@@ -47,13 +47,14 @@ public sealed class AsyncSignalTests
     public async Task Notify_WaitAfterNotify_WaitsForTheNextOne()
     {
         var signal = new AsyncSignal();
-        Task first = signal.WaitTask();
+        var waiter = new SignalWaiter();
+        ValueTask first = signal.WaitAsync(waiter, CancellationToken.None);
         signal.Notify();
-        Task second = signal.WaitTask();
-        await first.WithTimeout();
+        await first.AsTask().WithTimeout();
+        ValueTask second = signal.WaitAsync(waiter, CancellationToken.None);
         Assert.False(second.IsCompleted);
         signal.Notify();
-        await second.WithTimeout();
+        await second.AsTask().WithTimeout();
     }
 
     [Fact]
@@ -61,16 +62,15 @@ public sealed class AsyncSignalTests
     {
         var signal = new AsyncSignal();
         Assert.Null(signal.NotifyTakingSingleWaiter());
-        Task wait = signal.WaitTask();
-        TaskCompletionSource? taken = signal.NotifyTakingSingleWaiter();
-        Assert.NotNull(taken);
-        Assert.Same(wait, taken.Task);
+        var waiter = new SignalWaiter();
+        Task wait = signal.WaitAsync(waiter, CancellationToken.None).AsTask();
+        SignalWaiter? taken = signal.NotifyTakingSingleWaiter();
+        Assert.Same(waiter, taken);
         Assert.False(wait.IsCompleted);
 
-        // The round is over: a new wait belongs to the next one, and the taken source is the caller's to complete.
-        Task next = signal.WaitTask();
-        Assert.NotSame(wait, next);
-        taken.TrySetResult();
+        // The round is over: another consumer's wait belongs to the next one, and the taken wait is the caller's to complete.
+        Task next = signal.WaitAsync(new SignalWaiter(), CancellationToken.None).AsTask();
+        taken!.Complete();
         await wait.WithTimeout();
         Assert.False(next.IsCompleted);
         signal.Notify();
@@ -78,17 +78,85 @@ public sealed class AsyncSignalTests
     }
 
     [Fact]
+    public async Task WaitAsync_CancelledThenWaitsAgainInTheSameRound_OnlyTheLiveWaitIsTaken()
+    {
+        // A reader that gave up and waited again leaves its first wait listed in the round: the notify skips it, so the
+        // reader is still handed to the writer (it was woken through the pool when waits were counted).
+        var signal = new AsyncSignal();
+        var waiter = new SignalWaiter();
+        using var cancel = new CancellationTokenSource();
+        ValueTask first = signal.WaitAsync(waiter, cancel.Token);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAsync<OperationCanceledException>(async () => await first);
+
+        Task second = signal.WaitAsync(waiter, CancellationToken.None).AsTask();
+        Assert.Same(waiter, signal.NotifyTakingSingleWaiter());
+        Assert.False(second.IsCompleted);
+        waiter.Complete();
+        await second.WithTimeout();
+    }
+
+    [Fact]
+    public async Task WaitAsync_WakeTakenBeforeTheCancellation_CompletesNormally()
+    {
+        var signal = new AsyncSignal();
+        var waiter = new SignalWaiter();
+        using var cancel = new CancellationTokenSource();
+        ValueTask wait = signal.WaitAsync(waiter, cancel.Token);
+        SignalWaiter? taken = signal.NotifyTakingSingleWaiter();
+        await cancel.CancelAsync();
+        taken!.Complete();
+        await wait.AsTask().WithTimeout();
+
+        // The next wait with the cancelled token ends at once.
+        ValueTask next = signal.WaitAsync(waiter, cancel.Token);
+        Assert.True(next.IsCompleted);
+        await Assert.ThrowsAsync<OperationCanceledException>(async () => await next);
+    }
+
+    [Fact]
+    public void WaitAsync_WhileTheSameWaiterWaits_Throws()
+    {
+        var signal = new AsyncSignal();
+        var waiter = new SignalWaiter();
+        _ = signal.WaitAsync(waiter, CancellationToken.None);
+        Assert.Throws<InvalidOperationException>(() => signal.WaitAsync(waiter, CancellationToken.None));
+    }
+
+    [Fact]
+    public void WaitAsync_RepeatedWaitsWithACancellableToken_AllocateNothing()
+    {
+        // One wait per object per subscription: the waiter, its token registration and the round's list are reused.
+        var signal = new AsyncSignal();
+        var waiter = new SignalWaiter();
+        using var cancel = new CancellationTokenSource();
+        void Round()
+        {
+            ValueTask wait = signal.WaitAsync(waiter, cancel.Token);
+            signal.NotifyTakingSingleWaiter()!.Complete();
+            wait.GetAwaiter().GetResult();
+        }
+
+        for (int i = 0; i < 10; i++)
+            Round();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+            Round();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public async Task NotifyTakingSingleWaiter_TwoWaits_WakesThemThroughThePoolAndReturnsNull()
     {
-        // Two waits in one round (two readers, or one that gave up and waited again) are never handed to the caller.
+        // Two waits in one round (two readers) are never handed to the caller.
         var signal = new AsyncSignal();
-        Task first = signal.WaitTask();
-        Task second = signal.WaitTask();
+        Task first = signal.WaitAsync(new SignalWaiter(), CancellationToken.None).AsTask();
+        Task second = signal.WaitAsync(new SignalWaiter(), CancellationToken.None).AsTask();
         Assert.Null(signal.NotifyTakingSingleWaiter());
         await Task.WhenAll(first, second).WithTimeout();
 
         // The count starts over with each round.
-        Task third = signal.WaitTask();
+        Task third = signal.WaitAsync(new SignalWaiter(), CancellationToken.None).AsTask();
         Assert.NotNull(signal.NotifyTakingSingleWaiter());
         Assert.False(third.IsCompleted);
     }
