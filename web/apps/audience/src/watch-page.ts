@@ -461,7 +461,9 @@ function retry(message: string, state: "error" | "ended"): void {
   clearTimeout(retryTimer);
   retryTimer = setTimeout(async () => {
     const live = await refreshChannels();
-    if (live.includes(channel)) void join();
+    if (live?.includes(channel)) void join();
+    // A channel that ended may have gone with its server: say so rather than wait for the channel.
+    else if (live === undefined) retry("Cannot reach the MoqLive server. Retrying…", "error");
     else retry(message, state);
   }, 1000);
 }
